@@ -1,0 +1,42 @@
+// Typed errors: every failure a user can meet has a stable code, a message
+// saying what happened, and a hint saying what to do about it.
+
+const BRAND = Symbol.for('capsule.error');
+
+export interface CapsuleErrorOptions {
+  hint?: string;
+  cause?: unknown;
+  /** Structured context (file, line, rid, driver...) for --format json. */
+  details?: Record<string, unknown>;
+}
+
+export class CapsuleError extends Error {
+  readonly [BRAND] = true;
+  readonly code: string;
+  readonly hint: string | undefined;
+  readonly details: Record<string, unknown>;
+
+  constructor(code: string, message: string, options: CapsuleErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = code;
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details ?? {};
+  }
+
+  toJSON(): { code: string; message: string; hint?: string; details: Record<string, unknown> } {
+    return { code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}), details: this.details };
+  }
+}
+
+/** Brand check instead of instanceof: two copies of core may be loaded (app + driver dir). */
+export function isCapsuleError(e: unknown): e is CapsuleError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** The text a CLI prints for an error: one line of what, one of what to do. */
+export function formatError(e: unknown): string {
+  if (isCapsuleError(e)) return e.hint ? `${e.message}\n  hint: ${e.hint}` : e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}

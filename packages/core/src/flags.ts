@@ -1,0 +1,33 @@
+// The 4-character flags column of `print status`: M monitored, D disabled,
+// O optional, E encap; a dot where the flag is unset.
+import { z } from 'zod';
+
+export const ResourceFlags = z.object({
+  monitor: z.boolean().default(false),
+  disable: z.boolean().default(false),
+  optional: z.boolean().default(false),
+  encap: z.boolean().default(false),
+});
+export type ResourceFlags = z.infer<typeof ResourceFlags>;
+
+const COLUMNS: ReadonlyArray<readonly [keyof ResourceFlags, string]> = [
+  ['monitor', 'M'],
+  ['disable', 'D'],
+  ['optional', 'O'],
+  ['encap', 'E'],
+];
+
+export function renderFlags(flags: Partial<ResourceFlags>): string {
+  return COLUMNS.map(([key, letter]) => (flags[key] ? letter : '.')).join('');
+}
+
+export function parseFlags(text: string): ResourceFlags {
+  if (text.length !== COLUMNS.length) throw new Error(`flags must be ${COLUMNS.length} characters, got "${text}"`);
+  const out = { monitor: false, disable: false, optional: false, encap: false };
+  COLUMNS.forEach(([key, letter], i) => {
+    const c = text[i];
+    if (c === letter) out[key] = true;
+    else if (c !== '.') throw new Error(`flag column ${i + 1} must be "${letter}" or ".", got "${c}"`);
+  });
+  return out;
+}

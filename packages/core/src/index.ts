@@ -1,0 +1,8 @@
+// Public API of @capsule/core.
+export * from './errors.js';
+export * from './status.js';
+export * from './flags.js';
+export * from './rid.js';
+export * from './keywords.js';
+export * from './manifest.js';
+export * from './driver.js';
