@@ -1,0 +1,46 @@
+// The three ways a driver can be unusable, each with what to do about it.
+import { CapsuleError } from '@capsule/core';
+import type { DriverEntry } from './entry.js';
+
+/** The package a user would install to get `group.type`. */
+export function suggestedPackage(group: string, type?: string): string {
+  return group === 'container' && type ? `@capsule/driver-${type}` : `@capsule/resource-${group}`;
+}
+
+export function driverNotInstalled(group: string, type: string | undefined, driverDirs: readonly string[]): CapsuleError {
+  const what = type ? `${group} type "${type}"` : `${group} resources`;
+  const pkg = suggestedPackage(group, type);
+  return new CapsuleError('DriverNotInstalled', `no installed driver provides ${what}`, {
+    hint: `install ${pkg} (or a third-party driver providing ${type ? `${group}.${type}` : group}) in ${driverDirs[0] ?? 'a driver directory'}, then check with \`nodemgr drivers\``,
+    details: { group, type, package: pkg },
+  });
+}
+
+export function driverIncompatible(entry: DriverEntry, group: string, type?: string): CapsuleError {
+  return new CapsuleError('DriverIncompatible', `driver ${entry.name}@${entry.version} provides ${type ? `${group}.${type}` : group} but cannot be used: ${entry.reason}`, {
+    hint: `install a version of ${entry.name} built for this capsule and platform (see \`nodemgr drivers\`)`,
+    details: { driver: entry.name, version: entry.version, reason: entry.reason },
+  });
+}
+
+/** Import failures: a missing dependency of the driver is told apart from a crash in its code. */
+export function driverBroken(entry: DriverEntry, problem: string, cause?: unknown): CapsuleError {
+  const missing = missingDependency(cause, entry.dir);
+  const message = missing
+    ? `driver ${entry.name}@${entry.version} is installed but its dependency "${missing}" is missing`
+    : `driver ${entry.name}@${entry.version} is broken: ${problem}`;
+  const hint = missing
+    ? `reinstall ${entry.name} with its dependencies (in ${entry.dir})`
+    : `reinstall or upgrade ${entry.name}; other drivers are unaffected`;
+  return new CapsuleError('DriverBroken', message, { hint, cause, details: { driver: entry.name, dir: entry.dir, ...(missing ? { missing } : {}) } });
+}
+
+function missingDependency(cause: unknown, dir: string): string | undefined {
+  const e = cause as { code?: string; message?: string } | undefined;
+  if (e?.code !== 'ERR_MODULE_NOT_FOUND' && !/Cannot find (package|module)/.test(e?.message ?? '')) return undefined;
+  const m = /Cannot find (?:package|module) '([^']+)'/.exec(e?.message ?? '');
+  const spec = m?.[1];
+  // A relative file inside the driver itself is a broken package, not a missing dependency.
+  if (!spec || spec.startsWith('.') || spec.startsWith(dir)) return undefined;
+  return spec;
+}

@@ -1,0 +1,5 @@
+// Public API of @capsule/plugin-host.
+export { discoverDrivers, defaultDriverDir, DriverRegistry, type DiscoveryOptions } from './registry.js';
+export type { DriverEntry } from './entry.js';
+export { suggestedPackage } from './errors.js';
+export { resolveExport } from './exports.js';
