@@ -1,0 +1,41 @@
+// Freezes the public API of @capsule/core: a change here is a change for every driver.
+import * as core from "./index.js";
+
+test("exports", () => {
+  expect(Object.keys(core).sort()).toMatchInlineSnapshot(`
+    [
+      "API_VERSION",
+      "CapsuleError",
+      "DRIVER_BRAND",
+      "DriverDefinitionSchema",
+      "DriverManifest",
+      "PLATFORMS",
+      "Platform",
+      "Provide",
+      "RESOURCE_GROUPS",
+      "ResourceFlags",
+      "STATUSES",
+      "STATUS_CODE",
+      "Status",
+      "aggregateStatus",
+      "boolFromString",
+      "compareRid",
+      "defineDriver",
+      "durationFromString",
+      "formatError",
+      "intFromString",
+      "isCapsuleError",
+      "isContainerResource",
+      "isRid",
+      "kw",
+      "listFromString",
+      "mergeStatus",
+      "parseFlags",
+      "parseRid",
+      "platformOf",
+      "renderFlags",
+      "runsOn",
+      "statusFromCode",
+    ]
+  `);
+});
