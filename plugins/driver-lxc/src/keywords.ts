@@ -1,0 +1,13 @@
+// Keywords of a `[container#N]` section with `type = lxc`; loadable without the driver code.
+import { kw, type KeywordSpec } from '@capsule/core';
+
+export const keywords: KeywordSpec[] = [
+  kw.string('name', { doc: 'the LXC container name (lxc-start -n NAME)', required: true }),
+  kw.string('hostname', { doc: 'the guest node name as listed in encapnodes, when it differs from name' }),
+  kw.string('cf', { doc: 'an LXC config file to start the container with (lxc-start -f)' }),
+  kw.string('lxcpath', { doc: 'the LXC containers directory (lxc-* -P)', default: '/var/lib/lxc' }),
+  kw.string('rootfs', { doc: 'the container root filesystem path, when not under lxcpath/name/rootfs' }),
+  kw.list('rcmd', { doc: 'command prefix that runs a command in the guest (default: lxc-attach -n NAME -P LXCPATH --)' }),
+  kw.duration('start_timeout', { doc: 'seconds to wait for the container to be up and operational', default: 30 }),
+  kw.duration('stop_timeout', { doc: 'seconds to wait for a clean stop before forcing it', default: 60 }),
+];
