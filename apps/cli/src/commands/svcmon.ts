@@ -1,0 +1,23 @@
+// svcmon: one line per service with its cached overall status.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderJson, renderTable } from '../output.js';
+import type { CommandContext } from '../spec.js';
+import { listServices } from './ls.js';
+
+async function cachedOverall(root: string, svc: string): Promise<string> {
+  try {
+    const status = JSON.parse(await readFile(join(root, 'var/lib/capsule', svc, 'status.json'), 'utf8')) as { overall?: unknown };
+    return typeof status.overall === 'string' ? status.overall : 'undef';
+  } catch {
+    // Never refreshed on this node, or unreadable: the status is not known.
+    return 'undef';
+  }
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+  const names = await listServices(ctx.root);
+  const rows = await Promise.all(names.map(async (svc) => ({ service: svc, node: ctx.nodename, overall: await cachedOverall(ctx.root, svc) })));
+  ctx.out(ctx.format === 'json' ? renderJson(rows) : renderTable(['SERVICE', 'NODE', 'OVERALL'], rows.map((r) => [r.service, r.node, r.overall])));
+  return 0;
+}

@@ -1,0 +1,68 @@
+// Runs one program invocation: parse, help, lazy-load the command, print errors.
+import { CapsuleError, formatError, isCapsuleError } from '@capsule/core/errors';
+import { parseArgs } from './argv.js';
+import { appRoot, capsuleRoot, nodename } from './context.js';
+import { commandHelp, programHelp } from './help.js';
+import type { CommandContext, ProgramSpec } from './spec.js';
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+}
+
+const processIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  env: process.env,
+};
+
+async function cliVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  return (JSON.parse(await readFile(`${appRoot}/package.json`, 'utf8')) as { version: string }).version;
+}
+
+export async function run(program: ProgramSpec, argv: readonly string[], io: Io = processIo): Promise<number> {
+  // Known before parsing, so that a usage error is reported in the format asked for.
+  let format: 'text' | 'json' = argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json')) ? 'json' : 'text';
+  try {
+    const parsed = parseArgs(program, argv);
+    format = parsed.options['format'] === 'json' ? 'json' : 'text';
+    if (parsed.options['version']) {
+      io.out(`${program.name} ${await cliVersion()}\n`);
+      return 0;
+    }
+    if (parsed.help || !parsed.command) {
+      io.out(parsed.command ? commandHelp(program, parsed.command) : programHelp(program));
+      return 0;
+    }
+    const command = parsed.command;
+    if (command.needsService && !parsed.options['service']) {
+      throw new CapsuleError('UsageError', `${program.name} ${command.words.join(' ')}: no service given`, {
+        hint: `name the service with -s SVC (\`${program.name} ls\` lists them)`,
+      });
+    }
+    const ctx: CommandContext = {
+      program: program.name,
+      options: parsed.options,
+      positionals: parsed.positionals,
+      format,
+      root: capsuleRoot(io.env),
+      nodename: nodename(io.env),
+      appRoot,
+      out: io.out,
+      err: io.err,
+    };
+    const mod = await command.load();
+    return await mod.run(ctx);
+  } catch (e) {
+    if (format === 'json') {
+      const body = isCapsuleError(e) ? e.toJSON() : { code: 'InternalError', message: (e as Error).message ?? String(e), details: {} };
+      io.err(JSON.stringify({ error: body }) + '\n');
+    } else {
+      io.err(`error: ${formatError(e)}\n`);
+      if (!isCapsuleError(e) && io.env['CAPSULE_DEBUG']) io.err(`${(e as Error).stack}\n`);
+    }
+    return 1;
+  }
+}

@@ -1,0 +1,16 @@
+// nodemgr: acts on this node (drivers, node config).
+import type { ProgramSpec } from '../spec.js';
+import { format, version } from './options.js';
+
+export const nodemgr: ProgramSpec = {
+  name: 'nodemgr',
+  summary: 'manage this capsule node',
+  options: [format, version],
+  commands: [
+    {
+      words: ['drivers'],
+      summary: 'list installed driver plugins: version, what they provide, platforms, usable or why not',
+      load: () => import('../commands/drivers.js'),
+    },
+  ],
+};
