@@ -1,5 +1,5 @@
 import { isCapsuleError } from '@capsule/core/errors';
-import { parseArgs, suggest } from './argv.js';
+import { parseArgs } from './argv.js';
 import type { CommandModule, ProgramSpec } from './spec.js';
 
 const load = async (): Promise<CommandModule> => ({ run: async () => 0 });
@@ -77,11 +77,6 @@ test.each([
     expect(e.hint).toMatch(hint);
   }
 });
-
-test.each([
-  ['strat', ['start', 'stop'], 'start'],
-  ['zzzzzz', ['start', 'stop'], undefined],
-])('suggest(%j)', (typed, names, expected) => expect(suggest(typed, names)).toBe(expected));
 
 test('a default command runs when no action is given', () => {
   const r = parseArgs({ ...program, defaultCommand: ['print', 'status'] }, []);

@@ -1,6 +1,7 @@
 // Table-driven argument parsing: options anywhere, OpenSVC action words
 // written with spaces or underscores (`print status` = `print_status`).
 import { CapsuleError } from '@capsule/core/errors';
+import { closest } from '@capsule/core/suggest';
 import { commandName, type CommandSpec, type OptionSpec, type ProgramSpec } from './spec.js';
 
 export interface ParsedArgs {
@@ -92,7 +93,7 @@ export function parseArgs(program: ProgramSpec, argv: readonly string[]): Parsed
     if (words.length === 0) return { options, positionals: [], help: true };
     if (help) return { options, positionals: words, help };
     const typed = words.join(' ');
-    const near = suggest(typed.replace(/_/g, ' '), program.commands.map(commandName));
+    const near = closest(typed.replace(/_/g, ' '), program.commands.map(commandName));
     throw usageError(program, `unknown command "${typed}"`, near ? `did you mean \`${program.name} ${near}\`? (\`${program.name} --help\` lists all commands)` : undefined);
   }
   const allowed = new Set([HELP, ...program.options, ...(command.options ?? [])]);
@@ -101,27 +102,4 @@ export function parseArgs(program: ProgramSpec, argv: readonly string[]): Parsed
   const positionals = words.slice(used);
   if (positionals.length && !command.args && !help) throw usageError(program, `${commandName(command)} takes no argument, got "${positionals.join(' ')}"`);
   return { command, options, positionals, help };
-}
-
-export function suggest(typed: string, names: string[]): string | undefined {
-  let best: { name: string; d: number } | undefined;
-  for (const name of names) {
-    const d = distance(typed, name);
-    if (!best || d < best.d) best = { name, d };
-  }
-  return best && best.d <= Math.max(2, Math.floor(best.name.length / 3)) ? best.name : undefined;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

@@ -6,3 +6,4 @@ export * from './rid.js';
 export * from './keywords.js';
 export * from './manifest.js';
 export * from './driver.js';
+export * from './suggest.js';

@@ -1,0 +1,53 @@
+import { kw } from '@capsule/core';
+import { evaluateConfig, renderEvaluated } from './evaluate.js';
+import { parseConfig } from './reader.js';
+import { KeywordRegistry } from './registry.js';
+
+const registry = new KeywordRegistry();
+registry.register('container', 'lxc', [kw.string('name', { doc: 'n', required: true }), kw.duration('start_timeout', { doc: 't', default: 30 })]);
+registry.register('fs', undefined, [kw.string('mnt', { doc: 'm' }), kw.string('dev', { doc: 'd' })]);
+
+const SEED = `[DEFAULT]
+nodes = hv1 hv2
+encapnodes = vm1
+nodes@encapnodes = vm1
+
+[container#0]
+type = lxc
+name = vm1
+start_timeout = 1m
+
+[fs#1]
+mnt = /srv/{svcname}
+tags = encap
+disable@hv2 = true
+
+[env]
+greeting = hello {nodename}
+`;
+
+test.each([
+  ['hv1', ['hv1', 'hv2'], false, 'hello hv1'],
+  ['hv2', ['hv1', 'hv2'], true, 'hello hv2'],
+  ['vm1', ['vm1'], false, 'hello vm1'],
+])('on %s: typed values, defaults, scoping', async (nodename, nodes, disabled, greeting) => {
+  const cfg = await evaluateConfig(parseConfig(SEED, 'web1.conf'), registry, { nodename, svcname: 'web1' });
+  expect(cfg.sets.nodes).toEqual(nodes);
+  expect(cfg.sets.encapnodes).toEqual(['vm1']);
+  const byName = Object.fromEntries(cfg.sections.map((s) => [s.name, s.values]));
+  expect(byName['container#0']).toMatchObject({ type: 'lxc', name: 'vm1', start_timeout: 60, disable: false, optional: false });
+  expect(byName['fs#1']).toMatchObject({ mnt: '/srv/web1', tags: ['encap'], disable: disabled });
+  expect(cfg.env).toEqual({ greeting });
+});
+
+test('print config --eval shows the node view', async () => {
+  const text = renderEvaluated(await evaluateConfig(parseConfig(SEED, 'web1.conf'), registry, { nodename: 'vm1', svcname: 'web1' }));
+  expect(text).toContain('[DEFAULT]\nnodes = vm1\n');
+  expect(text).toContain('mnt = /srv/web1');
+  expect(text).toContain('start_timeout = 60');
+});
+
+test('a bad typed value is a ConfigInvalid error with file and line', async () => {
+  const doc = parseConfig('[container#0]\ntype = lxc\nname = a\nstart_timeout = soon\n', 'x.conf');
+  await expect(evaluateConfig(doc, registry, { nodename: 'n', svcname: 'x' })).rejects.toMatchObject({ code: 'ConfigInvalid', message: expect.stringMatching(/^x\.conf:4: container#0\.start_timeout: expected a duration/) });
+});

@@ -1,0 +1,90 @@
+// `$(expr)` arithmetic: + - * / // % ** and parentheses, parsed by a small
+// recursive-descent parser (never eval).
+import { CapsuleError } from '@capsule/core';
+
+type Tok = { kind: 'num'; value: number } | { kind: 'op'; value: string };
+
+function tokenize(src: string): Tok[] {
+  const toks: Tok[] = [];
+  const re = /\s*(?:(\d+(?:\.\d+)?|\.\d+)|(\*\*|\/\/|[-+*/%()]))/y;
+  let pos = 0;
+  while (pos < src.length) {
+    if (/^\s*$/.test(src.slice(pos))) break;
+    re.lastIndex = pos;
+    const m = re.exec(src);
+    if (!m) throw exprError(src, `unexpected "${src.slice(pos).trim()[0]}"`);
+    toks.push(m[1] !== undefined ? { kind: 'num', value: Number(m[1]) } : { kind: 'op', value: m[2]! });
+    pos = re.lastIndex;
+  }
+  return toks;
+}
+
+function exprError(src: string, why: string): CapsuleError {
+  return new CapsuleError('ConfigExpression', `cannot evaluate $(${src}): ${why}`, {
+    hint: 'arithmetic takes numbers, + - * / // % ** and parentheses',
+  });
+}
+
+export function evaluateExpression(src: string): number {
+  const toks = tokenize(src);
+  let i = 0;
+  const peek = () => toks[i];
+  const isOp = (v: string) => peek()?.kind === 'op' && peek()!.value === v;
+
+  // sum := term (('+'|'-') term)*
+  const sum = (): number => {
+    let v = term();
+    while (isOp('+') || isOp('-')) v = (toks[i++]!.value === '+' ? v + term() : v - term());
+    return v;
+  };
+  // term := unary (('*'|'/'|'//'|'%') unary)*
+  const term = (): number => {
+    let v = unary();
+    for (;;) {
+      const op = peek();
+      if (op?.kind !== 'op' || !['*', '/', '//', '%'].includes(op.value as string)) return v;
+      i++;
+      const r = unary();
+      if (op.value !== '*' && r === 0) throw exprError(src, 'division by zero');
+      if (op.value === '*') v *= r;
+      else if (op.value === '/') v /= r;
+      else if (op.value === '//') v = Math.floor(v / r);
+      // Python's modulo takes the sign of the divisor.
+      else v = ((v % r) + r) % r;
+    }
+  };
+  // unary := ('-'|'+') unary | power
+  const unary = (): number => {
+    if (isOp('-')) return i++, -unary();
+    if (isOp('+')) return i++, unary();
+    return power();
+  };
+  // power := atom ('**' unary)?   (right-associative, binds tighter than unary minus on its left)
+  const power = (): number => {
+    const base = atom();
+    if (isOp('**')) return i++, base ** unary();
+    return base;
+  };
+  const atom = (): number => {
+    const t = toks[i++];
+    if (!t) throw exprError(src, 'unexpected end');
+    if (t.kind === 'num') return t.value;
+    if (t.value === '(') {
+      const v = sum();
+      if (!isOp(')')) throw exprError(src, 'missing )');
+      i++;
+      return v;
+    }
+    throw exprError(src, `unexpected "${t.value}"`);
+  };
+
+  if (!toks.length) throw exprError(src, 'empty expression');
+  const v = sum();
+  if (i < toks.length) throw exprError(src, `unexpected "${(toks[i] as Tok).value}"`);
+  return v;
+}
+
+/** Integers print without a decimal point, like Python's int results. */
+export function formatNumber(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15)));
+}

@@ -1,0 +1,76 @@
+import { CapsuleError, kw } from '@capsule/core';
+import { formatIssue } from './issues.js';
+import { parseConfig } from './reader.js';
+import { KeywordRegistry } from './registry.js';
+import { validateConfig } from './validate.js';
+
+const lxcKeywords = [kw.string('name', { doc: 'container name', required: true }), kw.duration('start_timeout', { doc: 'secs', default: 30 })];
+const fsKeywords = [kw.string('dev', { doc: 'device' }), kw.string('mnt', { doc: 'mount point', required: true }), kw.string('mnt_opt', { doc: 'options' })];
+
+function registry(): KeywordRegistry {
+  return new KeywordRegistry(async (group, type) => {
+    if (group === 'container' && type === 'lxc') return lxcKeywords;
+    if (group === 'fs') return fsKeywords;
+    if (group === 'app' || group === 'ip' || group === 'sync') return [];
+    throw new CapsuleError('DriverNotInstalled', `no installed driver provides ${group} type "${type}"`, { hint: `install @capsule/driver-${type}` });
+  });
+}
+
+const SEED = `[DEFAULT]
+nodes = hv1 hv2
+encapnodes = vm1
+nodes@encapnodes = vm1
+cluster_type = failover
+
+[container#0]
+type = lxc
+name = vm1
+
+[fs#1]
+dev = /dev/mapper/vgdata-tools
+mnt = /srv/svctest/tools
+type = ext4
+mnt_opt = rw,relatime
+tags = encap
+`;
+
+async function issues(text: string, nodename = 'hv1') {
+  return (await validateConfig(parseConfig(text, 'web1.conf'), registry(), { nodename, svcname: 'web1' })).map(formatIssue);
+}
+
+test.each(['hv1', 'vm1'])('the seed file is valid on %s', async (node) => {
+  expect(await issues(SEED, node)).toEqual([]);
+});
+
+test.each<[string, string, RegExp]>([
+  ['unknown keyword with a suggestion', '[DEFAULT]\nnodez = a\n', /web1\.conf:2: DEFAULT\.nodez: unknown keyword "nodez"\n  hint: did you mean "nodes"\?/],
+  ['unknown driver keyword', '[container#0]\ntype = lxc\nname = a\nstart_timout = 5\n', /:4: container#0\.start_timout: unknown keyword.*\n  hint: did you mean "start_timeout"/],
+  ['bad boolean', '[fs#1]\nmnt = /x\ndisable = maybe\n', /:3: fs#1\.disable: expected a boolean/],
+  ['bad duration', '[container#0]\ntype = lxc\nname = a\nstart_timeout = soon\n', /:4: container#0\.start_timeout: expected a duration/],
+  ['bad choice', '[DEFAULT]\ncluster_type = farm\n', /:2: DEFAULT\.cluster_type: .*failover.*flex/],
+  ['bad scope target', '[DEFAULT]\nnodes = hv1\napp@hv9 = x\n', /:3: DEFAULT\.app@hv9: scope target "hv9" is neither a node/],
+  ['self scope', '[DEFAULT]\nnodes = hv1\nnodes@nodes = hv2\n', /:3: DEFAULT\.nodes@nodes: nodes cannot be scoped by itself/],
+  ['set scoped by a later set', '[DEFAULT]\nnodes = hv1\nencapnodes@nodes = vm1\n', /:3: DEFAULT\.encapnodes@nodes: encapnodes cannot be scoped by @nodes/],
+  ['empty scope', '[DEFAULT]\napp@ = x\n', /:2: DEFAULT\.app@: empty scope after @/],
+  ['unknown container type names the package', '[container#0]\ntype = kvm\nname = a\n', /:2: container#0\.type: no installed driver provides container type "kvm"\n  hint: install @capsule\/driver-kvm/],
+  ['container without a type', '[container#0]\nname = a\n', /:1: container#0\.type: a container needs a type/],
+  ['missing required keyword', '[fs#1]\ndev = /dev/x\n', /:1: fs#1\.mnt: missing required keyword mnt/],
+  ['unknown section', '[frobs]\na = 1\n', /:1: frobs: unknown section \[frobs\]/],
+  ['unknown group', '[vol#1]\na = 1\n', /:1: vol#1: unknown resource group "vol"/],
+  ['undefined reference', '[fs#1]\nmnt = /srv/{nothere}\n', /:2: fs#1\.mnt: \{nothere\} refers to a keyword that is not set/],
+  ['reference cycle', '[DEFAULT]\napp = {comment}\ncomment = {app}\n', /reference cycle: DEFAULT\.app -> DEFAULT\.comment -> DEFAULT\.app/],
+  ['bad hook action', '[fs#1]\nmnt = /x\npre_frobnicate = true\n', /:3: fs#1\.pre_frobnicate: unknown keyword/],
+  ['syntax issues are included', '[DEFAULT\n', /:1: unterminated section header/],
+])('%s', async (_what, text, expected) => {
+  const found = await issues(text);
+  expect(found.join('\n---\n')).toMatch(expected);
+});
+
+test('hooks are accepted on resources', async () => {
+  expect(await issues('[fs#1]\nmnt = /x\npre_start = echo hi\nblocking_post_stopfs = true\n')).toEqual([]);
+});
+
+test('all problems are reported at once, in line order', async () => {
+  const found = await issues('[DEFAULT]\nnodez = a\ncluster_type = farm\n[fs#1]\ndisable = maybe\n[container#9]\ntype = kvm\n');
+  expect(found.map((f) => f.split(':')[1])).toEqual(['2', '3', '4', '5', '7']);
+});

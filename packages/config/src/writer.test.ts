@@ -1,0 +1,89 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig } from './reader.js';
+import { atomicWrite, renderDocument, setKeyword, unsetKeyword } from './writer.js';
+
+const COMMENTED = `# web1: the shop front
+[DEFAULT]
+nodes = hv1 hv2   
+; failover only
+cluster_type: failover
+
+[app#1]
+# the start script
+script = /etc/init.d/shop
+start = echo a
+    echo b
+# trailing comment of app#1
+
+[env]
+port = 80
+`;
+
+const doc = () => parseConfig(COMMENTED, 'web1.conf');
+
+/** Lines of `after` that are not in `before`, and the reverse: the whole diff of an edit. */
+function diff(before: string, after: string): { added: string[]; removed: string[] } {
+  const a = before.split('\n');
+  const b = after.split('\n');
+  return { added: b.filter((l) => !a.includes(l)), removed: a.filter((l) => !b.includes(l)) };
+}
+
+test.each<[string, string, string, string, string[], string[]]>([
+  ['replace a value', 'DEFAULT', 'nodes', 'hv1 hv3', ['nodes = hv1 hv3'], ['nodes = hv1 hv2   ']],
+  ['replace a `key: value` line', 'DEFAULT', 'cluster_type', 'flex', ['cluster_type = flex'], ['cluster_type: failover']],
+  ['replace a multi-line value', 'app#1', 'start', 'echo c', ['start = echo c'], ['start = echo a', '    echo b']],
+  ['add a scoped key to a section', 'DEFAULT', 'nodes@encapnodes', 'vm1', ['nodes@encapnodes = vm1'], []],
+  ['add a key after the last keyword, before comments', 'app#1', 'stop', 'echo stop', ['stop = echo stop'], []],
+  ['add a section', 'fs#1', 'mnt', '/srv', ['[fs#1]', 'mnt = /srv'], []],
+  ['write a multi-line value', 'env', 'motd', 'hello\nworld', ['motd = hello', '    world'], []],
+])('set: %s touches only its lines', (_w, section, key, value, added, removed) => {
+  const after = setKeyword(doc(), section, key, value);
+  expect(diff(COMMENTED, after)).toEqual({ added, removed });
+  const reread = parseConfig(after, 'web1.conf');
+  expect(reread.issues).toEqual([]);
+  const entry = reread.sections.find((s) => s.name === section)?.entries.find((e) => e.key === key);
+  expect(entry?.value).toBe(value);
+});
+
+test('a new key goes before the trailing comment of its section', () => {
+  const lines = setKeyword(doc(), 'app#1', 'stop', 'x').split('\n');
+  expect(lines.indexOf('stop = x')).toBe(lines.indexOf('    echo b') + 1);
+});
+
+test('unset removes the key and its continuation lines only', () => {
+  const after = unsetKeyword(doc(), 'app#1', 'start')!;
+  expect(diff(COMMENTED, after)).toEqual({ added: [], removed: ['start = echo a', '    echo b'] });
+  expect(unsetKeyword(doc(), 'app#1', 'nothere')).toBeUndefined();
+});
+
+test('print config renders canonical key = value and keeps comments', () => {
+  const text = renderDocument(doc());
+  expect(text).toContain('cluster_type = failover');
+  expect(text).toContain('nodes = hv1 hv2\n');
+  expect(text).toContain('# trailing comment of app#1');
+  expect(text).toContain('start = echo a\n    echo b\n');
+});
+
+describe('atomicWrite', () => {
+  let dir: string;
+  beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'capsule-w-'))));
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  test('replaces the file and leaves no temp file', async () => {
+    const path = join(dir, 'web1.conf');
+    await writeFile(path, 'old');
+    await atomicWrite(path, 'new');
+    expect(await readFile(path, 'utf8')).toBe('new');
+    expect(await readdir(dir)).toEqual(['web1.conf']);
+  });
+
+  test('a failed write keeps the old file', async () => {
+    const path = join(dir, 'web1.conf');
+    await writeFile(path, 'old');
+    await expect(atomicWrite(join(dir, 'missing-dir', 'x.conf'), 'new')).rejects.toThrow();
+    expect(await readFile(path, 'utf8')).toBe('old');
+    expect(await readdir(dir)).toEqual(['web1.conf']);
+  });
+});

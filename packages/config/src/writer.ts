@@ -1,0 +1,87 @@
+// Edits that keep every untouched line byte-identical, and atomic file
+// replacement (temp file in the same directory, fsync, rename, fsync dir).
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { ConfigDocument } from './reader.js';
+
+function valueLines(key: string, value: string): string[] {
+  const [first = '', ...rest] = value.split('\n');
+  return [`${key} = ${first}`.trimEnd(), ...rest.map((l) => `    ${l}`)];
+}
+
+function join_(lines: string[]): string {
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+/** Sets `section.key` (key may carry a scope: `nodes@encapnodes`); creates the section when missing. */
+export function setKeyword(doc: ConfigDocument, section: string, key: string, value: string): string {
+  const k = key.trim().toLowerCase();
+  const lines = [...doc.lines];
+  const sec = doc.sections.find((s) => s.name === section);
+  if (!sec) {
+    if (lines.length && lines[lines.length - 1]!.trim() !== '') lines.push('');
+    return join_([...lines, `[${section}]`, ...valueLines(k, value)]);
+  }
+  const entry = sec.entries.find((e) => e.key === k);
+  if (entry) {
+    lines.splice(entry.line - 1, entry.endLine - entry.line + 1, ...valueLines(k, value));
+    return join_(lines);
+  }
+  // Append after the section's last keyword line, before trailing blanks and comments.
+  const lastLine = sec.entries.length ? Math.max(...sec.entries.map((e) => e.endLine)) : sec.line;
+  lines.splice(lastLine, 0, ...valueLines(k, value));
+  return join_(lines);
+}
+
+export function unsetKeyword(doc: ConfigDocument, section: string, key: string): string | undefined {
+  const k = key.trim().toLowerCase();
+  const entry = doc.sections.find((s) => s.name === section)?.entries.find((e) => e.key === k);
+  if (!entry) return undefined;
+  const lines = [...doc.lines];
+  lines.splice(entry.line - 1, entry.endLine - entry.line + 1);
+  return join_(lines);
+}
+
+/** `print config`: the document in canonical form (`key = value`, 4-space continuations), comments kept. */
+export function renderDocument(doc: ConfigDocument): string {
+  const starts = new Map<number, { key: string; value: string; endLine: number }>();
+  for (const s of doc.sections) for (const e of s.entries) starts.set(e.line, e);
+  const out: string[] = [];
+  for (let i = 1; i <= doc.lines.length; i++) {
+    const e = starts.get(i);
+    if (e) {
+      out.push(...valueLines(e.key, e.value));
+      i = e.endLine;
+      continue;
+    }
+    out.push(doc.lines[i - 1]!.trimEnd());
+  }
+  return join_(out);
+}
+
+export async function atomicWrite(path: string, text: string, mode = 0o644): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+  } catch (e) {
+    await fh.close();
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}
