@@ -1,0 +1,135 @@
+// Config commands: validate, print (raw, evaluated, mtime), get, set, unset, create, edit.
+import {
+  atomicWrite,
+  configMtime,
+  evaluateConfig,
+  findSection,
+  formatIssue,
+  installConfig,
+  issuesError,
+  parseConfig,
+  renderDocument,
+  renderEvaluated,
+  setKeyword,
+  unsetKeyword,
+  validateConfig,
+} from '@capsule/config';
+import { CapsuleError } from '@capsule/core';
+import { spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { renderJson } from '../output.js';
+import type { CommandContext } from '../spec.js';
+import { evalContext, keywordRegistry, openService, parseParam, paths } from './service-config.js';
+
+export async function validate(ctx: CommandContext): Promise<number> {
+  const { doc } = await openService(ctx);
+  const issues = await validateConfig(doc, keywordRegistry(ctx), evalContext(ctx));
+  if (ctx.format === 'json') ctx.out(renderJson({ valid: issues.length === 0, issues }));
+  else if (issues.length) ctx.err(issues.map((i) => formatIssue(i) + '\n').join(''));
+  else ctx.out(`${doc.file}: valid\n`);
+  return issues.some((i) => i.severity === 'error') ? 1 : 0;
+}
+
+export async function print(ctx: CommandContext): Promise<number> {
+  const { doc } = await openService(ctx);
+  if (!ctx.options['eval']) {
+    ctx.out(renderDocument(doc));
+    return 0;
+  }
+  const cfg = await evaluateConfig(doc, keywordRegistry(ctx), evalContext(ctx, ctx.options['impersonate']));
+  ctx.out(ctx.format === 'json' ? renderJson(cfg) : renderEvaluated(cfg));
+  return 0;
+}
+
+export async function mtime(ctx: CommandContext): Promise<number> {
+  const p = paths(ctx);
+  const m = await configMtime(p.config);
+  if (m === undefined) throw new CapsuleError('ServiceNotFound', `no configuration file ${p.config}`, { hint: 'create it with `svcmgr -s SVC create --config FILE`' });
+  ctx.out(ctx.format === 'json' ? renderJson({ mtime: m }) : `${m}\n`);
+  return 0;
+}
+
+export async function get(ctx: CommandContext): Promise<number> {
+  const { doc } = await openService(ctx);
+  const { section, key } = parseParam(ctx.options['param']);
+  let value: unknown;
+  if (ctx.options['eval']) {
+    const cfg = await evaluateConfig(doc, keywordRegistry(ctx), evalContext(ctx, ctx.options['impersonate']));
+    if (section === 'DEFAULT' && (key === 'nodes' || key === 'drpnodes' || key === 'encapnodes')) value = cfg.sets[key];
+    else value = cfg.sections.find((s) => s.name === section)?.values[key];
+  } else {
+    value = findSection(doc, section)?.entries.find((e) => e.key === key.toLowerCase())?.value;
+  }
+  if (value === undefined) {
+    throw new CapsuleError('KeywordNotSet', `${section}.${key} is not set in ${doc.file}`, { hint: `set it with \`svcmgr -s ${evalContext(ctx).svcname} set --param ${section}.${key} --value V\`` });
+  }
+  ctx.out(ctx.format === 'json' ? renderJson(value) : `${Array.isArray(value) ? value.join(' ') : String(value)}\n`);
+  return 0;
+}
+
+/** Applies an edit only if the result still validates: a write never loses a good file. */
+async function writeChecked(ctx: CommandContext, file: string, text: string): Promise<void> {
+  const issues = await validateConfig(parseConfig(text, file), keywordRegistry(ctx), evalContext(ctx));
+  const err = issuesError(issues);
+  if (err) throw new CapsuleError('ConfigInvalid', `the change was not written:\n${err.message}`, { hint: err.hint ?? 'fix the value' });
+  await atomicWrite(file, text);
+}
+
+export async function set(ctx: CommandContext): Promise<number> {
+  const { doc, paths: p } = await openService(ctx);
+  const { section, key } = parseParam(ctx.options['param']);
+  const value = ctx.options['value'];
+  if (typeof value !== 'string') throw new CapsuleError('UsageError', 'set needs --value', { hint: 'svcmgr -s SVC set --param K --value V' });
+  await writeChecked(ctx, p.config, setKeyword(doc, section, key, value));
+  return 0;
+}
+
+export async function unset(ctx: CommandContext): Promise<number> {
+  const { doc, paths: p } = await openService(ctx);
+  const { section, key } = parseParam(ctx.options['param']);
+  const text = unsetKeyword(doc, section, key);
+  if (text === undefined) return 0;
+  await writeChecked(ctx, p.config, text);
+  return 0;
+}
+
+export async function create(ctx: CommandContext): Promise<number> {
+  const src = ctx.options['config'];
+  if (typeof src !== 'string') throw new CapsuleError('UsageError', 'create needs --config FILE', { hint: 'svcmgr -s SVC create --config FILE' });
+  const text = await readFile(src, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new CapsuleError('FileNotFound', `cannot read ${src}: ${e.code ?? e.message}`, { hint: 'give the path of an existing service file' });
+  });
+  await installConfig(paths(ctx).config, text, keywordRegistry(ctx), evalContext(ctx));
+  return 0;
+}
+
+/** Edits a copy with $EDITOR; the service file is replaced only by a copy that validates. */
+export async function edit(ctx: CommandContext): Promise<number> {
+  const p = paths(ctx);
+  const original = await readFile(p.config, 'utf8').catch(() => '');
+  const dir = await mkdtemp(join(tmpdir(), 'capsule-edit-'));
+  try {
+    const copy = join(dir, `${evalContext(ctx).svcname}.conf`);
+    await writeFile(copy, original);
+    const editor = process.env['EDITOR'] || process.env['VISUAL'] || 'vi';
+    const r = spawnSync('sh', ['-c', `${editor} "$1"`, 'sh', copy], { stdio: 'inherit' });
+    if (r.status !== 0) throw new CapsuleError('EditorFailed', `${editor} exited ${r.status}; ${p.config} is unchanged`, { hint: 'set EDITOR to a working editor' });
+    const edited = await readFile(copy, 'utf8');
+    if (edited === original) return 0;
+    try {
+      await installConfig(p.config, edited, keywordRegistry(ctx), evalContext(ctx));
+    } catch (e) {
+      // Never lose the user's work: keep the rejected edit beside the state files.
+      await mkdir(p.varDir, { recursive: true });
+      const kept = join(p.varDir, 'rejected-edit.conf');
+      await writeFile(kept, edited);
+      ctx.err(`${p.config} is unchanged; your edit is kept in ${kept}\n`);
+      throw e;
+    }
+    return 0;
+  } finally {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,44 @@
+// What the config commands share: the service's paths, its parsed file, and
+// a keyword registry whose driver keywords come from the installed drivers.
+import { KeywordRegistry, loadConfig, servicePaths, type ConfigDocument, type EvalContext, type ServicePaths } from '@capsule/config';
+import { CapsuleError } from '@capsule/core';
+import { discoverDrivers } from '@capsule/plugin-host';
+import type { CommandContext } from '../spec.js';
+
+export function keywordRegistry(ctx: CommandContext): KeywordRegistry {
+  // Discovery runs only if a resource section needs its driver's keywords.
+  let drivers: ReturnType<typeof discoverDrivers> | undefined;
+  return new KeywordRegistry(async (group, type) => {
+    drivers ??= discoverDrivers({ appRoot: ctx.appRoot, capsuleRoot: ctx.root });
+    return (await drivers).loadKeywords(group, type);
+  });
+}
+
+export function serviceName(ctx: CommandContext): string {
+  return ctx.options['service'] as string;
+}
+
+export function paths(ctx: CommandContext): ServicePaths {
+  return servicePaths(ctx.root, serviceName(ctx));
+}
+
+export function evalContext(ctx: CommandContext, impersonate?: unknown): EvalContext {
+  return { nodename: typeof impersonate === 'string' ? impersonate : ctx.nodename, svcname: serviceName(ctx) };
+}
+
+export async function openService(ctx: CommandContext): Promise<{ paths: ServicePaths; doc: ConfigDocument }> {
+  const p = paths(ctx);
+  return { paths: p, doc: await loadConfig(p.config) };
+}
+
+/** `--param fs#1.mnt@hv1` -> section fs#1, key mnt@hv1; a bare keyword is in DEFAULT. */
+export function parseParam(param: unknown): { section: string; key: string } {
+  if (typeof param !== 'string' || param === '') {
+    throw new CapsuleError('UsageError', 'no --param given', { hint: 'name the keyword as SECTION.KEYWORD, for example --param fs#1.mnt (DEFAULT when no section)' });
+  }
+  const at = param.indexOf('@');
+  const head = at < 0 ? param : param.slice(0, at);
+  const dot = head.lastIndexOf('.');
+  if (dot < 0) return { section: 'DEFAULT', key: param };
+  return { section: param.slice(0, dot), key: param.slice(dot + 1) };
+}

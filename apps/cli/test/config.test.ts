@@ -1,0 +1,101 @@
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './cli.js';
+
+const SEED = `# the seed example
+[DEFAULT]
+nodes = hv1 hv2
+encapnodes = vm1
+nodes@encapnodes = vm1
+
+[container#0]
+type = lxc
+name = vm1
+`;
+
+let root: string;
+let conf: string;
+const env = (node = 'hv1') => ({ CAPSULE_ROOT: root, CAPSULE_NODENAME: node });
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'capsule-cfg-'));
+  await mkdir(join(root, 'etc/capsule'), { recursive: true });
+  conf = join(root, 'etc/capsule/web1.conf');
+  await writeFile(conf, SEED);
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+test.each([
+  ['hv1', 'hv1 hv2'],
+  ['vm1', 'vm1'],
+])('the seed header read on %s gives nodes = %s', (node, nodes) => {
+  const r = cli('svcmgr', ['-s', 'web1', 'get', '--param', 'nodes', '--eval'], env(node));
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toBe(`${nodes}\n`);
+  expect(cli('svcmgr', ['-s', 'web1', 'print', 'config', '--eval'], env(node)).stdout).toContain(`[DEFAULT]\nnodes = ${nodes}\n`);
+});
+
+test('the hypervisor reads the guest view with --impersonate', () => {
+  expect(cli('svcmgr', ['-s', 'web1', 'get', '--param', 'nodes', '--eval', '--impersonate', 'vm1'], env('hv1')).stdout).toBe('vm1\n');
+});
+
+test('validate config accepts the seed and reports every problem of a broken file', async () => {
+  expect(cli('svcmgr', ['-s', 'web1', 'validate', 'config'], env())).toMatchObject({ code: 0, stdout: `${conf}: valid\n` });
+  await writeFile(conf, `${SEED}nodez = x\n[container#1]\ntype = kvm\nname = v2\n[DEFAULT\n`);
+  const r = cli('svcmgr', ['-s', 'web1', 'validate_config'], env());
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`${conf}:10: container#0.nodez: unknown keyword "nodez"`);
+  expect(r.stderr).toContain(`${conf}:12: container#1.type: no installed driver provides container type "kvm"\n  hint: install @capsule/driver-kvm`);
+  expect(r.stderr).toContain(`${conf}:14: unterminated section header`);
+});
+
+test('set keeps comments and untouched lines, and refuses an invalid value without writing', async () => {
+  expect(cli('svcmgr', ['-s', 'web1', 'set', '--param', 'container#0.start_timeout', '--value', '2m'], env()).code).toBe(0);
+  expect(await readFile(conf, 'utf8')).toBe(SEED + 'start_timeout = 2m\n');
+  const r = cli('svcmgr', ['-s', 'web1', 'set', '--param', 'container#0.start_timeout', '--value', 'soon'], env());
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/the change was not written:\n.*web1\.conf:10: container#0\.start_timeout: expected a duration/);
+  expect(await readFile(conf, 'utf8')).toBe(SEED + 'start_timeout = 2m\n');
+  expect(cli('svcmgr', ['-s', 'web1', 'get', '--param', 'container#0.start_timeout', '--eval', '--format', 'json'], env()).stdout).toBe('120\n');
+  expect(cli('svcmgr', ['-s', 'web1', 'unset', '--param', 'container#0.start_timeout'], env()).code).toBe(0);
+  expect(await readFile(conf, 'utf8')).toBe(SEED);
+});
+
+test('create installs a valid file and never an empty or invalid one', async () => {
+  const src = join(root, 'new.conf');
+  await writeFile(src, '');
+  expect(cli('svcmgr', ['-s', 'web2', 'create', '--config', src], env()).stderr).toMatch(/refusing to install an empty configuration/);
+  await writeFile(src, '[DEFAULT]\ncluster_type = farm\n');
+  expect(cli('svcmgr', ['-s', 'web2', 'create', '--config', src], env()).code).toBe(1);
+  await expect(stat(join(root, 'etc/capsule/web2.conf'))).rejects.toThrow();
+  await writeFile(src, SEED);
+  expect(cli('svcmgr', ['-s', 'web2', 'create', '--config', src], env()).code).toBe(0);
+  expect(await readFile(join(root, 'etc/capsule/web2.conf'), 'utf8')).toBe(SEED);
+});
+
+test('edit config installs a valid edit and keeps a rejected one aside', async () => {
+  const editor = join(root, 'editor.sh');
+  await writeFile(editor, '#!/bin/sh\necho "$NEWLINE" >> "$1"\n', { mode: 0o755 });
+  expect(cli('svcmgr', ['-s', 'web1', 'edit', 'config'], { ...env(), EDITOR: editor, NEWLINE: 'stop_timeout = 5' }).code).toBe(0);
+  expect(await readFile(conf, 'utf8')).toBe(`${SEED}stop_timeout = 5\n`);
+  const r = cli('svcmgr', ['-s', 'web1', 'edit', 'config'], { ...env(), EDITOR: editor, NEWLINE: 'stop_timeout = never' });
+  expect(r.code).toBe(1);
+  expect(await readFile(conf, 'utf8')).toBe(`${SEED}stop_timeout = 5\n`);
+  expect(await readFile(join(root, 'var/lib/capsule/web1/rejected-edit.conf'), 'utf8')).toContain('stop_timeout = never');
+});
+
+test('print config mtime follows the file', async () => {
+  const m = Number(cli('svcmgr', ['-s', 'web1', 'print', 'config', 'mtime'], env()).stdout);
+  expect(m).toBe((await stat(conf)).mtimeMs);
+});
+
+test('a missing service is one clear error', () => {
+  const r = cli('svcmgr', ['-s', 'nope', 'print', 'config'], env());
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/^error: no configuration file .*nope\.conf\n  hint: create the service/);
+});
+
+test('config commands need -s', () => {
+  expect(cli('svcmgr', ['validate', 'config'], env()).stderr).toMatch(/no service given\n  hint: name the service with -s SVC/);
+});
