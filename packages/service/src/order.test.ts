@@ -1,0 +1,43 @@
+import type { ServiceResource } from './model.js';
+import { plan, select } from './order.js';
+
+function r(rid: string, extra: Partial<ServiceResource> = {}): ServiceResource {
+  return { rid, group: rid.split('#')[0]!, tags: [], disable: false, optional: false, monitor: false, standby: false, encap: false, hooks: {}, ...extra };
+}
+const ids = (steps: ServiceResource[][]) => steps.map((s) => s.map((x) => x.rid).join('|'));
+
+const SVC = [r('app#1'), r('fs#2'), r('ip#10'), r('container#0'), r('ip#2'), r('fs#1'), r('disk#0'), r('share#0'), r('sync#i0')];
+
+test('start: ip, disk, fs, share, container, app; natural rid order', () => {
+  expect(ids(plan(SVC, 'start'))).toEqual(['ip#2', 'ip#10', 'disk#0', 'fs#1', 'fs#2', 'share#0', 'container#0', 'app#1']);
+});
+
+test('stop: the exact reverse', () => {
+  expect(ids(plan(SVC, 'stop'))).toEqual(['app#1', 'container#0', 'share#0', 'fs#2', 'fs#1', 'disk#0', 'ip#10', 'ip#2']);
+});
+
+test('apps follow their start and stop sequence numbers, then rid', () => {
+  const apps = [r('app#a', { startSeq: 20, stopSeq: 1 }), r('app#b', { startSeq: 10, stopSeq: 2 }), r('app#c')];
+  expect(ids(plan(apps, 'start'))).toEqual(['app#b', 'app#a', 'app#c']);
+  expect(ids(plan(apps, 'stop'))).toEqual(['app#a', 'app#b', 'app#c']);
+});
+
+test('a parallel subset is one step; a sequential subset stays in order', () => {
+  const list = [r('app#1'), r('app#2', { subset: 'web' }), r('app#3', { subset: 'web' }), r('app#4', { subset: 'db' }), r('app#5', { subset: 'db' })];
+  const subsets = { 'app:web': { parallel: true }, 'app:db': { parallel: false } };
+  expect(ids(plan(list, 'start', subsets))).toEqual(['app#1', 'app#4', 'app#5', 'app#2|app#3']);
+  expect(ids(plan(list, 'stop', subsets))).toEqual(['app#3|app#2', 'app#5', 'app#4', 'app#1']);
+});
+
+test.each<[string, Parameters<typeof select>[1], string[]]>([
+  ['everything', {}, ['ip#1', 'fs#1', 'app#1', 'app#2']],
+  ['by rid', { rids: ['fs#1', 'app#2'] }, ['fs#1', 'app#2']],
+  ['tags are or-ed with ,', { tags: ['db', 'front'] }, ['ip#1', 'app#1', 'app#2']],
+  ['tags are and-ed with +', { tags: ['db+front'] }, ['app#2']],
+  ['by subset', { subsets: ['g1'] }, ['app#1']],
+  ['by group (sub-action)', { groups: ['app'] }, ['app#1', 'app#2']],
+  ['combined', { groups: ['app'], tags: ['front'] }, ['app#2']],
+])('select %s', (_w, sel, expected) => {
+  const list = [r('ip#1', { tags: ['front'] }), r('fs#1'), r('app#1', { tags: ['db'], subset: 'g1' }), r('app#2', { tags: ['db', 'front'] })];
+  expect(select(list, sel).map((x) => x.rid)).toEqual(expected);
+});

@@ -1,0 +1,51 @@
+// `json status`, version 1: what `svcmgr -s SVC json status` prints and what
+// a hypervisor reads from each guest. Strict and versioned: guests and
+// hypervisors may run different capsule versions.
+import { Status } from '@capsule/core';
+import { z } from 'zod';
+
+export const STATUS_SCHEMA_VERSION = 1;
+
+export const ResourceStatusEntry = z.strictObject({
+  rid: z.string(),
+  group: z.string(),
+  status: Status,
+  label: z.string(),
+  /** The 4-character flags column: M D O E. */
+  flags: z.string().length(4),
+  log: z.array(z.string()),
+  standby: z.boolean(),
+  tags: z.array(z.string()),
+  subset: z.string().optional(),
+});
+export type ResourceStatusEntry = z.infer<typeof ResourceStatusEntry>;
+
+/** What the hypervisor knows of one container's encapsulated service. */
+export const EncapStatus = z.strictObject({
+  /** Node name of the guest. */
+  guest: z.string(),
+  overall: Status,
+  avail: Status,
+  resources: z.record(z.string(), ResourceStatusEntry),
+  /** Why the guest was not asked or did not answer. */
+  error: z.string().optional(),
+});
+export type EncapStatus = z.infer<typeof EncapStatus>;
+
+export const ServiceStatus = z.strictObject({
+  version: z.literal(STATUS_SCHEMA_VERSION),
+  svcname: z.string(),
+  nodename: z.string(),
+  level: z.enum(['hypervisor', 'encap']),
+  frozen: z.boolean(),
+  overall: Status,
+  avail: Status,
+  /** Status of each group present: ip, disk, fs, share, container, app, sync, task, hb. */
+  groups: z.record(z.string(), Status),
+  resources: z.record(z.string(), ResourceStatusEntry),
+  /** Keyed by container rid; only at the hypervisor level of an encapsulated service. */
+  encap: z.record(z.string(), EncapStatus),
+  /** ISO 8601 time the status was computed. */
+  updated: z.string(),
+});
+export type ServiceStatus = z.infer<typeof ServiceStatus>;

@@ -1,0 +1,2 @@
+// Public API of @capsule/transport.
+export { localExec } from './local.js';
