@@ -54,6 +54,8 @@ export interface ResourceInit {
   env: Record<string, string>;
   /** `$CAPSULE_ROOT`; state files of the driver live under var/lib/capsule. */
   root: string;
+  /** The service's node sets as this node reads them. */
+  service?: { nodes: string[]; drpnodes: string[]; encapnodes: string[] };
 }
 
 export interface Resource {

@@ -1,0 +1,168 @@
+// The action engine: ordered start/stop of the selected resources under the
+// service lock, hooks around each resource, rollback of what a failed start
+// started, then a refreshed status cache.
+import { CapsuleError, isCapsuleError, type ActionContext, type Exec } from '@capsule/core';
+import { rm, writeFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { acquireLock } from './lock.js';
+import type { ServiceLog } from './log.js';
+import type { Service, ServiceResource } from './model.js';
+import { plan, select, type Selection, type Verb } from './order.js';
+import { isFrozen } from './status.js';
+
+/** Sub-actions: one verb on some groups only. */
+export const SUB_ACTIONS: Readonly<Record<string, { verb: Verb; groups: string[] }>> = Object.fromEntries(
+  ['ip', 'disk', 'fs', 'share', 'container', 'app'].flatMap((g) => [
+    [`start${g}`, { verb: 'start', groups: [g] }],
+    [`stop${g}`, { verb: 'stop', groups: [g] }],
+  ]),
+);
+
+export const ACTIONS = ['start', 'stop', 'restart', 'shutdown', 'startstandby', 'freeze', 'thaw', ...Object.keys(SUB_ACTIONS)] as const;
+
+/** How the encapsulated level is chained; provided by the encapsulation layer. */
+export interface EncapChain {
+  /** After the hypervisor resources started (start, restart, startstandby). */
+  afterStart(svc: Service, action: string, o: ActionOptions): Promise<void>;
+  /** Before the hypervisor resources stop; errors are logged, not fatal. */
+  beforeStop(svc: Service, action: string, o: ActionOptions): Promise<void>;
+}
+
+export interface ActionOptions {
+  exec: Exec;
+  log: ServiceLog;
+  selection?: Selection;
+  dryRun?: boolean;
+  force?: boolean;
+  disableRollback?: boolean;
+  /** Seconds to wait for another action on this service. */
+  waitlock?: number;
+  encap?: EncapChain;
+  /** Called with the lock still held, once the action is done (status cache refresh). */
+  after?: (svc: Service) => Promise<void>;
+}
+
+function context(o: ActionOptions, rid: string): ActionContext {
+  return { exec: o.exec, log: o.log.for(rid), dryRun: o.dryRun ?? false, force: o.force ?? false };
+}
+
+async function runHooks(svc: Service, r: ServiceResource, when: 'pre' | 'post', names: string[], o: ActionOptions): Promise<void> {
+  for (const name of names) {
+    for (const blocking of [true, false]) {
+      const key = `${blocking ? 'blocking_' : ''}${when}_${name}`;
+      const cmd = r.hooks[key];
+      if (!cmd) continue;
+      const log = o.log.for(r.rid);
+      log.info(`${key}: ${cmd}`);
+      if (o.dryRun) continue;
+      const res = await o.exec(['sh', '-c', cmd], { env: svc.env });
+      if (res.code === 0) continue;
+      const why = `${key} exited ${res.code}${res.stderr.trim() ? `: ${res.stderr.trim().split('\n').pop()}` : ''}`;
+      if (blocking) throw new CapsuleError('HookFailed', `${r.rid}: ${why}`, { hint: `fix the ${key} command of ${r.rid}` });
+      log.warn(why);
+    }
+  }
+}
+
+async function act(svc: Service, r: ServiceResource, verb: Verb, action: string, o: ActionOptions): Promise<void> {
+  const res = r.resource!;
+  const ctx = context(o, r.rid);
+  // Actions are idempotent: a resource already in the wanted state is left alone.
+  const current = (await res.status(ctx)).status;
+  if ((verb === 'start' && current === 'up') || (verb === 'stop' && current === 'down')) {
+    ctx.log.info(`${res.label()} already ${current}`);
+    return;
+  }
+  const names = action === verb ? [verb] : [verb, action];
+  await runHooks(svc, r, 'pre', names, o);
+  if (o.dryRun) ctx.log.info(`would ${verb} ${r.rid} (${res.label()})`);
+  else {
+    ctx.log.info(`${verb} ${res.label()}`);
+    await res[verb](ctx);
+  }
+  await runHooks(svc, r, 'post', names, o);
+}
+
+function failure(svc: Service, action: string, r: ServiceResource, e: unknown): CapsuleError {
+  const why = isCapsuleError(e) || e instanceof Error ? e.message : String(e);
+  return new CapsuleError('ActionFailed', `${svc.svcname}: ${action} failed on ${r.rid}: ${why}`, {
+    hint: isCapsuleError(e) && e.hint ? e.hint : `see \`svcmgr -s ${svc.svcname} logs\``,
+    cause: e,
+    details: { rid: r.rid, action },
+  });
+}
+
+async function startResources(svc: Service, list: ServiceResource[], action: string, o: ActionOptions): Promise<void> {
+  const started: ServiceResource[] = [];
+  for (const step of plan(list, 'start', svc.subsets)) {
+    const results = await Promise.allSettled(step.map((r) => act(svc, r, 'start', action, o).then(() => r)));
+    let failed: { r: ServiceResource; e: unknown } | undefined;
+    results.forEach((res, i) => {
+      const r = step[i]!;
+      if (res.status === 'fulfilled') started.push(r);
+      else if (r.optional) o.log.for(r.rid).warn(`optional resource failed to start: ${(res.reason as Error).message}`);
+      else failed ??= { r, e: res.reason };
+    });
+    if (!failed) continue;
+    o.log.for(failed.r.rid).error((failed.e as Error).message);
+    if (!o.disableRollback && started.length) {
+      o.log.for(svc.svcname).info(`rollback: stopping ${started.map((r) => r.rid).join(', ')}`);
+      await stopResources(svc, started, 'rollback', o).catch((e: Error) => o.log.for(svc.svcname).error(`rollback incomplete: ${e.message}`));
+    }
+    throw failure(svc, action, failed.r, failed.e);
+  }
+}
+
+async function stopResources(svc: Service, list: ServiceResource[], action: string, o: ActionOptions): Promise<void> {
+  let first: CapsuleError | undefined;
+  for (const step of plan(list, 'stop', svc.subsets)) {
+    const results = await Promise.allSettled(step.map((r) => act(svc, r, 'stop', action, o)));
+    results.forEach((res, i) => {
+      if (res.status === 'fulfilled') return;
+      const r = step[i]!;
+      o.log.for(r.rid).error((res.reason as Error).message);
+      if (!r.optional) first ??= failure(svc, action, r, res.reason);
+    });
+    // Stopping what sits on a resource that failed to stop would only make it worse.
+    if (first) throw first;
+  }
+}
+
+export async function runAction(svc: Service, action: string, o: ActionOptions): Promise<void> {
+  if (action === 'freeze' || action === 'thaw') {
+    await mkdir(svc.varDir, { recursive: true });
+    if (action === 'freeze') await writeFile(join(svc.varDir, 'frozen'), new Date().toISOString() + '\n');
+    else await rm(join(svc.varDir, 'frozen'), { force: true });
+    o.log.for(svc.svcname).info(action === 'freeze' ? 'frozen: actions need --force' : 'thawed');
+    return;
+  }
+  const sub = SUB_ACTIONS[action];
+  if (!sub && !(ACTIONS as readonly string[]).includes(action)) {
+    throw new CapsuleError('UnknownAction', `${svc.svcname}: unknown action ${action}`, { hint: `actions are ${ACTIONS.join(', ')}` });
+  }
+  if (isFrozen(svc.varDir) && !o.force) {
+    throw new CapsuleError('ServiceFrozen', `${svc.svcname} is frozen: ${action} refused`, { hint: `thaw it (\`svcmgr -s ${svc.svcname} thaw\`) or add --force` });
+  }
+  const release = await acquireLock(svc.varDir, { action, waitSeconds: o.waitlock ?? 60, svcname: svc.svcname });
+  try {
+    const selection = { ...o.selection, ...(sub ? { groups: sub.groups } : {}) };
+    const here = select(svc.resources, selection).filter((r) => r.resource);
+    const startAll = action === 'start' || action === 'restart' || action === 'startstandby' || sub?.verb === 'start';
+    const stopAll = action === 'stop' || action === 'restart' || action === 'shutdown' || sub?.verb === 'stop';
+    if (stopAll) {
+      if (!sub) await o.encap?.beforeStop(svc, action, o).catch((e: Error) => o.log.for(svc.svcname).warn(`encapsulated stop: ${e.message}`));
+      // Standby resources stay up on stop; only shutdown takes them down.
+      await stopResources(svc, here.filter((r) => action === 'shutdown' || !r.standby), action, o);
+    }
+    if (startAll) {
+      await startResources(svc, action === 'startstandby' ? here.filter((r) => r.standby) : here, action, o);
+      if (!sub) await o.encap?.afterStart(svc, action, o);
+    }
+  } finally {
+    try {
+      await o.after?.(svc);
+    } finally {
+      await release();
+    }
+  }
+}

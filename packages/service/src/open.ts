@@ -1,0 +1,24 @@
+// Opens a service by name: reads and evaluates its file on this node, then
+// builds its resources.
+import { evaluateConfig, issuesError, loadConfig, servicePaths, validateConfig, type KeywordRegistry } from '@capsule/config';
+import { buildService, type DriverSource } from './build.js';
+import type { Service } from './model.js';
+
+export interface OpenOptions {
+  root: string;
+  nodename: string;
+  svcname: string;
+  registry: KeywordRegistry;
+  drivers: DriverSource;
+}
+
+export async function openService(o: OpenOptions): Promise<Service> {
+  const paths = servicePaths(o.root, o.svcname);
+  const doc = await loadConfig(paths.config);
+  const ctx = { nodename: o.nodename, svcname: o.svcname };
+  // Actions never run on a file that does not validate: the error lists every problem.
+  const invalid = issuesError(await validateConfig(doc, o.registry, ctx));
+  if (invalid) throw invalid;
+  const cfg = await evaluateConfig(doc, o.registry, ctx);
+  return buildService(cfg, o.drivers, { root: o.root, varDir: paths.varDir, configFile: paths.config });
+}
