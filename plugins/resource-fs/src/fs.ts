@@ -1,0 +1,93 @@
+// A filesystem mounted on a mount point: mount, umount (never a busy one),
+// status from the kernel's mount table.
+import { CapsuleError, type ActionContext, type Resource, type ResourceInit, type ResourceStatus } from '@capsule/core';
+import { parseMountinfo, type Mount } from './mountinfo.js';
+
+interface FsConfig {
+  dev: string;
+  mnt: string;
+  type?: string;
+  mnt_opt?: string;
+}
+
+export class Fs implements Resource {
+  readonly rid: string;
+  private readonly cfg: FsConfig;
+
+  constructor(init: ResourceInit) {
+    this.rid = init.rid;
+    this.cfg = init.config as unknown as FsConfig;
+    // Trailing slashes would never match the mount table.
+    this.cfg.mnt = this.cfg.mnt.replace(/(.)\/+$/, '$1');
+  }
+
+  label(): string {
+    return `${this.cfg.dev}@${this.cfg.mnt}`;
+  }
+
+  private async mounted(ctx: ActionContext): Promise<Mount | undefined> {
+    const r = await ctx.exec(['cat', '/proc/self/mountinfo']);
+    if (r.code !== 0) throw new CapsuleError('MountTableUnreadable', `${this.rid}: cannot read /proc/self/mountinfo: ${r.stderr.trim()}`, { hint: 'is /proc mounted?' });
+    // The last mount on a mount point is the one that shows.
+    return parseMountinfo(r.stdout).filter((m) => m.mountpoint === this.cfg.mnt).pop();
+  }
+
+  private async sameSource(ctx: ActionContext, m: Mount): Promise<boolean> {
+    if (m.source === this.cfg.dev) return true;
+    const real = await ctx.exec(['realpath', '-e', this.cfg.dev]);
+    if (real.code === 0 && real.stdout.trim() === m.source) return true;
+    // A loop-mounted image shows as /dev/loopN: ask losetup which file backs it.
+    if (m.source.startsWith('/dev/loop')) {
+      const back = await ctx.exec(['losetup', '-n', '-O', 'BACK-FILE', m.source]);
+      return back.code === 0 && back.stdout.trim() === (real.stdout.trim() || this.cfg.dev);
+    }
+    return false;
+  }
+
+  async status(ctx: ActionContext): Promise<ResourceStatus> {
+    const m = await this.mounted(ctx);
+    if (!m) return { status: 'down', log: [] };
+    if (!(await this.sameSource(ctx, m))) return { status: 'warn', log: [`warn: ${this.cfg.mnt} is mounted from ${m.source}, not ${this.cfg.dev}`] };
+    return { status: 'up', log: [] };
+  }
+
+  async start(ctx: ActionContext): Promise<void> {
+    if (await this.mounted(ctx)) return;
+    await ctx.exec(['mkdir', '-p', this.cfg.mnt]);
+    const argv = ['mount', ...(this.cfg.type ? ['-t', this.cfg.type] : []), ...(this.cfg.mnt_opt ? ['-o', this.cfg.mnt_opt] : []), this.cfg.dev, this.cfg.mnt];
+    const r = await ctx.exec(argv);
+    if (r.code !== 0) {
+      throw new CapsuleError('MountFailed', `${this.rid}: ${argv.join(' ')} failed: ${r.stderr.trim()}`, {
+        hint: r.code === 127 ? 'install util-linux (mount)' : `check ${this.cfg.dev} and the ${this.rid} keywords`,
+        details: { rid: this.rid },
+      });
+    }
+  }
+
+  async stop(ctx: ActionContext): Promise<void> {
+    if (!(await this.mounted(ctx))) return;
+    const r = await ctx.exec(['umount', this.cfg.mnt]);
+    if (r.code === 0) return;
+    if (/busy/i.test(r.stderr)) {
+      const holders = await this.holders(ctx);
+      throw new CapsuleError('FsBusy', `${this.rid}: ${this.cfg.mnt} is busy${holders ? `, used by ${holders}` : ''}; not unmounted`, {
+        hint: `stop what uses ${this.cfg.mnt} (fuser -vm ${this.cfg.mnt}), then stop again`,
+        details: { rid: this.rid },
+      });
+    }
+    throw new CapsuleError('UmountFailed', `${this.rid}: umount ${this.cfg.mnt} failed: ${r.stderr.trim()}`, { hint: 'see dmesg', details: { rid: this.rid } });
+  }
+
+  /** `pid (command)` of the processes using the filesystem, from fuser when installed. */
+  private async holders(ctx: ActionContext): Promise<string> {
+    const r = await ctx.exec(['fuser', '-m', this.cfg.mnt]);
+    const pids = [...r.stdout.matchAll(/(\d+)/g)].map((m) => m[1]!);
+    const named = await Promise.all(
+      pids.map(async (pid) => {
+        const c = await ctx.exec(['cat', `/proc/${pid}/comm`]);
+        return c.code === 0 ? `${pid} (${c.stdout.trim()})` : pid;
+      }),
+    );
+    return named.join(', ');
+  }
+}

@@ -1,0 +1,114 @@
+// A service address on an interface: refused when anyone already answers
+// for it, added with `ip addr`, announced with a gratuitous ARP.
+import { CapsuleError, type ActionContext, type Resource, type ResourceInit, type ResourceStatus } from '@capsule/core';
+import { isIP } from 'node:net';
+import { prefixLength } from './address.js';
+
+interface IpConfig {
+  ipname: string;
+  ipdev: string;
+  netmask?: string;
+}
+
+export class Ip implements Resource {
+  readonly rid: string;
+  private readonly cfg: IpConfig;
+  private resolved?: { addr: string; family: 4 | 6 };
+
+  constructor(init: ResourceInit) {
+    this.rid = init.rid;
+    this.cfg = init.config as unknown as IpConfig;
+  }
+
+  label(): string {
+    return `${this.resolved?.addr ?? this.cfg.ipname}@${this.cfg.ipdev}`;
+  }
+
+  private async address(ctx: ActionContext): Promise<{ addr: string; family: 4 | 6 }> {
+    if (this.resolved) return this.resolved;
+    let addr = this.cfg.ipname;
+    if (!isIP(addr)) {
+      const r = await ctx.exec(['getent', 'ahosts', addr]);
+      addr = r.stdout.split(/\s+/)[0] ?? '';
+      if (r.code !== 0 || !isIP(addr)) {
+        throw new CapsuleError('IpUnresolved', `${this.rid}: ${this.cfg.ipname} does not resolve to an address`, { hint: 'fix ipname, or add the name to /etc/hosts or DNS' });
+      }
+    }
+    this.resolved = { addr, family: isIP(addr) as 4 | 6 };
+    return this.resolved;
+  }
+
+  /** Interfaces of this host holding `addr`; undefined when ipdev does not exist. */
+  private async holders(ctx: ActionContext, addr: string): Promise<{ devs: string[]; ipdevExists: boolean }> {
+    const r = await ctx.exec(['ip', '-o', 'addr', 'show']);
+    if (r.code !== 0) throw new CapsuleError('IpCommandFailed', `${this.rid}: ip addr show failed: ${r.stderr.trim()}`, { hint: 'install iproute2' });
+    const devs: string[] = [];
+    let ipdevExists = false;
+    for (const line of r.stdout.split('\n')) {
+      // "2: eth0    inet 198.51.100.5/24 brd ... scope global eth0"
+      const m = /^\d+:\s+(\S+?)(?:@\S+)?\s+inet6?\s+([^/\s]+)\//.exec(line);
+      if (!m) continue;
+      if (m[1] === this.cfg.ipdev) ipdevExists = true;
+      if (m[2] === addr) devs.push(m[1]!);
+    }
+    if (!ipdevExists) ipdevExists = (await ctx.exec(['ip', 'link', 'show', 'dev', this.cfg.ipdev])).code === 0;
+    return { devs, ipdevExists };
+  }
+
+  async status(ctx: ActionContext): Promise<ResourceStatus> {
+    const { addr } = await this.address(ctx);
+    const { devs, ipdevExists } = await this.holders(ctx, addr);
+    if (!ipdevExists) return { status: 'down', log: [`warn: interface ${this.cfg.ipdev} does not exist`] };
+    if (devs.includes(this.cfg.ipdev)) return { status: 'up', log: [] };
+    if (devs.length) return { status: 'warn', log: [`warn: ${addr} is on ${devs.join(', ')}, not ${this.cfg.ipdev}`] };
+    return { status: 'down', log: [] };
+  }
+
+  async start(ctx: ActionContext): Promise<void> {
+    const { addr, family } = await this.address(ctx);
+    const prefix = prefixLength(this.cfg.netmask, family, this.rid);
+    const { devs, ipdevExists } = await this.holders(ctx, addr);
+    if (!ipdevExists) throw new CapsuleError('IpdevMissing', `${this.rid}: interface ${this.cfg.ipdev} does not exist`, { hint: `fix ${this.rid}.ipdev` });
+    if (devs.includes(this.cfg.ipdev)) return;
+    if (devs.length) throw this.inUse(addr, `it is already configured on ${devs.join(', ')} of this node`);
+    await this.checkWire(ctx, addr, family);
+    const add = await ctx.exec(['ip', 'addr', 'add', `${addr}/${prefix}`, 'dev', this.cfg.ipdev]);
+    if (add.code !== 0) throw new CapsuleError('IpAddFailed', `${this.rid}: ip addr add ${addr}/${prefix} dev ${this.cfg.ipdev} failed: ${add.stderr.trim()}`, { hint: 'see the ip(8) error above' });
+    if (family === 4) {
+      // Tell the neighbours' ARP caches the address moved here; best effort.
+      await ctx.exec(['arping', '-U', '-c', '1', '-I', this.cfg.ipdev, addr]);
+    }
+  }
+
+  /** Duplicate address detection: does anyone on the link already answer for addr? */
+  private async checkWire(ctx: ActionContext, addr: string, family: 4 | 6): Promise<void> {
+    if (family === 6) {
+      ctx.log.info(`${addr}: IPv6 duplicate detection is left to the kernel (DAD)`);
+      return;
+    }
+    const r = await ctx.exec(['arping', '-D', '-q', '-c', '2', '-w', '3', '-I', this.cfg.ipdev, addr]);
+    if (r.code === 127) {
+      ctx.log.warn(`arping is not installed: the check that ${addr} is free on the network was skipped (apt-get install iputils-arping)`);
+      return;
+    }
+    // iputils arping -D exits 1 when a reply came back: someone holds the address.
+    if (r.code === 1) throw this.inUse(addr, `another host answers ARP for it on ${this.cfg.ipdev}`);
+    if (r.code !== 0) ctx.log.warn(`arping -D ${addr} exited ${r.code}: ${r.stderr.trim()}`);
+  }
+
+  private inUse(addr: string, why: string): CapsuleError {
+    return new CapsuleError('IpInUse', `${this.rid}: ${addr} is in use: ${why}`, {
+      hint: 'stop the service where the address runs, or fix ipname',
+      details: { rid: this.rid, addr },
+    });
+  }
+
+  async stop(ctx: ActionContext): Promise<void> {
+    const { addr, family } = await this.address(ctx);
+    const { devs } = await this.holders(ctx, addr);
+    if (!devs.includes(this.cfg.ipdev)) return;
+    const prefix = prefixLength(this.cfg.netmask, family, this.rid);
+    const r = await ctx.exec(['ip', 'addr', 'del', `${addr}/${prefix}`, 'dev', this.cfg.ipdev]);
+    if (r.code !== 0) throw new CapsuleError('IpDelFailed', `${this.rid}: ip addr del ${addr}/${prefix} dev ${this.cfg.ipdev} failed: ${r.stderr.trim()}`, { hint: 'check the address and netmask' });
+  }
+}

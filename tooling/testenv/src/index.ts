@@ -1,0 +1,3 @@
+// Public API of @capsule/testenv.
+export { TestNetwork, type TestHost } from './netns.js';
+export { sh, uniqueName } from './run.js';

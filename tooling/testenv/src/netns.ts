@@ -1,0 +1,41 @@
+// Test hosts as network namespaces linked by veth pairs, addressed in
+// 198.51.100.0/24 (documentation range, no uplink), removed on dispose.
+import type { Exec } from '@capsule/core';
+import { localExec } from '@capsule/transport';
+import { sh, uniqueName } from './run.js';
+
+export interface TestHost {
+  ns: string;
+  /** Runs a command inside the namespace. */
+  exec: Exec;
+}
+
+export class TestNetwork {
+  private readonly namespaces: string[] = [];
+
+  async host(): Promise<TestHost> {
+    const ns = uniqueName('capsule-t-');
+    await sh('ip', 'netns', 'add', ns);
+    this.namespaces.push(ns);
+    await sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
+    return { ns, exec: (argv, o) => localExec(['ip', 'netns', 'exec', ns, ...argv], o) };
+  }
+
+  /** A veth pair between two hosts, `a` and `b` names inside them, each given an address (CIDR). */
+  async link(a: TestHost, aDev: string, aAddr: string | undefined, b: TestHost, bDev: string, bAddr: string | undefined): Promise<void> {
+    const tmpA = uniqueName('cva');
+    const tmpB = uniqueName('cvb');
+    await sh('ip', 'link', 'add', tmpA, 'type', 'veth', 'peer', 'name', tmpB);
+    await sh('ip', 'link', 'set', tmpA, 'netns', a.ns, 'name', aDev);
+    await sh('ip', 'link', 'set', tmpB, 'netns', b.ns, 'name', bDev);
+    for (const [h, dev, addr] of [[a, aDev, aAddr], [b, bDev, bAddr]] as const) {
+      if (addr) await sh('ip', '-n', h.ns, 'addr', 'add', addr, 'dev', dev);
+      await sh('ip', '-n', h.ns, 'link', 'set', dev, 'up');
+    }
+  }
+
+  /** Deleting a namespace deletes the veth ends inside it. */
+  async dispose(): Promise<void> {
+    for (const ns of this.namespaces.splice(0)) await localExec(['ip', 'netns', 'del', ns]);
+  }
+}
