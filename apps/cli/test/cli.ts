@@ -4,14 +4,18 @@ import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/bin/', import.meta.url));
 
+export const cliEntry = (program: string) => `${dist}${program}.js`;
+
 export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-export function cli(program: 'svcmgr' | 'nodemgr' | 'svcmon', args: string[], env: Record<string, string> = {}): CliResult {
-  const r = spawnSync(process.execPath, [`${dist}${program}.js`, ...args], {
+/** `wrap` prefixes the command, e.g. nsenter into a test host's network namespace. */
+export function cli(program: 'svcmgr' | 'nodemgr' | 'svcmon', args: string[], env: Record<string, string> = {}, wrap: string[] = []): CliResult {
+  const [cmd, ...rest] = [...wrap, process.execPath, `${dist}${program}.js`, ...args];
+  const r = spawnSync(cmd!, rest, {
     encoding: 'utf8',
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CAPSULE_NODENAME: 'hv1', ...env },
   });

@@ -1,6 +1,6 @@
 // Where a service's files live under $CAPSULE_ROOT, and loading/installing them.
 import { CapsuleError } from '@capsule/core';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { EvalContext } from './evaluator.js';
 import { issuesError } from './issues.js';
@@ -8,23 +8,6 @@ import { parseConfig, type ConfigDocument } from './reader.js';
 import type { KeywordRegistry } from './registry.js';
 import { validateConfig } from './validate.js';
 import { atomicWrite } from './writer.js';
-
-export interface ServicePaths {
-  config: string;
-  /** Per-service state: status cache, lock, logs. */
-  varDir: string;
-}
-
-const SVCNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-
-export function servicePaths(root: string, svc: string): ServicePaths {
-  if (!SVCNAME.test(svc) || svc === 'node') {
-    throw new CapsuleError('InvalidServiceName', `"${svc}" is not a valid service name`, {
-      hint: 'a service name is letters, digits, and . _ - (not "node")',
-    });
-  }
-  return { config: join(root, 'etc/capsule', `${svc}.conf`), varDir: join(root, 'var/lib/capsule', svc) };
-}
 
 export async function loadConfig(path: string): Promise<ConfigDocument> {
   let bytes: Buffer;
@@ -40,16 +23,6 @@ export async function loadConfig(path: string): Promise<ConfigDocument> {
     throw e;
   }
   return parseConfig(bytes, path);
-}
-
-/** Modification time in ms, or undefined when the file does not exist. */
-export async function configMtime(path: string): Promise<number | undefined> {
-  try {
-    return (await stat(path)).mtimeMs;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
 }
 
 /**

@@ -10,4 +10,5 @@ export { resourceKeywords, HOOK_ACTIONS } from './keywords/resource.js';
 export { validateConfig } from './validate.js';
 export { evaluateConfig, renderEvaluated, type EvaluatedConfig, type EvaluatedSection } from './evaluate.js';
 export { setKeyword, unsetKeyword, renderDocument, atomicWrite } from './writer.js';
-export { servicePaths, loadConfig, configMtime, installConfig, type ServicePaths } from './files.js';
+export { loadConfig, installConfig } from './files.js';
+export { servicePaths, configMtime, type ServicePaths } from './paths.js';

@@ -1,6 +1,7 @@
 // Folds resource statuses into group, avail and overall status, by the
 // merge rules of @capsule/core (folded left, in start order).
-import { aggregateStatus, compareRid, mergeStatus, type Status } from '@capsule/core';
+import { compareRid } from '@capsule/core/rid';
+import { aggregateStatus, mergeStatus, type Status } from '@capsule/core/status';
 import { ACCESSORY_GROUPS, START_ORDER } from './groups.js';
 import type { EncapStatus, ResourceStatusEntry } from './status-schema.js';
 

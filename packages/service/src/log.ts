@@ -3,7 +3,6 @@
 // [env] keys that look like secrets never reach either.
 import type { Logger } from '@capsule/core';
 import { appendFileSync, mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const SECRET_KEY = /pass|secret|token|key|credential/i;
@@ -41,11 +40,4 @@ export class ServiceLog {
       error: (m) => this.write('error', rid, m),
     };
   }
-}
-
-export async function readLog(varDir: string): Promise<string> {
-  return readFile(join(varDir, 'log'), 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return '';
-    throw e;
-  });
 }

@@ -4,7 +4,9 @@
 import { Status } from '@capsule/core';
 import { z } from 'zod';
 
-export const STATUS_SCHEMA_VERSION = 1;
+import { STATUS_CACHE_VERSION } from './cache.js';
+
+export const STATUS_SCHEMA_VERSION = STATUS_CACHE_VERSION;
 
 export const ResourceStatusEntry = z.strictObject({
   rid: z.string(),

@@ -2,7 +2,6 @@
 // timeout, and folds it into a json status (cached on disk).
 import { isCapsuleError, renderFlags, type ActionContext, type ResourceStatus, type Status } from '@capsule/core';
 import { atomicWrite } from '@capsule/config';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { aggregate } from './aggregate.js';
 import type { Service, ServiceResource } from './model.js';
@@ -82,14 +81,4 @@ export function isFrozen(varDir: string): boolean {
 
 export async function writeStatusCache(varDir: string, s: ServiceStatus): Promise<void> {
   await atomicWrite(join(varDir, 'status.json'), JSON.stringify(s) + '\n');
-}
-
-/** The cached status, if present and readable in this schema version. */
-export async function readStatusCache(varDir: string): Promise<ServiceStatus | undefined> {
-  try {
-    const r = ServiceStatus.safeParse(JSON.parse(await readFile(join(varDir, 'status.json'), 'utf8')));
-    return r.success ? r.data : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -10,7 +10,8 @@ import { runAction, type ActionOptions } from '../src/actions.js';
 import { buildService } from '../src/build.js';
 import { ServiceLog } from '../src/log.js';
 import type { Service } from '../src/model.js';
-import { computeStatus, readStatusCache, writeStatusCache } from '../src/status.js';
+import { readStatusCache } from '../src/cache.js';
+import { computeStatus, writeStatusCache } from '../src/status.js';
 import { drivers, markerDriver } from './fixtures/drivers.js';
 
 let dir: string;

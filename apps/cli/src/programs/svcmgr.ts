@@ -20,9 +20,47 @@ const configCommands: CommandSpec[] = [
   { words: ['create'], summary: 'install FILE as the service file, if it validates', needsService: true, options: [{ name: 'config', type: 'string', arg: 'FILE', help: 'the service file to install' }], load: config('create') },
 ];
 
+type StatusCommands = typeof import('../commands/status.js');
+const svc = (name: Exclude<keyof StatusCommands, 'currentStatus'>) => async (): Promise<CommandModule> => ({ run: (await import('../commands/status.js'))[name] });
+const act = (name: string) => async (): Promise<CommandModule> => ({ run: (await import('../commands/service.js')).action(name) });
+
+const actionOptions: OptionSpec[] = [
+  { name: 'rid', type: 'list', arg: 'RIDS', help: 'only these resources (ip#1,fs#1)' },
+  { name: 'tags', type: 'list', arg: 'TAGS', help: 'only resources with these tags: a,b is a or b; a+b is a and b' },
+  { name: 'subsets', type: 'list', arg: 'SUBSETS', help: 'only resources of these subsets' },
+  { name: 'dry-run', type: 'boolean', help: 'say what would run, change nothing' },
+  { name: 'force', type: 'boolean', help: 'act even on a frozen service' },
+  { name: 'disable-rollback', type: 'boolean', help: 'leave started resources up when a start fails' },
+  { name: 'waitlock', type: 'number', arg: 'SECONDS', help: 'wait this long for another action on the service (default 60)' },
+];
+const refreshOpt: OptionSpec = { name: 'refresh', type: 'boolean', help: 'recompute the status instead of reading the cache' };
+
+const ACTION_SUMMARIES: Array<[string, string]> = [
+  ['start', 'start the service: ip, disk, fs, share, container, app'],
+  ['stop', 'stop the service, in reverse order; standby resources stay up'],
+  ['restart', 'stop then start'],
+  ['shutdown', 'stop everything, standby resources included'],
+  ['startstandby', 'start the standby resources only'],
+  ...['ip', 'disk', 'fs', 'share', 'container', 'app'].flatMap((g): Array<[string, string]> => [
+    [`start${g}`, `start the ${g} resources only`],
+    [`stop${g}`, `stop the ${g} resources only`],
+  ]),
+];
+
+const serviceCommands: CommandSpec[] = [
+  ...ACTION_SUMMARIES.map(([name, summary]): CommandSpec => ({ words: [name], summary, needsService: true, options: actionOptions, load: act(name) })),
+  { words: ['freeze'], summary: 'refuse actions without --force (maintenance)', needsService: true, load: act('freeze') },
+  { words: ['thaw'], summary: 'accept actions again', needsService: true, load: act('thaw') },
+  { words: ['frozen'], summary: 'print whether the service is frozen', needsService: true, load: svc('frozen') },
+  { words: ['print', 'status'], summary: 'the status tree of the service on this node', needsService: true, options: [refreshOpt], load: svc('printStatus') },
+  { words: ['json', 'status'], summary: 'the status as versioned JSON (what a hypervisor reads from its guests)', needsService: true, options: [refreshOpt], load: svc('jsonStatus') },
+  { words: ['status'], summary: 'exit with the overall status code (0 up, 1 down, 2 warn, 3 n/a...)', needsService: true, options: [refreshOpt], load: svc('status') },
+  { words: ['logs'], summary: 'print the service log', needsService: true, load: svc('logs') },
+];
+
 export const svcmgr: ProgramSpec = {
   name: 'svcmgr',
   summary: 'manage a capsule service on this node',
   options: [service, format, version],
-  commands: [{ words: ['ls'], summary: 'list the services configured on this node', load: () => import('../commands/ls.js') }, ...configCommands],
+  commands: [{ words: ['ls'], summary: 'list the services configured on this node', load: () => import('../commands/ls.js') }, ...configCommands, ...serviceCommands],
 };

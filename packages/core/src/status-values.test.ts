@@ -1,4 +1,4 @@
-import { STATUSES, STATUS_CODE, aggregateStatus, mergeStatus, statusFromCode, type Status } from './status.js';
+import { STATUSES, STATUS_CODE, aggregateStatus, mergeStatus, statusFromCode, type Status } from './status-values.js';
 
 // Every pair of the OpenSVC merge table, written out so a change is visible.
 const TABLE: Array<[Status, Status, Status]> = [

@@ -1,0 +1,54 @@
+// print status, json status, status, frozen, logs: served from the status
+// cache when it is fresh, which needs neither drivers nor the schema library.
+import { configMtime, servicePaths } from '@capsule/config/paths';
+import { STATUS_CODE } from '@capsule/core/status';
+import { readStatusCache } from '@capsule/service/cache';
+import type { ServiceStatus } from '@capsule/service';
+import { renderStatusTree } from '@capsule/service/tree';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderJson } from '../output.js';
+import type { CommandContext } from '../spec.js';
+
+/** A cached status older than this, or older than the config file, is recomputed. */
+const STATUS_TTL_MS = 60_000;
+
+export async function currentStatus(ctx: CommandContext): Promise<ServiceStatus> {
+  const paths = servicePaths(ctx.root, ctx.options['service'] as string);
+  if (!ctx.options['refresh']) {
+    const [cached, mtime] = await Promise.all([readStatusCache(paths.varDir), configMtime(paths.config)]);
+    const at = cached ? Date.parse(cached.updated) : 0;
+    if (cached && mtime !== undefined && at > mtime && Date.now() - at < STATUS_TTL_MS) return cached;
+  }
+  return (await import('./service.js')).refreshStatus(ctx);
+}
+
+export async function printStatus(ctx: CommandContext): Promise<number> {
+  const s = await currentStatus(ctx);
+  ctx.out(ctx.format === 'json' ? renderJson(s) : renderStatusTree(s));
+  return 0;
+}
+
+export async function jsonStatus(ctx: CommandContext): Promise<number> {
+  ctx.out(renderJson(await currentStatus(ctx)));
+  return 0;
+}
+
+/** Exit code = overall status code (0 up, 1 down, 2 warn, 3 n/a, 5 undef, 6 stdby up, 7 stdby down). */
+export async function status(ctx: CommandContext): Promise<number> {
+  const s = await currentStatus(ctx);
+  if (ctx.format === 'json') ctx.out(renderJson({ overall: s.overall, avail: s.avail }));
+  return STATUS_CODE[s.overall];
+}
+
+export async function frozen(ctx: CommandContext): Promise<number> {
+  const s = await currentStatus(ctx);
+  ctx.out(ctx.format === 'json' ? renderJson({ frozen: s.frozen }) : `${s.frozen}\n`);
+  return 0;
+}
+
+export async function logs(ctx: CommandContext): Promise<number> {
+  const file = join(servicePaths(ctx.root, ctx.options['service'] as string).varDir, 'log');
+  ctx.out(await readFile(file, 'utf8').catch(() => ''));
+  return 0;
+}
