@@ -81,6 +81,8 @@ export interface ContainerResource extends Resource {
   copyTo?(ctx: ActionContext, localPath: string, guestPath: string): Promise<void>;
   copyFrom?(ctx: ActionContext, guestPath: string, localPath: string): Promise<void>;
   migrate?(ctx: ActionContext, toNode: string): Promise<void>;
+  /** Files config replication copies with the service file (the container's own config). */
+  replicatedFiles?(): string[];
 }
 
 export function isContainerResource(r: Resource): r is ContainerResource {

@@ -20,11 +20,13 @@ export const SUB_ACTIONS: Readonly<Record<string, { verb: Verb; groups: string[]
 
 export const ACTIONS = ['start', 'stop', 'restart', 'shutdown', 'startstandby', 'freeze', 'thaw', ...Object.keys(SUB_ACTIONS)] as const;
 
-/** How the encapsulated level is chained; provided by the encapsulation layer. */
+/** How the encapsulated level is chained; provided by the encapsulation layer (encap/chain.ts). */
 export interface EncapChain {
-  /** After the hypervisor resources started (start, restart, startstandby). */
+  /** Whether the hypervisor's own resources take part (false for --slave/--slaves only). */
+  master: boolean;
+  /** After the hypervisor resources started. */
   afterStart(svc: Service, action: string, o: ActionOptions): Promise<void>;
-  /** Before the hypervisor resources stop; errors are logged, not fatal. */
+  /** Before the hypervisor resources stop; when the hypervisor takes part, errors are logged, not fatal. */
   beforeStop(svc: Service, action: string, o: ActionOptions): Promise<void>;
 }
 
@@ -149,14 +151,23 @@ export async function runAction(svc: Service, action: string, o: ActionOptions):
     const here = select(svc.resources, selection).filter((r) => r.resource);
     const startAll = action === 'start' || action === 'restart' || action === 'startstandby' || sub?.verb === 'start';
     const stopAll = action === 'stop' || action === 'restart' || action === 'shutdown' || sub?.verb === 'stop';
+    const master = o.encap?.master ?? true;
+    // A restart is a stop then a start at each level, not two restarts in the guests.
+    const guestAction = (verb: Verb) => (action === 'restart' ? verb : action);
     if (stopAll) {
-      if (!sub) await o.encap?.beforeStop(svc, action, o).catch((e: Error) => o.log.for(svc.svcname).warn(`encapsulated stop: ${e.message}`));
+      // Guests first: their resources sit on the hypervisor's.
+      try {
+        await o.encap?.beforeStop(svc, guestAction('stop'), o);
+      } catch (e) {
+        if (!master) throw e;
+        o.log.for(svc.svcname).warn(`encapsulated stop: ${(e as Error).message}`);
+      }
       // Standby resources stay up on stop; only shutdown takes them down.
-      await stopResources(svc, here.filter((r) => action === 'shutdown' || !r.standby), action, o);
+      if (master) await stopResources(svc, here.filter((r) => action === 'shutdown' || !r.standby), action, o);
     }
     if (startAll) {
-      await startResources(svc, action === 'startstandby' ? here.filter((r) => r.standby) : here, action, o);
-      if (!sub) await o.encap?.afterStart(svc, action, o);
+      if (master) await startResources(svc, action === 'startstandby' ? here.filter((r) => r.standby) : here, action, o);
+      await o.encap?.afterStart(svc, guestAction('start'), o);
     }
   } finally {
     try {

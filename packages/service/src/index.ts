@@ -12,3 +12,7 @@ export { aggregate } from './aggregate.js';
 export { renderStatusTree } from './tree.js';
 export { ServiceStatus, EncapStatus, ResourceStatusEntry, STATUS_SCHEMA_VERSION } from './status-schema.js';
 export { START_ORDER, AVAIL_GROUPS, ACCESSORY_GROUPS } from './groups.js';
+export { encapChain, resolveTargets, CHAINED_ACTIONS, type LevelFlags, type Targets } from './encap/chain.js';
+export { encapStatuses } from './encap/status.js';
+export { syncConfig, type SyncResult } from './encap/config-sync.js';
+export { Guest, guestsOf } from './encap/guest.js';

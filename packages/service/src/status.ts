@@ -53,15 +53,17 @@ async function resourceStatus(r: ServiceResource, ctx: ActionContext, timeoutMs:
 export interface StatusOptions {
   ctx: ActionContext;
   timeoutMs?: number;
-  /** The encapsulated status of each container, from the guests. */
-  encap?: Record<string, EncapStatus>;
+  /** The encapsulated status of each container, or how to gather it (concurrently with the resources). */
+  encap?: Record<string, EncapStatus> | (() => Promise<Record<string, EncapStatus>>);
 }
 
 export async function computeStatus(svc: Service, o: StatusOptions): Promise<ServiceStatus> {
   const shown = svc.resources.filter((r) => !(svc.level === 'hypervisor' && r.encap));
-  const entries = await Promise.all(shown.map((r) => resourceStatus(r, o.ctx, o.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS)));
+  const [entries, encap] = await Promise.all([
+    Promise.all(shown.map((r) => resourceStatus(r, o.ctx, o.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS))),
+    typeof o.encap === 'function' ? o.encap() : Promise.resolve(o.encap ?? {}),
+  ]);
   const resources = Object.fromEntries(entries.map((e) => [e.rid, e]));
-  const encap = o.encap ?? {};
   return ServiceStatus.parse({
     version: STATUS_SCHEMA_VERSION,
     svcname: svc.svcname,

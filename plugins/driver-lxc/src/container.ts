@@ -133,8 +133,14 @@ export class LxcContainer implements ContainerResource {
     }
   }
 
+  // A clean environment: the host's variables (CAPSULE_ROOT first) must not leak into the guest's agent.
   private attachPrefix(): string[] {
-    return this.cfg.rcmd?.length ? this.cfg.rcmd : ['lxc-attach', ...this.target(), '--'];
+    return this.cfg.rcmd?.length ? this.cfg.rcmd : ['lxc-attach', ...this.target(), '--clear-env', '--'];
+  }
+
+  /** Files that travel with the service config: the container's own LXC config. */
+  replicatedFiles(): string[] {
+    return [this.cfg.cf ?? `${this.cfg.lxcpath}/${this.cfg.name}/config`];
   }
 
   exec(ctx: ActionContext, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {

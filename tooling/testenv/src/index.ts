@@ -1,3 +1,4 @@
 // Public API of @capsule/testenv.
 export { TestNetwork, type TestHost } from './netns.js';
 export { sh, uniqueName } from './run.js';
+export { TestContainers, REPO_ROOT, type TestContainer } from './lxc.js';

@@ -33,6 +33,13 @@ export async function validate(ctx: CommandContext): Promise<number> {
 }
 
 export async function print(ctx: CommandContext): Promise<number> {
+  if (ctx.options['raw']) {
+    // Byte for byte: what a hypervisor fetches from a guest.
+    ctx.out(await readFile(paths(ctx).config, 'utf8').catch(() => {
+      throw new CapsuleError('ServiceNotFound', `no configuration file ${paths(ctx).config}`, { hint: 'create it with `svcmgr -s SVC create --config FILE`' });
+    }));
+    return 0;
+  }
   const { doc } = await openService(ctx);
   if (!ctx.options['eval']) {
     ctx.out(renderDocument(doc));
@@ -98,11 +105,18 @@ export async function unset(ctx: CommandContext): Promise<number> {
 export async function create(ctx: CommandContext): Promise<number> {
   const src = ctx.options['config'];
   if (typeof src !== 'string') throw new CapsuleError('UsageError', 'create needs --config FILE', { hint: 'svcmgr -s SVC create --config FILE' });
-  const text = await readFile(src, 'utf8').catch((e: NodeJS.ErrnoException) => {
+  // `--config -` reads standard input: how a hypervisor pushes a config into a guest.
+  const text = await (src === '-' ? readStdin() : readFile(src, 'utf8')).catch((e: NodeJS.ErrnoException) => {
     throw new CapsuleError('FileNotFound', `cannot read ${src}: ${e.code ?? e.message}`, { hint: 'give the path of an existing service file' });
   });
   await installConfig(paths(ctx).config, text, keywordRegistry(ctx), evalContext(ctx));
   return 0;
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Edits a copy with $EDITOR; the service file is replaced only by a copy that validates. */

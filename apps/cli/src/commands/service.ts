@@ -3,6 +3,10 @@
 import { discoverDrivers } from '@capsule/plugin-host';
 import {
   computeStatus,
+  encapChain,
+  encapStatuses,
+  resolveTargets,
+  SUB_ACTIONS,
   openService,
   runAction,
   ServiceLog,
@@ -23,8 +27,16 @@ function log(svc: Service, ctx: CommandContext): ServiceLog {
   return new ServiceLog(svc.varDir, svc.env, (l) => ctx.err(l));
 }
 
+/** CAPSULE_GUEST_STATUS_TIMEOUT (seconds) bounds each guest's `json status`; 30 s by default. */
+function guestStatusTimeoutMs(): number | undefined {
+  const s = Number(process.env['CAPSULE_GUEST_STATUS_TIMEOUT']);
+  return s > 0 ? s * 1000 : undefined;
+}
+
 async function refresh(svc: Service, ctx: CommandContext): Promise<ServiceStatus> {
-  const status = await computeStatus(svc, { ctx: { exec: localExec, log: log(svc, ctx).for(svc.svcname), dryRun: false, force: false } });
+  const actx = { exec: localExec, log: log(svc, ctx).for(svc.svcname), dryRun: false, force: false };
+  // Guests are asked while the local resources are checked: one guest query's time, not one per guest.
+  const status = await computeStatus(svc, { ctx: actx, encap: () => encapStatuses(svc, actx, ctx.options['refresh'] === true, guestStatusTimeoutMs()) });
   await writeStatusCache(svc.varDir, status);
   return status;
 }
@@ -38,14 +50,19 @@ export function action(name: string) {
   return async (ctx: CommandContext): Promise<number> => {
     const svc = await load(ctx);
     const o = ctx.options;
+    const selection = {
+      ...(o['rid'] ? { rids: o['rid'] as string[] } : {}),
+      ...(o['tags'] ? { tags: o['tags'] as string[] } : {}),
+      ...(o['subsets'] ? { subsets: o['subsets'] as string[] } : {}),
+    };
+    const flags = { master: o['master'] === true, slaves: o['slaves'] === true, ...(o['slave'] ? { slave: o['slave'] as string[] } : {}) };
+    // Freezing is this node's business; every other action may reach into the containers.
+    const targets = name === 'freeze' || name === 'thaw' ? { master: true, guests: [] } : resolveTargets(svc, name, SUB_ACTIONS[name]?.groups, flags, { selection });
     await runAction(svc, name, {
       exec: localExec,
       log: log(svc, ctx),
-      selection: {
-        ...(o['rid'] ? { rids: o['rid'] as string[] } : {}),
-        ...(o['tags'] ? { tags: o['tags'] as string[] } : {}),
-        ...(o['subsets'] ? { subsets: o['subsets'] as string[] } : {}),
-      },
+      selection,
+      encap: encapChain(targets, keywordRegistry(ctx)),
       dryRun: o['dry-run'] === true,
       force: o['force'] === true,
       disableRollback: o['disable-rollback'] === true,

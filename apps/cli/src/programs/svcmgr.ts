@@ -11,13 +11,19 @@ const param: OptionSpec = { name: 'param', type: 'string', arg: 'KEY', help: 'SE
 
 const configCommands: CommandSpec[] = [
   { words: ['validate', 'config'], summary: 'check the service file: syntax, keywords, types, scopes, references, drivers', needsService: true, load: config('validate') },
-  { words: ['print', 'config'], summary: 'print the service file, or with --eval as this node reads it', needsService: true, options: [evalOpt, impersonate], load: config('print') },
+  {
+    words: ['print', 'config'],
+    summary: 'print the service file, or with --eval as this node reads it',
+    needsService: true,
+    options: [evalOpt, impersonate, { name: 'raw', type: 'boolean', help: 'the file byte for byte, as replication copies it' }],
+    load: config('print'),
+  },
   { words: ['print', 'config', 'mtime'], summary: 'print the service file modification time (ms since the epoch)', needsService: true, load: config('mtime') },
   { words: ['get'], summary: 'print the value of one keyword', needsService: true, options: [param, evalOpt, impersonate], load: config('get') },
   { words: ['set'], summary: 'set one keyword, atomically, if the result validates', needsService: true, options: [param, { name: 'value', type: 'string', arg: 'V', help: 'the new value' }], load: config('set') },
   { words: ['unset'], summary: 'remove one keyword, atomically, if the result validates', needsService: true, options: [param], load: config('unset') },
   { words: ['edit', 'config'], summary: 'edit the service file with $EDITOR; installed only if it validates', needsService: true, load: config('edit') },
-  { words: ['create'], summary: 'install FILE as the service file, if it validates', needsService: true, options: [{ name: 'config', type: 'string', arg: 'FILE', help: 'the service file to install' }], load: config('create') },
+  { words: ['create'], summary: 'install FILE as the service file, if it validates', needsService: true, options: [{ name: 'config', type: 'string', arg: 'FILE', help: 'the service file to install (- for standard input)' }], load: config('create') },
 ];
 
 type StatusCommands = typeof import('../commands/status.js');
@@ -32,6 +38,9 @@ const actionOptions: OptionSpec[] = [
   { name: 'force', type: 'boolean', help: 'act even on a frozen service' },
   { name: 'disable-rollback', type: 'boolean', help: 'leave started resources up when a start fails' },
   { name: 'waitlock', type: 'number', arg: 'SECONDS', help: 'wait this long for another action on the service (default 60)' },
+  { name: 'master', type: 'boolean', help: 'act at the hypervisor level only' },
+  { name: 'slave', type: 'list', arg: 'NAMES', help: 'act in these containers only (name or rid)' },
+  { name: 'slaves', type: 'boolean', help: 'act in every container only' },
 ];
 const refreshOpt: OptionSpec = { name: 'refresh', type: 'boolean', help: 'recompute the status instead of reading the cache' };
 

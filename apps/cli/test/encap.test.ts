@@ -1,0 +1,196 @@
+// Service encapsulation end to end: a hypervisor (this machine, CAPSULE_ROOT
+// in a temp dir) and a real LXC container running the same capsule build.
+import { localExec } from '@capsule/transport';
+import { TestContainers, type TestContainer } from '@capsule/testenv';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli } from './cli.js';
+
+const lxc = new TestContainers();
+let bridge: string;
+let vm: TestContainer;
+let root: string;
+let conf: string;
+
+beforeAll(async () => {
+  bridge = await lxc.bridge();
+  vm = await lxc.create({ bridge, agent: true });
+  // The encapsulated app's launcher lives in the guest.
+  const d = join(vm.rootfs, 'etc/capsule/web1.d');
+  await mkdir(d, { recursive: true });
+  await writeFile(join(d, 'shop'), '#!/bin/sh\ncase "$1" in start) touch /tmp/shop.up;; stop) rm -f /tmp/shop.up;; status) [ -e /tmp/shop.up ];; esac\n');
+  await chmod(join(d, 'shop'), 0o755);
+}, 60_000);
+afterAll(() => lxc.dispose(), 60_000);
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'capsule-hv-'));
+  await mkdir(join(root, 'etc/capsule'), { recursive: true });
+  conf = join(root, 'etc/capsule/web1.conf');
+  await writeFile(
+    conf,
+    `[DEFAULT]
+nodes = hv1
+encapnodes = ${vm.name}
+nodes@encapnodes = ${vm.name}
+
+[container#0]
+type = lxc
+name = ${vm.name}
+lxcpath = ${vm.lxcpath}
+start_timeout = 20
+stop_timeout = 1
+
+[fs#1]
+dev = tmpfs
+mnt = ${root}/hvdata
+type = tmpfs
+
+[fs#2]
+dev = tmpfs
+mnt = /srv/data
+type = tmpfs
+tags = encap
+
+[app#1]
+script = shop
+tags = encap
+`,
+  );
+});
+afterEach(async () => {
+  await localExec(['lxc-stop', '-P', vm.lxcpath, '-n', vm.name, '-k']);
+  await rm(join(vm.rootfs, 'etc/capsule/web1.conf'), { force: true });
+  await rm(join(vm.rootfs, 'var/lib/capsule'), { recursive: true, force: true });
+  await localExec(['umount', '-l', join(root, 'hvdata')]);
+  await rm(root, { recursive: true, force: true });
+}, 30_000);
+
+const hv = (...args: string[]) => cli('svcmgr', ['-s', 'web1', ...args], { CAPSULE_ROOT: root, CAPSULE_NODENAME: 'hv1', CAPSULE_GUEST_STATUS_TIMEOUT: '5' });
+const guest = (...args: string[]) => localExec(['lxc-attach', '-P', vm.lxcpath, '-n', vm.name, '--clear-env', '--', 'svcmgr', '-s', 'web1', ...args]);
+const guestHas = async (path: string) => (await localExec(['lxc-attach', '-P', vm.lxcpath, '-n', vm.name, '--clear-env', '--', 'test', '-e', path])).code === 0;
+const guestMounted = async () => (await localExec(['lxc-attach', '-P', vm.lxcpath, '-n', vm.name, '--clear-env', '--', 'grep', '-q', ' /srv/data ', '/proc/self/mountinfo'])).code === 0;
+
+test('the seed scenario: start chains both levels, status folds the guest, stop goes guest first', async () => {
+  const start = hv('start');
+  expect(start.stderr).toMatch(/fs#1: start tmpfs@/);
+  expect(start.code).toBe(0);
+  expect([await guestHas('/tmp/shop.up'), await guestMounted()]).toEqual([true, true]);
+  // The guest got the service file, validated, from the hypervisor.
+  expect(await readFile(join(vm.rootfs, 'etc/capsule/web1.conf'), 'utf8')).toBe(await readFile(conf, 'utf8'));
+
+  expect(hv('print', 'status', '--refresh').stdout).toBe(
+    [
+      'web1                      up',
+      'overall                   up',
+      '|- avail                  up',
+      `|  |- fs#1           .... up       tmpfs@${root}/hvdata`,
+      `|  '- container#0    .... up       ${vm.name}`,
+      '|     |- fs#2        ...E up       tmpfs@/srv/data',
+      "|     '- app#1       ...E up       shop",
+      "'- hb                     n/a",
+      '',
+    ].join('\n'),
+  );
+  // Inside the container, the same service shows only its own resources.
+  const inside = await guest('print', 'status');
+  expect(inside.stdout).toBe(
+    [
+      'web1                      up',
+      'overall                   up',
+      '|- avail                  up',
+      '|  |- fs#2           ...E up       tmpfs@/srv/data',
+      "|  '- app#1          ...E up       shop",
+      "'- hb                     n/a",
+      '',
+    ].join('\n'),
+  );
+  expect(JSON.parse((await guest('get', '--param', 'nodes', '--eval', '--format', 'json')).stdout)).toEqual([vm.name]);
+
+  const stop = hv('stop');
+  expect(stop.code).toBe(0);
+  const log = hv('logs').stdout;
+  expect(log.indexOf(`${vm.name}: svcmgr -s web1 stop`)).toBeGreaterThan(-1);
+  expect(log.indexOf(`${vm.name}: svcmgr -s web1 stop`)).toBeLessThan(log.lastIndexOf(`container#0: stop ${vm.name}`));
+  expect(hv('status').code).toBe(1);
+}, 120_000);
+
+test('sub-actions: --slave, --master, --slaves, and the error without any', async () => {
+  expect(hv('startcontainer').code).toBe(0);
+  const ambiguous = hv('startfs');
+  expect(ambiguous.code).toBe(1);
+  expect(ambiguous.stderr).toMatch(/startfs touches resources on the hypervisor \(fs#1\) and in the containers \(fs#2\)\n  hint: say where with --master, --slave .* or --slaves/);
+
+  expect(hv('startapp', '--slave', vm.name).code).toBe(0);
+  expect(await guestHas('/tmp/shop.up')).toBe(true);
+  expect(hv('startfs', '--master').code).toBe(0);
+  expect(await guestMounted()).toBe(false);
+  expect(hv('startfs', '--slaves').code).toBe(0);
+  expect(await guestMounted()).toBe(true);
+  expect(hv('stopfs', '--master').code).toBe(0);
+  expect((await localExec(['findmnt', join(root, 'hvdata')])).code).toBe(1);
+  expect(await guestMounted()).toBe(true);
+  expect(hv('stopapp', '--slave', 'container#0').code).toBe(0);
+  expect(await guestHas('/tmp/shop.up')).toBe(false);
+  expect(hv('startapp', '--slave', 'nosuchvm').stderr).toMatch(/web1 has no container nosuchvm/);
+}, 120_000);
+
+test('an edit made in the container survives the next hypervisor action; an older guest copy is replaced', async () => {
+  expect(hv('start').code).toBe(0);
+  // Edit inside the guest.
+  expect((await guest('set', '--param', 'comment', '--value', 'edited in the guest')).code).toBe(0);
+  const guestMtime = Math.floor((await stat(join(vm.rootfs, 'etc/capsule/web1.conf'))).mtimeMs);
+  expect(hv('startapp', '--slaves').code).toBe(0);
+  expect(await readFile(conf, 'utf8')).toContain('comment = edited in the guest');
+  // The fetched copy keeps the guest's mtime (to the millisecond utimes can keep).
+  expect(Math.abs(Math.floor((await stat(conf)).mtimeMs) - guestMtime)).toBeLessThanOrEqual(1);
+  expect(hv('get', '--param', 'comment').stdout).toBe('edited in the guest\n');
+  expect((await guest('get', '--param', 'comment')).stdout).toBe('edited in the guest\n');
+
+  // Now the hypervisor edits, and the guest copy is older: it is replaced.
+  await new Promise((r) => setTimeout(r, 20));
+  expect(hv('set', '--param', 'comment', '--value', 'edited on the hypervisor').code).toBe(0);
+  expect(hv('startapp', '--slaves').code).toBe(0);
+  expect((await guest('get', '--param', 'comment')).stdout).toBe('edited on the hypervisor\n');
+
+  // An invalid edit in the guest is never installed on the hypervisor.
+  const guestConf = join(vm.rootfs, 'etc/capsule/web1.conf');
+  await writeFile(guestConf, (await readFile(guestConf, 'utf8')) + 'cluster_type = farm\n');
+  const future = new Date(Date.now() + 5000);
+  await utimes(guestConf, future, future);
+  const r = hv('startapp', '--slaves');
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/cluster_type/);
+  expect(await readFile(conf, 'utf8')).not.toContain('farm');
+}, 120_000);
+
+test('faults: a killed container, a missing agent, a hanging agent', async () => {
+  expect(hv('start').code).toBe(0);
+  await localExec(['lxc-stop', '-P', vm.lxcpath, '-n', vm.name, '-k']);
+  const killed = hv('print', 'status', '--refresh');
+  expect(killed.stdout).toContain(`|  '- container#0    .... down     ${vm.name}`);
+  expect(killed.stdout).toContain('warn: container is down: encapsulated status not asked');
+  expect(killed.stdout).toContain('|     |- fs#2        ...E down');
+  expect(killed.stdout).toContain("|     '- app#1       ...E n/a");
+  expect(killed.stdout.split('\n')[0]).toMatch(/^web1\s+warn$/);
+
+  // No agent in the guest: exit 127 is a named error.
+  const wrapper = join(vm.rootfs, 'usr/local/bin/svcmgr');
+  const saved = await readFile(wrapper, 'utf8');
+  await rm(wrapper);
+  try {
+    const r = hv('start');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/container#0: no capsule agent in capsule-t-\S+ \(svcmgr not found, exit 127\)\n  hint: install capsule in/);
+    // A hanging agent: the status query times out with a named error and the rest is still reported.
+    await writeFile(wrapper, '#!/bin/sh\nsleep 600\n', { mode: 0o755 });
+    const hung = hv('print', 'status', '--refresh');
+    expect(hung.stdout).toMatch(/warn: container#0: `svcmgr -s web1 json status --refresh` in \S+ did not answer within 5s/);
+    expect(hung.stdout).toContain(`tmpfs@${root}/hvdata`);
+  } finally {
+    await writeFile(wrapper, saved, { mode: 0o755 });
+  }
+  expect(existsSync(wrapper)).toBe(true);
+}, 120_000);

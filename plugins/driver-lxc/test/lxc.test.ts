@@ -1,0 +1,86 @@
+// The LXC driver against real busybox containers.
+import { isCapsuleError, isContainerResource, type ActionContext, type ContainerResource } from '@capsule/core';
+import { TestContainers, type TestContainer } from '@capsule/testenv';
+import { localExec } from '@capsule/transport';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import driver from '../src/index.js';
+
+const lxc = new TestContainers();
+let ct: TestContainer;
+let dir: string;
+const ctx: ActionContext = { exec: localExec, dryRun: false, force: false, log: { info: () => {}, warn: () => {}, error: () => {} } };
+
+beforeAll(async () => {
+  ct = await lxc.create({ bridge: await lxc.bridge(), agent: false });
+  dir = await mkdtemp(join(tmpdir(), 'capsule-lxct-'));
+});
+afterAll(async () => {
+  await lxc.dispose();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function container(name = ct.name, extra: Record<string, unknown> = {}): ContainerResource {
+  const r = driver.create({ rid: 'container#0', svcname: 's', nodename: 'hv1', config: { name, lxcpath: ct.lxcpath, start_timeout: 20, stop_timeout: 10, ...extra }, env: {}, root: '/' });
+  if (!isContainerResource(r)) throw new Error('the lxc driver must create a container resource');
+  return r;
+}
+
+const hostLinks = async () => (await localExec(['ip', '-o', 'link', 'show', 'type', 'veth'])).stdout;
+
+test('start, exec, copy both ways, stop, with no veth left behind', async () => {
+  const c = container();
+  expect([c.label(), c.guestName, c.capabilities]).toEqual([ct.name, ct.name, { liveMigrate: false, exec: 'native' }]);
+  expect(await c.status(ctx)).toEqual({ status: 'down', log: [] });
+  await c.start(ctx);
+  expect((await c.status(ctx)).status).toBe('up');
+  await c.start(ctx);
+
+  const r = await c.exec(ctx, ['hostname']);
+  expect(r).toEqual({ code: 0, stdout: `${ct.name}\n`, stderr: '' });
+  // The host environment does not leak into the guest.
+  expect((await c.exec(ctx, ['sh', '-c', 'echo "[$CAPSULE_ROOT]"'])).stdout).toBe('[]\n');
+  expect((await c.exec(ctx, ['cat'], { input: 'via stdin' })).stdout).toBe('via stdin');
+
+  await writeFile(join(dir, 'in.conf'), '[DEFAULT]\nnodes = x\n');
+  await c.copyTo!(ctx, join(dir, 'in.conf'), '/tmp/copied.conf');
+  expect(await readFile(join(ct.rootfs, 'tmp/copied.conf'), 'utf8')).toBe('[DEFAULT]\nnodes = x\n');
+  await c.copyFrom!(ctx, '/tmp/copied.conf', join(dir, 'back.conf'));
+  expect(await readFile(join(dir, 'back.conf'), 'utf8')).toBe('[DEFAULT]\nnodes = x\n');
+
+  const link = /^Link:\s+(\S+)/m.exec((await localExec(['lxc-info', '-P', ct.lxcpath, '-n', ct.name])).stdout)?.[1];
+  expect(link).toBeTruthy();
+  expect(await hostLinks()).toContain(link);
+  await c.stop(ctx);
+  expect((await c.status(ctx)).status).toBe('down');
+  expect(await hostLinks()).not.toContain(link);
+  await c.stop(ctx);
+  expect(c.replicatedFiles!()).toEqual([join(ct.lxcpath, ct.name, 'config')]);
+});
+
+test('a container that does not exist is down with a warning; start is a named error', async () => {
+  const c = container('capsule-t-nothere');
+  expect(await c.status(ctx)).toEqual({ status: 'down', log: [`warn: container capsule-t-nothere does not exist in ${ct.lxcpath}`] });
+  await expect(c.start(ctx)).rejects.toMatchObject({ code: 'ContainerNotFound', hint: expect.stringContaining('lxc-create') });
+});
+
+test('missing LXC tools are a named error with the package to install', async () => {
+  const noLxc: ActionContext = { ...ctx, exec: (argv, o) => localExec(argv, { ...o, env: { PATH: '/nonexistent' } }) };
+  try {
+    await container().status(noLxc);
+    throw new Error('no error');
+  } catch (e) {
+    if (!isCapsuleError(e)) throw e;
+    expect(e.code).toBe('CommandNotFound');
+    expect(e.message).toBe('container#0: lxc-info is not installed on this node');
+    expect(e.hint).toContain('apt-get install lxc');
+  }
+});
+
+test('a container killed under us is reported down', async () => {
+  const c = container();
+  await c.start(ctx);
+  await localExec(['lxc-stop', '-P', ct.lxcpath, '-n', ct.name, '-k']);
+  expect((await c.status(ctx)).status).toBe('down');
+});
