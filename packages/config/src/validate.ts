@@ -92,7 +92,8 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
         if (!spec) {
           if (specsKnown) {
             const near = closest(e.keyword, keywords?.names() ?? []);
-            push(e.line, section.name, e.key, `unknown keyword "${e.keyword}"`, near ? `did you mean "${near}"?` : `see \`svcmgr print config --help\` for the keywords of [${section.name}]`);
+            const known = keywords?.names() ?? [];
+            push(e.line, section.name, e.key, `unknown keyword "${e.keyword}"`, near ? `did you mean "${near}"?` : `[${section.name}] accepts ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}`);
           }
           continue;
         }

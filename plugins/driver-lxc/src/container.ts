@@ -18,6 +18,7 @@ interface LxcConfig {
   hostname?: string;
   cf?: string;
   lxcpath: string;
+  rootfs?: string;
   rcmd?: string[];
   start_timeout: number;
   stop_timeout: number;
@@ -85,7 +86,7 @@ export class LxcContainer implements ContainerResource {
     if (state !== 'RUNNING') {
       ctx.log.info(`lxc-start -d -n ${this.cfg.name}`);
       if (ctx.dryRun) return;
-      const r = await this.lxc(ctx, 'lxc-start', ['-d', ...(this.cfg.cf ? ['-f', this.cfg.cf] : [])]);
+      const r = await this.lxc(ctx, 'lxc-start', ['-d', ...(this.cfg.cf ? ['-f', this.cfg.cf] : []), ...(this.cfg.rootfs ? ['-s', `lxc.rootfs.path=${this.cfg.rootfs}`] : [])]);
       if (r.code !== 0) throw this.failed('lxc-start', r);
       const w = await this.lxc(ctx, 'lxc-wait', ['-s', 'RUNNING', '-t', String(this.cfg.start_timeout)]);
       if (w.code !== 0) throw this.failed('lxc-wait RUNNING', w);

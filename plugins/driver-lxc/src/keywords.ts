@@ -6,7 +6,7 @@ export const keywords: KeywordSpec[] = [
   kw.string('hostname', { doc: 'the guest node name as listed in encapnodes, when it differs from name' }),
   kw.string('cf', { doc: 'an LXC config file to start the container with (lxc-start -f)' }),
   kw.string('lxcpath', { doc: 'the LXC containers directory (lxc-* -P)', default: '/var/lib/lxc' }),
-  kw.string('rootfs', { doc: 'the container root filesystem path, when not under lxcpath/name/rootfs' }),
+  kw.string('rootfs', { doc: 'the container root filesystem, overriding lxc.rootfs.path of its config (lxc-start -s)' }),
   kw.list('rcmd', { doc: 'command prefix that runs a command in the guest (default: lxc-attach -n NAME -P LXCPATH --)' }),
   kw.duration('start_timeout', { doc: 'seconds to wait for the container to be up and operational', default: 30 }),
   kw.duration('stop_timeout', { doc: 'seconds to wait for a clean stop before forcing it', default: 60 }),

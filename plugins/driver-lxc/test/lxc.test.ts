@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 function container(name = ct.name, extra: Record<string, unknown> = {}): ContainerResource {
-  const r = driver.create({ rid: 'container#0', svcname: 's', nodename: 'hv1', config: { name, lxcpath: ct.lxcpath, start_timeout: 20, stop_timeout: 10, ...extra }, env: {}, root: '/' });
+  const r = driver.create({ rid: 'container#0', svcname: 's', nodename: 'hv1', config: { name, lxcpath: ct.lxcpath, start_timeout: 20, stop_timeout: 1, ...extra }, env: {}, root: '/' });
   if (!isContainerResource(r)) throw new Error('the lxc driver must create a container resource');
   return r;
 }
@@ -83,4 +83,17 @@ test('a container killed under us is reported down', async () => {
   await c.start(ctx);
   await localExec(['lxc-stop', '-P', ct.lxcpath, '-n', ct.name, '-k']);
   expect((await c.status(ctx)).status).toBe('down');
+});
+
+test('the rootfs keyword starts the container on another root filesystem', async () => {
+  const alt = join(dir, 'altroot');
+  expect((await localExec(['cp', '-a', ct.rootfs, alt])).code).toBe(0);
+  await writeFile(join(alt, 'only-in-alt'), '');
+  const c = container(ct.name, { rootfs: alt });
+  await c.start(ctx);
+  try {
+    expect((await c.exec(ctx, ['test', '-e', '/only-in-alt'])).code).toBe(0);
+  } finally {
+    await c.stop(ctx);
+  }
 });
