@@ -1,0 +1,19 @@
+// Freezes `json status` v1: hypervisors read it from guests that may run
+// another capsule version. A change here needs a new schema version.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { ServiceStatus } from './status-schema.js';
+
+const published = JSON.parse(readFileSync(new URL('../json-status.v1.schema.json', import.meta.url), 'utf8')) as unknown;
+
+test('the schema matches the published JSON Schema document', () => {
+  expect(z.toJSONSchema(ServiceStatus)).toEqual(published);
+});
+
+test('unknown fields are refused, so a drift is caught where it happens', () => {
+  const minimal = { version: 1, svcname: 's', nodename: 'n', level: 'encap', frozen: false, overall: 'up', avail: 'up', groups: {}, resources: {}, encap: {}, updated: 'x' };
+  expect(ServiceStatus.safeParse(minimal).success).toBe(true);
+  expect(ServiceStatus.safeParse({ ...minimal, extra: 1 }).success).toBe(false);
+  expect(ServiceStatus.safeParse({ ...minimal, version: 2 }).success).toBe(false);
+  expect(ServiceStatus.safeParse({ ...minimal, overall: 'green' }).success).toBe(false);
+});
