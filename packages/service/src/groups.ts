@@ -3,7 +3,3 @@
 export const START_ORDER = ['ip', 'disk', 'fs', 'share', 'container', 'app'] as const;
 export const AVAIL_GROUPS: readonly string[] = START_ORDER;
 export const ACCESSORY_GROUPS = ['sync', 'task', 'hb', 'stonith'] as const;
-
-export function isAvailGroup(group: string): boolean {
-  return AVAIL_GROUPS.includes(group);
-}
