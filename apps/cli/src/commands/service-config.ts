@@ -5,13 +5,18 @@ import { CapsuleError } from '@capsule/core';
 import { discoverDrivers } from '@capsule/plugin-host';
 import type { CommandContext } from '../spec.js';
 
+const discovered = new WeakMap<CommandContext, ReturnType<typeof discoverDrivers>>();
+
+/** The installed drivers, discovered once per command. */
+export function drivers(ctx: CommandContext): ReturnType<typeof discoverDrivers> {
+  let d = discovered.get(ctx);
+  if (!d) discovered.set(ctx, (d = discoverDrivers({ appRoot: ctx.appRoot, capsuleRoot: ctx.root })));
+  return d;
+}
+
+/** Driver keywords come from the drivers' keyword modules, loaded only for the sections present. */
 export function keywordRegistry(ctx: CommandContext): KeywordRegistry {
-  // Discovery runs only if a resource section needs its driver's keywords.
-  let drivers: ReturnType<typeof discoverDrivers> | undefined;
-  return new KeywordRegistry(async (group, type) => {
-    drivers ??= discoverDrivers({ appRoot: ctx.appRoot, capsuleRoot: ctx.root });
-    return (await drivers).loadKeywords(group, type);
-  });
+  return new KeywordRegistry(async (group, type) => (await drivers(ctx)).loadKeywords(group, type));
 }
 
 export function serviceName(ctx: CommandContext): string {

@@ -1,6 +1,5 @@
 // Service actions under the lock, and the status refresh: everything that
 // builds the service and loads its drivers.
-import { discoverDrivers } from '@capsule/plugin-host';
 import {
   computeStatus,
   encapChain,
@@ -16,11 +15,10 @@ import {
 } from '@capsule/service';
 import { localExec } from '@capsule/transport';
 import type { CommandContext } from '../spec.js';
-import { keywordRegistry, serviceName } from './service-config.js';
+import { drivers, keywordRegistry, serviceName } from './service-config.js';
 
 async function load(ctx: CommandContext): Promise<Service> {
-  const drivers = await discoverDrivers({ appRoot: ctx.appRoot, capsuleRoot: ctx.root });
-  return openService({ root: ctx.root, nodename: ctx.nodename, svcname: serviceName(ctx), registry: keywordRegistry(ctx), drivers });
+  return openService({ root: ctx.root, nodename: ctx.nodename, svcname: serviceName(ctx), registry: keywordRegistry(ctx), drivers: await drivers(ctx) });
 }
 
 function log(svc: Service, ctx: CommandContext): ServiceLog {
