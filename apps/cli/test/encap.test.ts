@@ -175,6 +175,10 @@ test('faults: a killed container, a missing agent, a hanging agent', async () =>
   expect(killed.stdout).toContain('|     |- fs#2        ...E down');
   expect(killed.stdout).toContain("|     '- app#1       ...E n/a");
   expect(killed.stdout.split('\n')[0]).toMatch(/^web1\s+warn$/);
+  // An encapsulated action cannot reach a stopped guest: a named error, nothing half done.
+  const unreachable = hv('startapp', '--slaves');
+  expect(unreachable.code).toBe(1);
+  expect(unreachable.stderr).toMatch(/container#0: capsule-t-\S+ is not running: cannot startapp its encapsulated resources\n  hint: start it first/);
 
   // No agent in the guest: exit 127 is a named error.
   const wrapper = join(vm.rootfs, 'usr/local/bin/svcmgr');
