@@ -33,7 +33,8 @@ export async function evaluateConfig(doc: ConfigDocument, registry: KeywordRegis
   const sections = await Promise.all(
     doc.sections.map(async (s): Promise<EvaluatedSection> => {
       const kind = sectionKind(s.name);
-      const values: Record<string, unknown> = {};
+      // No prototype: a keyword named __proto__ or constructor is just a keyword.
+      const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       const type = kind.kind === 'resource' ? ev.get(s.name, 'type') : undefined;
       const specs = kind.kind === 'env' || kind.kind === 'unknown' ? undefined : await registry.sectionKeywords(kind, type);
       for (const keyword of new Set(s.entries.map((e) => e.keyword))) {

@@ -134,3 +134,27 @@ test('impersonation evaluates as another node', () => {
   expect(ev(text, 'vm1').get('DEFAULT', 'app')).toBe('vm1');
   expect(ev(text, 'hv1').get('DEFAULT', 'app')).toBe('hv1');
 });
+
+describe('names are looked up as own properties only', () => {
+  test.each(['{constructor}', '{__proto__}', '{#constructor}', '{toString}', '{hasOwnProperty[0]}', '{env.constructor}'])('%s is not set', (text) => {
+    expect(() => ev(REFS, 'n1').resolve(text, 'ip#1')).toThrow(expect.objectContaining({ code: 'ConfigReferenceUnknown' }));
+  });
+
+  test('a keyword named like an Object member is a keyword', () => {
+    const e = ev('[DEFAULT]\nconstructor = c\n__proto__ = p\nnodes@constructor = x\n', 'n1');
+    expect(e.resolve('{constructor} {__proto__} {#constructor}', 'DEFAULT')).toBe('c p 1');
+    expect(e.sets().nodes).toEqual(['n1']);
+  });
+});
+
+describe('runaway values are named errors at the keyword', () => {
+  const doubling = ['[DEFAULT]', 'a0 = xx', ...Array.from({ length: 30 }, (_, i) => `a${i + 1} = {a${i}}{a${i}}`)].join('\n');
+  test.each<[string, string, string, RegExp]>([
+    ['a value doubling itself 30 times', doubling, 'a30', /the evaluated value grows past 4194304 characters/],
+    ['200k nested braces', `[DEFAULT]\nv = ${'{'.repeat(200_000)}x${'}'.repeat(200_000)}\n`, 'v', /braces or \$\( nested deeper than 64 levels/],
+    ['100k nested $(', `[DEFAULT]\nv = ${'$('.repeat(100_000)}1${')'.repeat(100_000)}\n`, 'v', /nested deeper than 64 levels/],
+    ['100k nested $((', `[DEFAULT]\nv = $(${'('.repeat(100_000)}1${')'.repeat(100_000)})\n`, 'v', /nested deeper than 100 levels/],
+  ])('%s', (_what, text, keyword, message) => {
+    expect(() => ev(text, 'n1').get('DEFAULT', keyword)).toThrow(expect.objectContaining({ message: expect.stringMatching(message) }));
+  });
+});

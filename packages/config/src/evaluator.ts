@@ -2,7 +2,7 @@
 // ({key}, {section.key}, {env.x}, {#key}, {key[i]}, builtins) and $(expr).
 import { CapsuleError } from '@capsule/core';
 import { evaluateExpression, formatNumber } from './expr.js';
-import { findSection, type ConfigDocument, type Entry } from './reader.js';
+import { MAX_CONFIG_BYTES, type ConfigDocument, type Entry } from './reader.js';
 import { pickEntry, SCOPE_GROUPS, USABLE_SCOPES, type NodeSets } from './scoping.js';
 
 export interface EvalContext {
@@ -11,6 +11,10 @@ export interface EvalContext {
 }
 
 const MAX_DEPTH = 32;
+/** Braces or $( nested deeper than this are no reference anyone writes; deeper would overflow the stack. */
+export const MAX_NESTING = 64;
+/** An evaluated value may not outgrow the largest file: a value doubling itself through references stops here. */
+export const MAX_VALUE_LENGTH = MAX_CONFIG_BYTES;
 const REF = /^(#)?([a-z_][a-z0-9_]*(?:#[a-z0-9_.:-]+)?(?:\.[a-z0-9_]+)?)(?:\[(.+)\])?$/i;
 
 function words(v: string): string[] {
@@ -26,6 +30,8 @@ export class Evaluator {
   /** True while the node sets are being computed: they are then read raw, never from sets(). */
   private computingSets = false;
   private readonly memo = new Map<string, string | undefined>();
+  /** Section -> keyword -> its lines (all scopes): lookups by scanning made big files quadratic. */
+  private index?: Map<string, Map<string, Entry[]>>;
 
   constructor(
     readonly doc: ConfigDocument,
@@ -54,10 +60,26 @@ export class Evaluator {
   }
 
   entry(section: string, keyword: string, sets: Partial<NodeSets> = this.sets()): Entry | undefined {
-    const s = findSection(this.doc, section);
-    if (!s) return undefined;
-    const usable = section === 'DEFAULT' ? USABLE_SCOPES[keyword] : undefined;
-    return pickEntry(s.entries, keyword, this.ctx.nodename, sets, usable ?? SCOPE_GROUPS);
+    const candidates = this.lines(section, keyword);
+    if (!candidates) return undefined;
+    const usable = section === 'DEFAULT' && Object.hasOwn(USABLE_SCOPES, keyword) ? USABLE_SCOPES[keyword] : undefined;
+    return pickEntry(candidates, keyword, this.ctx.nodename, sets, usable ?? SCOPE_GROUPS);
+  }
+
+  private lines(section: string, keyword: string): Entry[] | undefined {
+    if (!this.index) {
+      this.index = new Map();
+      for (const s of this.doc.sections) {
+        const byKeyword = new Map<string, Entry[]>();
+        for (const e of s.entries) {
+          const list = byKeyword.get(e.keyword);
+          if (list) list.push(e);
+          else byKeyword.set(e.keyword, [e]);
+        }
+        this.index.set(s.name, byKeyword);
+      }
+    }
+    return this.index.get(section)?.get(keyword);
   }
 
   /** The keyword's value on this node, references resolved; undefined when not set. */
@@ -83,22 +105,34 @@ export class Evaluator {
     return this.expand(text, section, [], undefined);
   }
 
-  private expand(text: string, section: string, stack: string[], sets: Partial<NodeSets> | undefined, at?: Entry): string {
+  private expand(text: string, section: string, stack: string[], sets: Partial<NodeSets> | undefined, at?: Entry, nesting = 0): string {
     if (stack.length > MAX_DEPTH) {
       throw refError('ConfigReferenceDepth', `references nested deeper than ${MAX_DEPTH} in ${stack[0]}`, 'simplify the references', { section });
     }
+    if (nesting > MAX_NESTING) {
+      throw refError('ConfigReferenceDepth', `braces or $( nested deeper than ${MAX_NESTING} levels`, 'simplify the value', { section, ...(at ? { entry: at } : {}) });
+    }
     let out = '';
-    for (let i = 0; i < text.length; ) {
-      const c = text[i]!;
-      const isExpr = c === '$' && text[i + 1] === '(';
-      if (c !== '{' && !isExpr) {
-        out += c;
-        i++;
-        continue;
+    const append = (piece: string) => {
+      out += piece;
+      if (out.length > MAX_VALUE_LENGTH) {
+        const what = stack[stack.length - 1] ?? section;
+        throw refError('ConfigValueTooLong', `${what}: the evaluated value grows past ${MAX_VALUE_LENGTH} characters`, 'a reference repeats a value too many times: check the references of this keyword', { section, ...(at ? { entry: at } : {}) });
       }
+    };
+    for (let i = 0; i < text.length; ) {
+      const brace = text.indexOf('{', i);
+      const dollar = text.indexOf('$(', i);
+      const next = brace < 0 ? dollar : dollar < 0 ? brace : Math.min(brace, dollar);
+      if (next < 0) {
+        append(text.slice(i));
+        break;
+      }
+      if (next > i) append(text.slice(i, next));
+      const isExpr = next === dollar;
       const open = isExpr ? '(' : '{';
       const close = isExpr ? ')' : '}';
-      const start = i + (isExpr ? 2 : 1);
+      const start = next + (isExpr ? 2 : 1);
       let depth = 1;
       let j = start;
       for (; j < text.length && depth > 0; j++) {
@@ -107,19 +141,19 @@ export class Evaluator {
       }
       if (depth > 0) {
         // Unbalanced: not a reference, keep the text as written.
-        out += text.slice(i);
+        append(text.slice(next));
         break;
       }
       const inner = text.slice(start, j - 1);
-      if (!isExpr && text[i - 1] === '$') {
+      if (!isExpr && text[next - 1] === '$') {
         // Shell's ${VAR} in a command line is the script's business, not a reference.
-        out += text.slice(i, j);
+        append(text.slice(next, j));
       } else if (isExpr) {
-        out += formatNumber(evaluateExpression(this.expand(inner, section, stack, sets, at)));
+        append(formatNumber(evaluateExpression(this.expand(inner, section, stack, sets, at, nesting + 1))));
       } else {
-        const ref = REF.exec(this.expand(inner, section, stack, sets, at).trim());
+        const ref = REF.exec(this.expand(inner, section, stack, sets, at, nesting + 1).trim());
         // `{` that does not hold a reference (shell ${VAR} aside) is literal text.
-        out += ref ? this.lookup(ref, section, stack, sets, at) : `{${inner}}`;
+        append(ref ? this.lookup(ref, section, stack, sets, at) : `{${inner}}`);
       }
       i = j;
     }
@@ -147,13 +181,15 @@ export class Evaluator {
 
   private refValue(name: string, section: string, stack: string[], sets: Partial<NodeSets> | undefined, where: { section: string; entry?: Entry }): string {
     const { nodename, svcname } = this.ctx;
-    const builtins: Record<string, string> = {
-      nodename,
-      short_nodename: nodename.split('.')[0]!,
-      svcname,
-      short_svcname: svcname.split('.')[0]!,
-    };
-    if (name in builtins) return builtins[name]!;
+    // A Map, not an object literal: {constructor} must not find Object.prototype's.
+    const builtins = new Map<string, string>([
+      ['nodename', nodename],
+      ['short_nodename', nodename.split('.')[0]!],
+      ['svcname', svcname],
+      ['short_svcname', svcname.split('.')[0]!],
+    ]);
+    const builtin = builtins.get(name);
+    if (builtin !== undefined) return builtin;
     const dot = name.lastIndexOf('.');
     const candidates: Array<[string, string]> =
       dot > 0 ? [[name.slice(0, dot), name.slice(dot + 1)]] : [[section, name], ['DEFAULT', name]];

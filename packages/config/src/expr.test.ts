@@ -17,3 +17,11 @@ test.each([['1/0'], ['1//0'], ['1%0'], [''], ['1+'], ['(1'], ['1)'], ['a+1'], ['
 });
 
 test.each([[3, '3'], [3.5, '3.5'], [0.1 + 0.2, '0.3'], [-4, '-4']])('formatNumber(%d) = %s', (v, s) => expect(formatNumber(v)).toBe(s));
+
+test.each([
+  ['100k nested parentheses', `${'('.repeat(100_000)}1${')'.repeat(100_000)}`],
+  ['100k unary minus signs', `${'-'.repeat(100_000)}1`],
+  ['a 100k-long power tower', Array(100_000).fill('1').join('**')],
+])('%s is a named error, not a stack overflow', (_what, src) => {
+  expect(() => evaluateExpression(src)).toThrow(expect.objectContaining({ code: 'ConfigExpression', message: expect.stringMatching(/nested deeper than 100 levels/) }));
+});

@@ -6,21 +6,29 @@ type Tok = { kind: 'num'; value: number } | { kind: 'op'; value: string };
 
 function tokenize(src: string): Tok[] {
   const toks: Tok[] = [];
-  const re = /\s*(?:(\d+(?:\.\d+)?|\.\d+)|(\*\*|\/\/|[-+*/%()]))/y;
+  const re = /(?:(\d+(?:\.\d+)?|\.\d+)|(\*\*|\/\/|[-+*/%()]))/y;
+  const space = /\s*/y;
   let pos = 0;
-  while (pos < src.length) {
-    if (/^\s*$/.test(src.slice(pos))) break;
+  for (;;) {
+    space.lastIndex = pos;
+    space.exec(src);
+    pos = space.lastIndex;
+    if (pos >= src.length) break;
     re.lastIndex = pos;
     const m = re.exec(src);
-    if (!m) throw exprError(src, `unexpected "${src.slice(pos).trim()[0]}"`);
+    if (!m) throw exprError(src, `unexpected "${src[pos]}"`);
     toks.push(m[1] !== undefined ? { kind: 'num', value: Number(m[1]) } : { kind: 'op', value: m[2]! });
     pos = re.lastIndex;
   }
   return toks;
 }
 
+/** Deeper nesting is no arithmetic anyone writes, and recursion this deep would overflow the stack. */
+export const MAX_EXPRESSION_DEPTH = 100;
+
 function exprError(src: string, why: string): CapsuleError {
-  return new CapsuleError('ConfigExpression', `cannot evaluate $(${src}): ${why}`, {
+  const shown = src.length > 60 ? `${src.slice(0, 60)}...` : src;
+  return new CapsuleError('ConfigExpression', `cannot evaluate $(${shown}): ${why}`, {
     hint: 'arithmetic takes numbers, + - * / // % ** and parentheses',
   });
 }
@@ -53,11 +61,17 @@ export function evaluateExpression(src: string): number {
       else v = ((v % r) + r) % r;
     }
   };
-  // unary := ('-'|'+') unary | power
+  // unary := ('-'|'+') unary | power. Every recursion passes here, so the depth is counted here.
+  let depth = 0;
   const unary = (): number => {
-    if (isOp('-')) return i++, -unary();
-    if (isOp('+')) return i++, unary();
-    return power();
+    if (++depth > MAX_EXPRESSION_DEPTH) throw exprError(src, `nested deeper than ${MAX_EXPRESSION_DEPTH} levels`);
+    try {
+      if (isOp('-')) return i++, -unary();
+      if (isOp('+')) return i++, unary();
+      return power();
+    } finally {
+      depth--;
+    }
   };
   // power := atom ('**' unary)?   (right-associative, binds tighter than unary minus on its left)
   const power = (): number => {

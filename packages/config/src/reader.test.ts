@@ -74,3 +74,8 @@ test.each([
     expect(e.message).toMatch(message);
   }
 });
+
+test('a NUL byte is an issue at its line', () => {
+  const doc = parseConfig('[DEFAULT]\napp = a\0b\n', 'nul.conf');
+  expect(doc.issues).toEqual([expect.objectContaining({ file: 'nul.conf', line: 2, message: 'NUL byte at column 8' })]);
+});

@@ -75,6 +75,8 @@ export function parseConfig(input: string | Uint8Array, file = '<config>'): Conf
   const issue = (line: number, message: string, hint?: string, section?: string, keyword?: string) =>
     doc.issues.push({ file, line, message, severity: 'error', ...(hint ? { hint } : {}), ...(section ? { section } : {}), ...(keyword ? { keyword } : {}) });
   const byName = new Map<string, Section>();
+  // Per-section key index: a linear scan per line made big sections quadratic.
+  const keysOf = new Map<Section, Map<string, Entry>>();
   let section: Section | undefined;
   let last: Entry | undefined;
   // After a broken header, its keywords are not reported again one by one.
@@ -83,6 +85,8 @@ export function parseConfig(input: string | Uint8Array, file = '<config>'): Conf
   lines.forEach((raw, i) => {
     const n = i + 1;
     const trimmed = raw.trim();
+    // A NUL byte would be cut or refused by every tool a value is handed to (argv, env, paths).
+    if (raw.includes('\0')) issue(n, `NUL byte at column ${raw.indexOf('\0') + 1}`, 'a service file is text: remove the NUL byte (\\0)', section?.name);
     if (trimmed === '') {
       last = undefined;
       return;
@@ -131,13 +135,16 @@ export function parseConfig(input: string | Uint8Array, file = '<config>'): Conf
       return;
     }
     const { key, keyword, scope } = splitKey(raw.slice(0, eq));
-    const dup = section.entries.find((e) => e.key === key);
+    let keys = keysOf.get(section);
+    if (!keys) keysOf.set(section, (keys = new Map()));
+    const dup = keys.get(key);
     if (dup) {
       last = undefined;
       issue(n, `duplicate keyword ${key}, first at line ${dup.line}`, 'keep one of the two lines', section.name, key);
       return;
     }
     last = { key, keyword, ...(scope !== undefined ? { scope } : {}), value: raw.slice(eq + 1).trim(), line: n, endLine: n };
+    keys.set(key, last);
     section.entries.push(last);
   });
   return doc;

@@ -29,12 +29,14 @@ export function sectionKind(name: string): SectionKind {
 export class KeywordRegistry {
   private readonly extra = new Map<string, KeywordSpec[]>();
   private readonly loaded = new Map<string, Promise<KeywordSpec[]>>();
+  private readonly tables = new Map<string, Promise<SectionKeywords>>();
 
   constructor(private readonly loader?: KeywordLoader) {}
 
   /** Registers driver keywords for `group` (all types) or `group.type`. */
   register(group: string, type: string | undefined, specs: KeywordSpec[]): void {
     this.extra.set(type ? `${group}.${type}` : group, specs);
+    this.tables.clear();
   }
 
   /** Driver keywords for a resource section; throws what the loader throws (DriverNotInstalled...). */
@@ -52,7 +54,18 @@ export class KeywordRegistry {
   }
 
   /** Every spec a section accepts (by name), and a lookup that also knows hook families. */
-  async sectionKeywords(kind: SectionKind, type: string | undefined): Promise<SectionKeywords> {
+  sectionKeywords(kind: SectionKind, type: string | undefined): Promise<SectionKeywords> {
+    // One table per group and type, not per section: a file may have thousands of sections.
+    const key = kind.kind === 'resource' ? `resource:${kind.group}.${type ?? ''}` : kind.kind;
+    let p = this.tables.get(key);
+    if (!p) {
+      p = this.buildTable(kind, type);
+      this.tables.set(key, p);
+    }
+    return p;
+  }
+
+  private async buildTable(kind: SectionKind, type: string | undefined): Promise<SectionKeywords> {
     if (kind.kind === 'default') return new SectionKeywords(defaultKeywords, false);
     if (kind.kind === 'subset') return new SectionKeywords(subsetKeywords, false);
     if (kind.kind === 'resource') return new SectionKeywords([...resourceKeywords, ...(await this.driverKeywords(kind.group, type))], true);

@@ -74,3 +74,12 @@ test('all problems are reported at once, in line order', async () => {
   const found = await issues('[DEFAULT]\nnodez = a\ncluster_type = farm\n[fs#1]\ndisable = maybe\n[container#9]\ntype = kvm\n');
   expect(found.map((f) => f.split(':')[1])).toEqual(['2', '3', '4', '5', '7']);
 });
+
+test.each<[string, string, RegExp]>([
+  ['a NUL byte', '[DEFAULT]\napp = a\0b\n', /^web1\.conf:2: DEFAULT: NUL byte at column 8/],
+  ['200k nested braces', `[DEFAULT]\nnodes = hv1\napp = ${'{'.repeat(200_000)}x${'}'.repeat(200_000)}\n`, /^web1\.conf:3: DEFAULT\.app: braces or \$\( nested deeper than 64 levels/],
+  ['100k nested $((', `[DEFAULT]\nnodes = hv1\napp = $(${'('.repeat(100_000)}1${')'.repeat(100_000)})\n`, /^web1\.conf:3: DEFAULT\.app: cannot evaluate .*nested deeper than 100 levels/],
+  ['a value doubling itself', ['[env]', 'a0 = xx', ...Array.from({ length: 30 }, (_, i) => `a${i + 1} = {a${i}}{a${i}}`)].join('\n'), /^web1\.conf:32: env\.a30: env\.a22: the evaluated value grows past/m],
+])('%s is reported at its line', async (_what, text, expected) => {
+  expect((await issues(text)).join('\n')).toMatch(expected);
+});

@@ -115,7 +115,7 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
     if (!spec.scopable) return bad(`${e.keyword} cannot be scoped`, `set ${e.keyword} without @${scope}`);
     if ((SCOPE_GROUPS as readonly string[]).includes(scope)) {
       if (scope === e.keyword) return bad(`${e.keyword} cannot be scoped by itself`, `${e.keyword}@${scope} would depend on its own value; use a node name`);
-      const usable = section.name === 'DEFAULT' ? USABLE_SCOPES[e.keyword] : undefined;
+      const usable = section.name === 'DEFAULT' && Object.hasOwn(USABLE_SCOPES, e.keyword) ? USABLE_SCOPES[e.keyword] : undefined;
       if (usable && !usable.includes(scope as ScopeGroup)) {
         return bad(`${e.keyword} cannot be scoped by @${scope}`, `${e.keyword} is computed before ${scope}; scope it by ${usable.length ? `@${usable.join(', @')} or ` : ''}node name`);
       }
