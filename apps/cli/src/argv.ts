@@ -91,7 +91,7 @@ export function parseArgs(program: ProgramSpec, argv: readonly string[]): Parsed
   const { command, used } = matchCommand(program, words);
   if (!command) {
     if (words.length === 0) return { options, positionals: [], help: true };
-    if (help) return { options, positionals: words, help };
+    // `--help` on a command that does not exist names it, as without --help: general help would hide the typo.
     const typed = words.join(' ');
     const near = closest(typed.replace(/_/g, ' '), program.commands.map(commandName));
     throw usageError(program, `unknown command "${typed}"`, near ? `did you mean \`${program.name} ${near}\`? (\`${program.name} --help\` lists all commands)` : undefined);

@@ -45,8 +45,8 @@ test('validate config accepts the seed and reports every problem of a broken fil
   await writeFile(conf, `${SEED}nodez = x\n[container#1]\ntype = kvm\nname = v2\n[DEFAULT\n`);
   const r = cli('svcmgr', ['-s', 'web1', 'validate_config'], env());
   expect(r.code).toBe(1);
-  expect(r.stderr).toContain(`${conf}:10: container#0.nodez: unknown keyword "nodez"`);
-  expect(r.stderr).toContain(`${conf}:12: container#1.type: no installed driver provides container type "kvm"\n  hint: install @capsule/driver-kvm`);
+  expect(r.stderr).toContain(`${conf}:10: container#0.nodez: warning: unknown keyword "nodez", ignored`);
+  expect(r.stderr).toContain(`${conf}:12: container#1.type: warning: no installed driver provides container type "kvm"\n  hint: install @capsule/driver-kvm`);
   expect(r.stderr).toContain(`${conf}:14: unterminated section header`);
 });
 
@@ -98,4 +98,38 @@ test('a missing service is one clear error', () => {
 
 test('config commands need -s', () => {
   expect(cli('svcmgr', ['validate', 'config'], env()).stderr).toMatch(/no service given\n  hint: name the service with -s SVC/);
+});
+
+test('warnings alone exit 2 and do not stop create; each hint is printed once', async () => {
+  const src = join(root, 'new.conf');
+  await writeFile(src, `${SEED.replace('[DEFAULT]\n', '[DEFAULT]\ncluster_type = failover\n')}start_timout = 5\n[container#1]\ntype = kvm\nname = v2\nuri = qemu:///system\n`);
+  const created = cli('svcmgr', ['-s', 'web2', 'create', '--config', src], env());
+  expect(created.code).toBe(0);
+  expect(created.stderr).toMatch(/container#0\.start_timout: warning: unknown keyword "start_timout", ignored\n  hint: did you mean "start_timeout"\?/);
+  const r = cli('svcmgr', ['-s', 'web2', 'validate', 'config'], env());
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('DEFAULT.cluster_type: warning: deprecated keyword cluster_type, use topology\n  hint: rename it to topology');
+  expect(r.stderr).toContain('until then name, uri are not checked');
+  const hints = r.stderr.split('\n').filter((l) => l.startsWith('  hint:'));
+  expect(new Set(hints).size).toBe(hints.length);
+});
+
+test('one broken keyword does not stop get --param of another', async () => {
+  await writeFile(conf, `${SEED}\n[app#1]\ncomment = {nothere}\n\n[env]\na = {app#1.comment}\nb = hello {nodename}\n`);
+  expect(cli('svcmgr', ['-s', 'web1', 'get', '--param', 'env.b', '--eval'], env())).toMatchObject({ code: 0, stdout: 'hello hv1\n' });
+  const broken = cli('svcmgr', ['-s', 'web1', 'get', '--param', 'app#1.comment', '--eval'], env());
+  expect(broken.code).toBe(1);
+  expect(broken.stderr).toMatch(/web1\.conf:12: app#1\.comment: \{nothere\} refers to a keyword that is not set/);
+  const v = cli('svcmgr', ['-s', 'web1', 'validate', 'config'], env());
+  expect(v.code).toBe(1);
+  expect(v.stderr).toMatch(/:12: app#1\.comment: \{nothere\}/);
+  expect(v.stderr).toMatch(/:15: env\.a: \{nothere\}/);
+});
+
+test('--help on an unknown command names it and exits nonzero', () => {
+  const r = cli('svcmgr', ['NO-SUCH-COMMAND', '--help'], env());
+  expect(r.code).toBe(1);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(/unknown command "NO-SUCH-COMMAND"/);
+  expect(cli('svcmgr', ['prnt', 'status', '--help'], env()).stderr).toMatch(/did you mean `svcmgr print status`/);
 });

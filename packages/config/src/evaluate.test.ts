@@ -47,7 +47,9 @@ test('print config --eval shows the node view', async () => {
   expect(text).toContain('start_timeout = 60');
 });
 
-test('a bad typed value is a ConfigInvalid error with file and line', async () => {
-  const doc = parseConfig('[container#0]\ntype = lxc\nname = a\nstart_timeout = soon\n', 'x.conf');
-  await expect(evaluateConfig(doc, registry, { nodename: 'n', svcname: 'x' })).rejects.toMatchObject({ code: 'ConfigInvalid', message: expect.stringMatching(/^x\.conf:4: container#0\.start_timeout: expected a duration/) });
+test('a bad typed value is a ConfigInvalid error with file and line, on that keyword only', async () => {
+  const cfg = await evaluateConfig(parseConfig('[container#0]\ntype = lxc\nname = a\nstart_timeout = soon\n', 'x.conf'), registry, { nodename: 'n', svcname: 'x' });
+  const s = cfg.sections[0]!;
+  expect(s.values).toMatchObject({ type: 'lxc', name: 'a' });
+  expect(s.errors['start_timeout']).toMatchObject({ code: 'ConfigInvalid', message: expect.stringMatching(/^x\.conf:4: container#0\.start_timeout: expected a duration/) });
 });

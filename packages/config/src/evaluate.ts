@@ -1,9 +1,10 @@
 // A document evaluated on one node: every keyword scoped, references
 // resolved, parsed by its schema, defaults applied.
 import { CapsuleError, isCapsuleError } from '@capsule/core';
-import { Evaluator, type EvalContext } from './evaluator.js';
-import type { ConfigDocument } from './reader.js';
-import { sectionKind, type KeywordRegistry, type SectionKind } from './registry.js';
+import { Evaluator, inheritsFromDefault, type EvalContext } from './evaluator.js';
+import { deprecation } from './deprecated.js';
+import type { ConfigDocument, Section } from './reader.js';
+import { sectionKind, type KeywordRegistry, type SectionKeywords, type SectionKind } from './registry.js';
 import type { NodeSets } from './scoping.js';
 
 export interface EvaluatedSection {
@@ -11,6 +12,12 @@ export interface EvaluatedSection {
   kind: SectionKind;
   /** Typed values, defaults included. */
   values: Record<string, unknown>;
+  /**
+   * Keywords that could not be evaluated (broken reference, bad value, driver
+   * not installed for `type`), each a ConfigInvalid error at its file:line.
+   * The other keywords are still read; whatever needs one of these fails with it.
+   */
+  errors: Record<string, CapsuleError>;
 }
 
 export interface EvaluatedConfig {
@@ -21,30 +28,56 @@ export interface EvaluatedConfig {
   env: Record<string, string>;
 }
 
+/** No prototype: a keyword named __proto__ or constructor is just a keyword. */
+const record = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
+/** The keywords a section has a value for: its own lines (deprecated names under today's), and [DEFAULT] fallbacks it accepts. */
+function keywordsOf(doc: ConfigDocument, s: Section, specs: SectionKeywords | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const e of s.entries) {
+    const d = deprecation(s.name, e.keyword);
+    if (!d) out.add(e.keyword);
+    else if (d.now) out.add(d.now);
+  }
+  if (specs && s.name !== 'DEFAULT') {
+    const def = doc.sections.find((x) => x.name === 'DEFAULT');
+    for (const e of def?.entries ?? []) if (inheritsFromDefault(s.name, e.keyword) && specs.get(e.keyword)) out.add(e.keyword);
+  }
+  return out;
+}
+
 export async function evaluateConfig(doc: ConfigDocument, registry: KeywordRegistry, ctx: EvalContext): Promise<EvaluatedConfig> {
   const ev = new Evaluator(doc, ctx);
-  const fail = (line: number, section: string, keyword: string, e: unknown): never => {
-    const why = isCapsuleError(e) ? e.message : (e as Error).message;
-    throw new CapsuleError('ConfigInvalid', `${doc.file}:${line}: ${section}.${keyword}: ${why}`, {
-      hint: `fix it, then check with \`svcmgr -s ${ctx.svcname} validate config\``,
-      details: { file: doc.file, line, section, keyword },
+  const asError = (line: number, section: string, keyword: string, e: unknown): CapsuleError => {
+    if (!isCapsuleError(e) && !(e instanceof Error)) throw e;
+    return new CapsuleError('ConfigInvalid', `${doc.file}:${line}: ${section}.${keyword}: ${e.message}`, {
+      hint: isCapsuleError(e) && e.hint ? e.hint : `fix it, then check with \`svcmgr -s ${ctx.svcname} validate config\``,
+      details: { file: doc.file, line, section, keyword, ...(isCapsuleError(e) ? { cause: e.code } : {}) },
     });
   };
+  const sets = ev.sets();
   const sections = await Promise.all(
     doc.sections.map(async (s): Promise<EvaluatedSection> => {
       const kind = sectionKind(s.name);
-      // No prototype: a keyword named __proto__ or constructor is just a keyword.
-      const values: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-      const type = kind.kind === 'resource' ? ev.get(s.name, 'type') : undefined;
-      const specs = kind.kind === 'env' || kind.kind === 'unknown' ? undefined : await registry.sectionKeywords(kind, type);
-      for (const keyword of new Set(s.entries.map((e) => e.keyword))) {
-        const entry = ev.entry(s.name, keyword);
+      const values = record<unknown>();
+      const errors = record<CapsuleError>();
+      let type: string | undefined;
+      let specs: SectionKeywords | undefined;
+      try {
+        if (kind.kind === 'resource') type = ev.get(s.name, 'type');
+        if (kind.kind !== 'env' && kind.kind !== 'unknown') specs = await registry.sectionKeywords(kind, type);
+      } catch (e) {
+        errors['type'] = asError(ev.entry(s.name, 'type')?.line ?? s.line, s.name, 'type', e);
+      }
+      for (const keyword of keywordsOf(doc, s, specs)) {
+        const entry = ev.source(s.name, keyword);
         if (!entry) continue;
         let raw: string | undefined;
         try {
           raw = ev.get(s.name, keyword);
         } catch (e) {
-          fail(entry.line, s.name, entry.key, e);
+          errors[keyword] = asError(entry.line, s.name, entry.key, e);
+          continue;
         }
         const spec = specs?.get(keyword);
         if (!spec) {
@@ -52,17 +85,22 @@ export async function evaluateConfig(doc: ConfigDocument, registry: KeywordRegis
           continue;
         }
         const r = spec.schema.safeParse(raw);
-        if (!r.success) fail(entry.line, s.name, entry.key, new Error(r.error.issues.map((i) => i.message).join('; ')));
-        else values[keyword] = r.data;
+        if (r.success) values[keyword] = r.data;
+        else errors[keyword] = asError(entry.line, s.name, entry.key, new Error(r.error.issues.map((i) => i.message).join('; ')));
       }
       for (const spec of specs?.byName.values() ?? []) {
-        if (!(spec.name in values) && spec.default !== undefined) values[spec.name] = spec.default;
+        if (!(spec.name in values) && !(spec.name in errors) && spec.default !== undefined) values[spec.name] = spec.default;
       }
-      return { name: s.name, kind, values };
+      return { name: s.name, kind, values, errors };
     }),
   );
   const env = Object.fromEntries(Object.entries(sections.find((s) => s.kind.kind === 'env')?.values ?? {}).map(([k, v]) => [k, String(v)]));
-  return { svcname: ctx.svcname, nodename: ctx.nodename, sets: ev.sets(), sections, env };
+  return { svcname: ctx.svcname, nodename: ctx.nodename, sets, sections, env };
+}
+
+/** Every keyword that could not be evaluated, in file order. */
+export function evaluationErrors(cfg: EvaluatedConfig): CapsuleError[] {
+  return cfg.sections.flatMap((s) => Object.values(s.errors)).sort((a, b) => Number(a.details['line']) - Number(b.details['line']));
 }
 
 function show(v: unknown): string {

@@ -1,13 +1,23 @@
 // Evaluates a document as seen from one node: scoping, then references
-// ({key}, {section.key}, {env.x}, {#key}, {key[i]}, builtins) and $(expr).
+// ({key}, {section.key}, {env.x}, {#key}, {key[i]}, {upper:key}, builtins) and $(expr).
 import { CapsuleError } from '@capsule/core';
+import { deprecation, oldNames } from './deprecated.js';
 import { evaluateExpression, formatNumber } from './expr.js';
+import { defaultKeywords } from './keywords/default.js';
 import { MAX_CONFIG_BYTES, type ConfigDocument, type Entry } from './reader.js';
+import { builtinReference, derivedId, MODIFIERS, type ReferenceContext } from './references.js';
 import { pickEntry, SCOPE_GROUPS, USABLE_SCOPES, type NodeSets } from './scoping.js';
 
-export interface EvalContext {
-  nodename: string;
-  svcname: string;
+/** The node evaluating (possibly impersonated), the service, and where cluster facts come from. */
+export type EvalContext = ReferenceContext;
+
+/** [DEFAULT] keywords of its own: never a default for resource sections. */
+const DEFAULT_OWN = new Set(defaultKeywords.map((k) => k.name));
+
+/** Whether a [DEFAULT] line of `keyword` is the default of a resource section that does not set it. */
+export function inheritsFromDefault(section: string, keyword: string): boolean {
+  const resource = /^[a-z]+#/.test(section) && !section.startsWith('subset#');
+  return resource && keyword !== 'type' && !DEFAULT_OWN.has(keyword) && !deprecation('DEFAULT', keyword);
 }
 
 const MAX_DEPTH = 32;
@@ -15,7 +25,7 @@ const MAX_DEPTH = 32;
 export const MAX_NESTING = 64;
 /** An evaluated value may not outgrow the largest file: a value doubling itself through references stops here. */
 export const MAX_VALUE_LENGTH = MAX_CONFIG_BYTES;
-const REF = /^(#)?([a-z_][a-z0-9_]*(?:#[a-z0-9_.:-]+)?(?:\.[a-z0-9_]+)?)(?:\[(.+)\])?$/i;
+const REF = /^(#)?(?:(upper|lower|capitalize|title|swapcase|uri_ip):)?([a-z_][a-z0-9_]*(?:#[a-z0-9_.:-]+)?(?:\.[a-z0-9_]+)?)(?:\[(.+)\])?$/i;
 
 function words(v: string): string[] {
   return v.split(/[\s,]+/).filter(Boolean);
@@ -94,10 +104,26 @@ export class Evaluator {
     if (stack.includes(id)) {
       throw refError('ConfigReferenceCycle', `reference cycle: ${[...stack, id].join(' -> ')}`, 'break the cycle: one of these keywords must not refer to the others', { section });
     }
-    const e = this.entry(section, keyword, sets ?? this.sets());
+    const e = this.source(section, keyword, sets ?? this.sets());
     const v = e === undefined ? undefined : this.expand(e.value, section, [...stack, id], sets, e);
     if (memoizable) this.memo.set(id, v);
     return v;
+  }
+
+  /**
+   * The line that gives `section.keyword` its value: its own, else one under a
+   * deprecated name, else (for a resource) a [DEFAULT] keyword that [DEFAULT]
+   * does not use itself, as OpenSVC's resource keywords fall back to [DEFAULT].
+   */
+  source(section: string, keyword: string, sets: Partial<NodeSets> = this.sets()): Entry | undefined {
+    const own = this.entry(section, keyword, sets);
+    if (own) return own;
+    for (const old of oldNames(section, keyword)) {
+      const e = this.entry(section, old, sets);
+      if (e) return e;
+    }
+    if (inheritsFromDefault(section, keyword)) return this.entry('DEFAULT', keyword, sets);
+    return undefined;
   }
 
   /** Resolves references and arithmetic in `text`, as if written in `section`. */
@@ -161,11 +187,12 @@ export class Evaluator {
   }
 
   private lookup(ref: RegExpExecArray, section: string, stack: string[], sets: Partial<NodeSets> | undefined, at?: Entry): string {
-    const [, count, name, index] = ref;
+    const [, count, modifier, name, index] = ref;
     const where = { section, ...(at ? { entry: at } : {}) };
     const value = this.refValue(name!.toLowerCase(), section, stack, sets, where);
-    if (count) return String(words(value).length);
-    if (index === undefined) return value;
+    const modify = modifier ? MODIFIERS.get(modifier.toLowerCase())! : (v: string) => v;
+    if (count) return modify(String(words(value).length));
+    if (index === undefined) return modify(value);
     const idx = this.expand(index, section, stack, sets, at).trim();
     const list = words(value);
     if (!/^-?\d+$/.test(idx)) {
@@ -176,19 +203,11 @@ export class Evaluator {
     if (w === undefined) {
       throw refError('ConfigReferenceIndex', `{${name}[${idx}]}: index out of range, ${name} has ${list.length} words`, `use an index from 0 to ${list.length - 1}`, where);
     }
-    return w;
+    return modify(w);
   }
 
   private refValue(name: string, section: string, stack: string[], sets: Partial<NodeSets> | undefined, where: { section: string; entry?: Entry }): string {
-    const { nodename, svcname } = this.ctx;
-    // A Map, not an object literal: {constructor} must not find Object.prototype's.
-    const builtins = new Map<string, string>([
-      ['nodename', nodename],
-      ['short_nodename', nodename.split('.')[0]!],
-      ['svcname', svcname],
-      ['short_svcname', svcname.split('.')[0]!],
-    ]);
-    const builtin = builtins.get(name);
+    const builtin = name.includes('.') ? undefined : builtinReference(name, section, this.ctx);
     if (builtin !== undefined) return builtin;
     const dot = name.lastIndexOf('.');
     const candidates: Array<[string, string]> =
@@ -201,6 +220,7 @@ export class Evaluator {
       const v = this.getScoped(sec, kw, sets, stack);
       if (v !== undefined) return v;
     }
+    if (name === 'id') return derivedId(this.ctx.svcname);
     throw refError('ConfigReferenceUnknown', `{${name}} refers to a keyword that is not set`, `set ${dot > 0 ? name : `${section}.${name}`} or remove the reference`, where);
   }
 }

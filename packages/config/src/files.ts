@@ -3,7 +3,7 @@ import { CapsuleError } from '@capsule/core';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { EvalContext } from './evaluator.js';
-import { issuesError } from './issues.js';
+import { issuesError, type ConfigIssue } from './issues.js';
 import { parseConfig, type ConfigDocument } from './reader.js';
 import type { KeywordRegistry } from './registry.js';
 import { validateConfig } from './validate.js';
@@ -27,15 +27,18 @@ export async function loadConfig(path: string): Promise<ConfigDocument> {
 
 /**
  * Installs `text` as the service's config, atomically, only if it validates:
- * an empty or invalid file never replaces a good one.
+ * an empty or invalid file never replaces a good one. Returns the warnings
+ * (unknown keywords...), which do not stop it.
  */
-export async function installConfig(path: string, text: string, registry: KeywordRegistry, ctx: EvalContext): Promise<void> {
+export async function installConfig(path: string, text: string, registry: KeywordRegistry, ctx: EvalContext): Promise<ConfigIssue[]> {
   if (text.trim() === '') {
     throw new CapsuleError('ConfigEmpty', `refusing to install an empty configuration as ${path}`, { hint: 'check the source file' });
   }
   const doc = parseConfig(text, path);
-  const err = issuesError(await validateConfig(doc, registry, ctx));
+  const issues = await validateConfig(doc, registry, ctx);
+  const err = issuesError(issues);
   if (err) throw err;
   await mkdir(join(path, '..'), { recursive: true });
   await atomicWrite(path, text);
+  return issues;
 }

@@ -10,11 +10,23 @@ export interface ConfigIssue {
   message: string;
   hint?: string;
   severity: 'error' | 'warning';
+  /** The error code when the issue is a keyword's evaluation failure (ConfigReferenceUnknown...). */
+  code?: string;
 }
 
 export function formatIssue(i: ConfigIssue): string {
   const where = [i.section, i.keyword].filter(Boolean).join('.');
-  return `${i.file}:${i.line}: ${where ? `${where}: ` : ''}${i.message}${i.hint ? `\n  hint: ${i.hint}` : ''}`;
+  const level = i.severity === 'warning' ? 'warning: ' : '';
+  return `${i.file}:${i.line}: ${where ? `${where}: ` : ''}${level}${i.message}${i.hint ? `\n  hint: ${i.hint}` : ''}`;
+}
+
+/**
+ * Errors that make any action on the file wrong. A keyword whose value cannot
+ * be evaluated (broken reference...) is not one: evaluation records it on the
+ * keyword, and only what needs that keyword fails.
+ */
+export function blockingIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
+  return issues.filter((i) => i.severity === 'error' && i.code === undefined);
 }
 
 export function syntaxError(file: string, line: number, message: string, hint?: string): CapsuleError {

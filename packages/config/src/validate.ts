@@ -1,10 +1,11 @@
 // Validation: walks a document against the keyword registry and reports every
 // problem at once, as `file:line: section.keyword: message` issues.
-import { closest, isCapsuleError, type KeywordSpec } from '@capsule/core';
-import { Evaluator, type EvalContext } from './evaluator.js';
+import { closest, isCapsuleError, type CapsuleError, type KeywordSpec } from '@capsule/core';
+import { deprecation } from './deprecated.js';
+import { Evaluator, inheritsFromDefault, type EvalContext } from './evaluator.js';
 import type { ConfigIssue } from './issues.js';
 import type { ConfigDocument, Entry, Section } from './reader.js';
-import { RESOURCE_SECTION_GROUPS, sectionKind, type KeywordRegistry } from './registry.js';
+import { RESOURCE_SECTION_GROUPS, sectionKind, type KeywordRegistry, type SectionKeywords } from './registry.js';
 import { SCOPE_GROUPS, USABLE_SCOPES, type ScopeGroup } from './scoping.js';
 
 const NODE_SET_KEYWORDS = ['nodes', 'drpnodes', 'drpnode', 'encapnodes'];
@@ -26,10 +27,13 @@ function knownNodes(doc: ConfigDocument, ev: Evaluator): Set<string> {
   return names;
 }
 
+type Table = { keywords?: SectionKeywords; error?: CapsuleError };
+
 export async function validateConfig(doc: ConfigDocument, registry: KeywordRegistry, ctx: EvalContext): Promise<ConfigIssue[]> {
   const issues: ConfigIssue[] = [...doc.issues];
-  const push = (line: number, section: string, keyword: string | undefined, message: string, hint?: string) =>
-    issues.push({ file: doc.file, line, section, ...(keyword ? { keyword } : {}), message, ...(hint ? { hint } : {}), severity: 'error' });
+  const push = (line: number, section: string, keyword: string | undefined, message: string, hint?: string, severity: ConfigIssue['severity'] = 'error', code?: string) =>
+    issues.push({ file: doc.file, line, section, ...(keyword ? { keyword } : {}), message, ...(hint ? { hint } : {}), severity, ...(code ? { code } : {}) });
+  const warn = (line: number, section: string, keyword: string | undefined, message: string, hint?: string) => push(line, section, keyword, message, hint, 'warning');
   const ev = new Evaluator(doc, ctx);
   const evaluators = new Map<string, Evaluator>([[ctx.nodename, ev]]);
   /** Type-check a scoped line as seen from a node it applies to. */
@@ -43,70 +47,114 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
     if (!e) evaluators.set(node, (e = new Evaluator(doc, { ...ctx, nodename: node })));
     return e;
   };
+  const defaultSection = doc.sections.find((s) => s.name === 'DEFAULT');
   let nodes: Set<string>;
+  // Every value depends on the node sets: when they cannot be computed, that is said once, not on every keyword.
+  let setsBroken = false;
   try {
     nodes = knownNodes(doc, ev);
     ev.sets();
   } catch (e) {
     nodes = new Set();
     if (!isCapsuleError(e)) throw e;
-    push(doc.sections.find((s) => s.name === 'DEFAULT')?.line ?? 1, 'DEFAULT', 'nodes', e.message, e.hint);
+    setsBroken = true;
+    const line = typeof e.details['line'] === 'number' ? e.details['line'] : (defaultSection?.line ?? 1);
+    const entry = defaultSection?.entries.find((x) => x.line === line);
+    push(line, 'DEFAULT', entry?.key ?? 'nodes', e.message, e.hint);
   }
 
-  await Promise.all(
-    doc.sections.map(async (section) => {
-      const kind = sectionKind(section.name);
-      if (kind.kind === 'unknown') {
-        const group = /^([a-z]+)#/.exec(section.name)?.[1];
-        push(section.line, section.name, undefined, group ? `unknown resource group "${group}"` : `unknown section [${section.name}]`, `sections are [DEFAULT], [env], [GROUP#INDEX] with GROUP one of ${RESOURCE_SECTION_GROUPS.join(', ')}, and [subset#GROUP:NAME]`);
-        return;
-      }
-      if (kind.kind === 'env') {
-        for (const e of section.entries) checkValue(section, e, undefined);
-        return;
-      }
-      let type: string | undefined;
-      let specsKnown = true;
-      if (kind.kind === 'resource') {
-        try {
-          type = ev.get(section.name, 'type');
-        } catch {
-          // reported on the type line below
-        }
-        if (kind.group === 'container' && !type) {
-          push(section.line, section.name, 'type', 'a container needs a type', 'set type = lxc (or kvm, zone...); `nodemgr drivers` lists what is installed');
-        }
-      }
-      let keywords;
+  // Each section's kind and type, then each keyword table once: thousands of sections share a few tables.
+  const plans = doc.sections.map((section) => {
+    const kind = sectionKind(section.name);
+    let type: string | undefined;
+    let typeError: CapsuleError | undefined;
+    if (kind.kind === 'resource' && !setsBroken) {
       try {
-        keywords = await registry.sectionKeywords(kind, type);
+        type = ev.get(section.name, 'type');
       } catch (e) {
         if (!isCapsuleError(e)) throw e;
-        const typeLine = section.entries.find((x) => x.keyword === 'type')?.line ?? section.line;
-        push(typeLine, section.name, 'type', e.message, e.hint);
-        keywords = await registry.sectionKeywords(kind, undefined).catch(() => undefined);
-        specsKnown = false;
+        typeError = e;
       }
-      for (const e of section.entries) {
-        const spec = keywords?.get(e.keyword);
-        if (!spec) {
-          if (specsKnown) {
-            const near = closest(e.keyword, keywords?.names() ?? []);
-            const known = keywords?.names() ?? [];
-            push(e.line, section.name, e.key, `unknown keyword "${e.keyword}"`, near ? `did you mean "${near}"?` : `[${section.name}] accepts ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}`);
-          }
-          continue;
-        }
-        if (e.scope !== undefined && !checkScope(section, e, spec)) continue;
-        checkValue(section, e, spec);
+    }
+    return { section, kind, type, typeError, key: `${section.name.split('#')[0]}.${type ?? ''}` };
+  });
+  const tables = new Map<string, Table>();
+  await Promise.all(
+    plans.map(async (p) => {
+      if (p.kind.kind === 'unknown' || p.kind.kind === 'env' || tables.has(p.key)) return;
+      tables.set(p.key, {});
+      const t: Table = {};
+      try {
+        t.keywords = await registry.sectionKeywords(p.kind, p.type);
+      } catch (e) {
+        if (!isCapsuleError(e)) throw e;
+        t.error = e;
+        t.keywords = await registry.sectionKeywords(p.kind, undefined).catch(() => undefined);
       }
-      for (const spec of keywords?.byName.values() ?? []) {
-        if (spec.required && !section.entries.some((e) => e.keyword === spec.name)) {
-          push(section.line, section.name, spec.name, `missing required keyword ${spec.name}`, spec.doc);
-        }
-      }
+      tables.set(p.key, t);
     }),
   );
+  /** A [DEFAULT] keyword that [DEFAULT] does not define is fine when a resource section of the file takes it as its default. */
+  const defaultForResources = (keyword: string) =>
+    plans.some((p) => p.kind.kind === 'resource' && inheritsFromDefault(p.section.name, keyword) && tables.get(p.key)?.keywords?.get(keyword) !== undefined);
+
+  for (const { section, kind, type, typeError, key } of plans) {
+    if (kind.kind === 'unknown') {
+      const group = /^([a-z]+)#/.exec(section.name)?.[1];
+      warn(section.line, section.name, undefined, `${group ? `unknown resource group "${group}"` : `unknown section [${section.name}]`}, ignored`, `sections are [DEFAULT], [env], [GROUP#INDEX] with GROUP one of ${RESOURCE_SECTION_GROUPS.join(', ')}, and [subset#GROUP:NAME]`);
+      continue;
+    }
+    if (kind.kind === 'env') {
+      for (const e of section.entries) checkValue(section, e, undefined);
+      continue;
+    }
+    const typeLine = section.entries.find((x) => x.keyword === 'type')?.line ?? section.line;
+    if (typeError) push(typeLine, section.name, 'type', typeError.message, typeError.hint, 'error', typeError.code);
+    else if (kind.kind === 'resource' && kind.group === 'container' && !setsBroken && !type) {
+      push(section.line, section.name, 'type', 'a container needs a type', 'set type = lxc (or kvm, zone...); `nodemgr drivers` lists what is installed');
+    }
+    const table = tables.get(key) ?? {};
+    const keywords = table.keywords;
+    const unchecked: string[] = [];
+    for (const e of section.entries) {
+      const d = deprecation(section.name, e.keyword);
+      if (d) {
+        warn(e.line, section.name, e.key, d.now ? `deprecated keyword ${e.keyword}, use ${d.now}` : `deprecated keyword ${e.keyword}, ignored`, d.now ? `rename it to ${d.now}${e.scope !== undefined ? `@${e.scope}` : ''}` : 'remove it');
+        if (!d.now) continue;
+      }
+      const spec = keywords?.get(d?.now ?? e.keyword);
+      if (!spec) {
+        if (table.error) unchecked.push(e.keyword);
+        else if (kind.kind === 'default' && defaultForResources(e.keyword)) {
+          checkValue(section, e, undefined);
+          continue;
+        } else {
+          const known = keywords?.names() ?? [];
+          const near = closest(e.keyword, known);
+          warn(e.line, section.name, e.key, `unknown keyword "${e.keyword}", ignored`, near ? `did you mean "${near}"?` : `[${section.name}] accepts ${known.slice(0, 12).join(', ')}${known.length > 12 ? ', ...' : ''}`);
+        }
+        // Its references are still checked: a broken one would break what refers to this keyword.
+        checkValue(section, e, undefined);
+        continue;
+      }
+      if (e.scope !== undefined && !checkScope(section, e, spec)) continue;
+      checkValue(section, e, spec);
+    }
+    if (table.error) {
+      // The driver is not installed here: the file is still valid to store (a config replicated to every node must be).
+      const list = unchecked.filter((k) => k !== 'type');
+      warn(typeLine, section.name, 'type', table.error.message, `${table.error.hint ?? 'install the driver'}${list.length ? `; until then ${list.join(', ')} ${list.length > 1 ? 'are' : 'is'} not checked` : ''}`);
+    }
+    for (const spec of keywords?.byName.values() ?? []) {
+      if (spec.required && !isSet(section, spec.name)) push(section.line, section.name, spec.name, `missing required keyword ${spec.name}`, spec.doc);
+    }
+  }
+
+  function isSet(section: Section, keyword: string): boolean {
+    if (section.entries.some((e) => e.keyword === keyword)) return true;
+    if (setsBroken) return false;
+    return ev.source(section.name, keyword) !== undefined;
+  }
 
   function checkScope(section: Section, e: Entry, spec: KeywordSpec): boolean {
     const scope = e.scope!;
@@ -128,12 +176,13 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
   }
 
   function checkValue(section: Section, e: Entry, spec: KeywordSpec | undefined): void {
+    if (setsBroken) return;
     let value: string;
     try {
       value = viewFor(e.scope).resolve(e.value, section.name);
     } catch (err) {
       if (!isCapsuleError(err)) throw err;
-      push(e.line, section.name, e.key, err.message, err.hint);
+      push(e.line, section.name, e.key, err.message, err.hint, 'error', err.code);
       return;
     }
     if (!spec) return;
@@ -141,5 +190,12 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
     if (!r.success) push(e.line, section.name, e.key, r.error.issues.map((i) => i.message).join('; '), spec.doc);
   }
 
-  return issues.sort((a, b) => a.line - b.line);
+  // One issue per place and message, whatever path found it.
+  const seen = new Set<string>();
+  return issues
+    .filter((i) => {
+      const k = `${i.line}\0${i.section ?? ''}\0${i.keyword ?? ''}\0${i.message}`;
+      return !seen.has(k) && (seen.add(k), true);
+    })
+    .sort((a, b) => a.line - b.line);
 }

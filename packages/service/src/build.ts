@@ -3,7 +3,7 @@
 // Encap filtering: inside a container (a node of encapnodes) only encap
 // resources are built; at the hypervisor they are recorded but not built.
 import type { EvaluatedConfig, EvaluatedSection } from '@capsule/config';
-import type { DriverDefinition } from '@capsule/core';
+import type { CapsuleError, DriverDefinition, Resource } from '@capsule/core';
 import type { Level, Service, ServiceResource } from './model.js';
 
 export interface DriverSource {
@@ -32,7 +32,7 @@ function describe(s: EvaluatedSection, level: Level): ServiceResource | undefine
     disable: v['disable'] === true,
     optional: v['optional'] === true,
     monitor: v['monitor'] === true,
-    standby: v['standby'] === true || v['always_on'] === true,
+    standby: v['standby'] === true,
     encap,
     hooks,
   };
@@ -47,6 +47,12 @@ function describe(s: EvaluatedSection, level: Level): ServiceResource | undefine
   return r;
 }
 
+/** A resource whose keywords cannot be evaluated: whatever touches it fails with the keyword's error. */
+function brokenResource(rid: string, error: CapsuleError): Resource {
+  const fail = () => Promise.reject(error);
+  return { rid, label: () => '', start: fail, stop: fail, status: fail };
+}
+
 export function levelOf(cfg: EvaluatedConfig): Level {
   return cfg.sets.encapnodes.includes(cfg.nodename) ? 'encap' : 'hypervisor';
 }
@@ -55,9 +61,21 @@ export async function buildService(cfg: EvaluatedConfig, drivers: DriverSource, 
   const level = levelOf(cfg);
   const resources = cfg.sections.map((s) => describe(s, level)).filter((r): r is ServiceResource => r !== undefined);
   const values = new Map(cfg.sections.map((s) => [s.name, s.values]));
+  const broken = new Map(cfg.sections.map((s) => [s.name, Object.values(s.errors)[0]]));
+  // Subsets order every resource, so a broken subset keyword stops the whole service.
+  const subsetError = cfg.sections.find((s) => s.kind.kind === 'subset' && Object.values(s.errors).length);
+  if (subsetError) throw Object.values(subsetError.errors)[0]!;
+  // Every resource gets the [env] values: a broken one fails them all, but only them.
+  const envError = cfg.sections.find((s) => s.kind.kind === 'env')?.errors;
+  const firstEnvError = envError ? Object.values(envError)[0] : undefined;
   await Promise.all(
     resources.map(async (r) => {
       if (r.disable || (level === 'hypervisor' && r.encap)) return;
+      const error = broken.get(r.rid) ?? firstEnvError;
+      if (error) {
+        r.resource = brokenResource(r.rid, error);
+        return;
+      }
       const def = await drivers.load(r.group, r.type);
       r.resource = def.create({
         rid: r.rid,

@@ -1,6 +1,6 @@
 // Opens a service by name: reads and evaluates its file on this node, then
 // builds its resources.
-import { evaluateConfig, issuesError, loadConfig, servicePaths, validateConfig, type KeywordRegistry } from '@capsule/config';
+import { blockingIssues, evaluateConfig, issuesError, loadConfig, readClusterInfo, servicePaths, validateConfig, type KeywordRegistry } from '@capsule/config';
 import { buildService, type DriverSource } from './build.js';
 import type { Service } from './model.js';
 
@@ -15,9 +15,10 @@ export interface OpenOptions {
 export async function openService(o: OpenOptions): Promise<Service> {
   const paths = servicePaths(o.root, o.svcname);
   const doc = await loadConfig(paths.config);
-  const ctx = { nodename: o.nodename, svcname: o.svcname };
-  // Actions never run on a file that does not validate: the error lists every problem.
-  const invalid = issuesError(await validateConfig(doc, o.registry, ctx));
+  const ctx = { nodename: o.nodename, svcname: o.svcname, root: o.root, cluster: await readClusterInfo(o.root) };
+  // Actions never run on a file that does not validate: the error lists every problem. A keyword
+  // that cannot be evaluated fails only the resources that need it (see buildService).
+  const invalid = issuesError(blockingIssues(await validateConfig(doc, o.registry, ctx)));
   if (invalid) throw invalid;
   const cfg = await evaluateConfig(doc, o.registry, ctx);
   return buildService(cfg, o.drivers, { root: o.root, varDir: paths.varDir, configFile: paths.config });

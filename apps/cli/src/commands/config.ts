@@ -3,6 +3,7 @@ import {
   atomicWrite,
   configMtime,
   evaluateConfig,
+  evaluationErrors,
   findSection,
   formatIssue,
   installConfig,
@@ -13,23 +14,26 @@ import {
   setKeyword,
   unsetKeyword,
   validateConfig,
+  type ConfigIssue,
 } from '@capsule/config';
-import { CapsuleError } from '@capsule/core';
+import { CapsuleError, formatError } from '@capsule/core';
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
-import { evalContext, keywordRegistry, openService, parseParam, paths } from './service-config.js';
+import { evalContext, keywordRegistry, openService, parseParam, paths, serviceName } from './service-config.js';
 
 export async function validate(ctx: CommandContext): Promise<number> {
   const { doc } = await openService(ctx);
-  const issues = await validateConfig(doc, keywordRegistry(ctx), evalContext(ctx));
-  if (ctx.format === 'json') ctx.out(renderJson({ valid: issues.length === 0, issues }));
+  const issues = await validateConfig(doc, keywordRegistry(ctx), await evalContext(ctx));
+  const errors = issues.some((i) => i.severity === 'error');
+  if (ctx.format === 'json') ctx.out(renderJson({ valid: !errors, issues }));
   else if (issues.length) ctx.err(issues.map((i) => formatIssue(i) + '\n').join(''));
   else ctx.out(`${doc.file}: valid\n`);
-  return issues.some((i) => i.severity === 'error') ? 1 : 0;
+  // Warnings alone still exit nonzero, so that scripts notice; 2 tells them apart from errors.
+  return errors ? 1 : issues.length ? 2 : 0;
 }
 
 export async function print(ctx: CommandContext): Promise<number> {
@@ -45,9 +49,12 @@ export async function print(ctx: CommandContext): Promise<number> {
     ctx.out(renderDocument(doc));
     return 0;
   }
-  const cfg = await evaluateConfig(doc, keywordRegistry(ctx), evalContext(ctx, ctx.options['impersonate']));
+  const cfg = await evaluateConfig(doc, keywordRegistry(ctx), await evalContext(ctx, ctx.options['impersonate']));
   ctx.out(ctx.format === 'json' ? renderJson(cfg) : renderEvaluated(cfg));
-  return 0;
+  // What could be evaluated is printed; each keyword that could not is named.
+  const errors = evaluationErrors(cfg);
+  for (const e of errors) ctx.err(`error: ${formatError(e)}\n`);
+  return errors.length ? 1 : 0;
 }
 
 export async function mtime(ctx: CommandContext): Promise<number> {
@@ -63,14 +70,18 @@ export async function get(ctx: CommandContext): Promise<number> {
   const { section, key } = parseParam(ctx.options['param']);
   let value: unknown;
   if (ctx.options['eval']) {
-    const cfg = await evaluateConfig(doc, keywordRegistry(ctx), evalContext(ctx, ctx.options['impersonate']));
+    const cfg = await evaluateConfig(doc, keywordRegistry(ctx), await evalContext(ctx, ctx.options['impersonate']));
+    const s = cfg.sections.find((x) => x.name === section);
+    // Only the keyword asked for matters: another broken keyword is not this one's problem.
+    const broken = s?.errors[key];
+    if (broken) throw broken;
     if (section === 'DEFAULT' && (key === 'nodes' || key === 'drpnodes' || key === 'encapnodes')) value = cfg.sets[key];
-    else value = cfg.sections.find((s) => s.name === section)?.values[key];
+    else value = s?.values[key];
   } else {
     value = findSection(doc, section)?.entries.find((e) => e.key === key.toLowerCase())?.value;
   }
   if (value === undefined) {
-    throw new CapsuleError('KeywordNotSet', `${section}.${key} is not set in ${doc.file}`, { hint: `set it with \`svcmgr -s ${evalContext(ctx).svcname} set --param ${section}.${key} --value V\`` });
+    throw new CapsuleError('KeywordNotSet', `${section}.${key} is not set in ${doc.file}`, { hint: `set it with \`svcmgr -s ${serviceName(ctx)} set --param ${section}.${key} --value V\`` });
   }
   ctx.out(ctx.format === 'json' ? renderJson(value) : `${Array.isArray(value) ? value.join(' ') : String(value)}\n`);
   return 0;
@@ -78,10 +89,11 @@ export async function get(ctx: CommandContext): Promise<number> {
 
 /** Applies an edit only if the result still validates: a write never loses a good file. */
 async function writeChecked(ctx: CommandContext, file: string, text: string): Promise<void> {
-  const issues = await validateConfig(parseConfig(text, file), keywordRegistry(ctx), evalContext(ctx));
+  const issues = await validateConfig(parseConfig(text, file), keywordRegistry(ctx), await evalContext(ctx));
   const err = issuesError(issues);
   if (err) throw new CapsuleError('ConfigInvalid', `the change was not written:\n${err.message}`, { hint: err.hint ?? 'fix the value' });
   await atomicWrite(file, text);
+  printWarnings(ctx, issues);
 }
 
 export async function set(ctx: CommandContext): Promise<number> {
@@ -109,8 +121,13 @@ export async function create(ctx: CommandContext): Promise<number> {
   const text = await (src === '-' ? readStdin() : readFile(src, 'utf8')).catch((e: NodeJS.ErrnoException) => {
     throw new CapsuleError('FileNotFound', `cannot read ${src}: ${e.code ?? e.message}`, { hint: 'give the path of an existing service file' });
   });
-  await installConfig(paths(ctx).config, text, keywordRegistry(ctx), evalContext(ctx));
+  printWarnings(ctx, await installConfig(paths(ctx).config, text, keywordRegistry(ctx), await evalContext(ctx)));
   return 0;
+}
+
+/** Warnings do not stop a write, but the user hears of them. */
+function printWarnings(ctx: CommandContext, issues: readonly ConfigIssue[]): void {
+  for (const i of issues) if (i.severity === 'warning') ctx.err(formatIssue(i) + '\n');
 }
 
 async function readStdin(): Promise<string> {
@@ -125,7 +142,7 @@ export async function edit(ctx: CommandContext): Promise<number> {
   const original = await readFile(p.config, 'utf8').catch(() => '');
   const dir = await mkdtemp(join(tmpdir(), 'capsule-edit-'));
   try {
-    const copy = join(dir, `${evalContext(ctx).svcname}.conf`);
+    const copy = join(dir, `${serviceName(ctx)}.conf`);
     await writeFile(copy, original);
     const editor = process.env['EDITOR'] || process.env['VISUAL'] || 'vi';
     const r = spawnSync('sh', ['-c', `${editor} "$1"`, 'sh', copy], { stdio: 'inherit' });
@@ -133,7 +150,7 @@ export async function edit(ctx: CommandContext): Promise<number> {
     const edited = await readFile(copy, 'utf8');
     if (edited === original) return 0;
     try {
-      await installConfig(p.config, edited, keywordRegistry(ctx), evalContext(ctx));
+      printWarnings(ctx, await installConfig(p.config, edited, keywordRegistry(ctx), await evalContext(ctx)));
     } catch (e) {
       // Never lose the user's work: keep the rejected edit beside the state files.
       await mkdir(p.varDir, { recursive: true });

@@ -1,8 +1,9 @@
 // What the config commands share: the service's paths, its parsed file, and
 // a keyword registry whose driver keywords come from the installed drivers.
-import { KeywordRegistry, loadConfig, servicePaths, type ConfigDocument, type EvalContext, type ServicePaths } from '@capsule/config';
+import { KeywordRegistry, loadConfig, readClusterInfo, servicePaths, type ConfigDocument, type EvalContext, type ServicePaths } from '@capsule/config';
 import { CapsuleError } from '@capsule/core';
 import { discoverDrivers } from '@capsule/plugin-host';
+import { join } from 'node:path';
 import type { CommandContext } from '../spec.js';
 
 const discovered = new WeakMap<CommandContext, ReturnType<typeof discoverDrivers>>();
@@ -27,8 +28,16 @@ export function paths(ctx: CommandContext): ServicePaths {
   return servicePaths(ctx.root, serviceName(ctx));
 }
 
-export function evalContext(ctx: CommandContext, impersonate?: unknown): EvalContext {
-  return { nodename: typeof impersonate === 'string' ? impersonate : ctx.nodename, svcname: serviceName(ctx) };
+/** The node evaluating (impersonated with --impersonate), its cluster from node.conf, and the paths {etc}, {svcmgr}... point to. */
+export async function evalContext(ctx: CommandContext, impersonate?: unknown): Promise<EvalContext> {
+  return {
+    nodename: typeof impersonate === 'string' ? impersonate : ctx.nodename,
+    svcname: serviceName(ctx),
+    root: ctx.root,
+    cluster: await readClusterInfo(ctx.root),
+    // bin/svcmgr, bin/nodemgr of this checkout, beside the CLI package.
+    bindir: join(ctx.appRoot, '../../bin'),
+  };
 }
 
 export async function openService(ctx: CommandContext): Promise<{ paths: ServicePaths; doc: ConfigDocument }> {

@@ -17,8 +17,7 @@ export const resourceKeywords: KeywordSpec[] = [
   kw.bool('optional', { doc: 'a failure of this resource does not fail the action', default: false }),
   kw.bool('monitor', { doc: 'the agent daemon watches this resource', default: false }),
   kw.int('restart', { doc: 'times the daemon restarts the resource before monitor_action', default: 0 }),
-  kw.bool('standby', { doc: 'keep the resource up on standby nodes too', default: false }),
-  kw.bool('always_on', { doc: 'alias of standby', default: false }),
+  kw.bool('standby', { doc: 'keep the resource up on standby nodes too; formerly always_on', default: false }),
   kw.bool('encap', { doc: 'the resource is driven by the agent in the container (same as tags = encap)', default: false }),
   kw.string('comment', { doc: 'free text about the resource' }),
 ];
