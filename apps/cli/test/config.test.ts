@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { cli } from './cli.js';
 
 const SEED = `# the seed example
@@ -132,4 +133,50 @@ test('--help on an unknown command names it and exits nonzero', () => {
   expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(/unknown command "NO-SUCH-COMMAND"/);
   expect(cli('svcmgr', ['prnt', 'status', '--help'], env()).stderr).toMatch(/did you mean `svcmgr print status`/);
+});
+
+describe('references as OpenSVC resolves them, on two nodes, with and without --impersonate', () => {
+  const REFS: Record<string, string> = {
+    nodename: '{nodename}',
+    nodes: '{nodes}',
+    count: '{#nodes}',
+    rid: '{rid}',
+    name: '{short_name}',
+    fqdn: '{fqdn}',
+    clusternodes: '{clusternodes}',
+    clusterid: '{clusterid}',
+    private_var: '{private_var}',
+    upper: '{upper:nodename}',
+    dns: '{uri_ip:dns[1]}',
+  };
+  // Each row: node running the command, --impersonate, expected [env] values.
+  const ROWS: Array<[string, string | undefined, Record<string, string>]> = [
+    ['hv1', undefined, { nodename: 'hv1', nodes: 'hv1 hv2', count: '2', upper: 'HV1', clusternodes: 'hv1 hv2' }],
+    ['hv2', undefined, { nodename: 'hv2', nodes: 'hv1 hv2', count: '2', upper: 'HV2', clusternodes: 'hv1 hv2' }],
+    ['hv1', 'vm1', { nodename: 'vm1', nodes: 'vm1', count: '1', upper: 'VM1', clusternodes: 'hv1 hv2 vm1' }],
+    ['hv2', 'hv1', { nodename: 'hv1', nodes: 'hv1 hv2', count: '2', upper: 'HV1', clusternodes: 'hv1 hv2' }],
+  ];
+  test.each(ROWS)('on %s, --impersonate %s', async (node, impersonate, expected) => {
+    await writeFile(join(root, 'etc/capsule/node.conf'), '[cluster]\nname = Shop\nid = 42\nnodes = hv1 hv2\ndns = 192.0.2.53 2001:db8::53\n');
+    // Keys prefixed: env.nodes = {nodes} would refer to itself.
+    await writeFile(conf, `${SEED}\n[env]\n${Object.entries(REFS).map(([k, v]) => `ref_${k} = ${v}`).join('\n')}\n`);
+    const r = cli('svcmgr', ['-s', 'web1', 'print', 'config', '--eval', '--format', 'json', ...(impersonate ? ['--impersonate', impersonate] : [])], env(node));
+    expect(r.stderr).toBe('');
+    const got = Object.fromEntries(Object.entries((JSON.parse(r.stdout) as { env: Record<string, string> }).env).map(([k, v]) => [k.slice(4), v]));
+    expect(got).toEqual({
+      ...expected,
+      rid: 'env',
+      name: 'web1',
+      fqdn: 'web1.root.svc.shop',
+      clusterid: '42',
+      private_var: join(root, 'var/lib/capsule/web1'),
+      dns: '[2001:db8::53]',
+    });
+  });
+});
+
+test.each(['hv1', 'hv2', 'vm1', 'dr1'])('a typical OpenSVC service file validates clean on %s', async (node) => {
+  const src = fileURLToPath(new URL('fixtures/opensvc-typical.conf', import.meta.url));
+  expect(cli('svcmgr', ['-s', 'shop', 'create', '--config', src], env(node))).toMatchObject({ code: 0, stderr: '' });
+  expect(cli('svcmgr', ['-s', 'shop', 'validate', 'config'], env(node))).toMatchObject({ code: 0, stderr: '' });
 });

@@ -26,9 +26,17 @@ export function deprecation(section: string, keyword: string): Deprecation | und
   return table(section)?.get(keyword);
 }
 
+const reverse = (t: ReadonlyMap<string, Deprecation>) => {
+  const r = new Map<string, string[]>();
+  for (const [old, d] of t) if (d.now) r.set(d.now, [...(r.get(d.now) ?? []), old]);
+  return r;
+};
+const DEFAULT_OLD = reverse(DEFAULT_SECTION);
+const RESOURCE_OLD = reverse(RESOURCE_SECTIONS);
+const NONE: readonly string[] = [];
+
 /** The old names of `keyword` in `section`, read when today's name is not set. */
-export function oldNames(section: string, keyword: string): string[] {
+export function oldNames(section: string, keyword: string): readonly string[] {
   const t = table(section);
-  if (!t) return [];
-  return [...t].filter(([, d]) => d.now === keyword).map(([old]) => old);
+  return (t === DEFAULT_SECTION ? DEFAULT_OLD : t === RESOURCE_SECTIONS ? RESOURCE_OLD : undefined)?.get(keyword) ?? NONE;
 }

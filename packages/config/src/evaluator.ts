@@ -4,7 +4,7 @@ import { CapsuleError } from '@capsule/core';
 import { deprecation, oldNames } from './deprecated.js';
 import { evaluateExpression, formatNumber } from './expr.js';
 import { defaultKeywords } from './keywords/default.js';
-import { MAX_CONFIG_BYTES, type ConfigDocument, type Entry } from './reader.js';
+import { MAX_CONFIG_BYTES, type ConfigDocument, type Entry, type Section } from './reader.js';
 import { builtinReference, derivedId, MODIFIERS, type ReferenceContext } from './references.js';
 import { pickEntry, SCOPE_GROUPS, USABLE_SCOPES, type NodeSets } from './scoping.js';
 
@@ -21,6 +21,7 @@ export function inheritsFromDefault(section: string, keyword: string): boolean {
 }
 
 const MAX_DEPTH = 32;
+const SMALL_SECTION = 16;
 /** Braces or $( nested deeper than this are no reference anyone writes; deeper would overflow the stack. */
 export const MAX_NESTING = 64;
 /** An evaluated value may not outgrow the largest file: a value doubling itself through references stops here. */
@@ -40,8 +41,9 @@ export class Evaluator {
   /** True while the node sets are being computed: they are then read raw, never from sets(). */
   private computingSets = false;
   private readonly memo = new Map<string, string | undefined>();
-  /** Section -> keyword -> its lines (all scopes): lookups by scanning made big files quadratic. */
-  private index?: Map<string, Map<string, Entry[]>>;
+  /** Sections by name, and keyword -> lines of the big ones: lookups by scanning made big files quadratic. */
+  private sections?: Map<string, Section>;
+  private readonly bigSections = new Map<Section, Map<string, Entry[]>>();
 
   constructor(
     readonly doc: ConfigDocument,
@@ -77,19 +79,25 @@ export class Evaluator {
   }
 
   private lines(section: string, keyword: string): Entry[] | undefined {
-    if (!this.index) {
-      this.index = new Map();
-      for (const s of this.doc.sections) {
-        const byKeyword = new Map<string, Entry[]>();
-        for (const e of s.entries) {
-          const list = byKeyword.get(e.keyword);
-          if (list) list.push(e);
-          else byKeyword.set(e.keyword, [e]);
-        }
-        this.index.set(s.name, byKeyword);
-      }
+    if (!this.sections) this.sections = new Map(this.doc.sections.map((x) => [x.name, x]));
+    const s = this.sections.get(section);
+    if (!s) return undefined;
+    // Small sections are scanned; only big ones get a keyword index (a map per section costs more than it saves).
+    if (s.entries.length <= SMALL_SECTION) {
+      const found = s.entries.filter((e) => e.keyword === keyword);
+      return found.length ? found : undefined;
     }
-    return this.index.get(section)?.get(keyword);
+    let byKeyword = this.bigSections.get(s);
+    if (!byKeyword) {
+      byKeyword = new Map();
+      for (const e of s.entries) {
+        const list = byKeyword.get(e.keyword);
+        if (list) list.push(e);
+        else byKeyword.set(e.keyword, [e]);
+      }
+      this.bigSections.set(s, byKeyword);
+    }
+    return byKeyword.get(keyword);
   }
 
   /** The keyword's value on this node, references resolved; undefined when not set. */

@@ -75,8 +75,16 @@ export function parseConfig(input: string | Uint8Array, file = '<config>'): Conf
   const issue = (line: number, message: string, hint?: string, section?: string, keyword?: string) =>
     doc.issues.push({ file, line, message, severity: 'error', ...(hint ? { hint } : {}), ...(section ? { section } : {}), ...(keyword ? { keyword } : {}) });
   const byName = new Map<string, Section>();
-  // Per-section key index: a linear scan per line made big sections quadratic.
+  // Big sections get a key index (a scan per line made them quadratic); small ones are scanned.
   const keysOf = new Map<Section, Map<string, Entry>>();
+  const findKey = (s: Section, key: string): Entry | undefined => {
+    let keys = keysOf.get(s);
+    if (!keys) {
+      if (s.entries.length <= 16) return s.entries.find((e) => e.key === key);
+      keysOf.set(s, (keys = new Map(s.entries.map((e) => [e.key, e]))));
+    }
+    return keys.get(key);
+  };
   let section: Section | undefined;
   let last: Entry | undefined;
   // After a broken header, its keywords are not reported again one by one.
@@ -135,17 +143,16 @@ export function parseConfig(input: string | Uint8Array, file = '<config>'): Conf
       return;
     }
     const { key, keyword, scope } = splitKey(raw.slice(0, eq));
-    let keys = keysOf.get(section);
-    if (!keys) keysOf.set(section, (keys = new Map()));
-    const dup = keys.get(key);
+    const dup = findKey(section, key);
     if (dup) {
       last = undefined;
       issue(n, `duplicate keyword ${key}, first at line ${dup.line}`, 'keep one of the two lines', section.name, key);
       return;
     }
-    last = { key, keyword, ...(scope !== undefined ? { scope } : {}), value: raw.slice(eq + 1).trim(), line: n, endLine: n };
-    keys.set(key, last);
+    last = { key, keyword, value: raw.slice(eq + 1).trim(), line: n, endLine: n };
+    if (scope !== undefined) last.scope = scope;
     section.entries.push(last);
+    keysOf.get(section)?.set(key, last);
   });
   return doc;
 }

@@ -36,6 +36,7 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
   const warn = (line: number, section: string, keyword: string | undefined, message: string, hint?: string) => push(line, section, keyword, message, hint, 'warning');
   const ev = new Evaluator(doc, ctx);
   const evaluators = new Map<string, Evaluator>([[ctx.nodename, ev]]);
+  const checked = new Map<KeywordSpec, Map<string, string | undefined>>();
   /** Type-check a scoped line as seen from a node it applies to. */
   const viewFor = (scope: string | undefined): Evaluator => {
     let node = ctx.nodename;
@@ -68,7 +69,8 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
     const kind = sectionKind(section.name);
     let type: string | undefined;
     let typeError: CapsuleError | undefined;
-    if (kind.kind === 'resource' && !setsBroken) {
+    // Most sections have no type line: no evaluation (and no memo entry) for them.
+    if (kind.kind === 'resource' && !setsBroken && section.entries.some((e) => e.keyword === 'type')) {
       try {
         type = ev.get(section.name, 'type');
       } catch (e) {
@@ -186,8 +188,19 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
       return;
     }
     if (!spec) return;
+    const problem = typeProblem(spec, value);
+    if (problem !== undefined) push(e.line, section.name, e.key, problem, spec.doc);
+  }
+
+  /** The schema's complaint about `value`, if any; remembered, as big files repeat the same values. */
+  function typeProblem(spec: KeywordSpec, value: string): string | undefined {
+    let known = checked.get(spec);
+    if (!known) checked.set(spec, (known = new Map()));
+    if (known.has(value)) return known.get(value);
     const r = spec.schema.safeParse(value);
-    if (!r.success) push(e.line, section.name, e.key, r.error.issues.map((i) => i.message).join('; '), spec.doc);
+    const problem = r.success ? undefined : r.error.issues.map((i) => i.message).join('; ');
+    if (known.size < 1000) known.set(value, problem);
+    return problem;
   }
 
   // One issue per place and message, whatever path found it.
