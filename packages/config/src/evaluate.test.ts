@@ -53,3 +53,24 @@ test('a bad typed value is a ConfigInvalid error with file and line, on that key
   expect(s.values).toMatchObject({ type: 'lxc', name: 'a' });
   expect(s.errors['start_timeout']).toMatchObject({ code: 'ConfigInvalid', message: expect.stringMatching(/^x\.conf:4: container#0\.start_timeout: expected a duration/) });
 });
+
+test.each<[string, string, string, string, unknown]>([
+  ['a [DEFAULT] keyword a resource takes is its default', '[DEFAULT]\nmnt = /srv/{rindex}\n[fs#data]\ndev = d\n', 'fs#data', 'mnt', '/srv/data'],
+  ['the resource line wins over [DEFAULT]', '[DEFAULT]\nmnt = /a\n[fs#1]\nmnt = /b\n', 'fs#1', 'mnt', '/b'],
+  ['[DEFAULT] keywords of its own are not resource defaults', '[DEFAULT]\ncomment = svc\n[fs#1]\nmnt = /b\n', 'fs#1', 'comment', undefined],
+  ['a deprecated name is read as today\'s', '[DEFAULT]\ncluster_type = flex\nflex_min_nodes = 2\n', 'DEFAULT', 'topology', 'flex'],
+  ['flex_min_nodes is flex_min', '[DEFAULT]\nflex_min_nodes = 2\n', 'DEFAULT', 'flex_min', 2],
+  ['today\'s name wins over the deprecated one', '[DEFAULT]\ncluster_type = flex\ntopology = failover\n', 'DEFAULT', 'topology', 'failover'],
+  ['always_on is standby', '[fs#1]\nmnt = /b\nalways_on = true\n', 'fs#1', 'standby', true],
+  ['a dropped keyword is not kept', '[DEFAULT]\nmode = hosted\n', 'DEFAULT', 'mode', undefined],
+])('%s', async (_what, text, section, keyword, expected) => {
+  const cfg = await evaluateConfig(parseConfig(text, 'x.conf'), registry, { nodename: 'n', svcname: 'x' });
+  expect(cfg.sections.find((s) => s.name === section)?.values[keyword]).toEqual(expected);
+});
+
+test('a broken keyword is recorded on that keyword only', async () => {
+  const cfg = await evaluateConfig(parseConfig('[fs#1]\nmnt = /srv\ndev = {nothere}\n[env]\nb = ok\n', 'x.conf'), registry, { nodename: 'n', svcname: 'x' });
+  expect(cfg.sections[0]!.values['mnt']).toBe('/srv');
+  expect(cfg.sections[0]!.errors['dev']?.message).toMatch(/^x\.conf:3: fs#1\.dev: \{nothere\} refers to a keyword that is not set/);
+  expect(cfg.env).toEqual({ b: 'ok' });
+});

@@ -84,3 +84,13 @@ test.each<[string, string, RegExp]>([
 ])('%s is reported at its line', async (_what, text, expected) => {
   expect((await issues(text)).join('\n')).toMatch(expected);
 });
+
+test('broken node sets are reported once, at their line, not on every keyword', async () => {
+  const found = await issues('[DEFAULT]\nnodes = {x}\napp = {nodes}\n[fs#1]\nmnt = /x/{app}\n');
+  expect(found).toEqual(['web1.conf:2: DEFAULT.nodes: {x} refers to a keyword that is not set\n  hint: set DEFAULT.x or remove the reference']);
+});
+
+test('a [DEFAULT] keyword that a resource section takes is no unknown keyword, and counts as set', async () => {
+  expect(await issues('[DEFAULT]\nmnt = /srv/{rindex}\n[fs#1]\ndev = /dev/x\n')).toEqual([]);
+  expect((await issues('[DEFAULT]\nmnt = /srv\n')).join('\n')).toMatch(/DEFAULT\.mnt: warning: unknown keyword "mnt", ignored/);
+});

@@ -182,3 +182,10 @@ test('an unknown action is refused', async () => {
     expect(isCapsuleError(e) && e.code).toBe('UnknownAction');
   }
 });
+
+test('a broken keyword fails only the actions on its resource', async () => {
+  const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1') + res('app#1', 'comment = {nothere}'));
+  await runAction(svc, 'start', opts({ selection: { rids: ['ip#1'] } }));
+  expect(up('ip#1')).toBe(true);
+  await expect(runAction(svc, 'start', opts())).rejects.toMatchObject({ code: 'ActionFailed', message: expect.stringMatching(/app#1: svc\.conf:\d+: app#1\.comment: \{nothere\} refers to a keyword that is not set/) });
+});
