@@ -157,13 +157,14 @@ test('an edit made in the container survives the next hypervisor action; an olde
 
   // An invalid edit in the guest is never installed on the hypervisor.
   const guestConf = join(vm.rootfs, 'etc/capsule/web1.conf');
-  await writeFile(guestConf, (await readFile(guestConf, 'utf8')) + 'cluster_type = farm\n');
+  // (An unknown keyword would only be a warning: a bad value is what makes the file invalid.)
+  await writeFile(guestConf, (await readFile(guestConf, 'utf8')) + 'restart = many\n');
   const future = new Date(Date.now() + 5000);
   await utimes(guestConf, future, future);
   const r = hv('startapp', '--slaves');
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/cluster_type/);
-  expect(await readFile(conf, 'utf8')).not.toContain('farm');
+  expect(r.stderr).toMatch(/app#1\.restart: expected an integer/);
+  expect(await readFile(conf, 'utf8')).not.toContain('many');
 }, 120_000);
 
 test('faults: a killed container, a missing agent, a hanging agent', async () => {
