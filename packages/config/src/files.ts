@@ -7,7 +7,7 @@ import { issuesError } from './issues.js';
 import { parseConfig, type ConfigDocument } from './reader.js';
 import type { KeywordRegistry } from './registry.js';
 import { validateConfig } from './validate.js';
-import { atomicWrite } from './writer.js';
+import { atomicWrite } from './atomic.js';
 
 export async function loadConfig(path: string): Promise<ConfigDocument> {
   let bytes: Buffer;
@@ -37,5 +37,6 @@ export async function installConfig(path: string, text: string, registry: Keywor
   const err = issuesError(await validateConfig(doc, registry, ctx));
   if (err) throw err;
   await mkdir(join(path, '..'), { recursive: true });
-  await atomicWrite(path, text);
+  // A service file that is a symlink (to a shared repository) stays one.
+  await atomicWrite(path, text, { followSymlink: true });
 }

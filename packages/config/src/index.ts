@@ -9,6 +9,7 @@ export { defaultKeywords } from './keywords/default.js';
 export { resourceKeywords, HOOK_ACTIONS } from './keywords/resource.js';
 export { validateConfig } from './validate.js';
 export { evaluateConfig, renderEvaluated, type EvaluatedConfig, type EvaluatedSection } from './evaluate.js';
-export { setKeyword, unsetKeyword, renderDocument, atomicWrite } from './writer.js';
+export { setKeyword, unsetKeyword, renderDocument } from './writer.js';
+export { atomicWrite, writeStateFile, cleanStaleTemps, type AtomicWriteOptions } from './atomic.js';
 export { loadConfig, installConfig } from './files.js';
 export { servicePaths, configMtime, type ServicePaths } from './paths.js';

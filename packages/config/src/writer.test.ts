@@ -1,8 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseConfig } from './reader.js';
-import { atomicWrite, renderDocument, setKeyword, unsetKeyword } from './writer.js';
+import { renderDocument, setKeyword, unsetKeyword } from './writer.js';
 
 const COMMENTED = `# web1: the shop front
 [DEFAULT]
@@ -64,26 +61,4 @@ test('print config renders canonical key = value and keeps comments', () => {
   expect(text).toContain('nodes = hv1 hv2\n');
   expect(text).toContain('# trailing comment of app#1');
   expect(text).toContain('start = echo a\n    echo b\n');
-});
-
-describe('atomicWrite', () => {
-  let dir: string;
-  beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'capsule-w-'))));
-  afterEach(() => rm(dir, { recursive: true, force: true }));
-
-  test('replaces the file and leaves no temp file', async () => {
-    const path = join(dir, 'web1.conf');
-    await writeFile(path, 'old');
-    await atomicWrite(path, 'new');
-    expect(await readFile(path, 'utf8')).toBe('new');
-    expect(await readdir(dir)).toEqual(['web1.conf']);
-  });
-
-  test('a failed write keeps the old file', async () => {
-    const path = join(dir, 'web1.conf');
-    await writeFile(path, 'old');
-    await expect(atomicWrite(join(dir, 'missing-dir', 'x.conf'), 'new')).rejects.toThrow();
-    expect(await readFile(path, 'utf8')).toBe('old');
-    expect(await readdir(dir)).toEqual(['web1.conf']);
-  });
 });

@@ -1,7 +1,4 @@
-// Edits that keep every untouched line byte-identical, and atomic file
-// replacement (temp file in the same directory, fsync, rename, fsync dir).
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+// Edits that keep every untouched line byte-identical.
 import type { ConfigDocument } from './reader.js';
 
 function valueLines(key: string, value: string): string[] {
@@ -57,31 +54,4 @@ export function renderDocument(doc: ConfigDocument): string {
     out.push(doc.lines[i - 1]!.trimEnd());
   }
   return join_(out);
-}
-
-export async function atomicWrite(path: string, text: string, mode = 0o644): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fh = await open(tmp, 'wx', mode);
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } catch (e) {
-    await fh.close();
-    await rm(tmp, { force: true });
-    throw e;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
 }

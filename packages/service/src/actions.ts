@@ -2,7 +2,8 @@
 // service lock, hooks around each resource, rollback of what a failed start
 // started, then a refreshed status cache.
 import { CapsuleError, isCapsuleError, type ActionContext, type Exec } from '@capsule/core';
-import { rm, writeFile, mkdir } from 'node:fs/promises';
+import { writeStateFile } from '@capsule/config';
+import { rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireLock } from './lock.js';
 import type { ServiceLog } from './log.js';
@@ -133,7 +134,7 @@ async function stopResources(svc: Service, list: ServiceResource[], action: stri
 export async function runAction(svc: Service, action: string, o: ActionOptions): Promise<void> {
   if (action === 'freeze' || action === 'thaw') {
     await mkdir(svc.varDir, { recursive: true });
-    if (action === 'freeze') await writeFile(join(svc.varDir, 'frozen'), new Date().toISOString() + '\n');
+    if (action === 'freeze') await writeStateFile(join(svc.varDir, 'frozen'), new Date().toISOString() + '\n');
     else await rm(join(svc.varDir, 'frozen'), { force: true });
     o.log.for(svc.svcname).info(action === 'freeze' ? 'frozen: actions need --force' : 'thawed');
     return;

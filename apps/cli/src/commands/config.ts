@@ -13,6 +13,7 @@ import {
   setKeyword,
   unsetKeyword,
   validateConfig,
+  writeStateFile,
 } from '@capsule/config';
 import { CapsuleError } from '@capsule/core';
 import { spawnSync } from 'node:child_process';
@@ -81,7 +82,7 @@ async function writeChecked(ctx: CommandContext, file: string, text: string): Pr
   const issues = await validateConfig(parseConfig(text, file), keywordRegistry(ctx), evalContext(ctx));
   const err = issuesError(issues);
   if (err) throw new CapsuleError('ConfigInvalid', `the change was not written:\n${err.message}`, { hint: err.hint ?? 'fix the value' });
-  await atomicWrite(file, text);
+  await atomicWrite(file, text, { followSymlink: true });
 }
 
 export async function set(ctx: CommandContext): Promise<number> {
@@ -138,7 +139,7 @@ export async function edit(ctx: CommandContext): Promise<number> {
       // Never lose the user's work: keep the rejected edit beside the state files.
       await mkdir(p.varDir, { recursive: true });
       const kept = join(p.varDir, 'rejected-edit.conf');
-      await writeFile(kept, edited);
+      await writeStateFile(kept, edited);
       ctx.err(`${p.config} is unchanged; your edit is kept in ${kept}\n`);
       throw e;
     }
