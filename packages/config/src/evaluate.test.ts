@@ -51,3 +51,11 @@ test('a bad typed value is a ConfigInvalid error with file and line', async () =
   const doc = parseConfig('[container#0]\ntype = lxc\nname = a\nstart_timeout = soon\n', 'x.conf');
   await expect(evaluateConfig(doc, registry, { nodename: 'n', svcname: 'x' })).rejects.toMatchObject({ code: 'ConfigInvalid', message: expect.stringMatching(/^x\.conf:4: container#0\.start_timeout: expected a duration/) });
 });
+
+test('[env] keys keep their case; references to them are case-insensitive; other keys are not case-sensitive', async () => {
+  const doc = parseConfig('[DEFAULT]\nNODES = n\n[fs#1]\nMNT = {env.my_dir}/x\n[env]\nMY_DIR = /srv\nlower = {env.MY_DIR}\nMy_Mixed@n = 1\n', 'x.conf');
+  const cfg = await evaluateConfig(doc, registry, { nodename: 'n', svcname: 'x' });
+  expect(cfg.env).toEqual({ MY_DIR: '/srv', lower: '/srv', My_Mixed: '1' });
+  expect(cfg.sets.nodes).toEqual(['n']);
+  expect(cfg.sections.find((s) => s.name === 'fs#1')?.values).toMatchObject({ mnt: '/srv/x' });
+});

@@ -2,7 +2,7 @@
 // ({key}, {section.key}, {env.x}, {#key}, {key[i]}, builtins) and $(expr).
 import { CapsuleError } from '@capsule/core';
 import { evaluateExpression, formatNumber } from './expr.js';
-import { findSection, type ConfigDocument, type Entry } from './reader.js';
+import { findSection, keepsKeyCase, type ConfigDocument, type Entry, type Section } from './reader.js';
 import { pickEntry, SCOPE_GROUPS, USABLE_SCOPES, type NodeSets } from './scoping.js';
 
 export interface EvalContext {
@@ -19,6 +19,12 @@ function words(v: string): string[] {
 
 function refError(code: string, message: string, hint: string, entry?: { section: string; entry?: Entry }): CapsuleError {
   return new CapsuleError(code, message, { hint, details: { section: entry?.section, line: entry?.entry?.line } });
+}
+
+/** References are lower-cased; an [env] key keeps the case it was written in. */
+function spelledKeyword(s: Section, keyword: string): string {
+  if (!keepsKeyCase(s.name) || s.entries.some((e) => e.keyword === keyword)) return keyword;
+  return s.entries.find((e) => e.keyword.toLowerCase() === keyword.toLowerCase())?.keyword ?? keyword;
 }
 
 export class Evaluator {
@@ -57,7 +63,7 @@ export class Evaluator {
     const s = findSection(this.doc, section);
     if (!s) return undefined;
     const usable = section === 'DEFAULT' ? USABLE_SCOPES[keyword] : undefined;
-    return pickEntry(s.entries, keyword, this.ctx.nodename, sets, usable ?? SCOPE_GROUPS);
+    return pickEntry(s.entries, spelledKeyword(s, keyword), this.ctx.nodename, sets, usable ?? SCOPE_GROUPS);
   }
 
   /** The keyword's value on this node, references resolved; undefined when not set. */

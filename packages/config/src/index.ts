@@ -1,5 +1,5 @@
 // Public API of @capsule/config.
-export { parseConfig, findSection, MAX_CONFIG_BYTES, type ConfigDocument, type Section, type Entry } from './reader.js';
+export { parseConfig, findSection, findEntry, MAX_CONFIG_BYTES, type ConfigDocument, type Section, type Entry } from './reader.js';
 export { formatIssue, issuesError, type ConfigIssue } from './issues.js';
 export { Evaluator, type EvalContext } from './evaluator.js';
 export { SCOPE_GROUPS, type NodeSets } from './scoping.js';
@@ -12,4 +12,4 @@ export { evaluateConfig, renderEvaluated, type EvaluatedConfig, type EvaluatedSe
 export { setKeyword, unsetKeyword, renderDocument } from './writer.js';
 export { atomicWrite, writeStateFile, cleanStaleTemps, type AtomicWriteOptions } from './atomic.js';
 export { loadConfig, installConfig } from './files.js';
-export { servicePaths, configMtime, type ServicePaths } from './paths.js';
+export { servicePaths, configMtime, MAX_SVCNAME_LENGTH, type ServicePaths } from './paths.js';

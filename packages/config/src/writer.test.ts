@@ -62,3 +62,23 @@ test('print config renders canonical key = value and keeps comments', () => {
   expect(text).toContain('# trailing comment of app#1');
   expect(text).toContain('start = echo a\n    echo b\n');
 });
+
+test.each([
+  ['CRLF line endings', '[DEFAULT]\r\nnodes = a\r\n\r\n[env]\r\nx = 1\r\n', '[DEFAULT]\r\nnodes = b\r\n\r\n[env]\r\nx = 1\r\n'],
+  ['a byte order mark', '\ufeff[DEFAULT]\nnodes = a\n', '\ufeff[DEFAULT]\nnodes = b\n'],
+  ['both', '\ufeff[DEFAULT]\r\nnodes = a\r\n', '\ufeff[DEFAULT]\r\nnodes = b\r\n'],
+])('set keeps %s', (_w, before, after) => {
+  expect(setKeyword(parseConfig(before, 'f'), 'DEFAULT', 'nodes', 'b')).toBe(after);
+});
+
+test.each([
+  ['an [env] key keeps its case', 'env', 'MY_DIR', '[env]\nMY_DIR = /y\n'],
+  ['an [env] key is found in any case and respelled', 'env', 'my_dir', '[env]\nmy_dir = /y\n'],
+  ['other keys are lower-cased', 'DEFAULT', 'NODES', '[env]\nMY_DIR = /x\n\n[DEFAULT]\nnodes = /y\n'],
+])('set: %s', (_w, section, key, after) => {
+  expect(setKeyword(parseConfig('[env]\nMY_DIR = /x\n', 'f'), section, key, '/y')).toBe(after);
+});
+
+test('unset finds an [env] key in any case', () => {
+  expect(unsetKeyword(parseConfig('[env]\nMY_DIR = /x\nb = 1\n', 'f'), 'env', 'my_dir')).toBe('[env]\nb = 1\n');
+});

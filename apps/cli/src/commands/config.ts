@@ -3,6 +3,7 @@ import {
   atomicWrite,
   configMtime,
   evaluateConfig,
+  findEntry,
   findSection,
   formatIssue,
   installConfig,
@@ -68,7 +69,8 @@ export async function get(ctx: CommandContext): Promise<number> {
     if (section === 'DEFAULT' && (key === 'nodes' || key === 'drpnodes' || key === 'encapnodes')) value = cfg.sets[key];
     else value = cfg.sections.find((s) => s.name === section)?.values[key];
   } else {
-    value = findSection(doc, section)?.entries.find((e) => e.key === key.toLowerCase())?.value;
+    const sec = findSection(doc, section);
+    value = sec && findEntry(sec, key)?.value;
   }
   if (value === undefined) {
     throw new CapsuleError('KeywordNotSet', `${section}.${key} is not set in ${doc.file}`, { hint: `set it with \`svcmgr -s ${evalContext(ctx).svcname} set --param ${section}.${key} --value V\`` });
