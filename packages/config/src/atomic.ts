@@ -47,7 +47,7 @@ export interface AtomicWriteOptions {
   followSymlink?: boolean;
 }
 
-export async function atomicWrite(path: string, text: string, options: AtomicWriteOptions = {}): Promise<void> {
+export async function atomicWrite(path: string, text: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const file = options.followSymlink ? await resolveTarget(path) : path;
   const dir = dirname(file);
   await cleanStaleTemps(dir);

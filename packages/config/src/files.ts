@@ -26,17 +26,18 @@ export async function loadConfig(path: string): Promise<ConfigDocument> {
 }
 
 /**
- * Installs `text` as the service's config, atomically, only if it validates:
- * an empty or invalid file never replaces a good one.
+ * Installs `content` as the service's config, atomically, only if it
+ * validates: an empty or invalid file never replaces a good one. Problems are
+ * reported in `source`, the file the user wrote (the target may not exist yet).
  */
-export async function installConfig(path: string, text: string, registry: KeywordRegistry, ctx: EvalContext): Promise<void> {
-  if (text.trim() === '') {
-    throw new CapsuleError('ConfigEmpty', `refusing to install an empty configuration as ${path}`, { hint: 'check the source file' });
+export async function installConfig(path: string, content: string | Uint8Array, registry: KeywordRegistry, ctx: EvalContext, source = path): Promise<void> {
+  const doc = parseConfig(content, source);
+  if (doc.lines.every((l) => l.trim() === '')) {
+    throw new CapsuleError('ConfigEmpty', `refusing to install an empty configuration (${source}) as ${path}`, { hint: `check ${source}` });
   }
-  const doc = parseConfig(text, path);
   const err = issuesError(await validateConfig(doc, registry, ctx));
   if (err) throw err;
   await mkdir(join(path, '..'), { recursive: true });
   // A service file that is a symlink (to a shared repository) stays one.
-  await atomicWrite(path, text, { followSymlink: true });
+  await atomicWrite(path, content, { followSymlink: true });
 }

@@ -12,4 +12,5 @@ export { evaluateConfig, renderEvaluated, type EvaluatedConfig, type EvaluatedSe
 export { setKeyword, unsetKeyword, renderDocument } from './writer.js';
 export { atomicWrite, writeStateFile, cleanStaleTemps, type AtomicWriteOptions } from './atomic.js';
 export { loadConfig, installConfig } from './files.js';
+export { readCapped } from './read-capped.js';
 export { servicePaths, configMtime, MAX_SVCNAME_LENGTH, type ServicePaths } from './paths.js';

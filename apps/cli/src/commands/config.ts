@@ -9,6 +9,7 @@ import {
   installConfig,
   issuesError,
   parseConfig,
+  readCapped,
   renderDocument,
   renderEvaluated,
   setKeyword,
@@ -16,7 +17,7 @@ import {
   validateConfig,
   writeStateFile,
 } from '@capsule/config';
-import { CapsuleError } from '@capsule/core';
+import { CapsuleError, isCapsuleError } from '@capsule/core';
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -109,17 +110,13 @@ export async function create(ctx: CommandContext): Promise<number> {
   const src = ctx.options['config'];
   if (typeof src !== 'string') throw new CapsuleError('UsageError', 'create needs --config FILE', { hint: 'svcmgr -s SVC create --config FILE' });
   // `--config -` reads standard input: how a hypervisor pushes a config into a guest.
-  const text = await (src === '-' ? readStdin() : readFile(src, 'utf8')).catch((e: NodeJS.ErrnoException) => {
+  const source = src === '-' ? '<stdin>' : src;
+  const content = await readCapped(src === '-' ? process.stdin : src, source).catch((e: NodeJS.ErrnoException) => {
+    if (isCapsuleError(e)) throw e;
     throw new CapsuleError('FileNotFound', `cannot read ${src}: ${e.code ?? e.message}`, { hint: 'give the path of an existing service file' });
   });
-  await installConfig(paths(ctx).config, text, keywordRegistry(ctx), evalContext(ctx));
+  await installConfig(paths(ctx).config, content, keywordRegistry(ctx), evalContext(ctx), source);
   return 0;
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Edits a copy with $EDITOR; the service file is replaced only by a copy that validates. */
