@@ -9,6 +9,7 @@ test("exports", () => {
       "DRIVER_BRAND",
       "DriverDefinitionSchema",
       "DriverManifest",
+      "KeywordSpecShape",
       "PLATFORMS",
       "Platform",
       "Provide",

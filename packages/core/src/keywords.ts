@@ -17,6 +17,19 @@ export interface KeywordSpec<T = unknown> {
   prefix?: boolean;
 }
 
+/**
+ * What a driver's keyword list must hold, checked when it is loaded: a
+ * malformed entry is a DriverBroken naming the package, not a TypeError later.
+ */
+export const KeywordSpecShape = z
+  .object({
+    name: z.string().min(1),
+    doc: z.string(),
+    scopable: z.boolean(),
+    schema: z.custom<KeywordSpec['schema']>((v) => typeof (v as { safeParse?: unknown } | null)?.safeParse === 'function', 'schema must be a zod schema'),
+  })
+  .loose();
+
 interface Options<T> {
   doc: string;
   default?: T;
