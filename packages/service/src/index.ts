@@ -6,7 +6,7 @@ export { runAction, ACTIONS, SUB_ACTIONS, type ActionOptions, type EncapChain } 
 export { plan, select, type Selection, type Verb } from './order.js';
 export { acquireLock, type LockOptions } from './lock.js';
 export { ServiceLog } from './log.js';
-export { readStatusCache } from './cache.js';
+export { readStatusCache, isServiceStatus, isFresh } from './cache.js';
 export { computeStatus, writeStatusCache, isFrozen, DEFAULT_STATUS_TIMEOUT_MS, type StatusOptions } from './status.js';
 export { aggregate } from './aggregate.js';
 export { renderStatusTree } from './tree.js';
