@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { acquireLock } from './lock.js';
 import type { ServiceLog } from './log.js';
 import type { Service, ServiceResource } from './model.js';
-import { plan, select, type Selection, type Verb } from './order.js';
+import { checkSelection, plan, select, type Selection, type Verb } from './order.js';
 import { isFrozen } from './status.js';
 
 /** Sub-actions: one verb on some groups only. */
@@ -149,6 +149,8 @@ export async function runAction(svc: Service, action: string, o: ActionOptions):
   const release = await acquireLock(svc.varDir, { action, waitSeconds: o.waitlock ?? 60, svcname: svc.svcname });
   try {
     const selection = { ...o.selection, ...(sub ? { groups: sub.groups } : {}) };
+    // Guests get the hypervisor's selection and know only their own resources: checked up here.
+    if (svc.level === 'hypervisor') checkSelection(svc.svcname, svc.resources, selection);
     const here = select(svc.resources, selection).filter((r) => r.resource);
     const startAll = action === 'start' || action === 'restart' || action === 'startstandby' || sub?.verb === 'start';
     const stopAll = action === 'stop' || action === 'restart' || action === 'shutdown' || sub?.verb === 'stop';
