@@ -18,6 +18,7 @@ test("exports", () => {
       "STATUSES",
       "STATUS_CODE",
       "Status",
+      "absolutePathFromString",
       "aggregateStatus",
       "boolFromString",
       "closest",
