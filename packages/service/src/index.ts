@@ -2,6 +2,7 @@
 export type { Service, ServiceResource, Level } from './model.js';
 export { buildService, levelOf, type DriverSource, type BuildOptions } from './build.js';
 export { openService, type OpenOptions } from './open.js';
+export { checkPlacement } from './placement.js';
 export { runAction, ACTIONS, SUB_ACTIONS, type ActionOptions, type EncapChain } from './actions.js';
 export { plan, select, checkSelection, type Selection, type Verb } from './order.js';
 export { acquireLock, type LockOptions } from './lock.js';
