@@ -16,6 +16,7 @@ import {
   unsetKeyword,
   validateConfig,
   writeStateFile,
+  type ConfigDocument,
 } from '@capsule/config';
 import { CapsuleError, isCapsuleError } from '@capsule/core';
 import { spawnSync } from 'node:child_process';
@@ -45,12 +46,17 @@ export async function print(ctx: CommandContext): Promise<number> {
   }
   const { doc } = await openService(ctx);
   if (!ctx.options['eval']) {
-    ctx.out(renderDocument(doc));
+    ctx.out(ctx.format === 'json' ? renderJson(documentObject(doc)) : renderDocument(doc));
     return 0;
   }
   const cfg = await evaluateConfig(doc, keywordRegistry(ctx), evalContext(ctx, ctx.options['impersonate']));
   ctx.out(ctx.format === 'json' ? renderJson(cfg) : renderEvaluated(cfg));
   return 0;
+}
+
+/** The file as JSON: `{ section: { key: value } }`, keys as written (scoped ones included). */
+function documentObject(doc: ConfigDocument): Record<string, Record<string, string>> {
+  return Object.fromEntries(doc.sections.map((s) => [s.name, Object.fromEntries(s.entries.map((e) => [e.key, e.value]))]));
 }
 
 export async function mtime(ctx: CommandContext): Promise<number> {

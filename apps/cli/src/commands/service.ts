@@ -21,8 +21,9 @@ async function load(ctx: CommandContext, action?: { name: string; force: boolean
   return openService({ root: ctx.root, nodename: ctx.nodename, svcname: serviceName(ctx), registry: keywordRegistry(ctx), drivers: await drivers(ctx), ...(action ? { action } : {}) });
 }
 
+/** With --format json, stderr holds only the JSON error: the log goes to its file, not to the terminal. */
 function log(svc: Service, ctx: CommandContext): ServiceLog {
-  return new ServiceLog(svc.varDir, svc.env, (l) => ctx.err(l));
+  return new ServiceLog(svc.varDir, svc.env, ctx.format === 'json' ? () => undefined : (l) => ctx.err(l));
 }
 
 /** CAPSULE_GUEST_STATUS_TIMEOUT (seconds) bounds each guest's `json status`; 30 s by default. */
