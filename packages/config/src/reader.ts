@@ -46,7 +46,8 @@ function decode(input: string | Uint8Array, file: string): string {
     throw syntaxError(file, 1, `file is ${input.byteLength} bytes, over the ${MAX_CONFIG_BYTES} bytes limit`, 'a service config is a few kilobytes: check that FILE is the right file');
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(input);
+    // ignoreBOM keeps the mark in the text, so parseConfig records it and edits keep it.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(input);
   } catch {
     let line = 1;
     let start = 0;

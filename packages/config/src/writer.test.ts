@@ -69,6 +69,8 @@ test.each([
   ['both', '\ufeff[DEFAULT]\r\nnodes = a\r\n', '\ufeff[DEFAULT]\r\nnodes = b\r\n'],
 ])('set keeps %s', (_w, before, after) => {
   expect(setKeyword(parseConfig(before, 'f'), 'DEFAULT', 'nodes', 'b')).toBe(after);
+  // Read from disk: bytes, not a string.
+  expect(setKeyword(parseConfig(new TextEncoder().encode(before), 'f'), 'DEFAULT', 'nodes', 'b')).toBe(after);
 });
 
 test.each([
