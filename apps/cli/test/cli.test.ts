@@ -10,7 +10,7 @@ beforeAll(async () => {
   await mkdir(join(root, 'etc/capsule'), { recursive: true });
   await mkdir(join(root, 'var/lib/capsule/web1'), { recursive: true });
   for (const f of ['web1.conf', 'db2.conf', 'node.conf', 'notes.txt']) await writeFile(join(root, 'etc/capsule', f), '[DEFAULT]\n');
-  await writeFile(join(root, 'var/lib/capsule/web1/status.json'), JSON.stringify({ overall: 'up' }));
+  await writeFile(join(root, 'var/lib/capsule/web1/status.json'), JSON.stringify({ version: 1, svcname: 'web1', nodename: 'hv1', level: 'hypervisor', frozen: false, overall: 'up', avail: 'up', groups: {}, resources: {}, encap: {}, updated: new Date().toISOString() }));
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 

@@ -74,3 +74,11 @@ test('a broken keyword is recorded on that keyword only', async () => {
   expect(cfg.sections[0]!.errors['dev']?.message).toMatch(/^x\.conf:3: fs#1\.dev: \{nothere\} refers to a keyword that is not set/);
   expect(cfg.env).toEqual({ b: 'ok' });
 });
+
+test('[env] keys keep their case; references to them are case-insensitive; other keys are not case-sensitive', async () => {
+  const doc = parseConfig('[DEFAULT]\nNODES = n\n[fs#1]\nMNT = {env.my_dir}/x\n[env]\nMY_DIR = /srv\nlower = {env.MY_DIR}\nMy_Mixed@n = 1\n', 'x.conf');
+  const cfg = await evaluateConfig(doc, registry, { nodename: 'n', svcname: 'x' });
+  expect(cfg.env).toEqual({ MY_DIR: '/srv', lower: '/srv', My_Mixed: '1' });
+  expect(cfg.sets.nodes).toEqual(['n']);
+  expect(cfg.sections.find((s) => s.name === 'fs#1')?.values).toMatchObject({ mnt: '/srv/x' });
+});

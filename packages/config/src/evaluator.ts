@@ -4,7 +4,7 @@ import { CapsuleError } from '@capsule/core';
 import { deprecation, oldNames } from './deprecated.js';
 import { evaluateExpression, formatNumber } from './expr.js';
 import { defaultKeywords } from './keywords/default.js';
-import { MAX_CONFIG_BYTES, type ConfigDocument, type Entry, type Section } from './reader.js';
+import { keepsKeyCase, MAX_CONFIG_BYTES, type ConfigDocument, type Entry, type Section } from './reader.js';
 import { builtinReference, derivedId, MODIFIERS, type ReferenceContext } from './references.js';
 import { pickEntry, SCOPE_GROUPS, USABLE_SCOPES, type NodeSets } from './scoping.js';
 
@@ -34,6 +34,12 @@ function words(v: string): string[] {
 
 function refError(code: string, message: string, hint: string, entry?: { section: string; entry?: Entry }): CapsuleError {
   return new CapsuleError(code, message, { hint, details: { section: entry?.section, line: entry?.entry?.line } });
+}
+
+/** References are lower-cased; an [env] key keeps the case it was written in. */
+function spelledKeyword(s: Section, keyword: string): string {
+  if (!keepsKeyCase(s.name) || s.entries.some((e) => e.keyword === keyword)) return keyword;
+  return s.entries.find((e) => e.keyword.toLowerCase() === keyword.toLowerCase())?.keyword ?? keyword;
 }
 
 export class Evaluator {
@@ -72,6 +78,11 @@ export class Evaluator {
   }
 
   entry(section: string, keyword: string, sets: Partial<NodeSets> = this.sets()): Entry | undefined {
+    // [env] keys keep their case as written, and references to them match in any case.
+    if (keepsKeyCase(section)) {
+      const s = this.doc.sections.find((x) => x.name === section);
+      if (s) keyword = spelledKeyword(s, keyword);
+    }
     const candidates = this.lines(section, keyword);
     if (!candidates) return undefined;
     const usable = section === 'DEFAULT' && Object.hasOwn(USABLE_SCOPES, keyword) ? USABLE_SCOPES[keyword] : undefined;

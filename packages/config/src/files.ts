@@ -7,7 +7,7 @@ import { issuesError, type ConfigIssue } from './issues.js';
 import { parseConfig, type ConfigDocument } from './reader.js';
 import type { KeywordRegistry } from './registry.js';
 import { validateConfig } from './validate.js';
-import { atomicWrite } from './writer.js';
+import { atomicWrite } from './atomic.js';
 
 export async function loadConfig(path: string): Promise<ConfigDocument> {
   let bytes: Buffer;
@@ -26,19 +26,21 @@ export async function loadConfig(path: string): Promise<ConfigDocument> {
 }
 
 /**
- * Installs `text` as the service's config, atomically, only if it validates:
- * an empty or invalid file never replaces a good one. Returns the warnings
- * (unknown keywords...), which do not stop it.
+ * Installs `content` as the service's config, atomically, only if it
+ * validates: an empty or invalid file never replaces a good one. Problems are
+ * reported in `source`, the file the user wrote (the target may not exist yet).
+ * Returns the warnings (unknown keywords...), which do not stop it.
  */
-export async function installConfig(path: string, text: string, registry: KeywordRegistry, ctx: EvalContext): Promise<ConfigIssue[]> {
-  if (text.trim() === '') {
-    throw new CapsuleError('ConfigEmpty', `refusing to install an empty configuration as ${path}`, { hint: 'check the source file' });
+export async function installConfig(path: string, content: string | Uint8Array, registry: KeywordRegistry, ctx: EvalContext, source = path): Promise<ConfigIssue[]> {
+  const doc = parseConfig(content, source);
+  if (doc.lines.every((l) => l.trim() === '')) {
+    throw new CapsuleError('ConfigEmpty', `refusing to install an empty configuration (${source}) as ${path}`, { hint: `check ${source}` });
   }
-  const doc = parseConfig(text, path);
   const issues = await validateConfig(doc, registry, ctx);
   const err = issuesError(issues);
   if (err) throw err;
   await mkdir(join(path, '..'), { recursive: true });
-  await atomicWrite(path, text);
+  // A service file that is a symlink (to a shared repository) stays one.
+  await atomicWrite(path, content, { followSymlink: true });
   return issues;
 }

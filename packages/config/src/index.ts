@@ -1,5 +1,5 @@
 // Public API of @capsule/config.
-export { parseConfig, findSection, MAX_CONFIG_BYTES, type ConfigDocument, type Section, type Entry } from './reader.js';
+export { parseConfig, findSection, findEntry, MAX_CONFIG_BYTES, type ConfigDocument, type Section, type Entry } from './reader.js';
 export { blockingIssues, formatIssue, issuesError, type ConfigIssue } from './issues.js';
 export { Evaluator, inheritsFromDefault, type EvalContext } from './evaluator.js';
 export { SCOPE_GROUPS, type NodeSets } from './scoping.js';
@@ -12,6 +12,8 @@ export { evaluateConfig, evaluationErrors, renderEvaluated, type EvaluatedConfig
 export { readClusterInfo, parseClusterInfo, nodeConfPath, DEFAULT_CLUSTER, type ClusterInfo } from './cluster.js';
 export { builtinReference, derivedId, MODIFIERS } from './references.js';
 export { deprecation, oldNames } from './deprecated.js';
-export { setKeyword, unsetKeyword, renderDocument, atomicWrite } from './writer.js';
+export { setKeyword, unsetKeyword, renderDocument } from './writer.js';
+export { atomicWrite, writeStateFile, cleanStaleTemps, type AtomicWriteOptions } from './atomic.js';
 export { loadConfig, installConfig } from './files.js';
-export { servicePaths, configMtime, type ServicePaths } from './paths.js';
+export { readCapped } from './read-capped.js';
+export { servicePaths, configMtime, MAX_SVCNAME_LENGTH, type ServicePaths } from './paths.js';

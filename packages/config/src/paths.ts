@@ -11,8 +11,15 @@ export interface ServicePaths {
 }
 
 const SVCNAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+/** File names stop at 255 bytes; `.NAME.conf.PID.MS.tmp` needs about 40 of them. */
+export const MAX_SVCNAME_LENGTH = 200;
 
 export function servicePaths(root: string, svc: string): ServicePaths {
+  if (svc.length > MAX_SVCNAME_LENGTH) {
+    throw new CapsuleError('InvalidServiceName', `service name "${svc.slice(0, 40)}..." is ${svc.length} characters long, over the ${MAX_SVCNAME_LENGTH} limit`, {
+      hint: `choose a name of at most ${MAX_SVCNAME_LENGTH} characters: it is a file name in etc/capsule`,
+    });
+  }
   if (!SVCNAME.test(svc) || svc === 'node') {
     throw new CapsuleError('InvalidServiceName', `"${svc}" is not a valid service name`, {
       hint: 'a service name is letters, digits, and . _ - (not "node")',

@@ -5,7 +5,10 @@ import { syntaxError, type ConfigIssue } from './issues.js';
 export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
 
 export interface Entry {
-  /** Full key as written, lower-cased like Python's ConfigParser: `nodes@encapnodes`. */
+  /**
+   * Full key, lower-cased like Python's ConfigParser (`nodes@encapnodes`),
+   * except [env] keys: they become environment variable names, case kept.
+   */
   key: string;
   keyword: string;
   /** Scope target after `@`, if any. */
@@ -30,6 +33,9 @@ export interface ConfigDocument {
   sections: Section[];
   /** Problems found while reading; the document is usable around them. */
   issues: ConfigIssue[];
+  /** Line terminator and byte order mark of the file, kept by edits. */
+  eol: '\n' | '\r\n';
+  bom: boolean;
 }
 
 const SECTION = /^\[([^\]]*)\]\s*$/;
@@ -40,7 +46,8 @@ function decode(input: string | Uint8Array, file: string): string {
     throw syntaxError(file, 1, `file is ${input.byteLength} bytes, over the ${MAX_CONFIG_BYTES} bytes limit`, 'a service config is a few kilobytes: check that FILE is the right file');
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(input);
+    // ignoreBOM keeps the mark in the text, so parseConfig records it and edits keep it.
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(input);
   } catch {
     let line = 1;
     let start = 0;
@@ -59,19 +66,36 @@ function decode(input: string | Uint8Array, file: string): string {
   }
 }
 
-export function splitKey(rawKey: string): { key: string; keyword: string; scope?: string } {
-  const key = rawKey.trim().toLowerCase();
-  const at = key.indexOf('@');
-  return at < 0 ? { key, keyword: key } : { key, keyword: key.slice(0, at), scope: key.slice(at + 1) };
+/** [env] keys are environment variable names: `MY_DIR` must reach scripts as $MY_DIR, as in OpenSVC. */
+export const keepsKeyCase = (section: string): boolean => section === 'env';
+
+export function splitKey(rawKey: string, keepCase = false): { key: string; keyword: string; scope?: string } {
+  const raw = rawKey.trim();
+  const at = raw.indexOf('@');
+  const keyword = at < 0 ? raw : raw.slice(0, at);
+  const kw = keepCase ? keyword : keyword.toLowerCase();
+  if (at < 0) return { key: kw, keyword: kw };
+  const scope = raw.slice(at + 1).toLowerCase();
+  return { key: `${kw}@${scope}`, keyword: kw, scope };
+}
+
+/** The entry for `key` (`kw` or `kw@scope`); in [env] an exact spelling first, then any case. */
+export function findEntry(section: Section, key: string): Entry | undefined {
+  const { key: k } = splitKey(key, keepsKeyCase(section.name));
+  const exact = section.entries.find((e) => e.key === k);
+  if (exact || !keepsKeyCase(section.name)) return exact;
+  return section.entries.find((e) => e.key.toLowerCase() === k.toLowerCase());
 }
 
 export function parseConfig(input: string | Uint8Array, file = '<config>'): ConfigDocument {
   let text = decode(input, file);
   if (text.length > MAX_CONFIG_BYTES) throw syntaxError(file, 1, `file is over the ${MAX_CONFIG_BYTES} bytes limit`);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const bom = text.charCodeAt(0) === 0xfeff;
+  if (bom) text = text.slice(1);
+  const firstEol = /\r?\n/.exec(text)?.[0];
   const lines = text.split(/\r?\n/);
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-  const doc: ConfigDocument = { file, lines, sections: [], issues: [] };
+  const doc: ConfigDocument = { file, lines, sections: [], issues: [], eol: firstEol === '\r\n' ? '\r\n' : '\n', bom };
   const issue = (line: number, message: string, hint?: string, section?: string, keyword?: string) =>
     doc.issues.push({ file, line, message, severity: 'error', ...(hint ? { hint } : {}), ...(section ? { section } : {}), ...(keyword ? { keyword } : {}) });
   const byName = new Map<string, Section>();
@@ -142,7 +166,7 @@ export function parseConfig(input: string | Uint8Array, file = '<config>'): Conf
       if (!inBrokenSection) issue(n, 'keyword outside any section', 'start the file with a section header such as [DEFAULT]');
       return;
     }
-    const { key, keyword, scope } = splitKey(raw.slice(0, eq));
+    const { key, keyword, scope } = splitKey(raw.slice(0, eq), keepsKeyCase(section.name));
     const dup = findKey(section, key);
     if (dup) {
       last = undefined;

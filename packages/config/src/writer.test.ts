@@ -1,8 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseConfig } from './reader.js';
-import { atomicWrite, renderDocument, setKeyword, unsetKeyword } from './writer.js';
+import { renderDocument, setKeyword, unsetKeyword } from './writer.js';
 
 const COMMENTED = `# web1: the shop front
 [DEFAULT]
@@ -66,24 +63,24 @@ test('print config renders canonical key = value and keeps comments', () => {
   expect(text).toContain('start = echo a\n    echo b\n');
 });
 
-describe('atomicWrite', () => {
-  let dir: string;
-  beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'capsule-w-'))));
-  afterEach(() => rm(dir, { recursive: true, force: true }));
+test.each([
+  ['CRLF line endings', '[DEFAULT]\r\nnodes = a\r\n\r\n[env]\r\nx = 1\r\n', '[DEFAULT]\r\nnodes = b\r\n\r\n[env]\r\nx = 1\r\n'],
+  ['a byte order mark', '\ufeff[DEFAULT]\nnodes = a\n', '\ufeff[DEFAULT]\nnodes = b\n'],
+  ['both', '\ufeff[DEFAULT]\r\nnodes = a\r\n', '\ufeff[DEFAULT]\r\nnodes = b\r\n'],
+])('set keeps %s', (_w, before, after) => {
+  expect(setKeyword(parseConfig(before, 'f'), 'DEFAULT', 'nodes', 'b')).toBe(after);
+  // Read from disk: bytes, not a string.
+  expect(setKeyword(parseConfig(new TextEncoder().encode(before), 'f'), 'DEFAULT', 'nodes', 'b')).toBe(after);
+});
 
-  test('replaces the file and leaves no temp file', async () => {
-    const path = join(dir, 'web1.conf');
-    await writeFile(path, 'old');
-    await atomicWrite(path, 'new');
-    expect(await readFile(path, 'utf8')).toBe('new');
-    expect(await readdir(dir)).toEqual(['web1.conf']);
-  });
+test.each([
+  ['an [env] key keeps its case', 'env', 'MY_DIR', '[env]\nMY_DIR = /y\n'],
+  ['an [env] key is found in any case and respelled', 'env', 'my_dir', '[env]\nmy_dir = /y\n'],
+  ['other keys are lower-cased', 'DEFAULT', 'NODES', '[env]\nMY_DIR = /x\n\n[DEFAULT]\nnodes = /y\n'],
+])('set: %s', (_w, section, key, after) => {
+  expect(setKeyword(parseConfig('[env]\nMY_DIR = /x\n', 'f'), section, key, '/y')).toBe(after);
+});
 
-  test('a failed write keeps the old file', async () => {
-    const path = join(dir, 'web1.conf');
-    await writeFile(path, 'old');
-    await expect(atomicWrite(join(dir, 'missing-dir', 'x.conf'), 'new')).rejects.toThrow();
-    expect(await readFile(path, 'utf8')).toBe('old');
-    expect(await readdir(dir)).toEqual(['web1.conf']);
-  });
+test('unset finds an [env] key in any case', () => {
+  expect(unsetKeyword(parseConfig('[env]\nMY_DIR = /x\nb = 1\n', 'f'), 'env', 'my_dir')).toBe('[env]\nb = 1\n');
 });

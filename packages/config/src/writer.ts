@@ -1,45 +1,43 @@
-// Edits that keep every untouched line byte-identical, and atomic file
-// replacement (temp file in the same directory, fsync, rename, fsync dir).
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import type { ConfigDocument } from './reader.js';
+// Edits that keep every untouched line byte-identical.
+import { findEntry, keepsKeyCase, splitKey, type ConfigDocument } from './reader.js';
 
 function valueLines(key: string, value: string): string[] {
   const [first = '', ...rest] = value.split('\n');
   return [`${key} = ${first}`.trimEnd(), ...rest.map((l) => `    ${l}`)];
 }
 
-function join_(lines: string[]): string {
-  return lines.length ? lines.join('\n') + '\n' : '';
+/** The edited file keeps the document's line endings and byte order mark. */
+function join_(lines: string[], doc: Pick<ConfigDocument, 'eol' | 'bom'> = { eol: '\n', bom: false }): string {
+  return (doc.bom ? '\ufeff' : '') + (lines.length ? lines.join(doc.eol) + doc.eol : '');
 }
 
 /** Sets `section.key` (key may carry a scope: `nodes@encapnodes`); creates the section when missing. */
 export function setKeyword(doc: ConfigDocument, section: string, key: string, value: string): string {
-  const k = key.trim().toLowerCase();
+  const k = splitKey(key, keepsKeyCase(section)).key;
   const lines = [...doc.lines];
   const sec = doc.sections.find((s) => s.name === section);
   if (!sec) {
     if (lines.length && lines[lines.length - 1]!.trim() !== '') lines.push('');
-    return join_([...lines, `[${section}]`, ...valueLines(k, value)]);
+    return join_([...lines, `[${section}]`, ...valueLines(k, value)], doc);
   }
-  const entry = sec.entries.find((e) => e.key === k);
+  const entry = findEntry(sec, k);
   if (entry) {
     lines.splice(entry.line - 1, entry.endLine - entry.line + 1, ...valueLines(k, value));
-    return join_(lines);
+    return join_(lines, doc);
   }
   // Append after the section's last keyword line, before trailing blanks and comments.
   const lastLine = sec.entries.length ? Math.max(...sec.entries.map((e) => e.endLine)) : sec.line;
   lines.splice(lastLine, 0, ...valueLines(k, value));
-  return join_(lines);
+  return join_(lines, doc);
 }
 
 export function unsetKeyword(doc: ConfigDocument, section: string, key: string): string | undefined {
-  const k = key.trim().toLowerCase();
-  const entry = doc.sections.find((s) => s.name === section)?.entries.find((e) => e.key === k);
+  const sec = doc.sections.find((s) => s.name === section);
+  const entry = sec && findEntry(sec, key);
   if (!entry) return undefined;
   const lines = [...doc.lines];
   lines.splice(entry.line - 1, entry.endLine - entry.line + 1);
-  return join_(lines);
+  return join_(lines, doc);
 }
 
 /** `print config`: the document in canonical form (`key = value`, 4-space continuations), comments kept. */
@@ -57,31 +55,4 @@ export function renderDocument(doc: ConfigDocument): string {
     out.push(doc.lines[i - 1]!.trimEnd());
   }
   return join_(out);
-}
-
-export async function atomicWrite(path: string, text: string, mode = 0o644): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fh = await open(tmp, 'wx', mode);
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } catch (e) {
-    await fh.close();
-    await rm(tmp, { force: true });
-    throw e;
-  }
-  await fh.close();
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
 }

@@ -1,7 +1,7 @@
 // The contract between the service engine and a driver plugin: what a driver
 // module exports, and what a resource it creates can do.
 import { z } from 'zod';
-import type { KeywordSpec } from './keywords.js';
+import { KeywordSpecShape, type KeywordSpec } from './keywords.js';
 import { API_VERSION } from './manifest.js';
 import type { Status } from './status.js';
 
@@ -103,7 +103,7 @@ export const DriverDefinitionSchema = z.object({
   $$type: z.literal(DRIVER_BRAND),
   apiVersion: z.number().int(),
   provides: z.array(z.string()).min(1),
-  keywords: z.array(z.object({ name: z.string(), doc: z.string(), scopable: z.boolean() }).loose()),
+  keywords: z.array(KeywordSpecShape),
   create: z.custom<DriverDefinition['create']>((v) => typeof v === 'function', 'create must be a function'),
 });
 

@@ -1,4 +1,4 @@
-import { boolFromString, durationFromString, intFromString, kw, listFromString } from './keywords.js';
+import { absolutePathFromString, boolFromString, durationFromString, intFromString, kw, listFromString } from './keywords.js';
 
 test.each([
   ['true', true], ['yes', true], ['Y', true], ['1', true], ['on', true],
@@ -32,4 +32,16 @@ test('choice refuses values outside its candidates and records them', () => {
   expect(spec.schema.safeParse('farm').success).toBe(false);
   expect(spec.candidates).toEqual(['failover', 'flex']);
   expect(spec).toMatchObject({ name: 'cluster_type', default: 'failover', scopable: true, required: false });
+});
+
+test.each([
+  ['/srv/data', true],
+  [' /srv ', true],
+  ['data', false],
+  ['./data', false],
+  ['', false],
+])('absolute path %j is accepted: %s', (raw, ok) => {
+  const r = absolutePathFromString.safeParse(raw);
+  expect(r.success).toBe(ok);
+  if (!r.success) expect(r.error.issues[0]?.message).toBe(`expected an absolute path (starting with /), got "${raw.trim()}"`);
 });

@@ -17,6 +17,19 @@ export interface KeywordSpec<T = unknown> {
   prefix?: boolean;
 }
 
+/**
+ * What a driver's keyword list must hold, checked when it is loaded: a
+ * malformed entry is a DriverBroken naming the package, not a TypeError later.
+ */
+export const KeywordSpecShape = z
+  .object({
+    name: z.string().min(1),
+    doc: z.string(),
+    scopable: z.boolean(),
+    schema: z.custom<KeywordSpec['schema']>((v) => typeof (v as { safeParse?: unknown } | null)?.safeParse === 'function', 'schema must be a zod schema'),
+  })
+  .loose();
+
 interface Options<T> {
   doc: string;
   default?: T;
@@ -72,8 +85,15 @@ export const durationFromString = z.string().transform((s, ctx) => {
   return parts.reduce((acc, p) => acc + Number(p[1]) * UNIT_SECONDS[p[2]!]!, 0);
 });
 
+/** An absolute path: a relative one would depend on the caller's working directory. */
+export const absolutePathFromString = z
+  .string()
+  .trim()
+  .refine((v) => v.startsWith('/'), { error: (i) => `expected an absolute path (starting with /), got "${String(i.input)}"` });
+
 export const kw = {
   string: (name: string, o: Options<string>) => spec(name, z.string(), o),
+  path: (name: string, o: Options<string>) => spec(name, absolutePathFromString, o),
   choice: (name: string, candidates: readonly [string, ...string[]], o: Options<string>) =>
     spec(name, z.string().trim().pipe(z.enum(candidates)), { ...o, candidates }),
   bool: (name: string, o: Options<boolean>) => spec(name, boolFromString, o),

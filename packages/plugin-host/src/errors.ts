@@ -7,12 +7,14 @@ export function suggestedPackage(group: string, type?: string): string {
   return group === 'container' && type ? `@capsule/driver-${type}` : `@capsule/resource-${group}`;
 }
 
-export function driverNotInstalled(group: string, type: string | undefined, driverDirs: readonly string[]): CapsuleError {
+/** `unreadable`: packages whose package.json could not be read; one of them may be the driver missing. */
+export function driverNotInstalled(group: string, type: string | undefined, driverDirs: readonly string[], unreadable: readonly DriverEntry[] = []): CapsuleError {
   const what = type ? `${group} type "${type}"` : `${group} resources`;
   const pkg = suggestedPackage(group, type);
-  return new CapsuleError('DriverNotInstalled', `no installed driver provides ${what}`, {
+  const also = unreadable.length ? `; note that ${unreadable.map((e) => `${e.name} is unusable (${e.reason})`).join('; ')}` : '';
+  return new CapsuleError('DriverNotInstalled', `no installed driver provides ${what}${also}`, {
     hint: `install ${pkg} (or a third-party driver providing ${type ? `${group}.${type}` : group}) in ${driverDirs[0] ?? 'a driver directory'}, then check with \`nodemgr drivers\``,
-    details: { group, type, package: pkg },
+    details: { group, type, package: pkg, ...(unreadable.length ? { unreadable: unreadable.map((e) => e.name) } : {}) },
   });
 }
 

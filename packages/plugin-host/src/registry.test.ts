@@ -20,13 +20,16 @@ interface FakeDriver {
   index?: string;
   keywords?: string;
   dependencies?: Record<string, string>;
+  version?: string;
+  /** Raw text of package.json, replacing the generated one. */
+  packageJson?: string;
 }
 
 const validIndex = (provides: string, marker = '') => `
 ${marker ? `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, 'imported');` : ''}
 export default {
   $$type: 'capsule.driver', apiVersion: 1, provides: [${JSON.stringify(provides)}],
-  keywords: [{ name: 'name', doc: 'the name', scopable: true }],
+  keywords: [{ name: 'name', doc: 'the name', scopable: true, schema: { safeParse: (v) => ({ success: true, data: v }) } }],
   create: (init) => ({ rid: init.rid, label: () => 'x', start: async () => {}, stop: async () => {}, status: async () => ({ status: 'up', log: [] }) }),
 };`;
 
@@ -40,16 +43,16 @@ async function install(owner: string, drivers: FakeDriver[]): Promise<void> {
     const manifest = d.manifest === undefined ? { apiVersion: 1, provides: ['container.foo'], platforms: ['linux'], keywords: './keywords' } : d.manifest;
     const pkg = {
       name: d.name,
-      version: '1.2.3',
+      version: d.version ?? '1.2.3',
       type: 'module',
       exports: { '.': './index.js', './keywords': './keywords.js', './package.json': './package.json' },
       ...(manifest === null ? {} : { capsule: manifest }),
       ...(d.dependencies ? { dependencies: d.dependencies } : {}),
     };
-    await writeFile(join(dir, 'package.json'), JSON.stringify(pkg));
+    await writeFile(join(dir, 'package.json'), d.packageJson ?? JSON.stringify(pkg));
     const provides = ((manifest as { provides?: string[] } | null)?.provides ?? ['container.foo'])[0]!;
     await writeFile(join(dir, 'index.js'), d.index ?? validIndex(provides));
-    await writeFile(join(dir, 'keywords.js'), d.keywords ?? `export const keywords = [{ name: 'name', doc: 'from keywords.js', scopable: true }];`);
+    await writeFile(join(dir, 'keywords.js'), d.keywords ?? `export const keywords = [{ name: 'name', doc: 'from keywords.js', scopable: true, schema: { safeParse: (v) => ({ success: true, data: v }) } }];`);
   }
 }
 
@@ -113,8 +116,8 @@ test.each([
 });
 
 test.each([
-  ['throws at import', `throw new Error('boom at import');`, /broken: importing \. failed: boom at import/],
-  ['has a syntax error', `export default {{;`, /broken: importing \. failed/],
+  ['throws at import', `throw new Error('boom at import');`, /broken: importing \/.*\/capsule-driver-foo\/index\.js failed: boom at import/],
+  ['has a syntax error', `export default {{;`, /broken: importing \/.*\/capsule-driver-foo\/index\.js failed/],
   ['lacks the brand', `export default { apiVersion: 1, provides: ['container.foo'], keywords: [], create() {} };`, /not a capsule driver \(\$\$type/],
   ['provides more than declared', validIndex('container.bar'), /provides container.bar, which its manifest does not declare/],
 ])('a driver that %s is DriverBroken with the reason', async (_what, index, message) => {
@@ -169,4 +172,70 @@ test('discovery and keyword loading import no driver code', async () => {
   expect(existsSync(marker)).toBe(false);
   await reg.load('container', 'foo');
   expect(existsSync(marker)).toBe(true);
+});
+
+describe('a broken package affects only the services that use it', () => {
+  const lxc = { apiVersion: 1, provides: ['container.lxc'], platforms: ['linux'] };
+
+  test.each([
+    ['"capsule": null', '{"name":"bad","version":"1.0.0","capsule":null}', /invalid "capsule" manifest in \/.*\/bad\/package\.json/],
+    ['broken JSON in its package.json', '{"name": "bad", capsule', /\/bad\/package\.json is not valid JSON/],
+    ['a package.json that is not an object', '5', /\/bad\/package\.json does not hold a JSON object/],
+  ])('%s: listed as unusable with the file, the others load', async (_w, packageJson, reason) => {
+    await install(app(), [{ name: 'bad', packageJson }, { name: 'capsule-driver-lxc', manifest: lxc }]);
+    const reg = await discover();
+    expect(reg.list().find((e) => e.name === 'bad')).toMatchObject({ compatible: false, reason: expect.stringMatching(reason) });
+    expect((await reg.load('container', 'lxc')).provides).toEqual(['container.lxc']);
+    const e = await rejection(reg.load('container', 'kvm'));
+    expect(e.code).toBe('DriverNotInstalled');
+    if (!packageJson.includes('capsule":null')) expect(e.message).toMatch(/note that bad is unusable/);
+  });
+
+  test('broken JSON in a driver directory package.json names the file; app drivers still load', async () => {
+    const dir = join(tmp, 'root', 'usr/lib/capsule/drivers');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'package.json'), '{"dependencies": ');
+    await install(app(), [{ name: 'capsule-driver-lxc', manifest: lxc }]);
+    const reg = await discover();
+    expect(reg.list().map((e) => [e.name, e.compatible, e.reason?.includes('is not valid JSON') ?? false])).toEqual([
+      [join(dir, 'package.json'), false, true],
+      ['capsule-driver-lxc', true, false],
+    ]);
+    await expect(reg.load('container', 'lxc')).resolves.toBeDefined();
+  });
+
+  test.each([
+    ['[{name:"x"}, 5, null]', /keywords\.js: keywords\[0\] \(\{"name":"x"\}\) is not a keyword spec \(doc: .*scopable: .*schema: schema must be a zod schema/],
+    ['"nope"', /keywords\.js does not export a keywords array/],
+  ])('a keywords module exporting %s is DriverBroken naming the package and file', async (value, message) => {
+    await install(app(), [{ name: 'capsule-driver-foo', keywords: `export const keywords = ${value};` }]);
+    const e = await rejection((await discover()).loadKeywords('container', 'foo'));
+    expect(e.code).toBe('DriverBroken');
+    expect(e.message).toContain('capsule-driver-foo@1.2.3');
+    expect(e.message).toMatch(message);
+  });
+
+  test('an import that never settles is DriverBroken after the timeout', async () => {
+    await install(app(), [{ name: 'capsule-driver-foo', keywords: 'await new Promise(() => {});\nexport const keywords = [];' }]);
+    const reg = await discover({ importTimeoutMs: 200 });
+    const e = await rejection(reg.loadKeywords('container', 'foo'));
+    expect(e.code).toBe('DriverBroken');
+    expect(e.message).toMatch(/capsule-driver-foo@1\.2\.3 is broken: importing \/.*\/keywords\.js did not finish within 0\.2 s/);
+  });
+});
+
+test.each([
+  ['a driver directory wins over the app', [['a-lxc', 'app', '9.0.0'], ['z-lxc', 'dir', '1.0.0']], 'z-lxc'],
+  ['then the highest version', [['a-lxc', 'app', '1.10.0'], ['b-lxc', 'app', '1.9.9']], 'a-lxc'],
+  ['a release over its prerelease', [['a-lxc', 'app', '2.0.0-rc.1'], ['b-lxc', 'app', '2.0.0']], 'b-lxc'],
+  ['then the name', [['b-lxc', 'app', '1.0.0'], ['a-lxc', 'app', '1.0.0']], 'a-lxc'],
+])('two usable providers of container.lxc: %s', async (_w, drivers, winner) => {
+  const lxc = { apiVersion: 1, provides: ['container.lxc'], platforms: ['linux'] };
+  const dir = join(tmp, 'root', 'usr/lib/capsule/drivers');
+  const where = (w: string) => drivers.filter((d) => d[1] === w).map(([name, , version]) => ({ name: name!, version: version!, manifest: lxc }));
+  await install(app(), where('app'));
+  await install(dir, where('dir'));
+  const reg = await discover();
+  expect(reg.resolve('container', 'lxc').name).toBe(winner);
+  expect(reg.providers('container.lxc')[0]?.name).toBe(winner);
 });

@@ -1,12 +1,14 @@
 // The driver registry: discovery (manifests only), lookup by group/type, and
 // lazy, cached, validated import of a driver's code on first use.
-import { DriverDefinitionSchema, platformOf, type DriverDefinition, type KeywordSpec, type Platform } from '@capsule/core';
+import { DriverDefinitionSchema, isCapsuleError, platformOf, type DriverDefinition, type KeywordSpec, type Platform } from '@capsule/core';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findCandidates } from './candidates.js';
 import { toEntry, type DriverEntry } from './entry.js';
 import { driverBroken, driverIncompatible, driverNotInstalled } from './errors.js';
 import { resolveExport, type ExportsField } from './exports.js';
+import { checkKeywords } from './keywords.js';
+import { byPreference } from './preference.js';
 
 export interface DiscoveryOptions {
   /** Directory of the app's package.json; its dependencies are candidates. */
@@ -21,9 +23,30 @@ export interface DiscoveryOptions {
    * `@capsule/source` so workspace drivers load from their TypeScript sources.
    */
   conditions?: string[];
+  /** How long a driver module may take to import; CAPSULE_DRIVER_IMPORT_TIMEOUT (seconds), 10 s by default. */
+  importTimeoutMs?: number;
 }
 
 const DEFAULT_CONDITIONS = ['import', 'node'];
+const DEFAULT_IMPORT_TIMEOUT_MS = 10_000;
+
+function importTimeoutMs(options: DiscoveryOptions): number {
+  const s = Number(process.env['CAPSULE_DRIVER_IMPORT_TIMEOUT']);
+  return options.importTimeoutMs ?? (s > 0 ? s * 1000 : DEFAULT_IMPORT_TIMEOUT_MS);
+}
+
+/**
+ * Rejects when `p` has not settled within `ms`. The timer keeps the process
+ * alive on purpose: an import that never settles and holds nothing would
+ * otherwise end the process silently (exit 13, unsettled top-level await).
+ */
+function within<T>(p: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
 
 export function defaultDriverDir(capsuleRoot: string): string {
   return join(capsuleRoot, 'usr/lib/capsule/drivers');
@@ -36,22 +59,30 @@ export class DriverRegistry {
     private readonly entries: DriverEntry[],
     readonly driverDirs: readonly string[],
     private readonly conditions: readonly string[],
+    private readonly importTimeoutMs = DEFAULT_IMPORT_TIMEOUT_MS,
   ) {}
 
   list(): DriverEntry[] {
     return [...this.entries];
   }
 
+  /** The providers of `key` (group or group.type), the one that serves it first (see preference.ts). */
+  providers(key: string): DriverEntry[] {
+    const all = this.entries.filter((e) => e.provides.includes(key)).sort(byPreference);
+    return [...all.filter((e) => e.compatible), ...all.filter((e) => !e.compatible)];
+  }
+
   /** `group.type` first, then the group's default driver; compatible entries win over incompatible ones. */
   resolve(group: string, type?: string): DriverEntry {
     const keys = type ? [`${group}.${type}`, group] : [group];
     for (const key of keys) {
-      const providers = this.entries.filter((e) => e.provides.includes(key));
-      const usable = providers.find((e) => e.compatible);
-      if (usable) return usable;
-      if (providers[0]) throw driverIncompatible(providers[0], group, type);
+      const [first] = this.providers(key);
+      if (first?.compatible) return first;
+      if (first) throw driverIncompatible(first, group, type);
     }
-    throw driverNotInstalled(group, type, this.driverDirs);
+    // A package that could not be read may be the one missing: say so.
+    const unreadable = this.entries.filter((e) => !e.compatible && e.provides.length === 0);
+    throw driverNotInstalled(group, type, this.driverDirs, unreadable);
   }
 
   /** Imports the driver's code (once) and checks it is what the manifest promised. */
@@ -70,28 +101,31 @@ export class DriverRegistry {
     const entry = this.resolve(group, type);
     const subpath = entry.manifest?.keywords;
     if (!subpath) return (await this.load(group, type)).keywords;
-    const mod = await this.importSubpath(entry, subpath);
-    const keywords = (mod as { keywords?: unknown }).keywords;
-    if (!Array.isArray(keywords)) throw driverBroken(entry, `${subpath} does not export a keywords array`);
-    return keywords as KeywordSpec[];
+    const { mod, file } = await this.importSubpath(entry, subpath);
+    return checkKeywords(entry, file, mod['keywords']);
   }
 
-  private async importSubpath(entry: DriverEntry, subpath: string): Promise<Record<string, unknown>> {
-    const file = resolveExport(entry.pkg as { exports?: ExportsField; main?: string }, subpath, this.conditions);
-    if (!file) throw driverBroken(entry, `its package.json exports no "${subpath}" entry`);
+  private async importSubpath(entry: DriverEntry, subpath: string): Promise<{ mod: Record<string, unknown>; file: string }> {
+    const rel = resolveExport(entry.pkg as { exports?: ExportsField; main?: string }, subpath, this.conditions);
+    if (!rel) throw driverBroken(entry, `its package.json exports no "${subpath}" entry`);
+    const file = join(entry.dir, rel);
     try {
-      return (await import(pathToFileURL(join(entry.dir, file)).href)) as Record<string, unknown>;
+      const mod = await within(import(pathToFileURL(file).href) as Promise<Record<string, unknown>>, this.importTimeoutMs, () =>
+        driverBroken(entry, `importing ${file} did not finish within ${this.importTimeoutMs / 1000} s`),
+      );
+      return { mod, file };
     } catch (e) {
-      throw driverBroken(entry, `importing ${subpath} failed: ${(e as Error).message}`, e);
+      if (isCapsuleError(e)) throw e;
+      throw driverBroken(entry, `importing ${file} failed: ${(e as Error).message}`, e);
     }
   }
 
   private async importDriver(entry: DriverEntry): Promise<DriverDefinition> {
-    const mod = await this.importSubpath(entry, '.');
+    const { mod, file } = await this.importSubpath(entry, '.');
     const parsed = DriverDefinitionSchema.safeParse(mod['default']);
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'default export'}: ${i.message}`).join('; ');
-      throw driverBroken(entry, `its default export is not a capsule driver (${why})`);
+      throw driverBroken(entry, `the default export of ${file} is not a capsule driver (${why})`);
     }
     const def = mod['default'] as DriverDefinition;
     const unprovided = def.provides.filter((p) => !entry.provides.includes(p));
@@ -107,5 +141,5 @@ export async function discoverDrivers(options: DiscoveryOptions = {}): Promise<D
   const platform = options.platform ?? platformOf(process.platform);
   const candidates = await findCandidates(options.appRoot, driverDirs);
   const entries = candidates.map((c) => toEntry(c, platform)).filter((e): e is DriverEntry => e !== undefined);
-  return new DriverRegistry(entries, driverDirs, [...(options.conditions ?? []), ...DEFAULT_CONDITIONS]);
+  return new DriverRegistry(entries, driverDirs, [...(options.conditions ?? []), ...DEFAULT_CONDITIONS], importTimeoutMs(options));
 }

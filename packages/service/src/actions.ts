@@ -2,12 +2,13 @@
 // service lock, hooks around each resource, rollback of what a failed start
 // started, then a refreshed status cache.
 import { CapsuleError, isCapsuleError, type ActionContext, type Exec } from '@capsule/core';
-import { rm, writeFile, mkdir } from 'node:fs/promises';
+import { writeStateFile } from '@capsule/config';
+import { rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireLock } from './lock.js';
 import type { ServiceLog } from './log.js';
 import type { Service, ServiceResource } from './model.js';
-import { plan, select, type Selection, type Verb } from './order.js';
+import { checkSelection, plan, select, type Selection, type Verb } from './order.js';
 import { isFrozen } from './status.js';
 
 /** Sub-actions: one verb on some groups only. */
@@ -133,7 +134,7 @@ async function stopResources(svc: Service, list: ServiceResource[], action: stri
 export async function runAction(svc: Service, action: string, o: ActionOptions): Promise<void> {
   if (action === 'freeze' || action === 'thaw') {
     await mkdir(svc.varDir, { recursive: true });
-    if (action === 'freeze') await writeFile(join(svc.varDir, 'frozen'), new Date().toISOString() + '\n');
+    if (action === 'freeze') await writeStateFile(join(svc.varDir, 'frozen'), new Date().toISOString() + '\n');
     else await rm(join(svc.varDir, 'frozen'), { force: true });
     o.log.for(svc.svcname).info(action === 'freeze' ? 'frozen: actions need --force' : 'thawed');
     return;
@@ -148,6 +149,8 @@ export async function runAction(svc: Service, action: string, o: ActionOptions):
   const release = await acquireLock(svc.varDir, { action, waitSeconds: o.waitlock ?? 60, svcname: svc.svcname });
   try {
     const selection = { ...o.selection, ...(sub ? { groups: sub.groups } : {}) };
+    // Guests get the hypervisor's selection and know only their own resources: checked up here.
+    if (svc.level === 'hypervisor') checkSelection(svc.svcname, svc.resources, selection);
     const here = select(svc.resources, selection).filter((r) => r.resource);
     const startAll = action === 'start' || action === 'restart' || action === 'startstandby' || sub?.verb === 'start';
     const stopAll = action === 'stop' || action === 'restart' || action === 'shutdown' || sub?.verb === 'stop';

@@ -2,11 +2,12 @@
 export type { Service, ServiceResource, Level } from './model.js';
 export { buildService, levelOf, type DriverSource, type BuildOptions } from './build.js';
 export { openService, type OpenOptions } from './open.js';
+export { checkPlacement } from './placement.js';
 export { runAction, ACTIONS, SUB_ACTIONS, type ActionOptions, type EncapChain } from './actions.js';
-export { plan, select, type Selection, type Verb } from './order.js';
+export { plan, select, checkSelection, type Selection, type Verb } from './order.js';
 export { acquireLock, type LockOptions } from './lock.js';
 export { ServiceLog } from './log.js';
-export { readStatusCache } from './cache.js';
+export { readStatusCache, isServiceStatus, isFresh } from './cache.js';
 export { computeStatus, writeStatusCache, isFrozen, DEFAULT_STATUS_TIMEOUT_MS, type StatusOptions } from './status.js';
 export { aggregate } from './aggregate.js';
 export { renderStatusTree } from './tree.js';

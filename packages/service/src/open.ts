@@ -3,6 +3,7 @@
 import { blockingIssues, evaluateConfig, issuesError, loadConfig, readClusterInfo, servicePaths, validateConfig, type KeywordRegistry } from '@capsule/config';
 import { buildService, type DriverSource } from './build.js';
 import type { Service } from './model.js';
+import { checkPlacement } from './placement.js';
 
 export interface OpenOptions {
   root: string;
@@ -10,6 +11,8 @@ export interface OpenOptions {
   svcname: string;
   registry: KeywordRegistry;
   drivers: DriverSource;
+  /** Opening to run this action: refused on a node that is not the service's, unless forced. */
+  action?: { name: string; force: boolean };
 }
 
 export async function openService(o: OpenOptions): Promise<Service> {
@@ -21,5 +24,6 @@ export async function openService(o: OpenOptions): Promise<Service> {
   const invalid = issuesError(blockingIssues(await validateConfig(doc, o.registry, ctx)));
   if (invalid) throw invalid;
   const cfg = await evaluateConfig(doc, o.registry, ctx);
+  if (o.action) checkPlacement(cfg, o.action.name, o.action.force);
   return buildService(cfg, o.drivers, { root: o.root, varDir: paths.varDir, configFile: paths.config });
 }

@@ -1,5 +1,5 @@
 import type { ServiceResource } from './model.js';
-import { plan, select } from './order.js';
+import { checkSelection, plan, select } from './order.js';
 
 function r(rid: string, extra: Partial<ServiceResource> = {}): ServiceResource {
   return { rid, group: rid.split('#')[0]!, tags: [], disable: false, optional: false, monitor: false, standby: false, encap: false, hooks: {}, ...extra };
@@ -40,4 +40,28 @@ test.each<[string, Parameters<typeof select>[1], string[]]>([
 ])('select %s', (_w, sel, expected) => {
   const list = [r('ip#1', { tags: ['front'] }), r('fs#1'), r('app#1', { tags: ['db'], subset: 'g1' }), r('app#2', { tags: ['db', 'front'] })];
   expect(select(list, sel).map((x) => x.rid)).toEqual(expected);
+});
+
+test.each<[string, Parameters<typeof select>[1], string | undefined, RegExp | undefined]>([
+  ['everything', {}, undefined, undefined],
+  ['an existing rid', { rids: ['fs#1'] }, undefined, undefined],
+  ['a sub-action on a group the service lacks', { groups: ['disk'] }, undefined, undefined],
+  ['a typo in a rid', { rids: ['fs#9'] }, 'UnknownResource', /web1: no resource fs#9[^]*did you mean fs#1\? resources are ip#1, fs#1, app#1, app#2/],
+  ['one unknown rid among good ones', { rids: ['fs#1', 'app#3'] }, 'UnknownResource', /no resource app#3/],
+  ['an unknown tag', { tags: ['nosuchtag'] }, 'UnknownTag', /no tag nosuchtag[^]*tags are db, front/],
+  ['an unknown tag in an and', { tags: ['db+nope'] }, 'UnknownTag', /no tag nope/],
+  ['an unknown subset', { subsets: ['g2'] }, 'UnknownSubset', /no subset g2[^]*did you mean g1/],
+  ['tags that select nothing together', { tags: ['front+db'], groups: ['ip'] }, 'NothingSelected', /--tags front\+db selects no ip resource/],
+  ['a rid outside the sub-action group', { rids: ['app#1'], groups: ['fs'] }, 'NothingSelected', /--rid app#1 selects no fs resource/],
+])('checkSelection: %s', (_w, sel, code, message) => {
+  const list = [r('ip#1', { tags: ['front'] }), r('fs#1'), r('app#1', { tags: ['db'], subset: 'g1' }), r('app#2', { tags: ['db', 'front'] })];
+  if (!code) return expect(() => checkSelection('web1', list, sel)).not.toThrow();
+  let err: unknown;
+  try {
+    checkSelection('web1', list, sel);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toMatchObject({ code });
+  expect(`${(err as Error).message}\n${(err as { hint: string }).hint}`).toMatch(message!);
 });

@@ -2,7 +2,7 @@
 // order (ip, disk, fs, share, container, app; stop reversed), natural rid
 // order within a group (apps by their start/stop sequence), and parallel
 // subsets run as one step.
-import { compareRid } from '@capsule/core';
+import { CapsuleError, closest, compareRid } from '@capsule/core';
 import { START_ORDER } from './groups.js';
 import type { ServiceResource } from './model.js';
 
@@ -25,6 +25,35 @@ export function select(resources: readonly ServiceResource[], s: Selection): Ser
       (!s.subsets?.length || (r.subset !== undefined && s.subsets.includes(r.subset))) &&
       (!s.groups?.length || s.groups.includes(r.group)),
   );
+}
+
+function unknownError(svcname: string, what: string, name: string, known: readonly string[]): CapsuleError {
+  const near = closest(name, known);
+  const list = known.length ? `${what}s are ${known.join(', ')}` : `${svcname} has no ${what}s`;
+  return new CapsuleError(`Unknown${what[0]!.toUpperCase()}${what.slice(1)}`, `${svcname}: no ${what} ${name}`, {
+    hint: near ? `did you mean ${near}? ${list}` : list,
+    details: { [what]: name },
+  });
+}
+
+/**
+ * A selection the user typed must select something: `--rid fs#9` (a typo)
+ * or `--tags nosuchtag` doing nothing and exiting 0 would look like success.
+ */
+export function checkSelection(svcname: string, resources: readonly ServiceResource[], s: Selection): void {
+  const rids = resources.map((r) => r.rid);
+  const tags = [...new Set(resources.flatMap((r) => r.tags))].sort();
+  const subsets = [...new Set(resources.flatMap((r) => (r.subset ? [r.subset] : [])))].sort();
+  for (const rid of s.rids ?? []) if (!rids.includes(rid)) throw unknownError(svcname, 'resource', rid, rids);
+  for (const tag of (s.tags ?? []).flatMap((t) => t.split('+'))) if (!tags.includes(tag)) throw unknownError(svcname, 'tag', tag, tags);
+  for (const subset of s.subsets ?? []) if (!subsets.includes(subset)) throw unknownError(svcname, 'subset', subset, subsets);
+  const typed = Boolean(s.rids?.length || s.tags?.length || s.subsets?.length);
+  if (typed && select(resources, s).length === 0) {
+    const what = [s.rids?.length ? `--rid ${s.rids.join(',')}` : '', s.tags?.length ? `--tags ${s.tags.join(',')}` : '', s.subsets?.length ? `--subsets ${s.subsets.join(',')}` : ''].filter(Boolean).join(' ');
+    throw new CapsuleError('NothingSelected', `${svcname}: ${what} selects no ${s.groups?.length ? `${s.groups.join(', ')} ` : ''}resource`, {
+      hint: `resources are ${resources.map((r) => `${r.rid}${r.tags.length ? ` (tags ${r.tags.join(',')})` : ''}`).join(', ')}`,
+    });
+  }
 }
 
 function compareInGroup(verb: Verb) {

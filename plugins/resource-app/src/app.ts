@@ -38,13 +38,22 @@ export class App implements Resource {
     return ctx.exec(argv, { env: this.env, timeoutMs: timeoutS * 1000 });
   }
 
+  /** A `user` that does not exist is a configuration problem, not a stopped app; asked only after a failure. */
+  private async missingUser(ctx: ActionContext): Promise<string | undefined> {
+    if (!this.cfg.user) return undefined;
+    const r = await ctx.exec(['id', '-u', this.cfg.user], { timeoutMs: 5000 });
+    return r.code === 0 ? undefined : `user ${this.cfg.user} does not exist on this node`;
+  }
+
   private async act(ctx: ActionContext, verb: 'start' | 'stop'): Promise<void> {
     if (!this.script) return;
     const r = await this.run(ctx, verb, this.cfg.timeout);
     for (const l of r.stdout.trim().split('\n').filter(Boolean)) ctx.log.info(l);
     if (r.code === 0) return;
-    throw new CapsuleError(verb === 'start' ? 'AppStartFailed' : 'AppStopFailed', `${this.rid}: ${this.label()} ${verb} exited ${r.code}${r.stderr.trim() ? `: ${lastLine(r.stderr)}` : ''}`, {
-      hint: r.code === 127 ? `${this.script} is missing or not executable` : `run \`${this.script} ${verb}\` by hand to see why`,
+    const noUser = await this.missingUser(ctx);
+    const why = noUser ?? lastLine(r.stderr);
+    throw new CapsuleError(verb === 'start' ? 'AppStartFailed' : 'AppStopFailed', `${this.rid}: ${this.label()} ${verb} exited ${r.code}${why ? `: ${why}` : ''}`, {
+      hint: noUser ? `create the user, or fix ${this.rid}.user` : r.code === 127 ? `${this.script} is missing or not executable` : `run \`${this.script} ${verb}\` by hand to see why`,
       details: { rid: this.rid, code: r.code, stderr: r.stderr },
     });
   }
@@ -61,6 +70,8 @@ export class App implements Resource {
     if (!this.script) return { status: 'n/a', log: ['# no checkup scripts'] };
     const r = await this.run(ctx, 'status', this.cfg.status_timeout);
     if (r.code === 0) return { status: 'up', log: [] };
+    const noUser = await this.missingUser(ctx);
+    if (noUser) return { status: 'warn', log: [`warn: ${noUser}: fix ${this.rid}.user`] };
     if (r.code === 1) return { status: 'down', log: [] };
     const why = r.code === 127 ? `${this.script} is missing or not executable` : `status exited ${r.code}${r.stderr.trim() ? `: ${lastLine(r.stderr)}` : ''}`;
     return { status: 'warn', log: [`warn: ${why}`] };

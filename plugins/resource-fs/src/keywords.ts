@@ -3,7 +3,7 @@ import { kw, type KeywordSpec } from '@capsule/core';
 
 export const keywords: KeywordSpec[] = [
   kw.string('dev', { doc: 'the device, image or source to mount (tmpfs for a tmpfs)', required: true }),
-  kw.string('mnt', { doc: 'the mount point; created when missing', required: true }),
+  kw.path('mnt', { doc: 'the mount point, an absolute path; created when missing', required: true }),
   kw.string('type', { doc: 'the filesystem type (mount -t)' }),
   kw.string('mnt_opt', { doc: 'mount options (mount -o)' }),
 ];

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The svcmgr entry point.
-import { run } from '../main.js';
+import { main } from '../process.js';
 import { svcmgr } from '../programs/svcmgr.js';
 
-process.exitCode = await run(svcmgr, process.argv.slice(2));
+await main(svcmgr);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The svcmon entry point.
-import { run } from '../main.js';
+import { main } from '../process.js';
 import { svcmon } from '../programs/svcmon.js';
 
-process.exitCode = await run(svcmon, process.argv.slice(2));
+await main(svcmon);

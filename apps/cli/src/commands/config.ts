@@ -4,19 +4,23 @@ import {
   configMtime,
   evaluateConfig,
   evaluationErrors,
+  findEntry,
   findSection,
   formatIssue,
   installConfig,
   issuesError,
   parseConfig,
+  readCapped,
   renderDocument,
   renderEvaluated,
   setKeyword,
   unsetKeyword,
   validateConfig,
+  writeStateFile,
+  type ConfigDocument,
   type ConfigIssue,
 } from '@capsule/config';
-import { CapsuleError, formatError } from '@capsule/core';
+import { CapsuleError, formatError, isCapsuleError } from '@capsule/core';
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -46,7 +50,7 @@ export async function print(ctx: CommandContext): Promise<number> {
   }
   const { doc } = await openService(ctx);
   if (!ctx.options['eval']) {
-    ctx.out(renderDocument(doc));
+    ctx.out(ctx.format === 'json' ? renderJson(documentObject(doc)) : renderDocument(doc));
     return 0;
   }
   const cfg = await evaluateConfig(doc, keywordRegistry(ctx), await evalContext(ctx, ctx.options['impersonate']));
@@ -55,6 +59,11 @@ export async function print(ctx: CommandContext): Promise<number> {
   const errors = evaluationErrors(cfg);
   for (const e of errors) ctx.err(`error: ${formatError(e)}\n`);
   return errors.length ? 1 : 0;
+}
+
+/** The file as JSON: `{ section: { key: value } }`, keys as written (scoped ones included). */
+function documentObject(doc: ConfigDocument): Record<string, Record<string, string>> {
+  return Object.fromEntries(doc.sections.map((s) => [s.name, Object.fromEntries(s.entries.map((e) => [e.key, e.value]))]));
 }
 
 export async function mtime(ctx: CommandContext): Promise<number> {
@@ -78,7 +87,8 @@ export async function get(ctx: CommandContext): Promise<number> {
     if (section === 'DEFAULT' && (key === 'nodes' || key === 'drpnodes' || key === 'encapnodes')) value = cfg.sets[key];
     else value = s?.values[key];
   } else {
-    value = findSection(doc, section)?.entries.find((e) => e.key === key.toLowerCase())?.value;
+    const sec = findSection(doc, section);
+    value = sec && findEntry(sec, key)?.value;
   }
   if (value === undefined) {
     throw new CapsuleError('KeywordNotSet', `${section}.${key} is not set in ${doc.file}`, { hint: `set it with \`svcmgr -s ${serviceName(ctx)} set --param ${section}.${key} --value V\`` });
@@ -92,7 +102,7 @@ async function writeChecked(ctx: CommandContext, file: string, text: string): Pr
   const issues = await validateConfig(parseConfig(text, file), keywordRegistry(ctx), await evalContext(ctx));
   const err = issuesError(issues);
   if (err) throw new CapsuleError('ConfigInvalid', `the change was not written:\n${err.message}`, { hint: err.hint ?? 'fix the value' });
-  await atomicWrite(file, text);
+  await atomicWrite(file, text, { followSymlink: true });
   printWarnings(ctx, issues);
 }
 
@@ -118,22 +128,18 @@ export async function create(ctx: CommandContext): Promise<number> {
   const src = ctx.options['config'];
   if (typeof src !== 'string') throw new CapsuleError('UsageError', 'create needs --config FILE', { hint: 'svcmgr -s SVC create --config FILE' });
   // `--config -` reads standard input: how a hypervisor pushes a config into a guest.
-  const text = await (src === '-' ? readStdin() : readFile(src, 'utf8')).catch((e: NodeJS.ErrnoException) => {
+  const source = src === '-' ? '<stdin>' : src;
+  const content = await readCapped(src === '-' ? process.stdin : src, source).catch((e: NodeJS.ErrnoException) => {
+    if (isCapsuleError(e)) throw e;
     throw new CapsuleError('FileNotFound', `cannot read ${src}: ${e.code ?? e.message}`, { hint: 'give the path of an existing service file' });
   });
-  printWarnings(ctx, await installConfig(paths(ctx).config, text, keywordRegistry(ctx), await evalContext(ctx)));
+  printWarnings(ctx, await installConfig(paths(ctx).config, content, keywordRegistry(ctx), await evalContext(ctx), source));
   return 0;
 }
 
 /** Warnings do not stop a write, but the user hears of them. */
 function printWarnings(ctx: CommandContext, issues: readonly ConfigIssue[]): void {
   for (const i of issues) if (i.severity === 'warning') ctx.err(formatIssue(i) + '\n');
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** Edits a copy with $EDITOR; the service file is replaced only by a copy that validates. */
@@ -155,7 +161,7 @@ export async function edit(ctx: CommandContext): Promise<number> {
       // Never lose the user's work: keep the rejected edit beside the state files.
       await mkdir(p.varDir, { recursive: true });
       const kept = join(p.varDir, 'rejected-edit.conf');
-      await writeFile(kept, edited);
+      await writeStateFile(kept, edited);
       ctx.err(`${p.config} is unchanged; your edit is kept in ${kept}\n`);
       throw e;
     }

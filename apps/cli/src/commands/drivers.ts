@@ -1,25 +1,34 @@
-// nodemgr drivers: installed driver plugins, from their manifests only.
-import { discoverDrivers } from '@capsule/plugin-host';
+// nodemgr drivers: installed driver plugins, from their manifests only, with
+// the unusable ones and why, and which provider serves a contested type.
+import { discoverDrivers, PREFERENCE_RULE, type DriverEntry } from '@capsule/plugin-host';
 import { renderJson, renderTable } from '../output.js';
 import type { CommandContext } from '../spec.js';
 
+/** For every group.type with several usable providers: the one used, and the others. */
+function contested(entries: readonly DriverEntry[], providers: (key: string) => DriverEntry[]): Array<{ provides: string; used: string; others: string[] }> {
+  const keys = [...new Set(entries.flatMap((e) => (e.compatible ? e.provides : [])))].sort();
+  return keys.flatMap((key) => {
+    const usable = providers(key).filter((e) => e.compatible);
+    if (usable.length < 2) return [];
+    const [used, ...others] = usable.map((e) => `${e.name}@${e.version}`);
+    return [{ provides: key, used: used!, others }];
+  });
+}
+
 export async function run(ctx: CommandContext): Promise<number> {
   const registry = await discoverDrivers({ appRoot: ctx.appRoot, capsuleRoot: ctx.root });
-  const drivers = registry.list().map(({ name, version, provides, platforms, compatible, reason, source, dir }) => ({
-    name,
-    version,
-    provides,
-    platforms,
-    compatible,
-    ...(reason ? { reason } : {}),
-    source,
-    dir,
-  }));
+  const entries = registry.list();
+  const conflicts = contested(entries, (k) => registry.providers(k));
+  const drivers = entries.map(({ name, version, provides, platforms, compatible, reason, source, dir }) => {
+    const shadowed = conflicts.filter((c) => provides.includes(c.provides) && c.used !== `${name}@${version}`).map((c) => ({ provides: c.provides, by: c.used }));
+    return { name, version, provides, platforms, compatible, ...(reason ? { reason } : {}), ...(shadowed.length ? { shadowed } : {}), source, dir };
+  });
   if (ctx.format === 'json') {
     ctx.out(renderJson(drivers));
     return 0;
   }
   const rows = drivers.map((d) => [d.name, d.version, d.provides.join(','), d.platforms.join(','), d.compatible ? 'yes' : `no: ${d.reason}`]);
-  ctx.out(renderTable(['DRIVER', 'VERSION', 'PROVIDES', 'PLATFORMS', 'USABLE'], rows));
+  const notes = conflicts.map((c) => `${c.provides}: ${c.used} is used, not ${c.others.join(', ')} (${PREFERENCE_RULE})\n`);
+  ctx.out(renderTable(['DRIVER', 'VERSION', 'PROVIDES', 'PLATFORMS', 'USABLE'], rows) + (notes.length ? `\n${notes.join('')}` : ''));
   return 0;
 }

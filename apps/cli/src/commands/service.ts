@@ -17,12 +17,13 @@ import { localExec } from '@capsule/transport';
 import type { CommandContext } from '../spec.js';
 import { drivers, keywordRegistry, serviceName } from './service-config.js';
 
-async function load(ctx: CommandContext): Promise<Service> {
-  return openService({ root: ctx.root, nodename: ctx.nodename, svcname: serviceName(ctx), registry: keywordRegistry(ctx), drivers: await drivers(ctx) });
+async function load(ctx: CommandContext, action?: { name: string; force: boolean }): Promise<Service> {
+  return openService({ root: ctx.root, nodename: ctx.nodename, svcname: serviceName(ctx), registry: keywordRegistry(ctx), drivers: await drivers(ctx), ...(action ? { action } : {}) });
 }
 
+/** With --format json, stderr holds only the JSON error: the log goes to its file, not to the terminal. */
 function log(svc: Service, ctx: CommandContext): ServiceLog {
-  return new ServiceLog(svc.varDir, svc.env, (l) => ctx.err(l));
+  return new ServiceLog(svc.varDir, svc.env, ctx.format === 'json' ? () => undefined : (l) => ctx.err(l));
 }
 
 /** CAPSULE_GUEST_STATUS_TIMEOUT (seconds) bounds each guest's `json status`; 30 s by default. */
@@ -46,8 +47,9 @@ export async function refreshStatus(ctx: CommandContext): Promise<ServiceStatus>
 
 export function action(name: string) {
   return async (ctx: CommandContext): Promise<number> => {
-    const svc = await load(ctx);
     const o = ctx.options;
+    // Freezing is this node's business, allowed anywhere; resource actions only on the service's nodes.
+    const svc = await load(ctx, name === 'freeze' || name === 'thaw' ? undefined : { name, force: o['force'] === true });
     const selection = {
       ...(o['rid'] ? { rids: o['rid'] as string[] } : {}),
       ...(o['tags'] ? { tags: o['tags'] as string[] } : {}),

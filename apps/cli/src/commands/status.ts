@@ -2,7 +2,7 @@
 // cache when it is fresh, which needs neither drivers nor the schema library.
 import { configMtime, servicePaths } from '@capsule/config/paths';
 import { STATUS_CODE } from '@capsule/core/status';
-import { readStatusCache } from '@capsule/service/cache';
+import { isFresh, readStatusCache } from '@capsule/service/cache';
 import type { ServiceStatus } from '@capsule/service';
 import { renderStatusTree } from '@capsule/service/tree';
 import { readFile } from 'node:fs/promises';
@@ -17,8 +17,7 @@ export async function currentStatus(ctx: CommandContext): Promise<ServiceStatus>
   const paths = servicePaths(ctx.root, ctx.options['service'] as string);
   if (!ctx.options['refresh']) {
     const [cached, mtime] = await Promise.all([readStatusCache(paths.varDir), configMtime(paths.config)]);
-    const at = cached ? Date.parse(cached.updated) : 0;
-    if (cached && mtime !== undefined && at > mtime && Date.now() - at < STATUS_TTL_MS) return cached;
+    if (cached && isFresh(cached.updated, mtime, STATUS_TTL_MS)) return cached;
   }
   return (await import('./service.js')).refreshStatus(ctx);
 }

@@ -1,18 +1,13 @@
 // svcmon: one line per service with its cached overall status.
-import { readFile } from 'node:fs/promises';
+import { readStatusCache } from '@capsule/service/cache';
 import { join } from 'node:path';
 import { renderJson, renderTable } from '../output.js';
 import type { CommandContext } from '../spec.js';
 import { listServices } from './ls.js';
 
 async function cachedOverall(root: string, svc: string): Promise<string> {
-  try {
-    const status = JSON.parse(await readFile(join(root, 'var/lib/capsule', svc, 'status.json'), 'utf8')) as { overall?: unknown };
-    return typeof status.overall === 'string' ? status.overall : 'undef';
-  } catch {
-    // Never refreshed on this node, or unreadable: the status is not known.
-    return 'undef';
-  }
+  // Never refreshed on this node, unreadable or malformed: the status is not known.
+  return (await readStatusCache(join(root, 'var/lib/capsule', svc)))?.overall ?? 'undef';
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
