@@ -50,6 +50,7 @@ export async function run(program: ProgramSpec, argv: readonly string[], io: Io 
       root: capsuleRoot(io.env),
       nodename: nodename(io.env),
       appRoot,
+      env: io.env,
       out: io.out,
       err: io.err,
     };

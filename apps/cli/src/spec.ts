@@ -24,6 +24,8 @@ export interface CommandContext {
   nodename: string;
   /** Directory of the CLI package, whose dependencies are the bundled drivers. */
   appRoot: string;
+  /** The environment, read here once: packages get values from the context, never from process.env. */
+  env: Readonly<Record<string, string | undefined>>;
   out(text: string): void;
   err(text: string): void;
 }

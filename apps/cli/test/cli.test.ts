@@ -47,7 +47,7 @@ test('nodemgr drivers also lists a third-party driver from the root driver direc
   await writeFile(join(dir, 'package.json'), JSON.stringify({ dependencies: { 'acme-driver-jail': '1.0.0' } }));
   await writeFile(
     join(dir, 'node_modules/acme-driver-jail/package.json'),
-    JSON.stringify({ name: 'acme-driver-jail', version: '1.0.0', type: 'module', capsule: { apiVersion: 1, provides: ['container.jail'], platforms: ['freebsd'] } }),
+    JSON.stringify({ name: 'acme-driver-jail', version: '1.0.0', type: 'module', capsule: { apiVersion: 2, provides: ['container.jail'], platforms: ['freebsd'] } }),
   );
   // Listing drivers must never import their code.
   const marker = join(root, 'imported');

@@ -119,7 +119,7 @@ describe('broken drivers in the driver directory', () => {
     await mkdir(join(dir, 'node_modules/hangs'), { recursive: true });
     await writeFile(join(dir, 'package.json'), JSON.stringify({ dependencies: { nullish: '1', hangs: '1' } }));
     await writeFile(join(dir, 'node_modules/nullish/package.json'), JSON.stringify(pkg('nullish', null)));
-    await writeFile(join(dir, 'node_modules/hangs/package.json'), JSON.stringify(pkg('hangs', { apiVersion: 1, provides: ['container.hang'], platforms: ['linux'], keywords: './keywords' })));
+    await writeFile(join(dir, 'node_modules/hangs/package.json'), JSON.stringify(pkg('hangs', { apiVersion: 2, provides: ['container.hang'], platforms: ['linux'], keywords: './keywords' })));
     // Keeps a timer and never settles.
     await writeFile(join(dir, 'node_modules/hangs/keywords.js'), 'setInterval(() => {}, 1000);\nawait new Promise(() => {});\nexport const keywords = [];\n');
     await writeFile(join(root, 'etc/capsule/vm.conf'), '[DEFAULT]\nnodes = hv1\n\n[container#0]\ntype = hang\n');

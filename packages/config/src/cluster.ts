@@ -39,7 +39,7 @@ export function parseClusterInfo(text: string, file = 'node.conf'): ClusterInfo 
   const cluster: unknown = ini.parse(text)['cluster'] ?? {};
   const r = ClusterSection.safeParse(cluster);
   if (!r.success) {
-    throw new CapsuleError('NodeConfInvalid', `${file}: [cluster]: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+    throw new CapsuleError('NodeConfigInvalid', `${file}: [cluster]: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
       hint: 'the [cluster] keywords name, id, nodes, drpnodes and dns take text values',
     });
   }

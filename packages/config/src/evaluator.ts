@@ -1,6 +1,6 @@
 // Evaluates a document as seen from one node: scoping, then references
 // ({key}, {section.key}, {env.x}, {#key}, {key[i]}, {upper:key}, builtins) and $(expr).
-import { CapsuleError } from '@capsule/core';
+import { CapsuleError, type ErrorCode } from '@capsule/core';
 import { deprecation, oldNames } from './deprecated.js';
 import { evaluateExpression, formatNumber } from './expr.js';
 import { defaultKeywords } from './keywords/default.js';
@@ -32,7 +32,7 @@ function words(v: string): string[] {
   return v.split(/[\s,]+/).filter(Boolean);
 }
 
-function refError(code: string, message: string, hint: string, entry?: { section: string; entry?: Entry }): CapsuleError {
+function refError(code: ErrorCode, message: string, hint: string, entry?: { section: string; entry?: Entry }): CapsuleError {
   return new CapsuleError(code, message, { hint, details: { section: entry?.section, line: entry?.entry?.line } });
 }
 

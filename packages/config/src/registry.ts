@@ -1,7 +1,7 @@
 // The keyword registry: which keywords a section accepts, with their specs.
 // Core keywords are built in; driver keywords come from a loader (the
 // plugin-host's loadKeywords), which imports only a driver's keyword module.
-import type { KeywordSpec } from '@capsule/core';
+import { RESOURCE_GROUPS, type KeywordSpec } from '@capsule/core';
 import { defaultKeywords } from './keywords/default.js';
 import { hookKeyword, resourceKeywords, subsetKeywords } from './keywords/resource.js';
 
@@ -14,7 +14,7 @@ export type SectionKind =
   | { kind: 'subset'; group: string; name: string }
   | { kind: 'unknown' };
 
-export const RESOURCE_SECTION_GROUPS = ['ip', 'disk', 'fs', 'share', 'container', 'app', 'sync', 'task', 'hb', 'stonith'] as const;
+export const RESOURCE_SECTION_GROUPS = RESOURCE_GROUPS;
 
 export function sectionKind(name: string): SectionKind {
   if (name === 'DEFAULT') return { kind: 'default' };

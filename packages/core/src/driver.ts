@@ -1,7 +1,12 @@
-// The contract between the service engine and a driver plugin: what a driver
-// module exports, and what a resource it creates can do.
+// The contract between the service engine and a driver plugin (v2): what a
+// driver module exports, what a resource it creates can do, and what the
+// engine hands it (the host its tools run on, its node-level settings, the
+// guest channel). Designed for the 14 container technologies of the mission:
+// local tools (lxc, virsh, zoneadm), tools on a remote-managed host over ssh
+// (hpvm, srp, ldom) and REST endpoints (esx, openstack, vcloud).
 import { z } from 'zod';
-import { KeywordSpecShape, type KeywordSpec } from './keywords.js';
+import type { Clock } from './context.js';
+import { KeywordSpecShape, type KeywordSpec, type SectionConfig } from './keywords.js';
 import { API_VERSION } from './manifest.js';
 import type { Status } from './status.js';
 
@@ -11,8 +16,12 @@ export interface ExecOptions {
   input?: string;
   env?: Record<string, string>;
   cwd?: string;
+  /** The command's whole process group is killed at the timeout, and the call returns then (ExecTimeout). */
   timeoutMs?: number;
+  /** Aborting kills the process group and rejects with ExecAborted. */
   signal?: AbortSignal;
+  /** Stdout or stderr past this many bytes kills the command (OutputTooLarge). Default 16 MiB. */
+  maxOutputBytes?: number;
 }
 
 export interface ExecResult {
@@ -21,6 +30,7 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** Runs argv (never a shell string) somewhere: this node, a remote host, a guest. */
 export type Exec = (argv: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
 
 export interface Logger {
@@ -35,27 +45,52 @@ export interface ResourceStatus {
   log: string[];
 }
 
-/** What an action on a resource can use: the host's exec, a logger, abort. */
+/** What an action on a resource can use. */
 export interface ActionContext {
+  /**
+   * Runs a tool where this resource is managed from: this node, or for a
+   * remote-managed driver its endpoint host. Already bound to `signal`.
+   */
   exec: Exec;
   log: Logger;
-  signal?: AbortSignal;
+  /** Aborted when the action or status check times out or is cancelled. */
+  signal: AbortSignal;
+  clock: Clock;
   dryRun: boolean;
   force: boolean;
 }
 
-export interface ResourceInit {
+/** A container's actions also reach its guest, through the channel the engine built from `guestChannel()`. */
+export interface ContainerContext extends ActionContext {
+  guest: Exec;
+}
+
+/** Node-level settings of a driver: the `[driver.TYPE]` section of node.conf. */
+export interface DriverSettings {
+  readonly values: Readonly<Record<string, string>>;
+  /** Reads the file a setting names; refuses one that others than root can read or write. */
+  secret(keyword: string): Promise<string>;
+}
+
+export interface ServiceNodeSets {
+  nodes: string[];
+  drpnodes: string[];
+  encapnodes: string[];
+}
+
+export interface ResourceInit<C = Record<string, unknown>> {
   rid: string;
   svcname: string;
   nodename: string;
-  /** The section's evaluated, typed keywords. */
-  config: Record<string, unknown>;
+  /** The section's evaluated keywords, parsed by their schemas, defaults applied. */
+  config: C;
   /** Service `[env]` section, for app resources and hooks. */
   env: Record<string, string>;
   /** `$CAPSULE_ROOT`; state files of the driver live under var/lib/capsule. */
   root: string;
   /** The service's node sets as this node reads them. */
-  service?: { nodes: string[]; drpnodes: string[]; encapnodes: string[] };
+  service: ServiceNodeSets;
+  settings: DriverSettings;
 }
 
 export interface Resource {
@@ -65,28 +100,49 @@ export interface Resource {
   start(ctx: ActionContext): Promise<void>;
   stop(ctx: ActionContext): Promise<void>;
   status(ctx: ActionContext): Promise<ResourceStatus>;
+  /** Closes what the resource opened (API sessions, connections); called once the command is done. */
+  dispose?(): Promise<void>;
 }
 
-export interface ContainerCapabilities {
-  liveMigrate: boolean;
-  exec: 'native' | 'ssh';
+/**
+ * How the engine reaches a guest. `native`: a command prefix run on the
+ * hypervisor (`lxc-attach --clear-env -n NAME --`, `zlogin -S NAME`,
+ * `jexec NAME`, `vzctl exec2 ID`, `srp_su NAME root -c`); `ssh`: the guest's
+ * own sshd, host key checked against `knownHosts`.
+ */
+export type GuestChannel =
+  | { kind: 'native'; prefix: readonly string[] }
+  | { kind: 'ssh'; host: string; port: number; user: string; knownHosts?: string };
+
+/** Where a migration goes: the peer node and a way to run its tools. */
+export interface MigrationDestination {
+  node: string;
+  exec: Exec;
 }
 
 /** A resource that runs a guest: the service's encapsulated level lives in it. */
 export interface ContainerResource extends Resource {
   /** The guest's node name, as listed in `encapnodes`. */
   readonly guestName: string;
-  readonly capabilities: ContainerCapabilities;
-  exec(ctx: ActionContext, argv: readonly string[], options?: ExecOptions): Promise<ExecResult>;
-  copyTo?(ctx: ActionContext, localPath: string, guestPath: string): Promise<void>;
-  copyFrom?(ctx: ActionContext, guestPath: string, localPath: string): Promise<void>;
-  migrate?(ctx: ActionContext, toNode: string): Promise<void>;
+  guestChannel(): GuestChannel;
+  start(ctx: ContainerContext): Promise<void>;
+  stop(ctx: ContainerContext): Promise<void>;
+  status(ctx: ContainerContext): Promise<ResourceStatus>;
+  /**
+   * Start guard: where the guest already runs if not here (a VM defined and
+   * running on a peer, a zone attached elsewhere); a start is then refused.
+   */
+  runningElsewhere?(ctx: ContainerContext): Promise<string | undefined>;
+  /** Checks, before anything moves, that the destination can take the guest. */
+  precheckMigration?(ctx: ContainerContext, to: MigrationDestination): Promise<void>;
+  /** Live migration; declared by `liveMigrate` in the manifest's capabilities. */
+  migrate?(ctx: ContainerContext, to: MigrationDestination): Promise<void>;
   /** Files config replication copies with the service file (the container's own config). */
   replicatedFiles?(): string[];
 }
 
 export function isContainerResource(r: Resource): r is ContainerResource {
-  return typeof (r as Partial<ContainerResource>).exec === 'function' && typeof (r as Partial<ContainerResource>).guestName === 'string';
+  return typeof (r as Partial<ContainerResource>).guestChannel === 'function' && typeof (r as Partial<ContainerResource>).guestName === 'string';
 }
 
 export interface DriverDefinition {
@@ -94,7 +150,8 @@ export interface DriverDefinition {
   apiVersion: number;
   /** Subset of the manifest's `provides` this module implements. */
   provides: string[];
-  keywords: KeywordSpec[];
+  keywords: readonly KeywordSpec[];
+  // A method, so that a driver's create taking its own typed section is assignable here.
   create(init: ResourceInit): Resource;
 }
 
@@ -107,6 +164,11 @@ export const DriverDefinitionSchema = z.object({
   create: z.custom<DriverDefinition['create']>((v) => typeof v === 'function', 'create must be a function'),
 });
 
-export function defineDriver(d: Omit<DriverDefinition, '$$type' | 'apiVersion'>): DriverDefinition {
-  return { $$type: DRIVER_BRAND, apiVersion: API_VERSION, ...d };
+/** A driver module's default export; `create` receives its section typed from `keywords`. */
+export function defineDriver<const K extends readonly KeywordSpec[]>(d: {
+  provides: string[];
+  keywords: K;
+  create(init: ResourceInit<SectionConfig<K>>): Resource;
+}): DriverDefinition {
+  return { $$type: DRIVER_BRAND, apiVersion: API_VERSION, ...d } as DriverDefinition;
 }

@@ -1,4 +1,4 @@
-import { CapsuleError, formatError, isCapsuleError } from './errors.js';
+import { CapsuleError, errorFromJson, formatError, isCapsuleError } from './errors.js';
 
 test('a CapsuleError carries code, message, hint, details and cause', () => {
   const cause = new Error('ENOENT');
@@ -16,8 +16,20 @@ test('the brand is recognised across copies of core, instanceof is not needed', 
 });
 
 test.each([
-  [new CapsuleError('A', 'what happened', { hint: 'what to do' }), 'what happened\n  hint: what to do'],
-  [new CapsuleError('A', 'no hint'), 'no hint'],
+  [new CapsuleError('UsageError', 'what happened', { hint: 'what to do' }), 'what happened\n  hint: what to do'],
+  [new CapsuleError('UsageError', 'no hint'), 'no hint'],
   [new Error('plain'), 'plain'],
   ['text', 'text'],
 ])('formatError(%s)', (e, text) => expect(formatError(e)).toBe(text));
+
+test.each([
+  ['a known code keeps its code and hint', { code: 'ServiceFrozen', message: 'web1 is frozen', hint: 'thaw it' }, 'ServiceFrozen', 'vm1: web1 is frozen', 'thaw it'],
+  ['an unknown code (a newer agent) falls back and keeps the original', { code: 'FromTheFuture', message: 'new thing' }, 'GuestActionFailed', 'vm1: new thing', undefined],
+])('errorFromJson: %s', (_w, body, code, message, hint) => {
+  const e = errorFromJson(body, 'GuestActionFailed', 'vm1: ')!;
+  expect([e.code, e.message, e.hint, e.details['remoteCode']]).toEqual([code, message, hint, body.code]);
+});
+
+test.each([null, 'text', {}, { code: 'X', message: 5 }])('errorFromJson(%p) is not an error answer', (body) => {
+  expect(errorFromJson(body, 'GuestActionFailed', '')).toBeUndefined();
+});

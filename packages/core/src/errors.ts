@@ -1,6 +1,8 @@
 // Typed errors: every failure a user can meet has a stable code, a message
 // saying what happened, and a hint saying what to do about it.
 
+import { ErrorCode, isErrorCode } from './codes.js';
+
 const BRAND = Symbol.for('capsule.error');
 
 export interface CapsuleErrorOptions {
@@ -12,11 +14,11 @@ export interface CapsuleErrorOptions {
 
 export class CapsuleError extends Error {
   readonly [BRAND] = true;
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly details: Record<string, unknown>;
 
-  constructor(code: string, message: string, options: CapsuleErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: CapsuleErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = code;
     this.code = code;
@@ -27,6 +29,18 @@ export class CapsuleError extends Error {
   toJSON(): { code: string; message: string; hint?: string; details: Record<string, unknown> } {
     return { code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}), details: this.details };
   }
+}
+
+/** The error behind a `--format json` answer of another agent (guest or peer): its code and hint survive the hop. */
+export function errorFromJson(body: unknown, fallback: ErrorCode, prefix: string): CapsuleError | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as { code?: unknown; message?: unknown; hint?: unknown; details?: unknown };
+  if (typeof b.message !== 'string') return undefined;
+  const code = isErrorCode(b.code) ? b.code : fallback;
+  return new CapsuleError(code, `${prefix}${b.message}`, {
+    ...(typeof b.hint === 'string' ? { hint: b.hint } : {}),
+    details: { ...(typeof b.details === 'object' && b.details ? (b.details as Record<string, unknown>) : {}), remoteCode: b.code },
+  });
 }
 
 /** Brand check instead of instanceof: two copies of core may be loaded (app + driver dir). */

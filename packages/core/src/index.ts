@@ -1,5 +1,7 @@
 // Public API of @capsule/core.
+export * from './codes.js';
 export * from './errors.js';
+export * from './context.js';
 export * from './status.js';
 export * from './flags.js';
 export * from './rid.js';

@@ -1,4 +1,4 @@
-import { absolutePathFromString, boolFromString, durationFromString, intFromString, kw, listFromString } from './keywords.js';
+import { absolutePathFromString, boolFromString, durationFromString, intFromString, kw, listFromString, type SectionConfig } from './keywords.js';
 
 test.each([
   ['true', true], ['yes', true], ['Y', true], ['1', true], ['on', true],
@@ -44,4 +44,14 @@ test.each([
   const r = absolutePathFromString.safeParse(raw);
   expect(r.success).toBe(ok);
   if (!r.success) expect(r.error.issues[0]?.message).toBe(`expected an absolute path (starting with /), got "${raw.trim()}"`);
+});
+
+test('present is true for required and defaulted keywords only', () => {
+  const specs = [kw.string('name', { doc: 'n', required: true }), kw.duration('t', { doc: 't', default: 5 }), kw.string('cf', { doc: 'c' })] as const;
+  expect(specs.map((s) => [s.name, s.present])).toEqual([['name', true], ['t', true], ['cf', false]]);
+  // The typed section: compile-time only, checked by `pnpm typecheck`.
+  const section: SectionConfig<typeof specs> = { name: 'vm1', t: 5 };
+  // @ts-expect-error name is required in the typed section
+  const missing: SectionConfig<typeof specs> = { t: 5 };
+  expect([section.cf, missing]).toEqual([undefined, { t: 5 }]);
 });

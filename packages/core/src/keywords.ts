@@ -3,8 +3,13 @@
 // (config for core keywords, each driver for its own section keywords).
 import { z } from 'zod';
 
-export interface KeywordSpec<T = unknown> {
-  name: string;
+/**
+ * `P` (present) is true when the keyword always has a value after evaluation
+ * (required, or defaulted): the typed section of a driver then has it as a
+ * non-optional property.
+ */
+export interface KeywordSpec<T = unknown, N extends string = string, P extends boolean = boolean> {
+  name: N;
   /** Parses the raw (reference-resolved) INI string into the typed value. */
   schema: z.ZodType<T, string>;
   default?: T;
@@ -12,6 +17,8 @@ export interface KeywordSpec<T = unknown> {
   /** May take `@node`, `@nodes`, `@encapnodes`... variants. */
   scopable: boolean;
   required: boolean;
+  /** Always set after evaluation (required or defaulted). */
+  present: P;
   candidates?: readonly string[];
   /** A family of keywords sharing a prefix (pre_start, post_stop...). */
   prefix?: boolean;
@@ -39,13 +46,16 @@ interface Options<T> {
   prefix?: boolean;
 }
 
-function spec<T>(name: string, schema: z.ZodType<T, string>, o: Options<T>): KeywordSpec<T> {
+type Present<O> = O extends { required: true } ? true : O extends { default: unknown } ? true : false;
+
+function spec<T, N extends string, O extends Options<T>>(name: N, schema: z.ZodType<T, string>, o: O): KeywordSpec<T, N, Present<O>> {
   return {
     name,
     schema,
     doc: o.doc,
     scopable: o.scopable ?? true,
     required: o.required ?? false,
+    present: (o.required === true || o.default !== undefined) as Present<O>,
     ...(o.default !== undefined ? { default: o.default } : {}),
     ...(o.candidates ? { candidates: o.candidates } : {}),
     ...(o.prefix ? { prefix: true } : {}),
@@ -92,12 +102,21 @@ export const absolutePathFromString = z
   .refine((v) => v.startsWith('/'), { error: (i) => `expected an absolute path (starting with /), got "${String(i.input)}"` });
 
 export const kw = {
-  string: (name: string, o: Options<string>) => spec(name, z.string(), o),
-  path: (name: string, o: Options<string>) => spec(name, absolutePathFromString, o),
-  choice: (name: string, candidates: readonly [string, ...string[]], o: Options<string>) =>
-    spec(name, z.string().trim().pipe(z.enum(candidates)), { ...o, candidates }),
-  bool: (name: string, o: Options<boolean>) => spec(name, boolFromString, o),
-  int: (name: string, o: Options<number>) => spec(name, intFromString, o),
-  list: (name: string, o: Options<string[]>) => spec(name, listFromString, o),
-  duration: (name: string, o: Options<number>) => spec(name, durationFromString, o),
+  string: <const N extends string, const O extends Options<string>>(name: N, o: O) => spec(name, z.string(), o),
+  path: <const N extends string, const O extends Options<string>>(name: N, o: O) => spec(name, absolutePathFromString, o),
+  choice: <const N extends string, const C extends readonly [string, ...string[]], const O extends Options<C[number]>>(name: N, candidates: C, o: O) =>
+    spec<C[number], N, O>(name, z.string().trim().pipe(z.enum(candidates)) as unknown as z.ZodType<C[number], string>, { ...o, candidates }),
+  bool: <const N extends string, const O extends Options<boolean>>(name: N, o: O) => spec(name, boolFromString, o),
+  int: <const N extends string, const O extends Options<number>>(name: N, o: O) => spec(name, intFromString, o),
+  list: <const N extends string, const O extends Options<string[]>>(name: N, o: O) => spec(name, listFromString, o),
+  duration: <const N extends string, const O extends Options<number>>(name: N, o: O) => spec(name, durationFromString, o),
+};
+
+type ValueOf<S> = S extends KeywordSpec<infer T, string, boolean> ? T : never;
+
+/** The typed section a driver's `create` receives: keywords always set are required properties. */
+export type SectionConfig<K extends readonly KeywordSpec[]> = {
+  [S in K[number] as S['present'] extends true ? S['name'] : never]: ValueOf<S>;
+} & {
+  [S in K[number] as S['present'] extends true ? never : S['name']]?: ValueOf<S>;
 };

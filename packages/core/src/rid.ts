@@ -2,7 +2,12 @@
 // used to sort them within a group (ip#2 before ip#10).
 import { CapsuleError } from './errors.js';
 
-export const RESOURCE_GROUPS = ['ip', 'disk', 'fs', 'share', 'container', 'app', 'sync', 'task', 'hb', 'stonith'] as const;
+/** OpenSVC start order of the groups that count towards availability; stop is the reverse. */
+export const START_ORDER = ['ip', 'disk', 'fs', 'share', 'container', 'app'] as const;
+/** Groups shown in the status tree that do not count towards availability. */
+export const ACCESSORY_GROUPS = ['sync', 'task', 'hb', 'stonith'] as const;
+/** Every resource section group: the one list config, service and the CLI use. */
+export const RESOURCE_GROUPS = [...START_ORDER, ...ACCESSORY_GROUPS] as const;
 export type ResourceGroup = (typeof RESOURCE_GROUPS)[number];
 
 export interface Rid {

@@ -28,7 +28,7 @@ interface FakeDriver {
 const validIndex = (provides: string, marker = '') => `
 ${marker ? `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, 'imported');` : ''}
 export default {
-  $$type: 'capsule.driver', apiVersion: 1, provides: [${JSON.stringify(provides)}],
+  $$type: 'capsule.driver', apiVersion: 2, provides: [${JSON.stringify(provides)}],
   keywords: [{ name: 'name', doc: 'the name', scopable: true, schema: { safeParse: (v) => ({ success: true, data: v }) } }],
   create: (init) => ({ rid: init.rid, label: () => 'x', start: async () => {}, stop: async () => {}, status: async () => ({ status: 'up', log: [] }) }),
 };`;
@@ -40,7 +40,7 @@ async function install(owner: string, drivers: FakeDriver[]): Promise<void> {
   for (const d of drivers) {
     const dir = join(owner, 'node_modules', d.name);
     await mkdir(dir, { recursive: true });
-    const manifest = d.manifest === undefined ? { apiVersion: 1, provides: ['container.foo'], platforms: ['linux'], keywords: './keywords' } : d.manifest;
+    const manifest = d.manifest === undefined ? { apiVersion: 2, provides: ['container.foo'], platforms: ['linux'], keywords: './keywords' } : d.manifest;
     const pkg = {
       name: d.name,
       version: d.version ?? '1.2.3',
@@ -76,13 +76,13 @@ test('an installed driver is listed, resolved and loaded', async () => {
     ['capsule-driver-foo', '1.2.3', ['container.foo'], true, 'app'],
   ]);
   const def = await reg.load('container', 'foo');
-  const res = def.create({ rid: 'container#0', svcname: 's', nodename: 'n', config: {}, env: {}, root: '/' });
+  const res = def.create({ rid: 'container#0', svcname: 's', nodename: 'n', config: {}, env: {}, root: '/', service: { nodes: ['n'], drpnodes: [], encapnodes: [] }, settings: { values: {}, secret: () => Promise.reject(new Error('none')) } });
   expect(res.rid).toBe('container#0');
   expect(await reg.load('container', 'foo')).toBe(def);
 });
 
 test('a group provider serves every type of that group', async () => {
-  await install(app(), [{ name: 'capsule-resource-fs', manifest: { apiVersion: 1, provides: ['fs'], platforms: ['any'] } }]);
+  await install(app(), [{ name: 'capsule-resource-fs', manifest: { apiVersion: 2, provides: ['fs'], platforms: ['any'] } }]);
   const reg = await discover({ platform: 'sunos' });
   expect(reg.resolve('fs', 'ext4').name).toBe('capsule-resource-fs');
 });
@@ -99,9 +99,9 @@ test('a missing type is DriverNotInstalled naming the package to install', async
 });
 
 test.each([
-  ['an incompatible API version', { apiVersion: 2, provides: ['container.foo'], platforms: ['linux'] }, /API version 2/],
-  ['another platform', { apiVersion: 1, provides: ['container.foo'], platforms: ['sunos', 'hpux'] }, /runs on sunos, hpux, not linux/],
-  ['an invalid manifest', { apiVersion: 1, provides: [], platforms: ['linux'] }, /invalid "capsule" manifest/],
+  ['an incompatible API version', { apiVersion: 1, provides: ['container.foo'], platforms: ['linux'] }, /API version 1, this capsule speaks 2/],
+  ['another platform', { apiVersion: 2, provides: ['container.foo'], platforms: ['sunos', 'freebsd'] }, /runs on sunos, freebsd, not linux/],
+  ['an invalid manifest', { apiVersion: 2, provides: [], platforms: ['linux'] }, /invalid "capsule" manifest/],
 ])('%s is listed as incompatible and refused with DriverIncompatible', async (_what, manifest, reason) => {
   await install(app(), [{ name: 'capsule-driver-foo', manifest }]);
   const reg = await discover();
@@ -118,7 +118,7 @@ test.each([
 test.each([
   ['throws at import', `throw new Error('boom at import');`, /broken: importing \/.*\/capsule-driver-foo\/index\.js failed: boom at import/],
   ['has a syntax error', `export default {{;`, /broken: importing \/.*\/capsule-driver-foo\/index\.js failed/],
-  ['lacks the brand', `export default { apiVersion: 1, provides: ['container.foo'], keywords: [], create() {} };`, /not a capsule driver \(\$\$type/],
+  ['lacks the brand', `export default { apiVersion: 2, provides: ['container.foo'], keywords: [], create() {} };`, /not a capsule driver \(\$\$type/],
   ['provides more than declared', validIndex('container.bar'), /provides container.bar, which its manifest does not declare/],
 ])('a driver that %s is DriverBroken with the reason', async (_what, index, message) => {
   await install(app(), [{ name: 'capsule-driver-foo', index }]);
@@ -137,7 +137,7 @@ test("a missing dependency of the driver is told apart from a crash", async () =
 
 test('one broken driver does not stop the others', async () => {
   await install(app(), [
-    { name: 'capsule-driver-bad', manifest: { apiVersion: 1, provides: ['container.bad'], platforms: ['linux'] }, index: 'throw new Error("x")' },
+    { name: 'capsule-driver-bad', manifest: { apiVersion: 2, provides: ['container.bad'], platforms: ['linux'] }, index: 'throw new Error("x")' },
     { name: 'capsule-driver-foo' },
   ]);
   const reg = await discover();
@@ -148,7 +148,7 @@ test('one broken driver does not stop the others', async () => {
 
 test('a third-party driver in the driver directory of a temporary root is discovered and loaded', async () => {
   const root = join(tmp, 'root');
-  await install(join(root, 'usr/lib/capsule/drivers'), [{ name: 'acme-capsule-zone', manifest: { apiVersion: 1, provides: ['container.zone'], platforms: ['linux', 'sunos'] } }]);
+  await install(join(root, 'usr/lib/capsule/drivers'), [{ name: 'acme-capsule-zone', manifest: { apiVersion: 2, provides: ['container.zone'], platforms: ['linux', 'sunos'] } }]);
   await mkdir(app(), { recursive: true });
   await writeFile(join(app(), 'package.json'), '{"name":"app"}');
   const reg = await discoverDrivers({ appRoot: app(), capsuleRoot: root, platform: 'sunos' });
@@ -175,7 +175,7 @@ test('discovery and keyword loading import no driver code', async () => {
 });
 
 describe('a broken package affects only the services that use it', () => {
-  const lxc = { apiVersion: 1, provides: ['container.lxc'], platforms: ['linux'] };
+  const lxc = { apiVersion: 2, provides: ['container.lxc'], platforms: ['linux'] };
 
   test.each([
     ['"capsule": null', '{"name":"bad","version":"1.0.0","capsule":null}', /invalid "capsule" manifest in \/.*\/bad\/package\.json/],
@@ -230,7 +230,7 @@ test.each([
   ['a release over its prerelease', [['a-lxc', 'app', '2.0.0-rc.1'], ['b-lxc', 'app', '2.0.0']], 'b-lxc'],
   ['then the name', [['b-lxc', 'app', '1.0.0'], ['a-lxc', 'app', '1.0.0']], 'a-lxc'],
 ])('two usable providers of container.lxc: %s', async (_w, drivers, winner) => {
-  const lxc = { apiVersion: 1, provides: ['container.lxc'], platforms: ['linux'] };
+  const lxc = { apiVersion: 2, provides: ['container.lxc'], platforms: ['linux'] };
   const dir = join(tmp, 'root', 'usr/lib/capsule/drivers');
   const where = (w: string) => drivers.filter((d) => d[1] === w).map(([name, , version]) => ({ name: name!, version: version!, manifest: lxc }));
   await install(app(), where('app'));

@@ -1,6 +1,6 @@
 // The driver registry: discovery (manifests only), lookup by group/type, and
 // lazy, cached, validated import of a driver's code on first use.
-import { DriverDefinitionSchema, isCapsuleError, platformOf, type DriverDefinition, type KeywordSpec, type Platform } from '@capsule/core';
+import { type DriverCapabilities, DriverDefinitionSchema, isCapsuleError, platformOf, type DriverDefinition, type KeywordSpec, type Platform } from '@capsule/core';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findCandidates } from './candidates.js';
@@ -96,11 +96,17 @@ export class DriverRegistry {
     return p;
   }
 
+  /** The driver's code and its manifest's capabilities: what the service engine binds resources with. */
+  async loadDriver(group: string, type?: string): Promise<{ definition: DriverDefinition; capabilities: DriverCapabilities }> {
+    const definition = await this.load(group, type);
+    return { definition, capabilities: this.resolve(group, type).manifest?.capabilities ?? {} };
+  }
+
   /** Keyword specs only: imports the manifest's `keywords` subpath, not the driver. */
   async loadKeywords(group: string, type?: string): Promise<KeywordSpec[]> {
     const entry = this.resolve(group, type);
     const subpath = entry.manifest?.keywords;
-    if (!subpath) return (await this.load(group, type)).keywords;
+    if (!subpath) return [...(await this.load(group, type)).keywords];
     const { mod, file } = await this.importSubpath(entry, subpath);
     return checkKeywords(entry, file, mod['keywords']);
   }

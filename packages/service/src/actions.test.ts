@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { runAction } from './actions.js';
 import { ServiceLog } from './log.js';
 import type { Service } from './model.js';
+import { service as fixture } from '../test/fixtures/service.js';
 
 let dir: string;
 beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'capsule-act-'))));
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 function service(varDir: string): Service {
-  return { svcname: 'web1', nodename: 'hv1', level: 'hypervisor', nodes: ['hv1'], encapnodes: [], env: {}, resources: [], subsets: {}, varDir, configFile: join(dir, 'web1.conf') };
+  return fixture({ varDir, configFile: join(dir, 'web1.conf') });
 }
 
 const options = (varDir: string) => ({ exec: async () => ({ code: 0, stdout: '', stderr: '' }), log: new ServiceLog(varDir, {}, () => undefined) });

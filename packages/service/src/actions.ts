@@ -1,25 +1,27 @@
 // The action engine: ordered start/stop of the selected resources under the
 // service lock, hooks around each resource, rollback of what a failed start
-// started, then a refreshed status cache.
-import { CapsuleError, isCapsuleError, type ActionContext, type Exec } from '@capsule/core';
-import { writeStateFile } from '@capsule/config';
+// started, then a refreshed status cache. Every resource acts in a context
+// whose commands are killed when the action is cancelled.
+import { CapsuleError, isCapsuleError, isContainerResource, START_ORDER, type ActionContext, type ContainerContext, type Resource } from '@capsule/core';
+import { acquireLock, writeStateFile } from '@capsule/config';
 import { rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { acquireLock } from './lock.js';
+import { contextFor, withDeadline, type Runtime } from './context.js';
 import type { ServiceLog } from './log.js';
+import { migrationActions, type Peers } from './migrate.js';
 import type { Service, ServiceResource } from './model.js';
 import { checkSelection, plan, select, type Selection, type Verb } from './order.js';
 import { isFrozen } from './status.js';
 
 /** Sub-actions: one verb on some groups only. */
 export const SUB_ACTIONS: Readonly<Record<string, { verb: Verb; groups: string[] }>> = Object.fromEntries(
-  ['ip', 'disk', 'fs', 'share', 'container', 'app'].flatMap((g) => [
+  START_ORDER.flatMap((g) => [
     [`start${g}`, { verb: 'start', groups: [g] }],
     [`stop${g}`, { verb: 'stop', groups: [g] }],
   ]),
 );
 
-export const ACTIONS = ['start', 'stop', 'restart', 'shutdown', 'startstandby', 'freeze', 'thaw', ...Object.keys(SUB_ACTIONS)] as const;
+export const ACTIONS = ['start', 'stop', 'restart', 'shutdown', 'startstandby', 'freeze', 'thaw', 'switch', 'migrate', ...Object.keys(SUB_ACTIONS)] as const;
 
 /** How the encapsulated level is chained; provided by the encapsulation layer (encap/chain.ts). */
 export interface EncapChain {
@@ -31,22 +33,29 @@ export interface EncapChain {
   beforeStop(svc: Service, action: string, o: ActionOptions): Promise<void>;
 }
 
-export interface ActionOptions {
-  exec: Exec;
+export interface ActionOptions extends Runtime {
   log: ServiceLog;
   selection?: Selection;
-  dryRun?: boolean;
-  force?: boolean;
   disableRollback?: boolean;
   /** Seconds to wait for another action on this service. */
   waitlock?: number;
   encap?: EncapChain;
   /** Called with the lock still held, once the action is done (status cache refresh). */
   after?: (svc: Service) => Promise<void>;
+  /** Bound on the status check that precedes each resource action (ms). */
+  statusTimeoutMs?: number;
+  /** Cancels the whole action: every running command is killed. */
+  signal?: AbortSignal;
+  /** switch and migrate: the destination node. */
+  to?: string;
+  /** How to reach the other nodes of the service (switch, migrate). */
+  peers?: Peers;
 }
 
-function context(o: ActionOptions, rid: string): ActionContext {
-  return { exec: o.exec, log: o.log.for(rid), dryRun: o.dryRun ?? false, force: o.force ?? false };
+export const PRE_ACTION_STATUS_TIMEOUT_MS = 30_000;
+
+function context(o: ActionOptions, r: ServiceResource, signal: AbortSignal): ActionContext {
+  return contextFor(r.resource!, o, o.log.for(r.rid), signal);
 }
 
 async function runHooks(svc: Service, r: ServiceResource, when: 'pre' | 'post', names: string[], o: ActionOptions): Promise<void> {
@@ -58,7 +67,7 @@ async function runHooks(svc: Service, r: ServiceResource, when: 'pre' | 'post', 
       const log = o.log.for(r.rid);
       log.info(`${key}: ${cmd}`);
       if (o.dryRun) continue;
-      const res = await o.exec(['sh', '-c', cmd], { env: svc.env });
+      const res = await o.exec(['sh', '-c', cmd], { env: svc.env, ...(o.signal ? { signal: o.signal } : {}) });
       if (res.code === 0) continue;
       const why = `${key} exited ${res.code}${res.stderr.trim() ? `: ${res.stderr.trim().split('\n').pop()}` : ''}`;
       if (blocking) throw new CapsuleError('HookFailed', `${r.rid}: ${why}`, { hint: `fix the ${key} command of ${r.rid}` });
@@ -67,15 +76,38 @@ async function runHooks(svc: Service, r: ServiceResource, when: 'pre' | 'post', 
   }
 }
 
+async function currentStatus(r: ServiceResource, o: ActionOptions): Promise<string> {
+  const ms = o.statusTimeoutMs ?? PRE_ACTION_STATUS_TIMEOUT_MS;
+  // Under the service lock: a hung check must not hold the lock forever, and its commands die with it.
+  return withDeadline(ms, async (signal) => (await r.resource!.status(context(o, r, signal))).status, () => {
+    throw new CapsuleError('ExecTimeout', `${r.rid}: its status did not answer within ${ms / 1000}s`, { hint: `check what ${r.rid}'s status command waits for` });
+  }, o.signal);
+}
+
+/** Start guard: a guest already running on another node is never started here too. */
+async function guardStart(res: Resource, ctx: ActionContext, rid: string): Promise<void> {
+  if (!isContainerResource(res) || !res.runningElsewhere) return;
+  const where = await res.runningElsewhere(ctx as ContainerContext);
+  if (!where) return;
+  if (ctx.force) {
+    ctx.log.warn(`${res.guestName} runs elsewhere (${where}): starting it anyway (--force)`);
+    return;
+  }
+  throw new CapsuleError('GuestRunningElsewhere', `${rid}: ${res.guestName} already runs elsewhere (${where}): start refused`, {
+    hint: 'stop it there first; --force starts it anyway, at the risk of two running copies',
+  });
+}
+
 async function act(svc: Service, r: ServiceResource, verb: Verb, action: string, o: ActionOptions): Promise<void> {
   const res = r.resource!;
-  const ctx = context(o, r.rid);
+  const ctx = context(o, r, o.signal ?? new AbortController().signal);
   // Actions are idempotent: a resource already in the wanted state is left alone.
-  const current = (await res.status(ctx)).status;
+  const current = await currentStatus(r, o);
   if ((verb === 'start' && current === 'up') || (verb === 'stop' && current === 'down')) {
     ctx.log.info(`${res.label()} already ${current}`);
     return;
   }
+  if (verb === 'start') await guardStart(res, ctx, r.rid);
   const names = action === verb ? [verb] : [verb, action];
   await runHooks(svc, r, 'pre', names, o);
   if (o.dryRun) ctx.log.info(`would ${verb} ${r.rid} (${res.label()})`);
@@ -95,7 +127,7 @@ function failure(svc: Service, action: string, r: ServiceResource, e: unknown): 
   });
 }
 
-async function startResources(svc: Service, list: ServiceResource[], action: string, o: ActionOptions): Promise<void> {
+export async function startResources(svc: Service, list: ServiceResource[], action: string, o: ActionOptions): Promise<void> {
   const started: ServiceResource[] = [];
   for (const step of plan(list, 'start', svc.subsets)) {
     const results = await Promise.allSettled(step.map((r) => act(svc, r, 'start', action, o).then(() => r)));
@@ -116,7 +148,7 @@ async function startResources(svc: Service, list: ServiceResource[], action: str
   }
 }
 
-async function stopResources(svc: Service, list: ServiceResource[], action: string, o: ActionOptions): Promise<void> {
+export async function stopResources(svc: Service, list: ServiceResource[], action: string, o: ActionOptions): Promise<void> {
   let first: CapsuleError | undefined;
   for (const step of plan(list, 'stop', svc.subsets)) {
     const results = await Promise.allSettled(step.map((r) => act(svc, r, 'stop', action, o)));
@@ -132,6 +164,14 @@ async function stopResources(svc: Service, list: ServiceResource[], action: stri
 }
 
 export async function runAction(svc: Service, action: string, o: ActionOptions): Promise<void> {
+  try {
+    await dispatch(svc, action, o);
+  } finally {
+    await o.log.flush();
+  }
+}
+
+async function dispatch(svc: Service, action: string, o: ActionOptions): Promise<void> {
   if (action === 'freeze' || action === 'thaw') {
     await mkdir(svc.varDir, { recursive: true });
     if (action === 'freeze') await writeStateFile(join(svc.varDir, 'frozen'), new Date().toISOString() + '\n');
@@ -146,8 +186,19 @@ export async function runAction(svc: Service, action: string, o: ActionOptions):
   if (isFrozen(svc.varDir) && !o.force) {
     throw new CapsuleError('ServiceFrozen', `${svc.svcname} is frozen: ${action} refused`, { hint: `thaw it (\`svcmgr -s ${svc.svcname} thaw\`) or add --force` });
   }
-  const release = await acquireLock(svc.varDir, { action, waitSeconds: o.waitlock ?? 60, svcname: svc.svcname });
+  const release = await acquireLock(svc.varDir, {
+    action,
+    waitSeconds: o.waitlock ?? 60,
+    svcname: svc.svcname,
+    ...(o.clock ? { clock: o.clock } : {}),
+    onBreak: (why) => o.log.for(svc.svcname).warn(why),
+  });
   try {
+    const moves = migrationActions[action];
+    if (moves) {
+      await moves(svc, o, { start: (list) => startResources(svc, list, action, o), stop: (list) => stopResources(svc, list, action, o) });
+      return;
+    }
     const selection = { ...o.selection, ...(sub ? { groups: sub.groups } : {}) };
     // Guests get the hypervisor's selection and know only their own resources: checked up here.
     if (svc.level === 'hypervisor') checkSelection(svc.svcname, svc.resources, selection);

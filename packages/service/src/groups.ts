@@ -1,5 +1,5 @@
-// Resource groups: which count towards availability, and the start order.
-/** OpenSVC start order; stop is the reverse. */
-export const START_ORDER = ['ip', 'disk', 'fs', 'share', 'container', 'app'] as const;
+// Resource groups: re-exported from core, the one source of the list and the start order.
+import { START_ORDER } from '@capsule/core';
+
+export { START_ORDER, ACCESSORY_GROUPS } from '@capsule/core';
 export const AVAIL_GROUPS: readonly string[] = START_ORDER;
-export const ACCESSORY_GROUPS = ['sync', 'task', 'hb', 'stonith'] as const;

@@ -1,38 +1,21 @@
-// A service as the engine sees it: resources with their flags, built by
-// their drivers when they run at this level.
-import type { Resource } from '@capsule/core';
+// A service at run time: its pure spec (spec.ts) with each resource bound to
+// the driver object that acts on it here.
+import type { DriverCapabilities, Resource } from '@capsule/core';
+import type { ResourceSpec, ServiceSpec } from './spec.js';
 
-export type Level = 'hypervisor' | 'encap';
+export type { Level } from './spec.js';
 
-export interface ServiceResource {
-  rid: string;
-  group: string;
-  type?: string;
-  tags: string[];
-  subset?: string;
-  disable: boolean;
-  optional: boolean;
-  monitor: boolean;
-  standby: boolean;
-  encap: boolean;
-  /** pre_start, blocking_post_stop...: keyword -> shell command. */
-  hooks: Record<string, string>;
-  /** App sequence numbers (`start`, `stop` keywords of app resources). */
-  startSeq?: number;
-  stopSeq?: number;
+export interface ServiceResource extends ResourceSpec {
   /** The driver's resource; absent when it does not run at this level or is disabled. */
   resource?: Resource;
+  /** What its driver's manifest declares (guest channel, agentless, live migration). */
+  capabilities?: DriverCapabilities;
 }
 
-export interface Service {
-  svcname: string;
-  nodename: string;
-  level: Level;
-  nodes: string[];
-  encapnodes: string[];
-  env: Record<string, string>;
+export interface Service extends ServiceSpec {
   resources: ServiceResource[];
-  subsets: Record<string, { parallel: boolean }>;
+  /** `$CAPSULE_ROOT`. */
+  root: string;
   /** `$CAPSULE_ROOT/var/lib/capsule/<svc>`. */
   varDir: string;
   configFile: string;

@@ -1,6 +1,6 @@
 // Opens a service by name: reads and evaluates its file on this node, then
-// builds its resources.
-import { blockingIssues, evaluateConfig, issuesError, loadConfig, readClusterInfo, servicePaths, validateConfig, type KeywordRegistry } from '@capsule/config';
+// binds its resources to their drivers.
+import { blockingIssues, driverSettings, evaluateConfig, issuesError, loadConfig, readClusterInfo, readNodeConfig, servicePaths, validateConfig, type KeywordRegistry } from '@capsule/config';
 import { buildService, type DriverSource } from './build.js';
 import type { Service } from './model.js';
 import { checkPlacement } from './placement.js';
@@ -17,13 +17,13 @@ export interface OpenOptions {
 
 export async function openService(o: OpenOptions): Promise<Service> {
   const paths = servicePaths(o.root, o.svcname);
-  const doc = await loadConfig(paths.config);
-  const ctx = { nodename: o.nodename, svcname: o.svcname, root: o.root, cluster: await readClusterInfo(o.root) };
+  const [doc, cluster, nodeConf] = await Promise.all([loadConfig(paths.config), readClusterInfo(o.root), readNodeConfig(o.root)]);
+  const ctx = { nodename: o.nodename, svcname: o.svcname, root: o.root, cluster };
   // Actions never run on a file that does not validate: the error lists every problem. A keyword
-  // that cannot be evaluated fails only the resources that need it (see buildService).
+  // that cannot be evaluated fails only the resources that need it (see bindDrivers).
   const invalid = issuesError(blockingIssues(await validateConfig(doc, o.registry, ctx)));
   if (invalid) throw invalid;
   const cfg = await evaluateConfig(doc, o.registry, ctx);
   if (o.action) checkPlacement(cfg, o.action.name, o.action.force);
-  return buildService(cfg, o.drivers, { root: o.root, varDir: paths.varDir, configFile: paths.config });
+  return buildService(cfg, o.drivers, { root: o.root, varDir: paths.varDir, configFile: paths.config, settings: (type) => driverSettings(nodeConf, type, o.root) });
 }

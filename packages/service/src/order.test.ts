@@ -1,9 +1,8 @@
 import type { ServiceResource } from './model.js';
 import { checkSelection, plan, select } from './order.js';
+import { resource } from '../test/fixtures/service.js';
 
-function r(rid: string, extra: Partial<ServiceResource> = {}): ServiceResource {
-  return { rid, group: rid.split('#')[0]!, tags: [], disable: false, optional: false, monitor: false, standby: false, encap: false, hooks: {}, ...extra };
-}
+const r = resource;
 const ids = (steps: ServiceResource[][]) => steps.map((s) => s.map((x) => x.rid).join('|'));
 
 const SVC = [r('app#1'), r('fs#2'), r('ip#10'), r('container#0'), r('ip#2'), r('fs#1'), r('disk#0'), r('share#0'), r('sync#i0')];

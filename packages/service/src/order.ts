@@ -27,10 +27,12 @@ export function select(resources: readonly ServiceResource[], s: Selection): Ser
   );
 }
 
-function unknownError(svcname: string, what: string, name: string, known: readonly string[]): CapsuleError {
+const UNKNOWN = { resource: 'UnknownResource', tag: 'UnknownTag', subset: 'UnknownSubset' } as const;
+
+function unknownError(svcname: string, what: keyof typeof UNKNOWN, name: string, known: readonly string[]): CapsuleError {
   const near = closest(name, known);
   const list = known.length ? `${what}s are ${known.join(', ')}` : `${svcname} has no ${what}s`;
-  return new CapsuleError(`Unknown${what[0]!.toUpperCase()}${what.slice(1)}`, `${svcname}: no ${what} ${name}`, {
+  return new CapsuleError(UNKNOWN[what], `${svcname}: no ${what} ${name}`, {
     hint: near ? `did you mean ${near}? ${list}` : list,
     details: { [what]: name },
   });

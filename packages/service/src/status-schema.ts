@@ -40,6 +40,8 @@ export const ServiceStatus = z.strictObject({
   nodename: z.string(),
   level: z.enum(['hypervisor', 'encap']),
   frozen: z.boolean(),
+  /** Set while a live migration moves the service: no orchestrator fails it over meanwhile. */
+  migrating: z.strictObject({ to: z.string(), since: z.string() }).optional(),
   overall: Status,
   avail: Status,
   /** Status of each group present: ip, disk, fs, share, container, app, sync, task, hb. */
@@ -51,3 +53,19 @@ export const ServiceStatus = z.strictObject({
   updated: z.string(),
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
+
+/**
+ * What a hypervisor accepts from a guest (or a node from a peer): the same
+ * major version, unknown fields ignored, so that a rolling upgrade does not
+ * turn every guest undef. What capsule prints stays strict (ServiceStatus).
+ */
+export const ReceivedResourceEntry = ResourceStatusEntry.loose();
+export const ReceivedStatus = z
+  .object({
+    version: z.literal(STATUS_SCHEMA_VERSION),
+    overall: Status,
+    avail: Status,
+    resources: z.record(z.string(), z.object({ rid: z.string(), status: Status, label: z.string().default(''), log: z.array(z.string()).default([]) }).loose()),
+  })
+  .loose();
+export type ReceivedStatus = z.infer<typeof ReceivedStatus>;

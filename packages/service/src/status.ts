@@ -1,40 +1,34 @@
 // Gathers the status of every resource in parallel, each bounded by a
-// timeout, and folds it into a json status (cached on disk).
-import { isCapsuleError, renderFlags, type ActionContext, type ResourceStatus, type Status } from '@capsule/core';
+// timeout that also kills the check's commands, and folds it into a json
+// status (cached on disk).
+import { isCapsuleError, renderFlags, systemClock, type Logger, type ResourceStatus, type Status } from '@capsule/core';
 import { atomicWrite } from '@capsule/config';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aggregate } from './aggregate.js';
+import { contextFor, withDeadline, type Runtime } from './context.js';
+import { readMigrating } from './migrate.js';
 import type { Service, ServiceResource } from './model.js';
 import { ServiceStatus, STATUS_SCHEMA_VERSION, type EncapStatus, type ResourceStatusEntry } from './status-schema.js';
-import { existsSync } from 'node:fs';
 
 export const DEFAULT_STATUS_TIMEOUT_MS = 15_000;
 
-async function withTimeout(p: Promise<ResourceStatus>, ms: number): Promise<ResourceStatus> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<ResourceStatus>((resolve) => {
-    timer = setTimeout(() => resolve({ status: 'undef', log: [`warn: status timed out after ${ms / 1000}s`] }), ms);
-  });
-  try {
-    return await Promise.race([p, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function entryBase(r: ServiceResource): Omit<ResourceStatusEntry, 'status' | 'label' | 'log'> {
+  return { rid: r.rid, group: r.group, flags: renderFlags(r), standby: r.standby, tags: r.tags, ...(r.subset ? { subset: r.subset } : {}) };
 }
 
-async function resourceStatus(r: ServiceResource, ctx: ActionContext, timeoutMs: number): Promise<ResourceStatusEntry> {
-  const base = {
-    rid: r.rid,
-    group: r.group,
-    flags: renderFlags(r),
-    standby: r.standby,
-    tags: r.tags,
-    ...(r.subset ? { subset: r.subset } : {}),
-  };
-  if (!r.resource) return { ...base, status: 'n/a', label: '', log: r.disable ? ['# disabled'] : [] };
+/** One resource's status entry, its check bounded by `timeoutMs` (its commands are killed then). */
+export async function resourceStatus(r: ServiceResource, rt: Runtime, log: Logger, timeoutMs: number): Promise<ResourceStatusEntry> {
+  const base = entryBase(r);
+  const res = r.resource;
+  if (!res) return { ...base, status: 'n/a', label: '', log: r.disable ? ['# disabled'] : [] };
   let rs: ResourceStatus;
   try {
-    rs = await withTimeout(r.resource.status(ctx), timeoutMs);
+    rs = await withDeadline(
+      timeoutMs,
+      (signal) => res.status(contextFor(res, rt, log, signal)),
+      () => ({ status: 'undef', log: [`warn: status timed out after ${timeoutMs / 1000}s`] }),
+    );
   } catch (e) {
     rs = { status: 'warn', log: [`warn: ${isCapsuleError(e) ? e.message : (e as Error).message}`] };
   }
@@ -43,7 +37,7 @@ async function resourceStatus(r: ServiceResource, ctx: ActionContext, timeoutMs:
   if (r.standby && status === 'down') status = 'stdby down';
   let label = '';
   try {
-    label = r.resource.label();
+    label = res.label();
   } catch {
     // a label is decoration; its failure must not hide the status
   }
@@ -51,7 +45,8 @@ async function resourceStatus(r: ServiceResource, ctx: ActionContext, timeoutMs:
 }
 
 export interface StatusOptions {
-  ctx: ActionContext;
+  runtime: Runtime;
+  log: Logger;
   timeoutMs?: number;
   /** The encapsulated status of each container, or how to gather it (concurrently with the resources). */
   encap?: Record<string, EncapStatus> | (() => Promise<Record<string, EncapStatus>>);
@@ -59,9 +54,10 @@ export interface StatusOptions {
 
 export async function computeStatus(svc: Service, o: StatusOptions): Promise<ServiceStatus> {
   const shown = svc.resources.filter((r) => !(svc.level === 'hypervisor' && r.encap));
-  const [entries, encap] = await Promise.all([
-    Promise.all(shown.map((r) => resourceStatus(r, o.ctx, o.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS))),
+  const [entries, encap, migrating] = await Promise.all([
+    Promise.all(shown.map((r) => resourceStatus(r, o.runtime, o.log, o.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS))),
     typeof o.encap === 'function' ? o.encap() : Promise.resolve(o.encap ?? {}),
+    readMigrating(svc.varDir),
   ]);
   const resources = Object.fromEntries(entries.map((e) => [e.rid, e]));
   return ServiceStatus.parse({
@@ -70,10 +66,11 @@ export async function computeStatus(svc: Service, o: StatusOptions): Promise<Ser
     nodename: svc.nodename,
     level: svc.level,
     frozen: isFrozen(svc.varDir),
+    ...(migrating ? { migrating } : {}),
     ...aggregate(resources, encap),
     resources,
     encap,
-    updated: new Date().toISOString(),
+    updated: new Date((o.runtime.clock ?? systemClock).now()).toISOString(),
   });
 }
 

@@ -19,7 +19,7 @@ beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'capsule-eng-'))));
 afterEach(() => rm(dir, { recursive: true, force: true }));
 
 const registry = new KeywordRegistry();
-for (const g of markerDriver.provides) registry.register(g, undefined, markerDriver.keywords);
+for (const g of markerDriver.provides) registry.register(g, undefined, [...markerDriver.keywords]);
 
 /** A service whose resources are marker files in the test directory. */
 async function service(body: string, nodename = 'n1'): Promise<Service> {
@@ -131,7 +131,7 @@ test('standby resources stay up on stop; shutdown stops them', async () => {
   await runAction(svc, 'start', opts());
   await runAction(svc, 'stop', opts());
   expect([up('ip#1'), up('app#1')]).toEqual([true, false]);
-  const s = await computeStatus(svc, { ctx: { exec: localExec, log: quiet().for('x'), dryRun: false, force: false } });
+  const s = await computeStatus(svc, { runtime: { exec: localExec }, log: quiet().for('x') });
   expect(s.resources['ip#1']?.status).toBe('stdby up');
   await runAction(svc, 'shutdown', opts());
   expect(up('ip#1')).toBe(false);
@@ -141,25 +141,25 @@ test('disabled resources are not acted on and report n/a', async () => {
   const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1', 'disable = true') + res('app#1'));
   await runAction(svc, 'start', opts());
   expect(up('ip#1')).toBe(false);
-  const s = await computeStatus(svc, { ctx: { exec: localExec, log: quiet().for('x'), dryRun: false, force: false } });
+  const s = await computeStatus(svc, { runtime: { exec: localExec }, log: quiet().for('x') });
   expect(s.resources['ip#1']).toMatchObject({ status: 'n/a', flags: '.D..' });
   expect(s.overall).toBe('up');
 });
 
 describe('status', () => {
-  const ctx = () => ({ exec: localExec, log: quiet().for('x'), dryRun: false, force: false });
+  const ctx = () => ({ runtime: { exec: localExec }, log: quiet().for('x') });
 
   test('a hanging resource is undef after its timeout; the others are reported', async () => {
     const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1') + res('app#1', 'hang_status = true'));
     await runAction(svc, 'startip', opts());
-    const s = await computeStatus(svc, { ctx: ctx(), timeoutMs: 300 });
+    const s = await computeStatus(svc, { ...ctx(), timeoutMs: 300 });
     expect(s.resources['app#1']).toMatchObject({ status: 'undef', log: ['warn: status timed out after 0.3s'] });
     expect(s.resources['ip#1']?.status).toBe('up');
   });
 
   test('statuses are gathered in parallel', async () => {
     const svc = await service(`[DEFAULT]\nnodes = n1\n` + Array.from({ length: 5 }, (_, i) => res(`app#${i}`, 'delay = 200')).join(''));
-    await computeStatus(svc, { ctx: ctx() });
+    await computeStatus(svc, ctx());
     const events = (await readFile(join(dir, 'journal'), 'utf8')).trim().split('\n');
     // Every status began before the first one ended.
     expect(events.slice(0, 5).every((e) => e.startsWith('begin-status'))).toBe(true);
@@ -167,7 +167,7 @@ describe('status', () => {
 
   test('the cache round-trips through the versioned schema', async () => {
     const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1'));
-    const s = await computeStatus(svc, { ctx: ctx() });
+    const s = await computeStatus(svc, ctx());
     await writeStatusCache(svc.varDir, s);
     expect(await readStatusCache(svc.varDir)).toEqual(s);
   });

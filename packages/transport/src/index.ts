@@ -1,2 +1,3 @@
 // Public API of @capsule/transport.
-export { localExec } from './local.js';
+export { localExec, DEFAULT_MAX_OUTPUT_BYTES } from './local.js';
+export { guestExec } from './channel.js';

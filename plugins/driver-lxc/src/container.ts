@@ -1,42 +1,23 @@
-// An LXC container as a capsule resource: lifecycle through the lxc-* tools,
-// guest commands through lxc-attach (or the rcmd keyword).
-import {
-  CapsuleError,
-  type ActionContext,
-  type ContainerResource,
-  type ExecOptions,
-  type ExecResult,
-  type ResourceInit,
-  type ResourceStatus,
-} from '@capsule/core';
-import { readFile, writeFile } from 'node:fs/promises';
+// An LXC container as a capsule resource: lifecycle through the lxc-* tools;
+// its guest is reached through lxc-attach (or the rcmd keyword), a native
+// channel the engine runs every guest command through.
+import { CapsuleError, type ActionContext, type ContainerContext, type ContainerResource, type ExecOptions, type ExecResult, type GuestChannel, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
+import type { keywords } from './keywords.js';
 
 type LxcState = 'RUNNING' | 'STOPPED' | 'STARTING' | 'STOPPING' | 'ABORTING' | 'FREEZING' | 'FROZEN' | 'THAWED' | 'MISSING';
 
-interface LxcConfig {
-  name: string;
-  hostname?: string;
-  cf?: string;
-  lxcpath: string;
-  rootfs?: string;
-  rcmd?: string[];
-  start_timeout: number;
-  stop_timeout: number;
-}
+export type LxcConfig = SectionConfig<typeof keywords>;
 
 export class LxcContainer implements ContainerResource {
   readonly rid: string;
   readonly guestName: string;
-  readonly capabilities = { liveMigrate: false, exec: 'native' as const };
-  private readonly cfg: LxcConfig;
 
-  constructor(init: ResourceInit) {
+  constructor(
+    init: ResourceInit<LxcConfig>,
+    private readonly cfg = init.config,
+  ) {
     this.rid = init.rid;
-    this.cfg = { lxcpath: '/var/lib/lxc', start_timeout: 30, stop_timeout: 60, ...(init.config as Partial<LxcConfig>) } as LxcConfig;
-    if (!this.cfg.name) {
-      throw new CapsuleError('MissingKeyword', `${init.rid}: the lxc container has no name`, { hint: `set ${init.rid}.name to the LXC container name` });
-    }
-    this.guestName = this.cfg.hostname ?? this.cfg.name;
+    this.guestName = cfg.hostname ?? cfg.name;
   }
 
   label(): string {
@@ -72,7 +53,7 @@ export class LxcContainer implements ContainerResource {
     return { state: state ?? 'STOPPED', links };
   }
 
-  async status(ctx: ActionContext): Promise<ResourceStatus> {
+  async status(ctx: ContainerContext): Promise<ResourceStatus> {
     const { state } = await this.info(ctx);
     if (state === 'MISSING') return { status: 'down', log: [`warn: container ${this.cfg.name} does not exist in ${this.cfg.lxcpath}`] };
     if (state === 'RUNNING') return { status: 'up', log: [] };
@@ -80,7 +61,7 @@ export class LxcContainer implements ContainerResource {
     return { status: 'warn', log: [`warn: container ${this.cfg.name} is ${state.toLowerCase()}`] };
   }
 
-  async start(ctx: ActionContext): Promise<void> {
+  async start(ctx: ContainerContext): Promise<void> {
     const { state } = await this.info(ctx);
     if (state === 'MISSING') throw this.missing();
     if (state !== 'RUNNING') {
@@ -95,21 +76,21 @@ export class LxcContainer implements ContainerResource {
   }
 
   /** RUNNING is not enough for encap actions: wait until a command runs in the guest. */
-  private async waitOperational(ctx: ActionContext): Promise<void> {
-    const deadline = Date.now() + this.cfg.start_timeout * 1000;
+  private async waitOperational(ctx: ContainerContext): Promise<void> {
+    const deadline = ctx.clock.now() + this.cfg.start_timeout * 1000;
     for (;;) {
-      const r = await this.exec(ctx, ['true'], { timeoutMs: 5000 });
+      const r = await ctx.guest(['true'], { timeoutMs: 5000 }).catch(() => ({ code: -1 }));
       if (r.code === 0) return;
-      if (Date.now() > deadline) {
+      if (ctx.clock.now() > deadline) {
         throw new CapsuleError('ContainerNotOperational', `${this.rid}: ${this.cfg.name} is running but does not accept commands after ${this.cfg.start_timeout}s`, {
           hint: `check the guest's init (lxc-attach -n ${this.cfg.name}), or raise ${this.rid}.start_timeout`,
         });
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await ctx.clock.sleep(200, ctx.signal);
     }
   }
 
-  async stop(ctx: ActionContext): Promise<void> {
+  async stop(ctx: ContainerContext): Promise<void> {
     const { state, links } = await this.info(ctx);
     if (state === 'MISSING' || state === 'STOPPED') return;
     ctx.log.info(`lxc-stop -n ${this.cfg.name} -t ${this.cfg.stop_timeout}`);
@@ -135,31 +116,13 @@ export class LxcContainer implements ContainerResource {
   }
 
   // A clean environment: the host's variables (CAPSULE_ROOT first) must not leak into the guest's agent.
-  private attachPrefix(): string[] {
-    return this.cfg.rcmd?.length ? this.cfg.rcmd : ['lxc-attach', ...this.target(), '--clear-env', '--'];
+  guestChannel(): GuestChannel {
+    return { kind: 'native', prefix: this.cfg.rcmd?.length ? this.cfg.rcmd : ['lxc-attach', ...this.target(), '--clear-env', '--'] };
   }
 
   /** Files that travel with the service config: the container's own LXC config. */
   replicatedFiles(): string[] {
     return [this.cfg.cf ?? `${this.cfg.lxcpath}/${this.cfg.name}/config`];
-  }
-
-  exec(ctx: ActionContext, argv: readonly string[], options?: ExecOptions): Promise<ExecResult> {
-    return ctx.exec([...this.attachPrefix(), ...argv], options);
-  }
-
-  // Copies go through the attach channel rather than the rootfs path, so they
-  // work the same for dir, overlay, lvm and zfs backed containers.
-  async copyTo(ctx: ActionContext, localPath: string, guestPath: string): Promise<void> {
-    const content = await readFile(localPath, 'utf8');
-    const r = await this.exec(ctx, ['sh', '-c', 'cat > "$1"', 'sh', guestPath], { input: content });
-    if (r.code !== 0) throw this.failed(`copy to ${this.cfg.name}:${guestPath}`, r);
-  }
-
-  async copyFrom(ctx: ActionContext, guestPath: string, localPath: string): Promise<void> {
-    const r = await this.exec(ctx, ['cat', guestPath]);
-    if (r.code !== 0) throw this.failed(`copy from ${this.cfg.name}:${guestPath}`, r);
-    await writeFile(localPath, r.stdout);
   }
 
   private missing(): CapsuleError {

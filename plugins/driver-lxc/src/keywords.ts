@@ -1,7 +1,7 @@
 // Keywords of a `[container#N]` section with `type = lxc`; loadable without the driver code.
-import { kw, type KeywordSpec } from '@capsule/core';
+import { kw } from '@capsule/core';
 
-export const keywords: KeywordSpec[] = [
+export const keywords = [
   kw.string('name', { doc: 'the LXC container name (lxc-start -n NAME)', required: true }),
   kw.string('hostname', { doc: 'the guest node name as listed in encapnodes, when it differs from name' }),
   kw.string('cf', { doc: 'an LXC config file to start the container with (lxc-start -f)' }),
@@ -10,4 +10,4 @@ export const keywords: KeywordSpec[] = [
   kw.list('rcmd', { doc: 'command prefix that runs a command in the guest (default: lxc-attach -n NAME -P LXCPATH --)' }),
   kw.duration('start_timeout', { doc: 'seconds to wait for the container to be up and operational', default: 30 }),
   kw.duration('stop_timeout', { doc: 'seconds to wait for a clean stop before forcing it', default: 60 }),
-];
+] as const;

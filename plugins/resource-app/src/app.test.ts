@@ -1,5 +1,6 @@
 import type { ActionContext, ExecResult } from '@capsule/core';
-import { App } from './app.js';
+import { testContext, testInit } from '@capsule/testenv';
+import { App, asUser } from './app.js';
 
 /** An exec where runuser reports an unknown user the way util-linux does, and `id` knows only `known`. */
 function ctx(scriptCode: number, known: string[]): ActionContext & { calls: string[][] } {
@@ -10,11 +11,10 @@ function ctx(scriptCode: number, known: string[]): ActionContext & { calls: stri
     if (argv[0] === 'runuser' && !known.includes(argv[2]!)) return { code: 1, stdout: '', stderr: `runuser: user ${argv[2]} does not exist\n` };
     return { code: scriptCode, stdout: '', stderr: '' };
   };
-  const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  return { exec, log, dryRun: false, force: false, calls };
+  return { ...testContext(exec), calls };
 }
 
-const app = (user?: string) => new App({ rid: 'app#1', svcname: 'web1', nodename: 'n', root: '/', env: {}, config: { script: '/bin/app', ...(user ? { user } : {}) } });
+const app = (user?: string) => new App(testInit('app#1', { script: '/bin/app', timeout: 120, status_timeout: 10, ...(user ? { user } : {}) }));
 
 test.each<[string, string | undefined, number, string[], string, string[]]>([
   ['a running app', undefined, 0, [], 'up', []],
@@ -31,3 +31,9 @@ test.each<[string, string | undefined, number, string[], string, string[]]>([
 test('start as a missing user says so', async () => {
   await expect(app('nosuchuser').start(ctx(1, []))).rejects.toMatchObject({ code: 'AppStartFailed', message: 'app#1: app start exited 1: user nosuchuser does not exist on this node', hint: 'create the user, or fix app#1.user' });
 });
+
+test.each([
+  ['linux', ['runuser', '-u', 'www', '--', '/bin/app', 'start']],
+  ['freebsd', ['su', 'www', '-c', 'exec "$0" "$@"', '/bin/app', 'start']],
+  ['sunos', ['su', 'www', '-c', 'exec "$0" "$@"', '/bin/app', 'start']],
+])('as a user on %s', (platform, argv) => expect(asUser('www', ['/bin/app', 'start'], platform)).toEqual(argv));

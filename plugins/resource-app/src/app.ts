@@ -1,13 +1,17 @@
 // An application driven by its launcher script: `script start|stop|status`,
 // with the service's [env] in its environment.
-import { CapsuleError, type ActionContext, type ExecResult, type Resource, type ResourceInit, type ResourceStatus } from '@capsule/core';
+import { CapsuleError, type ActionContext, type ExecResult, type Resource, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
 import { basename, isAbsolute, join } from 'node:path';
+import type { keywords } from './keywords.js';
 
-interface AppConfig {
-  script?: string;
-  timeout: number;
-  status_timeout: number;
-  user?: string;
+export type AppConfig = SectionConfig<typeof keywords>;
+
+/**
+ * The command that runs the launcher as `user`: runuser on Linux; elsewhere
+ * (sunos, freebsd, darwin) su, whose extra arguments reach the shell.
+ */
+export function asUser(user: string, argv: string[], platform: string = process.platform): string[] {
+  return platform === 'linux' ? ['runuser', '-u', user, '--', ...argv] : ['su', user, '-c', 'exec "$0" "$@"', ...argv];
 }
 
 function lastLine(text: string): string {
@@ -20,9 +24,9 @@ export class App implements Resource {
   private readonly script?: string;
   private readonly env: Record<string, string>;
 
-  constructor(init: ResourceInit) {
+  constructor(init: ResourceInit<AppConfig>) {
     this.rid = init.rid;
-    this.cfg = { timeout: 120, status_timeout: 10, ...(init.config as Partial<AppConfig>) };
+    this.cfg = init.config;
     if (this.cfg.script) {
       this.script = isAbsolute(this.cfg.script) ? this.cfg.script : join(init.root, 'etc/capsule', `${init.svcname}.d`, this.cfg.script);
     }
@@ -34,7 +38,7 @@ export class App implements Resource {
   }
 
   private run(ctx: ActionContext, verb: string, timeoutS: number): Promise<ExecResult> {
-    const argv = this.cfg.user ? ['runuser', '-u', this.cfg.user, '--', this.script!, verb] : [this.script!, verb];
+    const argv = this.cfg.user ? asUser(this.cfg.user, [this.script!, verb]) : [this.script!, verb];
     return ctx.exec(argv, { env: this.env, timeoutMs: timeoutS * 1000 });
   }
 

@@ -1,5 +1,6 @@
 // App resources running real launcher scripts.
-import { isCapsuleError, type ActionContext } from '@capsule/core';
+import { isCapsuleError } from '@capsule/core';
+import { testContext, testInit } from '@capsule/testenv';
 import { localExec } from '@capsule/transport';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import driver from '../src/index.js';
 
 let root: string;
 const logs: string[] = [];
-const ctx: ActionContext = { exec: localExec, dryRun: false, force: false, log: { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) } };
+const ctx = testContext(localExec, { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) });
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'capsule-app-'));
@@ -37,7 +38,7 @@ esac
 }
 
 const app = (config: Record<string, unknown>) =>
-  driver.create({ rid: 'app#1', svcname: 'web1', nodename: 'n1', config: { timeout: 5, status_timeout: 5, ...config }, env: { greeting: 'hello' }, root });
+  driver.create(testInit('app#1', { timeout: 5, status_timeout: 5, ...config }, { svcname: 'web1', nodename: 'n1', env: { greeting: 'hello' }, root }));
 
 test('start, status, stop through the launcher, with [env] in its environment', async () => {
   await launcher('shop');

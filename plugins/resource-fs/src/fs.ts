@@ -1,22 +1,18 @@
 // A filesystem mounted on a mount point: mount, umount (never a busy one),
 // status from the kernel's mount table.
-import { CapsuleError, type ActionContext, type Resource, type ResourceInit, type ResourceStatus } from '@capsule/core';
+import { CapsuleError, type ActionContext, type Resource, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
+import type { keywords } from './keywords.js';
 import { parseMountinfo, type Mount } from './mountinfo.js';
 
-interface FsConfig {
-  dev: string;
-  mnt: string;
-  type?: string;
-  mnt_opt?: string;
-}
+export type FsConfig = SectionConfig<typeof keywords>;
 
 export class Fs implements Resource {
   readonly rid: string;
   private readonly cfg: FsConfig;
 
-  constructor(init: ResourceInit) {
+  constructor(init: ResourceInit<FsConfig>) {
     this.rid = init.rid;
-    this.cfg = init.config as unknown as FsConfig;
+    this.cfg = init.config;
     // Trailing slashes would never match the mount table.
     this.cfg.mnt = this.cfg.mnt.replace(/(.)\/+$/, '$1');
   }

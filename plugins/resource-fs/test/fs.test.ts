@@ -1,5 +1,5 @@
 // fs resources on real tmpfs and loop-device ext4 mounts.
-import { type ActionContext } from '@capsule/core';
+import { testContext, testInit } from '@capsule/testenv';
 import { localExec } from '@capsule/transport';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import driver from '../src/index.js';
 
-const ctx: ActionContext = { exec: localExec, dryRun: false, force: false, log: { info: () => {}, warn: () => {}, error: () => {} } };
+const ctx = testContext(localExec);
 let dir: string;
 const mounts: string[] = [];
 const loops: string[] = [];
@@ -23,7 +23,7 @@ afterEach(async () => {
 
 const fs = (config: Record<string, unknown>) => {
   if (typeof config['mnt'] === 'string') mounts.push(config['mnt'].replace(/\/+$/, ''));
-  return driver.create({ rid: 'fs#1', svcname: 's', nodename: 'n', config, env: {}, root: '/' });
+  return driver.create(testInit('fs#1', config));
 };
 
 test('tmpfs: start mounts (creating the mount point), status follows, stop unmounts', async () => {

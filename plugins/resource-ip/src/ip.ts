@@ -1,23 +1,20 @@
 // A service address on an interface: refused when anyone already answers
 // for it, added with `ip addr`, announced with a gratuitous ARP.
-import { CapsuleError, type ActionContext, type Resource, type ResourceInit, type ResourceStatus } from '@capsule/core';
+import { CapsuleError, type ActionContext, type Resource, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
+import type { keywords } from './keywords.js';
 import { isIP } from 'node:net';
 import { prefixLength } from './address.js';
 
-interface IpConfig {
-  ipname: string;
-  ipdev: string;
-  netmask?: string;
-}
+export type IpConfig = SectionConfig<typeof keywords>;
 
 export class Ip implements Resource {
   readonly rid: string;
   private readonly cfg: IpConfig;
   private resolved?: { addr: string; family: 4 | 6 };
 
-  constructor(init: ResourceInit) {
+  constructor(init: ResourceInit<IpConfig>) {
     this.rid = init.rid;
-    this.cfg = init.config as unknown as IpConfig;
+    this.cfg = init.config;
   }
 
   label(): string {

@@ -1,6 +1,5 @@
 // ip resources in network namespaces: hv (the node) and peer, linked by a veth pair.
-import type { ActionContext } from '@capsule/core';
-import { TestNetwork, type TestHost } from '@capsule/testenv';
+import { TestNetwork, testContext, testInit, type TestHost } from '@capsule/testenv';
 import driver from '../src/index.js';
 
 const net = new TestNetwork();
@@ -15,8 +14,8 @@ beforeAll(async () => {
 });
 afterAll(() => net.dispose());
 
-const ctx = (): ActionContext => ({ exec: hv.exec, dryRun: false, force: false, log: { info: () => {}, warn: (m) => warnings.push(m), error: () => {} } });
-const ip = (config: Record<string, unknown>) => driver.create({ rid: 'ip#1', svcname: 's', nodename: 'hv', config, env: {}, root: '/' });
+const ctx = () => testContext(hv.exec, { info: () => {}, warn: (m) => warnings.push(m), error: () => {} });
+const ip = (config: Record<string, unknown>) => driver.create(testInit('ip#1', config));
 const addrs = async (h: TestHost) => (await h.exec(['ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0'])).stdout;
 
 test('start adds the address, status follows, stop removes it', async () => {

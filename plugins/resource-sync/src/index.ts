@@ -1,24 +1,23 @@
-// sync#i0: the service config replication resource. Replication itself is
-// done by the cluster layer; this resource reports whether there is anyone
-// to replicate to.
-import { defineDriver, type ResourceInit } from '@capsule/core';
+// sync#i0: the service config replication resource. Replication between
+// nodes belongs to the cluster layer, which does not exist yet: until it
+// does, this resource says so rather than claiming an `up` nothing backs.
+import { defineDriver } from '@capsule/core';
 import { keywords } from './keywords.js';
-
-function peers(init: ResourceInit): string[] {
-  const s = init.service;
-  const all = [...(s?.nodes ?? []), ...(s?.drpnodes ?? [])];
-  return [...new Set(all)].filter((n) => n !== init.nodename);
-}
 
 export default defineDriver({
   provides: ['sync'],
   keywords,
-  create: (init) => ({
-    rid: init.rid,
-    label: () => 'rsync svc config to drpnodes, nodes',
-    start: async () => undefined,
-    stop: async () => undefined,
-    // With no peer there is nothing to keep in sync: n/a, as OpenSVC reports on one node.
-    status: async () => (peers(init).length ? { status: 'up', log: [] } : { status: 'n/a', log: [] }),
-  }),
+  create: (init) => {
+    const peers = [...new Set([...init.service.nodes, ...init.service.drpnodes])].filter((n) => n !== init.nodename);
+    return {
+      rid: init.rid,
+      label: () => 'rsync svc config to drpnodes, nodes',
+      start: async () => undefined,
+      stop: async () => undefined,
+      status: async () => ({
+        status: 'n/a',
+        log: peers.length ? [`# config replication to ${peers.join(', ')} is not available in this build: peers are not updated`] : [],
+      }),
+    };
+  },
 });

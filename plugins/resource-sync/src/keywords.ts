@@ -1,6 +1,6 @@
 // Keywords of [sync#N] sections.
-import { kw, type KeywordSpec } from '@capsule/core';
+import { kw } from '@capsule/core';
 
-export const keywords: KeywordSpec[] = [
+export const keywords = [
   kw.list('target', { doc: 'where the config is replicated: nodes, drpnodes', default: ['nodes', 'drpnodes'] }),
-];
+] as const;

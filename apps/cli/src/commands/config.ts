@@ -1,14 +1,19 @@
 // Config commands: validate, print (raw, evaluated, mtime), get, set, unset, create, edit.
 import {
-  atomicWrite,
   configMtime,
+  contentHash,
+  currentVersion,
+  installReceived,
+  noConfigFile,
+  updateConfig,
+  withConfigLock,
+  type WriteOptions,
+  type Written,
   evaluateConfig,
   evaluationErrors,
   findEntry,
   findSection,
   formatIssue,
-  installConfig,
-  issuesError,
   parseConfig,
   readCapped,
   renderDocument,
@@ -18,9 +23,8 @@ import {
   validateConfig,
   writeStateFile,
   type ConfigDocument,
-  type ConfigIssue,
 } from '@capsule/config';
-import { CapsuleError, formatError, isCapsuleError } from '@capsule/core';
+import { CapsuleError, ErrorCode, formatError, isCapsuleError, systemClock } from '@capsule/core';
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -97,30 +101,44 @@ export async function get(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-/** Applies an edit only if the result still validates: a write never loses a good file. */
-async function writeChecked(ctx: CommandContext, file: string, text: string): Promise<void> {
-  const issues = await validateConfig(parseConfig(text, file), keywordRegistry(ctx), await evalContext(ctx));
-  const err = issuesError(issues);
-  if (err) throw new CapsuleError('ConfigInvalid', `the change was not written:\n${err.message}`, { hint: err.hint ?? 'fix the value' });
-  await atomicWrite(file, text, { followSymlink: true });
-  printWarnings(ctx, issues);
+/** The service file's writers share this: under the config lock, validated, next generation. */
+async function writeOptions(ctx: CommandContext, source?: string): Promise<WriteOptions & { source?: string }> {
+  return { registry: keywordRegistry(ctx), ctx: await evalContext(ctx), clock: systemClock, ...(source ? { source } : {}) };
+}
+
+/** Warnings do not stop a write, but the user hears of them. */
+function printWarnings(ctx: CommandContext, written: Written | undefined): void {
+  for (const i of written?.warnings ?? []) ctx.err(formatIssue(i) + '\n');
+}
+
+/** set and unset: the edit is applied to the file as it is once the lock is held, so no concurrent writer is lost. */
+async function editKeyword(ctx: CommandContext, action: string, change: (doc: ConfigDocument) => string | undefined): Promise<void> {
+  const p = paths(ctx);
+  try {
+    printWarnings(
+      ctx,
+      await updateConfig(p, await writeOptions(ctx), action, (current) => {
+        if (current === undefined) throw noConfigFile(p.config);
+        return change(parseConfig(current, p.config));
+      }),
+    );
+  } catch (e) {
+    if (isCapsuleError(e) && e.code === ErrorCode.ConfigInvalid) throw new CapsuleError('ConfigInvalid', `the change was not written:\n${e.message}`, { hint: e.hint ?? 'fix the value' });
+    throw e;
+  }
 }
 
 export async function set(ctx: CommandContext): Promise<number> {
-  const { doc, paths: p } = await openService(ctx);
   const { section, key } = parseParam(ctx.options['param']);
   const value = ctx.options['value'];
   if (typeof value !== 'string') throw new CapsuleError('UsageError', 'set needs --value', { hint: 'svcmgr -s SVC set --param K --value V' });
-  await writeChecked(ctx, p.config, setKeyword(doc, section, key, value));
+  await editKeyword(ctx, 'set', (doc) => setKeyword(doc, section, key, value));
   return 0;
 }
 
 export async function unset(ctx: CommandContext): Promise<number> {
-  const { doc, paths: p } = await openService(ctx);
   const { section, key } = parseParam(ctx.options['param']);
-  const text = unsetKeyword(doc, section, key);
-  if (text === undefined) return 0;
-  await writeChecked(ctx, p.config, text);
+  await editKeyword(ctx, 'unset', (doc) => unsetKeyword(doc, section, key));
   return 0;
 }
 
@@ -133,13 +151,25 @@ export async function create(ctx: CommandContext): Promise<number> {
     if (isCapsuleError(e)) throw e;
     throw new CapsuleError('FileNotFound', `cannot read ${src}: ${e.code ?? e.message}`, { hint: 'give the path of an existing service file' });
   });
-  printWarnings(ctx, await installConfig(paths(ctx).config, content, keywordRegistry(ctx), await evalContext(ctx), source));
+  const generation = ctx.options['generation'];
+  const o = await writeOptions(ctx, source);
+  if (typeof generation === 'number') {
+    // A copy pushed by another agent keeps the generation it has there; an older one is not installed.
+    const version = { generation, hash: contentHash(content) };
+    if (!(await installReceived(paths(ctx), content, version, { ...o, from: 'the pushing agent' }))) ctx.err(`generation ${generation} is not newer than this node's copy: kept this node's\n`);
+    return 0;
+  }
+  printWarnings(ctx, await updateConfig(paths(ctx), o, 'create', () => content));
   return 0;
 }
 
-/** Warnings do not stop a write, but the user hears of them. */
-function printWarnings(ctx: CommandContext, issues: readonly ConfigIssue[]): void {
-  for (const i of issues) if (i.severity === 'warning') ctx.err(formatIssue(i) + '\n');
+/** `print config version`: what another agent compares its copy with (generation and content hash). */
+export async function version(ctx: CommandContext): Promise<number> {
+  const p = paths(ctx);
+  const v = await withConfigLock(p, serviceName(ctx), 'print config version', () => currentVersion(p.config, p.varDir));
+  if (!v) throw noConfigFile(p.config);
+  ctx.out(renderJson(v));
+  return 0;
 }
 
 /** Edits a copy with $EDITOR; the service file is replaced only by a copy that validates. */
@@ -150,13 +180,20 @@ export async function edit(ctx: CommandContext): Promise<number> {
   try {
     const copy = join(dir, `${serviceName(ctx)}.conf`);
     await writeFile(copy, original);
-    const editor = process.env['EDITOR'] || process.env['VISUAL'] || 'vi';
+    const editor = ctx.env['EDITOR'] || ctx.env['VISUAL'] || 'vi';
     const r = spawnSync('sh', ['-c', `${editor} "$1"`, 'sh', copy], { stdio: 'inherit' });
     if (r.status !== 0) throw new CapsuleError('EditorFailed', `${editor} exited ${r.status}; ${p.config} is unchanged`, { hint: 'set EDITOR to a working editor' });
     const edited = await readFile(copy, 'utf8');
     if (edited === original) return 0;
     try {
-      printWarnings(ctx, await installConfig(p.config, edited, keywordRegistry(ctx), await evalContext(ctx)));
+      printWarnings(
+        ctx,
+        await updateConfig(p, await writeOptions(ctx), 'edit config', (current) => {
+          // Someone wrote the file while the editor was open: theirs is not overwritten.
+          if ((current ?? '') !== original) throw new CapsuleError('ConfigConflict', `${p.config} changed while you edited it`, { hint: 'review the kept edit and apply it again' });
+          return edited;
+        }),
+      );
     } catch (e) {
       // Never lose the user's work: keep the rejected edit beside the state files.
       await mkdir(p.varDir, { recursive: true });

@@ -13,12 +13,15 @@ import {
   type Service,
   type ServiceStatus,
 } from '@capsule/service';
+import { envSeconds, systemClock } from '@capsule/core';
 import { localExec } from '@capsule/transport';
 import type { CommandContext } from '../spec.js';
 import { drivers, keywordRegistry, serviceName } from './service-config.js';
 
 async function load(ctx: CommandContext, action?: { name: string; force: boolean }): Promise<Service> {
-  return openService({ root: ctx.root, nodename: ctx.nodename, svcname: serviceName(ctx), registry: keywordRegistry(ctx), drivers: await drivers(ctx), ...(action ? { action } : {}) });
+  const registry = await drivers(ctx);
+  const source = { load: (group: string, type?: string) => registry.loadDriver(group, type) };
+  return openService({ root: ctx.root, nodename: ctx.nodename, svcname: serviceName(ctx), registry: keywordRegistry(ctx), drivers: source, ...(action ? { action } : {}) });
 }
 
 /** With --format json, stderr holds only the JSON error: the log goes to its file, not to the terminal. */
@@ -27,16 +30,19 @@ function log(svc: Service, ctx: CommandContext): ServiceLog {
 }
 
 /** CAPSULE_GUEST_STATUS_TIMEOUT (seconds) bounds each guest's `json status`; 30 s by default. */
-function guestStatusTimeoutMs(): number | undefined {
-  const s = Number(process.env['CAPSULE_GUEST_STATUS_TIMEOUT']);
-  return s > 0 ? s * 1000 : undefined;
+function guestStatusTimeoutMs(ctx: CommandContext): number | undefined {
+  const s = envSeconds(ctx.env, 'CAPSULE_GUEST_STATUS_TIMEOUT');
+  return s === undefined ? undefined : s * 1000;
 }
 
 async function refresh(svc: Service, ctx: CommandContext): Promise<ServiceStatus> {
-  const actx = { exec: localExec, log: log(svc, ctx).for(svc.svcname), dryRun: false, force: false };
+  const runtime = { exec: localExec, clock: systemClock };
+  const l = log(svc, ctx);
+  const call = { runtime, log: l.for(svc.svcname) };
   // Guests are asked while the local resources are checked: one guest query's time, not one per guest.
-  const status = await computeStatus(svc, { ctx: actx, encap: () => encapStatuses(svc, actx, ctx.options['refresh'] === true, guestStatusTimeoutMs()) });
+  const status = await computeStatus(svc, { ...call, encap: () => encapStatuses(svc, call, ctx.options['refresh'] === true, guestStatusTimeoutMs(ctx)) });
   await writeStatusCache(svc.varDir, status);
+  await l.flush();
   return status;
 }
 
@@ -66,6 +72,8 @@ export function action(name: string) {
       dryRun: o['dry-run'] === true,
       force: o['force'] === true,
       disableRollback: o['disable-rollback'] === true,
+      clock: systemClock,
+      ...(typeof o['to'] === 'string' ? { to: o['to'] } : {}),
       ...(typeof o['waitlock'] === 'number' ? { waitlock: o['waitlock'] } : {}),
       after: async (s) => {
         if (o['dry-run'] !== true) await refresh(s, ctx);

@@ -1,4 +1,5 @@
 // svcmgr: acts on one service (-s SVC).
+import { START_ORDER } from '@capsule/core/rid';
 import type { CommandModule, CommandSpec, OptionSpec, ProgramSpec } from '../spec.js';
 import { format, service, version } from './options.js';
 
@@ -19,11 +20,21 @@ const configCommands: CommandSpec[] = [
     load: config('print'),
   },
   { words: ['print', 'config', 'mtime'], summary: 'print the service file modification time (ms since the epoch)', needsService: true, load: config('mtime') },
+  { words: ['print', 'config', 'version'], summary: 'print the config generation and content hash (what replication compares)', needsService: true, load: config('version') },
   { words: ['get'], summary: 'print the value of one keyword', needsService: true, options: [param, evalOpt, impersonate], load: config('get') },
   { words: ['set'], summary: 'set one keyword, atomically, if the result validates', needsService: true, options: [param, { name: 'value', type: 'string', arg: 'V', help: 'the new value' }], load: config('set') },
   { words: ['unset'], summary: 'remove one keyword, atomically, if the result validates', needsService: true, options: [param], load: config('unset') },
   { words: ['edit', 'config'], summary: 'edit the service file with $EDITOR; installed only if it validates', needsService: true, load: config('edit') },
-  { words: ['create'], summary: 'install FILE as the service file, if it validates', needsService: true, options: [{ name: 'config', type: 'string', arg: 'FILE', help: 'the service file to install (- for standard input)' }], load: config('create') },
+  {
+    words: ['create'],
+    summary: 'install FILE as the service file, if it validates',
+    needsService: true,
+    options: [
+      { name: 'config', type: 'string', arg: 'FILE', help: 'the service file to install (- for standard input)' },
+      { name: 'generation', type: 'number', arg: 'N', help: 'install a copy pushed by another agent at its generation, only if newer' },
+    ],
+    load: config('create'),
+  },
 ];
 
 type StatusCommands = typeof import('../commands/status.js');
@@ -50,7 +61,7 @@ const ACTION_SUMMARIES: Array<[string, string]> = [
   ['restart', 'stop then start'],
   ['shutdown', 'stop everything, standby resources included'],
   ['startstandby', 'start the standby resources only'],
-  ...['ip', 'disk', 'fs', 'share', 'container', 'app'].flatMap((g): Array<[string, string]> => [
+  ...START_ORDER.flatMap((g): Array<[string, string]> => [
     [`start${g}`, `start the ${g} resources only`],
     [`stop${g}`, `stop the ${g} resources only`],
   ]),
@@ -58,6 +69,15 @@ const ACTION_SUMMARIES: Array<[string, string]> = [
 
 const serviceCommands: CommandSpec[] = [
   ...ACTION_SUMMARIES.map(([name, summary]): CommandSpec => ({ words: [name], summary, needsService: true, options: actionOptions, load: act(name) })),
+  ...(['switch', 'migrate'] as const).map(
+    (name): CommandSpec => ({
+      words: [name],
+      summary: name === 'switch' ? 'stop the service here and start it on NODE' : 'move the running containers live to NODE, then the rest of the service',
+      needsService: true,
+      options: [{ name: 'to', type: 'string', arg: 'NODE', help: 'the destination node' }, ...actionOptions],
+      load: act(name),
+    }),
+  ),
   { words: ['freeze'], summary: 'refuse actions without --force (maintenance)', needsService: true, load: act('freeze') },
   { words: ['thaw'], summary: 'accept actions again', needsService: true, load: act('thaw') },
   { words: ['frozen'], summary: 'print whether the service is frozen', needsService: true, load: svc('frozen') },

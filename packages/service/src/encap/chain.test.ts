@@ -1,25 +1,23 @@
 import { isCapsuleError, type ContainerResource } from '@capsule/core';
 import type { Service, ServiceResource } from '../model.js';
+import { resource, service } from '../../test/fixtures/service.js';
 import { resolveTargets, type LevelFlags } from './chain.js';
 
 function container(rid: string, guestName: string): ServiceResource {
-  const resource: ContainerResource = {
+  const r: ContainerResource = {
     rid,
     guestName,
-    capabilities: { liveMigrate: false, exec: 'native' },
+    guestChannel: () => ({ kind: 'native', prefix: ['true'] }),
     label: () => guestName,
     start: async () => {},
     stop: async () => {},
     status: async () => ({ status: 'up', log: [] }),
-    exec: async () => ({ code: 0, stdout: '', stderr: '' }),
   };
-  return { rid, group: 'container', tags: [], disable: false, optional: false, monitor: false, standby: false, encap: false, hooks: {}, resource };
+  return resource(rid, { resource: r });
 }
-const res = (rid: string, encap: boolean): ServiceResource => ({ rid, group: rid.split('#')[0]!, tags: encap ? ['encap'] : [], disable: false, optional: false, monitor: false, standby: false, encap, hooks: {} });
+const res = (rid: string, encap: boolean): ServiceResource => resource(rid, { tags: encap ? ['encap'] : [], encap });
 
-const svc = (resources: ServiceResource[]): Service => ({
-  svcname: 'web1', nodename: 'hv1', level: 'hypervisor', nodes: ['hv1'], encapnodes: ['vm1', 'vm2'], env: {}, resources, subsets: {}, varDir: '/nonexistent', configFile: '/nonexistent',
-});
+const svc = (resources: ServiceResource[]): Service => service({ encapnodes: ['vm1', 'vm2'], resources });
 const SVC = svc([container('container#0', 'vm1'), container('container#1', 'vm2'), res('fs#1', false), res('fs#2', true), res('app#1', true), res('ip#1', false)]);
 
 test.each<[string, string, string[] | undefined, LevelFlags, boolean, string[]]>([

@@ -3,10 +3,11 @@
 // Sub-actions say where they run (--master, --slave NAME, --slaves) unless
 // only one level has resources they touch.
 import type { KeywordRegistry } from '@capsule/config';
-import { CapsuleError, type ActionContext } from '@capsule/core';
+import { CapsuleError } from '@capsule/core';
 import type { ActionOptions, EncapChain } from '../actions.js';
 import type { Service } from '../model.js';
 import { select } from '../order.js';
+import { agentlessAction } from './agentless.js';
 import { syncConfig } from './config-sync.js';
 import { GUEST_ACTION_TIMEOUT_MS, guestsOf, type Guest } from './guest.js';
 
@@ -64,17 +65,18 @@ function passthrough(o: ActionOptions): string[] {
 }
 
 async function runInGuest(g: Guest, action: string, o: ActionOptions, registry: KeywordRegistry): Promise<void> {
-  const ctx: ActionContext = { exec: o.exec, log: o.log.for(g.rid), dryRun: o.dryRun ?? false, force: o.force ?? false };
-  if (!(await g.isUp(ctx))) {
+  const log = o.log.for(g.rid);
+  const call = { runtime: o, log, ...(o.signal ? { signal: o.signal } : {}) };
+  if (!(await g.isUp(call))) {
     throw new CapsuleError('GuestDown', `${g.rid}: ${g.name} is not running: cannot ${action} its encapsulated resources`, { hint: `start it first (\`svcmgr -s ${g.svc.svcname} startcontainer\`)` });
   }
-  await syncConfig(g, ctx, registry);
-  ctx.log.info(`${g.name}: svcmgr -s ${g.svc.svcname} ${[action, ...passthrough(o)].join(' ')}`);
-  const r = await g.agent(ctx, [action, ...passthrough(o)], { timeoutMs: GUEST_ACTION_TIMEOUT_MS });
-  for (const line of r.stderr.trim().split('\n').filter(Boolean)) ctx.log.info(`${g.name}: ${line}`);
-  if (r.code !== 0) {
-    throw new CapsuleError('GuestActionFailed', `${g.rid}: ${action} failed in ${g.name} (exit ${r.code})`, { hint: `see \`svcmgr -s ${g.svc.svcname} logs\` in ${g.name}` });
+  if (g.agentless) {
+    await agentlessAction(g, action, o);
+    return;
   }
+  await syncConfig(g, call, registry);
+  log.info(`${g.name}: svcmgr -s ${g.svc.svcname} ${[action, ...passthrough(o)].join(' ')}`);
+  await g.agentChecked(call, [action, ...passthrough(o)], { timeoutMs: GUEST_ACTION_TIMEOUT_MS });
 }
 
 /** Runs in every target guest concurrently; the first failure is rethrown once all are done. */

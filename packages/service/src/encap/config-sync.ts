@@ -1,44 +1,51 @@
-// Config sync with a guest before any encapsulated action. The newer copy
-// wins: a guest's newer file is fetched (keeping its mtime), an older or
-// missing one is replaced. An empty or invalid file is never installed, and
-// an edit made in the container is never rolled back.
-import { installConfig, type KeywordRegistry } from '@capsule/config';
-import { CapsuleError, type ActionContext } from '@capsule/core';
-import { readFile, stat, utimes } from 'node:fs/promises';
-import type { Guest } from './guest.js';
+// Config sync with a guest before any encapsulated action, by generation
+// (config/version.ts), never by clock: the guest's later generation is
+// fetched (an edit made in the container is never rolled back), ours is
+// pushed when later, and the same generation with different content is a
+// conflict reported on the container, resolved by nobody but an admin.
+// An empty or invalid file is never installed, on either side.
+import { contentHash, currentVersion, decideSync, installReceived, parseVersion, readClusterInfo, servicePaths, type ConfigVersion, type KeywordRegistry } from '@capsule/config';
+import { CapsuleError } from '@capsule/core';
+import { readFile } from 'node:fs/promises';
+import type { Guest, GuestCall } from './guest.js';
 
 export type SyncResult = 'fetched' | 'pushed' | 'in sync';
 
 const AGENT_TIMEOUT_MS = 30_000;
 
-async function guestMtime(g: Guest, ctx: ActionContext): Promise<number | undefined> {
-  const r = await g.agent(ctx, ['print', 'config', 'mtime'], { timeoutMs: AGENT_TIMEOUT_MS });
+async function guestVersion(g: Guest, c: GuestCall): Promise<ConfigVersion | undefined> {
+  const r = await g.agent(c, ['print', 'config', 'version'], { timeoutMs: AGENT_TIMEOUT_MS });
+  // No config there yet (or an agent that cannot tell): ours is pushed, it validates there or is refused.
   if (r.code !== 0) return undefined;
-  const ms = Number(r.stdout.trim());
-  return Number.isFinite(ms) ? Math.floor(ms) : undefined;
+  return parseVersion(r.stdout.trim(), `${g.rid} (${g.name})`);
 }
 
-export async function syncConfig(g: Guest, ctx: ActionContext, registry: KeywordRegistry): Promise<SyncResult> {
-  const file = g.svc.configFile;
-  const local = Math.floor((await stat(file)).mtimeMs);
-  const remote = await guestMtime(g, ctx);
-  // utimes rounds to the microsecond and mtimeMs is a float: a 1 ms difference is the same edit.
-  if (remote !== undefined && Math.abs(remote - local) <= 1) return 'in sync';
-  if (remote !== undefined && remote > local) {
-    const r = await g.agent(ctx, ['print', 'config', '--raw'], { timeoutMs: AGENT_TIMEOUT_MS });
-    if (r.code !== 0) throw new CapsuleError('ConfigFetchFailed', `${g.rid}: cannot read the config of ${g.svc.svcname} in ${g.name}: ${r.stderr.trim()}`, { hint: `check \`svcmgr -s ${g.svc.svcname} print config\` in ${g.name}` });
-    // Validated against this node's registry, as the hypervisor reads it: a bad guest edit stays in the guest.
-    await installConfig(file, r.stdout, registry, { nodename: g.svc.nodename, svcname: g.svc.svcname });
-    await utimes(file, new Date(remote), new Date(remote));
-    ctx.log.info(`fetched the newer config of ${g.svc.svcname} from ${g.name}`);
-    return 'fetched';
+export async function syncConfig(g: Guest, c: GuestCall, registry: KeywordRegistry): Promise<SyncResult> {
+  const svc = g.svc;
+  const paths = servicePaths(svc.root, svc.svcname);
+  const local = await currentVersion(svc.configFile, paths.varDir);
+  if (!local) throw new CapsuleError('ServiceNotFound', `no configuration file ${svc.configFile}`, { hint: 'create the service first' });
+  const remote = await guestVersion(g, c);
+  const decision = decideSync(local, remote);
+  if (decision === 'in sync') return 'in sync';
+  if (decision === 'conflict') {
+    throw new CapsuleError('ConfigConflict', `${g.rid}: the config of ${svc.svcname} differs between ${svc.nodename} and ${g.name} at the same generation ${local.generation}`, {
+      hint: `look at both (\`svcmgr -s ${svc.svcname} print config\` here and in ${g.name}), then edit the one to keep with \`svcmgr set\` or \`edit config\`: its next generation wins`,
+      details: { rid: g.rid, guest: g.name, generation: local.generation },
+    });
   }
-  const text = await readFile(file, 'utf8');
-  const r = await g.agent(ctx, ['create', '--config', '-'], { timeoutMs: AGENT_TIMEOUT_MS, input: text });
-  if (r.code !== 0) throw new CapsuleError('ConfigPushFailed', `${g.rid}: ${g.name} refused the config of ${g.svc.svcname}: ${r.stderr.trim()}`, { hint: 'validate the file in the guest view: `svcmgr print config --eval --impersonate GUEST`' });
-  // Same mtime on both sides: the next action finds them in sync instead of fetching back.
-  const after = await guestMtime(g, ctx);
-  if (after !== undefined) await utimes(file, new Date(after), new Date(after));
-  ctx.log.info(`pushed the config of ${g.svc.svcname} to ${g.name}`);
+  if (decision === 'fetch') {
+    const r = await g.agent(c, ['print', 'config', '--raw'], { timeoutMs: AGENT_TIMEOUT_MS });
+    if (r.code !== 0) throw new CapsuleError('ConfigFetchFailed', `${g.rid}: cannot read the config of ${svc.svcname} in ${g.name}: ${r.stderr.trim()}`, { hint: `check \`svcmgr -s ${svc.svcname} print config\` in ${g.name}` });
+    // Validated as the hypervisor reads it: a bad guest edit stays in the guest.
+    const ctx = { nodename: svc.nodename, svcname: svc.svcname, root: svc.root, cluster: await readClusterInfo(svc.root) };
+    const installed = await installReceived(paths, r.stdout, remote!, { registry, ctx, from: g.name, ...(c.runtime.clock ? { clock: c.runtime.clock } : {}) });
+    if (installed) c.log.info(`fetched generation ${remote!.generation} of the config of ${svc.svcname} from ${g.name}`);
+    return installed ? 'fetched' : 'in sync';
+  }
+  const text = await readFile(svc.configFile, 'utf8');
+  if (contentHash(text) !== local.hash) throw new CapsuleError('ConfigConflict', `${svc.configFile} changed during the sync with ${g.name}`, { hint: 'retry the action' });
+  await g.agentChecked(c, ['create', '--config', '-', '--generation', String(local.generation)], { timeoutMs: AGENT_TIMEOUT_MS, input: text });
+  c.log.info(`pushed generation ${local.generation} of the config of ${svc.svcname} to ${g.name}`);
   return 'pushed';
 }

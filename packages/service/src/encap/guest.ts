@@ -1,15 +1,28 @@
 // One container of a service, seen as a guest running its own capsule agent:
-// every call is `svcmgr -s SVC ...` through the container driver's exec.
-import { CapsuleError, isCapsuleError, isContainerResource, type ActionContext, type ContainerResource, type ExecResult } from '@capsule/core';
+// every call is `svcmgr -s SVC ...` through the guest channel the container
+// declares (the core builds it; no driver runs its own exec-into-guest).
+// Transport failures are named here, once: missing agent, unreachable
+// guest, hang, flood.
+import { CapsuleError, ErrorCode, errorFromJson, isCapsuleError, isContainerResource, type ContainerContext, type ContainerResource, type DriverCapabilities, type ExecResult, type Logger } from '@capsule/core';
+import { contextFor, type Runtime } from '../context.js';
 import type { Service, ServiceResource } from '../model.js';
 
 export const GUEST_STATUS_TIMEOUT_MS = 30_000;
 export const GUEST_ACTION_TIMEOUT_MS = 600_000;
+/** A guest's answer past this is refused: a status or config is a few KiB. */
+export const GUEST_OUTPUT_CAP = 4 * 1024 * 1024;
+
+export interface GuestCall {
+  runtime: Runtime;
+  log: Logger;
+  signal?: AbortSignal;
+}
 
 export class Guest {
   readonly rid: string;
   readonly name: string;
   readonly container: ContainerResource;
+  readonly capabilities: DriverCapabilities;
 
   constructor(
     readonly svc: Service,
@@ -19,34 +32,31 @@ export class Guest {
     this.rid = r.rid;
     this.container = r.resource;
     this.name = this.container.guestName;
+    this.capabilities = r.capabilities ?? {};
   }
 
-  async isUp(ctx: ActionContext): Promise<boolean> {
-    return (await this.container.status(ctx)).status === 'up';
+  get agentless(): boolean {
+    return this.capabilities.agentless === true;
   }
 
-  /** Runs the guest's agent; a missing agent, an unreachable guest and a hang are named errors. */
-  async agent(ctx: ActionContext, args: string[], o: { timeoutMs: number; input?: string }): Promise<ExecResult> {
-    const argv = ['svcmgr', '-s', this.svc.svcname, ...args];
+  /** The container's context: host exec, guest channel, bound to the call's signal. */
+  context(c: GuestCall): ContainerContext {
+    return contextFor(this.container, c.runtime, c.log, c.signal ?? new AbortController().signal) as ContainerContext;
+  }
+
+  async isUp(c: GuestCall): Promise<boolean> {
+    return (await this.container.status(this.context(c))).status === 'up';
+  }
+
+  /** Runs a command in the guest through its channel, failures of the channel named. */
+  async run(c: GuestCall, argv: string[], o: { timeoutMs: number; input?: string }): Promise<ExecResult> {
     let r: ExecResult;
     try {
-      r = await this.container.exec(ctx, argv, { timeoutMs: o.timeoutMs, ...(o.input !== undefined ? { input: o.input } : {}) });
+      r = await this.context(c).guest(argv, { timeoutMs: o.timeoutMs, maxOutputBytes: GUEST_OUTPUT_CAP, ...(o.input !== undefined ? { input: o.input } : {}) });
     } catch (e) {
-      if (isCapsuleError(e) && e.code === 'ExecTimeout') {
-        throw new CapsuleError('GuestTimeout', `${this.rid}: \`${argv.join(' ')}\` in ${this.name} did not answer within ${o.timeoutMs / 1000}s`, {
-          hint: `check the agent in ${this.name} (is it stuck on a lock?)`,
-          details: { rid: this.rid, guest: this.name },
-        });
-      }
-      throw e;
+      throw this.named(e, argv, o.timeoutMs);
     }
-    if (r.code === 127) {
-      throw new CapsuleError('GuestAgentMissing', `${this.rid}: no capsule agent in ${this.name} (svcmgr not found, exit 127)`, {
-        hint: `install capsule in ${this.name} so that svcmgr is on its PATH`,
-        details: { rid: this.rid, guest: this.name },
-      });
-    }
-    if (r.code === 255 && this.container.capabilities.exec === 'ssh') {
+    if (r.code === 255 && this.capabilities.guestChannel === 'ssh') {
       throw new CapsuleError('GuestUnreachable', `${this.rid}: ${this.name} is unreachable (ssh exit 255): ${r.stderr.trim()}`, {
         hint: `check the network and ssh access to ${this.name}`,
         details: { rid: this.rid, guest: this.name },
@@ -54,6 +64,58 @@ export class Guest {
     }
     return r;
   }
+
+  private named(e: unknown, argv: string[], timeoutMs: number): unknown {
+    if (!isCapsuleError(e)) return e;
+    const details = { rid: this.rid, guest: this.name };
+    if (e.code === ErrorCode.ExecTimeout) {
+      return new CapsuleError('GuestTimeout', `${this.rid}: \`${argv.join(' ')}\` in ${this.name} did not answer within ${timeoutMs / 1000}s`, { hint: `check the agent in ${this.name} (is it stuck on a lock?)`, details });
+    }
+    if (e.code === ErrorCode.OutputTooLarge) {
+      return new CapsuleError('GuestOutputTooLarge', `${this.rid}: ${this.name} answered \`${argv.join(' ')}\` with more than ${GUEST_OUTPUT_CAP} bytes: refused`, { hint: `check the capsule agent in ${this.name}`, details });
+    }
+    return e;
+  }
+
+  /** Runs the guest's agent (`svcmgr -s SVC args`); exit 127 is a missing agent. */
+  async agent(c: GuestCall, args: string[], o: { timeoutMs: number; input?: string }): Promise<ExecResult> {
+    const r = await this.run(c, ['svcmgr', '-s', this.svc.svcname, ...args], o);
+    if (r.code === 127) {
+      throw new CapsuleError('GuestAgentMissing', `${this.rid}: no capsule agent in ${this.name} (svcmgr not found, exit 127)`, {
+        hint: `install capsule in ${this.name} so that svcmgr is on its PATH`,
+        details: { rid: this.rid, guest: this.name },
+      });
+    }
+    return r;
+  }
+
+  /**
+   * Runs an agent command that must succeed, with `--format json` so that the
+   * guest's error comes back with its code and hint rather than as an exit code.
+   */
+  async agentChecked(c: GuestCall, args: string[], o: { timeoutMs: number; input?: string }): Promise<ExecResult> {
+    const r = await this.agent(c, [...args, '--format', 'json'], o);
+    if (r.code === 0) return r;
+    const last = r.stderr.trim().split('\n').pop() ?? '';
+    let body: unknown;
+    try {
+      body = JSON.parse(last);
+    } catch {
+      body = undefined;
+    }
+    throw (
+      errorFromJson(body, 'GuestActionFailed', `${this.rid}: in ${this.name}: `) ??
+      new CapsuleError('GuestActionFailed', `${this.rid}: \`svcmgr ${args.join(' ')}\` failed in ${this.name} (exit ${r.code}): ${sanitize(last)}`, {
+        hint: `see \`svcmgr -s ${this.svc.svcname} logs\` in ${this.name}`,
+      })
+    );
+  }
+}
+
+/** Control characters from a guest are shown, never interpreted by the administrator's terminal. */
+export function sanitize(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 export function guestsOf(svc: Service): Guest[] {

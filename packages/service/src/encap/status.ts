@@ -1,10 +1,15 @@
 // The encapsulated status of every container, gathered in parallel: a down
 // container is not asked (its encap resources are down, app and sync n/a);
-// an up one answers `json status`, validated against the schema.
-import { isCapsuleError, renderFlags, type ActionContext, type Status } from '@capsule/core';
+// an up one answers `json status`, read tolerantly (same major version,
+// unknown fields ignored). Only the encap resources the file declares are
+// shown, with the guest's status, label and log (control characters made
+// visible); an invented rid is a warning, never a resource.
+import { isCapsuleError, renderFlags, type Status } from '@capsule/core';
+import { aggregate } from '../aggregate.js';
 import type { Service } from '../model.js';
-import { ServiceStatus, type EncapStatus, type ResourceStatusEntry } from '../status-schema.js';
-import { GUEST_STATUS_TIMEOUT_MS, guestsOf, type Guest } from './guest.js';
+import { ReceivedStatus, type EncapStatus, type ResourceStatusEntry } from '../status-schema.js';
+import { agentlessStatus } from './agentless.js';
+import { GUEST_STATUS_TIMEOUT_MS, guestsOf, sanitize, type Guest, type GuestCall } from './guest.js';
 
 /** The encap resources as the hypervisor knows them from the file, all with one status. */
 function recorded(svc: Service, status: (group: string) => Status): Record<string, ResourceStatusEntry> {
@@ -17,25 +22,49 @@ function recorded(svc: Service, status: (group: string) => Status): Record<strin
 
 const downOrNa = (group: string): Status => (group === 'app' || group === 'sync' ? 'n/a' : 'down');
 
-async function guestStatus(g: Guest, ctx: ActionContext, refresh: boolean, timeoutMs: number): Promise<EncapStatus> {
-  const svc = g.svc;
-  if (!(await g.isUp(ctx))) {
-    return { guest: g.name, overall: 'down', avail: 'down', resources: recorded(svc, downOrNa), error: 'container is down: encapsulated status not asked' };
+function unreadable(e: unknown, g: Guest): string {
+  if (isCapsuleError(e)) return sanitize(e.message);
+  if (e instanceof SyntaxError) return `${g.rid}: ${g.name} answered an unreadable status: not JSON`;
+  const issue = (e as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues?.[0];
+  const what = issue ? `${issue.path.length ? `${issue.path.map(String).join('.')}: ` : ''}${issue.message}` : (e as Error).message;
+  return `${g.rid}: ${g.name} answered an unreadable status: ${sanitize(what)}`;
+}
+
+/** What the guest says of the resources the file declares, the rest recomputed here. */
+export function foldGuestStatus(svc: Service, guest: string, s: ReceivedStatus): EncapStatus {
+  const declared = recorded(svc, () => 'undef');
+  const warnings: string[] = [];
+  for (const [rid, got] of Object.entries(s.resources)) {
+    const mine = declared[rid];
+    if (!mine) {
+      warnings.push(`${guest} reports ${sanitize(rid)}, which the file does not declare at the encap level: ignored`);
+      continue;
+    }
+    declared[rid] = { ...mine, status: got.status, label: sanitize(got.label), log: got.log.map(sanitize) };
   }
+  const { overall, avail } = aggregate(declared, {});
+  return { guest, overall, avail, resources: declared, ...(warnings.length ? { error: warnings.join('; ') } : {}) };
+}
+
+async function guestStatus(g: Guest, c: GuestCall, refresh: boolean, timeoutMs: number): Promise<EncapStatus> {
+  const svc = g.svc;
   try {
-    const r = await g.agent(ctx, ['json', 'status', ...(refresh ? ['--refresh'] : [])], { timeoutMs });
-    if (r.code !== 0) throw new Error(r.stderr.trim().split('\n').pop() || `json status exited ${r.code}`);
-    const s = ServiceStatus.parse(JSON.parse(r.stdout));
-    return { guest: g.name, overall: s.overall, avail: s.avail, resources: s.resources };
+    if (!(await g.isUp(c))) {
+      return { guest: g.name, overall: 'down', avail: 'down', resources: recorded(svc, downOrNa), error: 'container is down: encapsulated status not asked' };
+    }
+    if (g.agentless) return await agentlessStatus(g, c, timeoutMs);
+    const r = await g.agent(c, ['json', 'status', ...(refresh ? ['--refresh'] : [])], { timeoutMs });
+    if (r.code !== 0) throw new Error(sanitize(r.stderr.trim().split('\n').pop() || `json status exited ${r.code}`));
+    return foldGuestStatus(svc, g.name, ReceivedStatus.parse(JSON.parse(r.stdout)));
   } catch (e) {
-    const why = isCapsuleError(e) ? e.message : `${g.rid}: unreadable status from ${g.name}: ${(e as Error).message}`;
-    return { guest: g.name, overall: 'undef', avail: 'undef', resources: recorded(svc, () => 'undef'), error: why };
+    // The guest's resources are unknown, and the service says so: warn, not a silent up.
+    return { guest: g.name, overall: 'warn', avail: 'undef', resources: recorded(svc, () => 'undef'), error: unreadable(e, g) };
   }
 }
 
-export async function encapStatuses(svc: Service, ctx: ActionContext, refresh: boolean, timeoutMs = GUEST_STATUS_TIMEOUT_MS): Promise<Record<string, EncapStatus>> {
+export async function encapStatuses(svc: Service, c: GuestCall, refresh: boolean, timeoutMs = GUEST_STATUS_TIMEOUT_MS): Promise<Record<string, EncapStatus>> {
   if (svc.level !== 'hypervisor' || !svc.resources.some((r) => r.encap)) return {};
   const guests = guestsOf(svc);
-  const statuses = await Promise.all(guests.map((g) => guestStatus(g, ctx, refresh, timeoutMs)));
+  const statuses = await Promise.all(guests.map((g) => guestStatus(g, c, refresh, timeoutMs)));
   return Object.fromEntries(guests.map((g, i) => [g.rid, statuses[i]!]));
 }

@@ -1,7 +1,9 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { installConfig } from './files.js';
+import { servicePaths } from './paths.js';
+import { updateConfig } from './store.js';
 import { KeywordRegistry } from './registry.js';
 
 let dir: string;
@@ -15,7 +17,7 @@ test.each([
   ['an empty file', '\n  \n', 'ConfigEmpty', /\(\/src\/web1\.src\)/],
   ['invalid UTF-8', new Uint8Array([0x5b, 0x44, 0x5d, 0x0a, 0xff]), 'ConfigSyntax', /^\/src\/web1\.src:2: invalid UTF-8/],
 ])('%s is refused, reported in the source file, and nothing is installed', async (_w, content, code, message) => {
-  const target = join(dir, 'etc', 'web1.conf');
-  await expect(installConfig(target, content, new KeywordRegistry(), ctx, '/src/web1.src')).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
-  expect(await readdir(dir)).toEqual([]);
+  const p = servicePaths(dir, 'web1');
+  await expect(updateConfig(p, { registry: new KeywordRegistry(), ctx, source: '/src/web1.src' }, 'create', () => content)).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+  expect(existsSync(p.config)).toBe(false);
 });

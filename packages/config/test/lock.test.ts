@@ -2,11 +2,11 @@
 import { isCapsuleError } from '@capsule/core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { acquireLock } from '../src/lock.js';
+import { acquireLock, holderLiveness, psStartTime, type ProcessProbe } from '../src/lock.js';
 
 const lockModule = fileURLToPath(new URL('../dist/lock.js', import.meta.url));
 const worker = fileURLToPath(new URL('./fixtures/lock-worker.mjs', import.meta.url));
@@ -72,4 +72,51 @@ test('a recycled pid (same pid, other start time) is not the holder', async () =
   await writeFile(join(dir, 'lock'), JSON.stringify({ pid: process.pid, start: 'not-my-start-time', action: 'start', since: 'x' }));
   const release = await acquireLock(dir, { action: 'start', waitSeconds: 1, svcname: 't' });
   await release();
+});
+
+test('a holder whose liveness cannot be read keeps its lock: the waiter times out, nothing is broken', async () => {
+  const blind: ProcessProbe = async () => undefined;
+  const holder = { pid: 999999, start: '12345', action: 'start', since: 'then' };
+  await writeFile(join(dir, 'lock'), JSON.stringify(holder));
+  await expect(acquireLock(dir, { action: 'stop', waitSeconds: 0.3, svcname: 'web1', probe: blind })).rejects.toMatchObject({ code: 'LockTimeout' });
+  expect(JSON.parse(await readFile(join(dir, 'lock'), 'utf8'))).toEqual(holder);
+});
+
+test('the ps fallback (platforms without /proc) reads a live process and proves a dead one', async () => {
+  const me = await psStartTime(process.pid);
+  expect(typeof me).toBe('string');
+  const gone = spawn('true');
+  await exited(gone);
+  expect(await psStartTime(gone.pid!)).toBeNull();
+  const h = { pid: process.pid, start: me!, action: 'start', since: 'now' };
+  expect(await holderLiveness(h, psStartTime)).toBe('alive');
+  expect(await holderLiveness({ ...h, pid: gone.pid! }, psStartTime)).toBe('dead');
+});
+
+test('without ps, a live pid is "unknown" (kept), never "dead"', async () => {
+  const noPs = (pid: number) => psStartTime(pid, '/nonexistent/ps');
+  expect(await noPs(process.pid)).toBeUndefined();
+  expect(await holderLiveness({ pid: process.pid, start: 'x', action: 'a', since: 's' }, noPs)).toBe('unknown');
+});
+
+test.each([
+  ['empty', async (f: string) => writeFile(f, ''), /holds no holder record/],
+  ['garbage', async (f: string) => writeFile(f, 'garbage'), /holds no holder record/],
+  ['null', async (f: string) => writeFile(f, 'null'), /holds no holder record/],
+  ['a dangling symlink', async (f: string) => symlink('/nonexistent/capsule-lock-target', f), /is a symbolic link/],
+])('a lock file that is %s is broken once old, with a log line naming it', async (_w, make, why) => {
+  const file = join(dir, 'lock');
+  await make(file);
+  if (!_w.includes('symlink')) await utimes(file, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  const broken: string[] = [];
+  const release = await acquireLock(dir, { action: 'start', waitSeconds: 2, svcname: 't', onBreak: (m) => broken.push(m) });
+  await release();
+  expect(broken).toHaveLength(1);
+  expect(broken[0]).toContain(file);
+  expect(broken[0]).toMatch(why);
+});
+
+test('a fresh lock file still being written is not broken, and the timeout names the file', async () => {
+  await writeFile(join(dir, 'lock'), '');
+  await expect(acquireLock(dir, { action: 'start', waitSeconds: 0.2, svcname: 'web1' })).rejects.toThrow(join(dir, 'lock'));
 });

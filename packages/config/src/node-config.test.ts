@@ -1,0 +1,39 @@
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { driverSettings, readNodeConfig } from './node-config.js';
+
+let root: string;
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'capsule-node-'));
+  await mkdir(join(root, 'etc/capsule'), { recursive: true });
+});
+afterEach(() => rm(root, { recursive: true, force: true }));
+
+test('a missing node.conf is an empty config', async () => {
+  expect(await readNodeConfig(root)).toEqual({});
+});
+
+test('[driver.TYPE] sections reach their driver as flat settings', async () => {
+  await writeFile(join(root, 'etc/capsule/node.conf'), '[cluster]\nname = c1\n\n[driver.kvm]\nuri = qemu+ssh://hv2/system\n\n[driver.esx]\nurl = https://vc.example\n');
+  const conf = await readNodeConfig(root);
+  expect([conf['cluster'], driverSettings(conf, 'kvm', root).values, driverSettings(conf, 'lxc', root).values]).toEqual([{ name: 'c1' }, { uri: 'qemu+ssh://hv2/system' }, {}]);
+});
+
+test.each([
+  [0o600, undefined],
+  [0o640, 'SecretFileUnsafe'],
+  [0o604, 'SecretFileUnsafe'],
+])('a secret file of mode %o -> %s', async (mode, code) => {
+  const secret = join(root, 'esx.secret');
+  await writeFile(secret, 's3cret\n');
+  await chmod(secret, mode);
+  await writeFile(join(root, 'etc/capsule/node.conf'), `[driver.esx]\npassword_file = ${secret}\n`);
+  const settings = driverSettings(await readNodeConfig(root), 'esx', root);
+  if (code) await expect(settings.secret('password_file')).rejects.toMatchObject({ code, hint: expect.stringContaining('chmod 600') });
+  else expect(await settings.secret('password_file')).toBe('s3cret');
+});
+
+test('a secret keyword that is not set names node.conf', async () => {
+  await expect(driverSettings({}, 'esx', root).secret('password_file')).rejects.toMatchObject({ code: 'MissingKeyword', message: expect.stringContaining('node.conf') });
+});

@@ -1,0 +1,59 @@
+// The node config, $CAPSULE_ROOT/etc/capsule/node.conf, read with the `ini`
+// package, and what drivers get of it: their `[driver.TYPE]` section and
+// secret files that only root can read.
+import { CapsuleError, type DriverSettings } from '@capsule/core';
+import { parse } from 'ini';
+import { readFile, stat } from 'node:fs/promises';
+import { nodeConfPath as nodeConfigPath } from './cluster.js';
+
+export type NodeConfig = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+
+/** The node config as sections of strings; a missing file is an empty config. */
+export async function readNodeConfig(root: string): Promise<NodeConfig> {
+  const file = nodeConfigPath(root);
+  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return '';
+    throw e;
+  });
+  const out: Record<string, Record<string, string>> = {};
+  // `ini` reads `[driver.kvm]` as { driver: { kvm: {...} } }: fold nested objects back into dotted section names.
+  const walk = (name: string, body: Record<string, unknown>) => {
+    const section: Record<string, string> = {};
+    for (const [k, v] of Object.entries(body)) {
+      if (typeof v === 'object' && v !== null && !Array.isArray(v)) walk(`${name}.${k}`, v as Record<string, unknown>);
+      else section[k] = Array.isArray(v) ? v.join(' ') : String(v);
+    }
+    if (Object.keys(section).length || !Object.values(body).some((v) => typeof v === 'object')) out[name] = section;
+  };
+  for (const [name, body] of Object.entries(parse(text) as Record<string, unknown>)) {
+    if (typeof body !== 'object' || body === null) {
+      throw new CapsuleError('NodeConfigInvalid', `${file}: "${name}" is outside any section`, { hint: 'put every keyword under a [section]' });
+    }
+    walk(name, body as Record<string, unknown>);
+  }
+  return out;
+}
+
+/** `[driver.kvm]` for the kvm driver. */
+export function driverSettings(conf: NodeConfig, type: string, root: string): DriverSettings {
+  const values = conf[`driver.${type}`] ?? {};
+  return {
+    values,
+    async secret(keyword) {
+      const file = values[keyword];
+      if (!file) {
+        throw new CapsuleError('MissingKeyword', `[driver.${type}] ${keyword} is not set in ${nodeConfigPath(root)}`, { hint: `set ${keyword} to the path of a file readable by root only` });
+      }
+      const st = await stat(file).catch(() => undefined);
+      if (!st) throw new CapsuleError('FileNotFound', `[driver.${type}] ${keyword}: ${file} does not exist`, { hint: 'create it with mode 0600, owned by root' });
+      // Secrets others can read or change are refused rather than used: a shared secret is no secret.
+      if ((st.mode & 0o077) !== 0 || (process.getuid && st.uid !== process.getuid() && st.uid !== 0)) {
+        throw new CapsuleError('SecretFileUnsafe', `${file} (${keyword} of [driver.${type}]) is readable or writable by others (mode ${(st.mode & 0o777).toString(8)})`, {
+          hint: `chown root ${file} && chmod 600 ${file}`,
+        });
+      }
+      return (await readFile(file, 'utf8')).trim();
+    },
+  };
+}

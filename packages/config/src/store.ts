@@ -1,0 +1,92 @@
+// Every write of a service file goes through here: under the service's
+// config lock (so concurrent writers never lose each other's edit), only
+// when the result validates, atomically, with its generation recorded.
+import { CapsuleError, systemClock, type Clock } from '@capsule/core';
+import { mkdir, readFile, utimes } from 'node:fs/promises';
+import type { EvalContext } from './evaluator.js';
+import { issuesError, type ConfigIssue } from './issues.js';
+import { withLock, type LockOptions } from './lock.js';
+import type { ServicePaths } from './paths.js';
+import { parseConfig } from './reader.js';
+import type { KeywordRegistry } from './registry.js';
+import { validateConfig } from './validate.js';
+import { contentHash, currentVersion, recordVersion, type ConfigVersion } from './version.js';
+import { atomicWrite } from './atomic.js';
+import { dirname } from 'node:path';
+
+export const CONFIG_LOCK = 'config.lock';
+
+export interface WriteOptions {
+  registry: KeywordRegistry;
+  ctx: EvalContext;
+  /** Seconds to wait for another writer. */
+  waitSeconds?: number;
+  lock?: Partial<LockOptions>;
+  /** This node's clock: the written file's mtime (informative only: versions decide, never mtimes). */
+  clock?: Clock;
+}
+
+/** Runs fn under the service's config lock. */
+export function withConfigLock<T>(paths: ServicePaths, svcname: string, action: string, fn: () => Promise<T>, o: Pick<WriteOptions, 'waitSeconds' | 'lock'> = {}): Promise<T> {
+  return withLock(paths.varDir, { action, svcname, waitSeconds: o.waitSeconds ?? 30, ...o.lock, name: CONFIG_LOCK }, fn);
+}
+
+async function checkAndWrite(paths: ServicePaths, content: string | Uint8Array, o: WriteOptions, generation: number, source = paths.config): Promise<Written> {
+  const doc = parseConfig(content, source);
+  if (doc.lines.every((l) => l.trim() === '')) {
+    throw new CapsuleError('ConfigEmpty', `refusing to install an empty configuration (${source}) as ${paths.config}`, { hint: `check ${source}` });
+  }
+  const issues = await validateConfig(doc, o.registry, o.ctx);
+  const err = issuesError(issues);
+  if (err) throw err;
+  await mkdir(dirname(paths.config), { recursive: true });
+  // A service file that is a symlink (to a shared repository) stays one.
+  await atomicWrite(paths.config, content, { followSymlink: true });
+  const at = new Date((o.clock ?? systemClock).now());
+  await utimes(paths.config, at, at);
+  const version = { generation, hash: contentHash(content) };
+  await recordVersion(paths.varDir, version);
+  return { version, warnings: issues.filter((i) => i.severity === 'warning') };
+}
+
+/** What a write did: the new version, and the warnings (unknown keywords...) that did not stop it. */
+export interface Written {
+  version: ConfigVersion;
+  warnings: ConfigIssue[];
+}
+
+/**
+ * A local edit: `edit(current text or undefined)` returns the new text (or
+ * undefined for no change). The result is the next generation.
+ */
+export async function updateConfig(
+  paths: ServicePaths,
+  o: WriteOptions & { source?: string },
+  action: string,
+  edit: (current: string | undefined) => string | Uint8Array | undefined | Promise<string | Uint8Array | undefined>,
+): Promise<Written | undefined> {
+  return withConfigLock(paths, o.ctx.svcname, action, async () => {
+    const current = await readFile(paths.config, 'utf8').catch(() => undefined);
+    const next = await edit(current);
+    if (next === undefined || next === current) return undefined;
+    const base = await currentVersion(paths.config, paths.varDir);
+    return checkAndWrite(paths, next, o, (base?.generation ?? 0) + 1, o.source);
+  }, o);
+}
+
+/**
+ * Installs a copy received from another agent (guest or peer) with the
+ * version it carries, if that version is still newer than ours once the lock
+ * is held: a copy that lost a race against a local edit is not installed.
+ */
+export async function installReceived(paths: ServicePaths, text: string | Uint8Array, version: ConfigVersion, o: WriteOptions & { from: string }): Promise<boolean> {
+  return withConfigLock(paths, o.ctx.svcname, `receive from ${o.from}`, async () => {
+    const base = await currentVersion(paths.config, paths.varDir);
+    if (base && base.generation >= version.generation) return false;
+    if (contentHash(text) !== version.hash) {
+      throw new CapsuleError('ConfigVersionInvalid', `the config received from ${o.from} does not match the version it announced`, { hint: `retry; if it persists, check the capsule agent of ${o.from}` });
+    }
+    await checkAndWrite(paths, text, o, version.generation, `${o.from}:${paths.config}`);
+    return true;
+  }, o);
+}

@@ -1,0 +1,93 @@
+// The catalogue of error codes. Codes are part of the API: scripts and
+// remote agents match them (`--format json` carries them across a hop), so
+// they are matched by constant, never by string literal, and never renamed.
+export const ErrorCode = {
+  // usage and input
+  UsageError: 'UsageError',
+  UnknownAction: 'UnknownAction',
+  InvalidServiceName: 'InvalidServiceName',
+  InvalidRid: 'InvalidRid',
+  NothingSelected: 'NothingSelected',
+  UnknownResource: 'UnknownResource',
+  UnknownTag: 'UnknownTag',
+  UnknownSubset: 'UnknownSubset',
+  NotAServiceNode: 'NotAServiceNode',
+  // configuration files
+  ServiceNotFound: 'ServiceNotFound',
+  ConfigNotFound: 'ConfigNotFound',
+  ConfigSyntax: 'ConfigSyntax',
+  ConfigInvalid: 'ConfigInvalid',
+  ConfigExpression: 'ConfigExpression',
+  ConfigEmpty: 'ConfigEmpty',
+  ConfigTooLarge: 'ConfigTooLarge',
+  ConfigValueTooLong: 'ConfigValueTooLong',
+  StateFileIsLink: 'StateFileIsLink',
+  ConfigConflict: 'ConfigConflict',
+  ConfigVersionInvalid: 'ConfigVersionInvalid',
+  ConfigReferenceCycle: 'ConfigReferenceCycle',
+  ConfigReferenceDepth: 'ConfigReferenceDepth',
+  ConfigReferenceIndex: 'ConfigReferenceIndex',
+  ConfigReferenceUnknown: 'ConfigReferenceUnknown',
+  KeywordNotSet: 'KeywordNotSet',
+  MissingKeyword: 'MissingKeyword',
+  EditorFailed: 'EditorFailed',
+  FileNotFound: 'FileNotFound',
+  NodeConfigInvalid: 'NodeConfigInvalid',
+  SecretFileUnsafe: 'SecretFileUnsafe',
+  // drivers
+  DriverNotInstalled: 'DriverNotInstalled',
+  DriverIncompatible: 'DriverIncompatible',
+  DriverBroken: 'DriverBroken',
+  CommandNotFound: 'CommandNotFound',
+  // actions
+  ActionFailed: 'ActionFailed',
+  HookFailed: 'HookFailed',
+  ServiceFrozen: 'ServiceFrozen',
+  LockTimeout: 'LockTimeout',
+  ExecTimeout: 'ExecTimeout',
+  ExecAborted: 'ExecAborted',
+  OutputTooLarge: 'OutputTooLarge',
+  NotAPeer: 'NotAPeer',
+  NoPeerTransport: 'NoPeerTransport',
+  MigrationUnsupported: 'MigrationUnsupported',
+  ServiceMigrating: 'ServiceMigrating',
+  GuestRunningElsewhere: 'GuestRunningElsewhere',
+  // resources
+  IpdevMissing: 'IpdevMissing',
+  IpUnresolved: 'IpUnresolved',
+  IpInUse: 'IpInUse',
+  IpAddFailed: 'IpAddFailed',
+  IpDelFailed: 'IpDelFailed',
+  IpCommandFailed: 'IpCommandFailed',
+  InvalidNetmask: 'InvalidNetmask',
+  MountFailed: 'MountFailed',
+  UmountFailed: 'UmountFailed',
+  MountTableUnreadable: 'MountTableUnreadable',
+  FsBusy: 'FsBusy',
+  AppStartFailed: 'AppStartFailed',
+  AppStopFailed: 'AppStopFailed',
+  // containers and their guests
+  ContainerNotFound: 'ContainerNotFound',
+  ContainerNotOperational: 'ContainerNotOperational',
+  ContainerActionFailed: 'ContainerActionFailed',
+  LxcInfoFailed: 'LxcInfoFailed',
+  LevelRequired: 'LevelRequired',
+  UnknownSlave: 'UnknownSlave',
+  GuestDown: 'GuestDown',
+  GuestTimeout: 'GuestTimeout',
+  GuestUnreachable: 'GuestUnreachable',
+  GuestAgentMissing: 'GuestAgentMissing',
+  GuestActionFailed: 'GuestActionFailed',
+  GuestOutputTooLarge: 'GuestOutputTooLarge',
+  ConfigFetchFailed: 'ConfigFetchFailed',
+  ConfigPushFailed: 'ConfigPushFailed',
+  TransportUnavailable: 'TransportUnavailable',
+  // tests' own fixtures
+  FixtureFailed: 'FixtureFailed',
+  InternalError: 'InternalError',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ErrorCode, code);
+}

@@ -1,0 +1,46 @@
+// The context each resource acts in: the host's exec bound to a cancellable
+// signal, the clock, its logger and, for a container, its guest channel.
+import { isContainerResource, systemClock, type ActionContext, type Clock, type ContainerContext, type Exec, type Logger, type Resource } from '@capsule/core';
+import { guestExec } from '@capsule/transport';
+
+export interface Runtime {
+  /** Runs a command on this node (the CLI passes localExec; tests may pass another). */
+  exec: Exec;
+  clock?: Clock;
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+/** An exec whose commands die with the signal (every call gets it unless it brings its own). */
+export function boundExec(exec: Exec, signal: AbortSignal): Exec {
+  return (argv, o) => exec(argv, { signal, ...o });
+}
+
+export function contextFor(resource: Resource, rt: Runtime, log: Logger, signal: AbortSignal): ActionContext | ContainerContext {
+  const exec = boundExec(rt.exec, signal);
+  const ctx: ActionContext = { exec, log, signal, clock: rt.clock ?? systemClock, dryRun: rt.dryRun ?? false, force: rt.force ?? false };
+  return isContainerResource(resource) ? { ...ctx, guest: guestExec(resource.guestChannel(), exec) } : ctx;
+}
+
+/**
+ * Runs `fn` with a signal aborted after `ms`: the work's commands are killed
+ * then, and the call settles at the timeout with `onTimeout()`'s value.
+ */
+export async function withDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>, onTimeout: () => T, parent?: AbortSignal): Promise<T> {
+  const ac = new AbortController();
+  const abort = () => ac.abort(parent?.reason);
+  parent?.addEventListener('abort', abort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => {
+    timer = setTimeout(() => {
+      ac.abort(new Error(`timed out after ${ms} ms`));
+      resolve(onTimeout());
+    }, ms);
+  });
+  try {
+    return await Promise.race([fn(ac.signal), timeout]);
+  } finally {
+    clearTimeout(timer);
+    parent?.removeEventListener('abort', abort);
+  }
+}

@@ -1,0 +1,126 @@
+// Moving a service to another node: `switch` (stop here, start there) and
+// `migrate` (the containers move live, with their guests running). While a
+// migration runs, a `migrating` state file marks the service so that no
+// orchestrator fails it over half-way; the status shows it.
+import { CapsuleError, errorFromJson, isContainerResource, type ContainerContext, type ContainerResource, type Exec } from '@capsule/core';
+import { writeStateFile } from '@capsule/config';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ActionOptions } from './actions.js';
+import { contextFor } from './context.js';
+import type { Service, ServiceResource } from './model.js';
+
+/** Another node of the cluster, reached through the transport (ssh2 in production). */
+export interface Peer {
+  node: string;
+  exec: Exec;
+}
+export type Peers = (node: string) => Peer | undefined;
+
+interface Movers {
+  start(list: ServiceResource[]): Promise<void>;
+  stop(list: ServiceResource[]): Promise<void>;
+}
+
+export interface MigratingState {
+  to: string;
+  since: string;
+}
+
+const stateFile = (svc: Service) => join(svc.varDir, 'migrating');
+
+export async function readMigrating(varDir: string): Promise<MigratingState | undefined> {
+  const text = await readFile(join(varDir, 'migrating'), 'utf8').catch(() => undefined);
+  try {
+    const v = text ? (JSON.parse(text) as Partial<MigratingState>) : undefined;
+    return v && typeof v.to === 'string' && typeof v.since === 'string' ? { to: v.to, since: v.since } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function destination(svc: Service, o: ActionOptions, action: string): Peer {
+  const to = o.to;
+  if (!to) throw new CapsuleError('UsageError', `${action} needs --to NODE`, { hint: `svcmgr -s ${svc.svcname} ${action} --to ${svc.nodes.find((n) => n !== svc.nodename) ?? 'NODE'}` });
+  if (to === svc.nodename || ![...svc.nodes, ...svc.drpnodes].includes(to)) {
+    throw new CapsuleError('NotAPeer', `${svc.svcname}: ${to} is not another node of the service (nodes: ${svc.nodes.join(' ')})`, { hint: 'pick another node of nodes or drpnodes' });
+  }
+  const peer = o.peers?.(to);
+  if (!peer) {
+    throw new CapsuleError('NoPeerTransport', `${svc.svcname}: no way to reach ${to} from ${svc.nodename}`, {
+      hint: `declare ${to} and its address in node.conf so that this node can run commands there`,
+    });
+  }
+  return peer;
+}
+
+/** Runs svcmgr on the peer, asking for JSON errors so that their code and hint survive the hop. */
+async function onPeer(peer: Peer, svc: Service, args: string[]): Promise<void> {
+  const r = await peer.exec(['svcmgr', '-s', svc.svcname, ...args, '--format', 'json']);
+  if (r.code === 0) return;
+  let body: unknown;
+  try {
+    body = JSON.parse(r.stderr.trim().split('\n').pop() ?? '');
+  } catch {
+    body = undefined;
+  }
+  throw (
+    errorFromJson(body, 'ActionFailed', `${peer.node}: `) ??
+    new CapsuleError('ActionFailed', `${peer.node}: svcmgr -s ${svc.svcname} ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}`, { hint: `see \`svcmgr -s ${svc.svcname} logs\` on ${peer.node}` })
+  );
+}
+
+async function switchService(svc: Service, o: ActionOptions, m: Movers): Promise<void> {
+  const peer = destination(svc, o, 'switch');
+  const log = o.log.for(svc.svcname);
+  log.info(`switch to ${peer.node}: stopping here`);
+  await o.encap?.beforeStop(svc, 'stop', o);
+  const here = svc.resources.filter((r) => r.resource && !r.standby);
+  await m.stop(here);
+  try {
+    await onPeer(peer, svc, ['start']);
+    log.info(`switched to ${peer.node}`);
+  } catch (e) {
+    log.error(`start on ${peer.node} failed: ${(e as Error).message}`);
+    if (!o.disableRollback) {
+      log.info('rollback: starting the service here again');
+      await m.start(here);
+      await o.encap?.afterStart(svc, 'start', o);
+    }
+    throw e;
+  }
+}
+
+async function migrateService(svc: Service, o: ActionOptions, m: Movers): Promise<void> {
+  const containers = svc.resources.filter((r): r is ServiceResource & { resource: ContainerResource } => !!r.resource && isContainerResource(r.resource));
+  const movable = containers.filter((r) => r.capabilities?.liveMigrate && r.resource.migrate);
+  if (!containers.length || movable.length !== containers.length) {
+    const stuck = containers.filter((r) => !movable.includes(r)).map((r) => `${r.rid} (${r.type ?? '?'})`);
+    throw new CapsuleError('MigrationUnsupported', `${svc.svcname}: ${stuck.length ? `${stuck.join(', ')} cannot migrate live` : 'no container to migrate'}`, {
+      hint: `use \`svcmgr -s ${svc.svcname} switch --to ${o.to ?? 'NODE'}\` (stop here, start there)`,
+    });
+  }
+  const peer = destination(svc, o, 'migrate');
+  const signal = o.signal ?? new AbortController().signal;
+  const ctx = (r: ServiceResource) => contextFor(r.resource!, o, o.log.for(r.rid), signal) as ContainerContext;
+  const to = { node: peer.node, exec: peer.exec };
+  for (const r of movable) await r.resource.precheckMigration?.(ctx(r), to);
+  await writeStateFile(stateFile(svc), JSON.stringify({ to: peer.node, since: new Date((o.clock?.now() ?? Date.now())).toISOString() }) + '\n');
+  try {
+    // What is not a container (addresses, filesystems on the hypervisor) moves the ordinary way.
+    await m.stop(svc.resources.filter((r) => r.resource && !r.encap && r.group !== 'container' && !r.standby));
+    for (const r of movable) {
+      o.log.for(r.rid).info(`migrate ${r.resource.guestName} live to ${peer.node}`);
+      if (!o.dryRun) await r.resource.migrate!(ctx(r), to);
+    }
+    // The containers already run there: the peer's start leaves them alone and starts the rest.
+    if (!o.dryRun) await onPeer(peer, svc, ['start']);
+  } finally {
+    await rm(stateFile(svc), { force: true });
+  }
+}
+
+export const migrationActions: Readonly<Record<string, (svc: Service, o: ActionOptions, m: Movers) => Promise<void>>> = {
+  switch: switchService,
+  migrate: migrateService,
+};

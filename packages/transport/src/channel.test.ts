@@ -1,0 +1,12 @@
+import { guestExec } from './channel.js';
+import { localExec } from './local.js';
+
+test('a native channel runs argv behind its prefix on the host', async () => {
+  const exec = guestExec({ kind: 'native', prefix: ['env', 'CAPSULE_GUEST=vm1'] }, localExec);
+  expect(await exec(['sh', '-c', 'echo "$CAPSULE_GUEST $1"', 'sh', 'a b'])).toEqual({ code: 0, stdout: 'vm1 a b\n', stderr: '' });
+});
+
+test('an ssh channel without the ssh transport is a named error, nothing runs', async () => {
+  const exec = guestExec({ kind: 'ssh', host: '198.51.100.7', port: 22, user: 'root' }, localExec);
+  await expect(exec(['true'])).rejects.toMatchObject({ code: 'TransportUnavailable', message: expect.stringContaining('198.51.100.7') });
+});
