@@ -165,6 +165,19 @@ test('an edit made in the container survives the next hypervisor action; an olde
   expect(await readFile(conf, 'utf8')).not.toContain('many');
 }, 120_000);
 
+test("a guest's error keeps its code and hint across the hop", async () => {
+  expect(hv('start').code).toBe(0);
+  expect((await guest('freeze')).code).toBe(0);
+  try {
+    const r = hv('stopapp', '--slaves', '--format', 'json');
+    expect(r.code).toBe(1);
+    const err = (JSON.parse(r.stderr.trim().split('\n').pop()!) as { error: unknown }).error;
+    expect(err).toMatchObject({ code: 'ServiceFrozen', message: expect.stringContaining(`container#0: in ${vm.name}: web1 is frozen`), hint: expect.stringContaining('thaw') });
+  } finally {
+    expect((await guest('thaw')).code).toBe(0);
+  }
+}, 120_000);
+
 test('faults: a killed container, a missing agent, a hanging agent', async () => {
   expect(hv('start').code).toBe(0);
   await localExec(['lxc-stop', '-P', vm.lxcpath, '-n', vm.name, '-k']);

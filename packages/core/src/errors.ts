@@ -34,6 +34,9 @@ export class CapsuleError extends Error {
 /** The error behind a `--format json` answer of another agent (guest or peer): its code and hint survive the hop. */
 export function errorFromJson(body: unknown, fallback: ErrorCode, prefix: string): CapsuleError | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
+  // The CLI prints `{"error": {...}}`; the bare object is accepted too.
+  const inner = (body as { error?: unknown }).error;
+  if (typeof inner === 'object' && inner !== null) body = inner;
   const b = body as { code?: unknown; message?: unknown; hint?: unknown; details?: unknown };
   if (typeof b.message !== 'string') return undefined;
   const code = isErrorCode(b.code) ? b.code : fallback;

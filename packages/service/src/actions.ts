@@ -202,7 +202,8 @@ async function dispatch(svc: Service, action: string, o: ActionOptions): Promise
     const selection = { ...o.selection, ...(sub ? { groups: sub.groups } : {}) };
     // Guests get the hypervisor's selection and know only their own resources: checked up here.
     if (svc.level === 'hypervisor') checkSelection(svc.svcname, svc.resources, selection);
-    const here = select(svc.resources, selection).filter((r) => r.resource);
+    // Encap resources belong to the guests' level, even when built here for an agentless guest.
+    const here = select(svc.resources, selection).filter((r) => r.resource && !(svc.level === 'hypervisor' && r.encap));
     const startAll = action === 'start' || action === 'restart' || action === 'startstandby' || sub?.verb === 'start';
     const stopAll = action === 'stop' || action === 'restart' || action === 'shutdown' || sub?.verb === 'stop';
     const master = o.encap?.master ?? true;

@@ -31,10 +31,14 @@ export async function withDeadline<T>(ms: number, fn: (signal: AbortSignal) => P
   const abort = () => ac.abort(parent?.reason);
   parent?.addEventListener('abort', abort, { once: true });
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<T>((resolve) => {
+  const timeout = new Promise<T>((resolve, reject) => {
     timer = setTimeout(() => {
       ac.abort(new Error(`timed out after ${ms} ms`));
-      resolve(onTimeout());
+      try {
+        resolve(onTimeout());
+      } catch (e) {
+        reject(e);
+      }
     }, ms);
   });
   try {
