@@ -143,3 +143,30 @@ describe('broken drivers in the driver directory', () => {
     expect(r.stderr).toMatch(/driver hangs@1\.0\.0 is broken: importing \/.*\/hangs\/keywords\.js did not finish within 1 s/);
   });
 });
+
+test('20 parallel `svcmgr set` of different keywords: every value is in the file', async () => {
+  await writeFile(join(root, 'etc/capsule/web1.conf'), '[DEFAULT]\nnodes = hv1\n\n[env]\n');
+  const entry = cliEntry('svcmgr');
+  const script = Array.from({ length: 20 }, (_, i) => `"${process.execPath}" "${entry}" -s web1 set --param env.k${i} --value v${i} &`).join('\n') + '\nwait\n';
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '', ...env() } });
+  expect(r.status).toBe(0);
+  const text = await readFile(join(root, 'etc/capsule/web1.conf'), 'utf8');
+  expect(Array.from({ length: 20 }, (_, i) => text.includes(`k${i} = v${i}`)).filter((x) => !x)).toEqual([]);
+  expect(JSON.parse(svcmgr('print', 'config', 'version').stdout)).toMatchObject({ generation: 21 });
+}, 60_000);
+
+test('an app that daemonizes without redirecting its output: start returns with its launcher, the daemon lives', async () => {
+  await writeFile(join(root, 'etc/capsule/web1.d/app'), `#!/bin/sh\ncase "$1" in start) sleep 30 & echo $! > ${root}/daemon.pid; exit 0 ;; stop) kill $(cat ${root}/daemon.pid) ;; status) kill -0 $(cat ${root}/daemon.pid 2>/dev/null) 2>/dev/null ;; esac\n`, { mode: 0o755 });
+  const t0 = Date.now();
+  const r = svcmgr('start');
+  expect([r.code, Date.now() - t0 < 20_000]).toEqual([0, true]);
+  expect(svcmgr('status', '--refresh').code).toBe(0);
+  expect(svcmgr('stop').code).toBe(0);
+}, 60_000);
+
+test('nodemgr drivers shows what each driver can do', () => {
+  const r = cli('nodemgr', ['drivers', '--format', 'json'], env());
+  const lxc = (JSON.parse(r.stdout) as Array<{ name: string; capabilities: object }>).find((d) => d.name === '@capsule/driver-lxc');
+  expect(lxc?.capabilities).toEqual({ liveMigrate: false, guestChannel: 'native' });
+  expect(cli('nodemgr', ['drivers'], env()).stdout).toMatch(/@capsule\/driver-lxc\s+\S+\s+container\.lxc\s+linux\s+guest:native\s+yes/);
+});

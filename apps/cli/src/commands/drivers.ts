@@ -1,6 +1,7 @@
 // nodemgr drivers: installed driver plugins, from their manifests only, with
 // the unusable ones and why, and which provider serves a contested type.
 import { discoverDrivers, PREFERENCE_RULE, type DriverEntry } from '@capsule/plugin-host';
+import type { DriverCapabilities } from '@capsule/core';
 import { renderJson, renderTable } from '../output.js';
 import type { CommandContext } from '../spec.js';
 
@@ -15,20 +16,27 @@ function contested(entries: readonly DriverEntry[], providers: (key: string) => 
   });
 }
 
+/** `guest:native,live-migrate,agentless,remote`, or `-`. */
+function capabilityText(c: DriverCapabilities): string {
+  const words = [c.guestChannel ? `guest:${c.guestChannel}` : '', c.liveMigrate ? 'live-migrate' : '', c.agentless ? 'agentless' : '', c.remoteManaged ? 'remote' : ''].filter(Boolean);
+  return words.join(',') || '-';
+}
+
 export async function run(ctx: CommandContext): Promise<number> {
   const registry = await discoverDrivers({ appRoot: ctx.appRoot, capsuleRoot: ctx.root });
   const entries = registry.list();
   const conflicts = contested(entries, (k) => registry.providers(k));
-  const drivers = entries.map(({ name, version, provides, platforms, compatible, reason, source, dir }) => {
+  const drivers = entries.map(({ name, version, provides, platforms, compatible, reason, source, dir, manifest }) => {
     const shadowed = conflicts.filter((c) => provides.includes(c.provides) && c.used !== `${name}@${version}`).map((c) => ({ provides: c.provides, by: c.used }));
-    return { name, version, provides, platforms, compatible, ...(reason ? { reason } : {}), ...(shadowed.length ? { shadowed } : {}), source, dir };
+    const capabilities = manifest?.capabilities ?? {};
+    return { name, version, provides, platforms, capabilities, compatible, ...(reason ? { reason } : {}), ...(shadowed.length ? { shadowed } : {}), source, dir };
   });
   if (ctx.format === 'json') {
     ctx.out(renderJson(drivers));
     return 0;
   }
-  const rows = drivers.map((d) => [d.name, d.version, d.provides.join(','), d.platforms.join(','), d.compatible ? 'yes' : `no: ${d.reason}`]);
+  const rows = drivers.map((d) => [d.name, d.version, d.provides.join(','), d.platforms.join(','), capabilityText(d.capabilities), d.compatible ? 'yes' : `no: ${d.reason}`]);
   const notes = conflicts.map((c) => `${c.provides}: ${c.used} is used, not ${c.others.join(', ')} (${PREFERENCE_RULE})\n`);
-  ctx.out(renderTable(['DRIVER', 'VERSION', 'PROVIDES', 'PLATFORMS', 'USABLE'], rows) + (notes.length ? `\n${notes.join('')}` : ''));
+  ctx.out(renderTable(['DRIVER', 'VERSION', 'PROVIDES', 'PLATFORMS', 'CAPABILITIES', 'USABLE'], rows) + (notes.length ? `\n${notes.join('')}` : ''));
   return 0;
 }
