@@ -54,7 +54,7 @@ test('nodemgr drivers also lists a third-party driver from the root driver direc
   await writeFile(join(dir, 'node_modules/acme-driver-jail/index.js'), `import { writeFileSync } from 'node:fs'; writeFileSync(${JSON.stringify(marker)}, '1');`);
   const r = cli('nodemgr', ['drivers'], { CAPSULE_ROOT: root });
   expect(r.code).toBe(0);
-  expect(r.stdout).toMatch(/acme-driver-jail\s+1\.0\.0\s+container\.jail\s+freebsd\s+no: runs on freebsd, not linux/);
+  expect(r.stdout).toMatch(/acme-driver-jail\s+1\.0\.0\s+container\.jail\s+freebsd\s+-\s+no: runs on freebsd, not linux/);
   expect(existsSync(marker)).toBe(false);
 });
 

@@ -31,8 +31,7 @@ const DEFAULT_CONDITIONS = ['import', 'node'];
 const DEFAULT_IMPORT_TIMEOUT_MS = 10_000;
 
 function importTimeoutMs(options: DiscoveryOptions): number {
-  const s = Number(process.env['CAPSULE_DRIVER_IMPORT_TIMEOUT']);
-  return options.importTimeoutMs ?? (s > 0 ? s * 1000 : DEFAULT_IMPORT_TIMEOUT_MS);
+  return options.importTimeoutMs ?? DEFAULT_IMPORT_TIMEOUT_MS;
 }
 
 /**
@@ -142,7 +141,7 @@ export class DriverRegistry {
 
 /** Reads every candidate's manifest in parallel; never imports driver code. */
 export async function discoverDrivers(options: DiscoveryOptions = {}): Promise<DriverRegistry> {
-  const root = options.capsuleRoot ?? process.env['CAPSULE_ROOT'] ?? '/';
+  const root = options.capsuleRoot ?? '/';
   const driverDirs = [defaultDriverDir(root), ...(options.driverDirs ?? [])];
   const platform = options.platform ?? platformOf(process.platform);
   const candidates = await findCandidates(options.appRoot, driverDirs);

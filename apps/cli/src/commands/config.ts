@@ -48,7 +48,7 @@ export async function print(ctx: CommandContext): Promise<number> {
   if (ctx.options['raw']) {
     // Byte for byte: what a hypervisor fetches from a guest.
     ctx.out(await readFile(paths(ctx).config, 'utf8').catch(() => {
-      throw new CapsuleError('ServiceNotFound', `no configuration file ${paths(ctx).config}`, { hint: 'create it with `svcmgr -s SVC create --config FILE`' });
+      throw noConfigFile(paths(ctx).config);
     }));
     return 0;
   }
@@ -73,7 +73,7 @@ function documentObject(doc: ConfigDocument): Record<string, Record<string, stri
 export async function mtime(ctx: CommandContext): Promise<number> {
   const p = paths(ctx);
   const m = await configMtime(p.config);
-  if (m === undefined) throw new CapsuleError('ServiceNotFound', `no configuration file ${p.config}`, { hint: 'create it with `svcmgr -s SVC create --config FILE`' });
+  if (m === undefined) throw noConfigFile(p.config);
   ctx.out(ctx.format === 'json' ? renderJson({ mtime: m }) : `${m}\n`);
   return 0;
 }

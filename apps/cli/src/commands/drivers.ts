@@ -4,6 +4,7 @@ import { discoverDrivers, PREFERENCE_RULE, type DriverEntry } from '@capsule/plu
 import type { DriverCapabilities } from '@capsule/core';
 import { renderJson, renderTable } from '../output.js';
 import type { CommandContext } from '../spec.js';
+import { discoveryOptions } from './discovery.js';
 
 /** For every group.type with several usable providers: the one used, and the others. */
 function contested(entries: readonly DriverEntry[], providers: (key: string) => DriverEntry[]): Array<{ provides: string; used: string; others: string[] }> {
@@ -23,7 +24,7 @@ function capabilityText(c: DriverCapabilities): string {
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
-  const registry = await discoverDrivers({ appRoot: ctx.appRoot, capsuleRoot: ctx.root });
+  const registry = await discoverDrivers(discoveryOptions(ctx));
   const entries = registry.list();
   const conflicts = contested(entries, (k) => registry.providers(k));
   const drivers = entries.map(({ name, version, provides, platforms, compatible, reason, source, dir, manifest }) => {

@@ -3,6 +3,7 @@
 import { KeywordRegistry, loadConfig, readClusterInfo, servicePaths, type ConfigDocument, type EvalContext, type ServicePaths } from '@capsule/config';
 import { CapsuleError } from '@capsule/core';
 import { discoverDrivers } from '@capsule/plugin-host';
+import { discoveryOptions } from './discovery.js';
 import { join } from 'node:path';
 import type { CommandContext } from '../spec.js';
 
@@ -11,7 +12,7 @@ const discovered = new WeakMap<CommandContext, ReturnType<typeof discoverDrivers
 /** The installed drivers, discovered once per command. */
 export function drivers(ctx: CommandContext): ReturnType<typeof discoverDrivers> {
   let d = discovered.get(ctx);
-  if (!d) discovered.set(ctx, (d = discoverDrivers({ appRoot: ctx.appRoot, capsuleRoot: ctx.root })));
+  if (!d) discovered.set(ctx, (d = discoverDrivers(discoveryOptions(ctx))));
   return d;
 }
 

@@ -1,13 +1,13 @@
 // svcmon: one line per service with its cached overall status.
 import { readStatusCache } from '@capsule/service/cache';
-import { join } from 'node:path';
+import { servicePaths } from '@capsule/config/paths';
 import { renderJson, renderTable } from '../output.js';
 import type { CommandContext } from '../spec.js';
 import { listServices } from './ls.js';
 
 async function cachedOverall(root: string, svc: string): Promise<string> {
   // Never refreshed on this node, unreadable or malformed: the status is not known.
-  return (await readStatusCache(join(root, 'var/lib/capsule', svc)))?.overall ?? 'undef';
+  return (await readStatusCache(servicePaths(root, svc).varDir))?.overall ?? 'undef';
 }
 
 export async function run(ctx: CommandContext): Promise<number> {

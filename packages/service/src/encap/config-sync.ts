@@ -4,7 +4,7 @@
 // pushed when later, and the same generation with different content is a
 // conflict reported on the container, resolved by nobody but an admin.
 // An empty or invalid file is never installed, on either side.
-import { contentHash, currentVersion, decideSync, installReceived, parseVersion, readClusterInfo, servicePaths, type ConfigVersion, type KeywordRegistry } from '@capsule/config';
+import { contentHash, currentVersion, noConfigFile, decideSync, installReceived, parseVersion, readClusterInfo, servicePaths, type ConfigVersion, type KeywordRegistry } from '@capsule/config';
 import { CapsuleError } from '@capsule/core';
 import { readFile } from 'node:fs/promises';
 import type { Guest, GuestCall } from './guest.js';
@@ -24,7 +24,7 @@ export async function syncConfig(g: Guest, c: GuestCall, registry: KeywordRegist
   const svc = g.svc;
   const paths = servicePaths(svc.root, svc.svcname);
   const local = await currentVersion(svc.configFile, paths.varDir);
-  if (!local) throw new CapsuleError('ServiceNotFound', `no configuration file ${svc.configFile}`, { hint: 'create the service first' });
+  if (!local) throw noConfigFile(svc.configFile);
   const remote = await guestVersion(g, c);
   const decision = decideSync(local, remote);
   if (decision === 'in sync') return 'in sync';
