@@ -140,20 +140,20 @@ test('sub-actions: --slave, --master, --slaves, and the error without any', asyn
 test('an edit made in the container survives the next hypervisor action; an older guest copy is replaced', async () => {
   expect(hv('start').code).toBe(0);
   // Edit inside the guest.
-  expect((await guest('set', '--param', 'comment', '--value', 'edited in the guest')).code).toBe(0);
+  expect((await guest('set', '--param', 'app#1.comment', '--value', 'edited in the guest')).code).toBe(0);
   const guestVersion = JSON.parse((await guest('print', 'config', 'version')).stdout) as { generation: number; hash: string };
   expect(hv('startapp', '--slaves').code).toBe(0);
   expect(await readFile(conf, 'utf8')).toContain('comment = edited in the guest');
   // The fetched copy is the guest's generation, not a new one: the next sync finds both in step.
   expect(JSON.parse(hv('print', 'config', 'version').stdout)).toEqual(guestVersion);
-  expect(hv('get', '--param', 'comment').stdout).toBe('edited in the guest\n');
-  expect((await guest('get', '--param', 'comment')).stdout).toBe('edited in the guest\n');
+  expect(hv('get', '--param', 'app#1.comment').stdout).toBe('edited in the guest\n');
+  expect((await guest('get', '--param', 'app#1.comment')).stdout).toBe('edited in the guest\n');
 
   // Now the hypervisor edits, and the guest copy is older: it is replaced.
   await new Promise((r) => setTimeout(r, 20));
-  expect(hv('set', '--param', 'comment', '--value', 'edited on the hypervisor').code).toBe(0);
+  expect(hv('set', '--param', 'app#1.comment', '--value', 'edited on the hypervisor').code).toBe(0);
   expect(hv('startapp', '--slaves').code).toBe(0);
-  expect((await guest('get', '--param', 'comment')).stdout).toBe('edited on the hypervisor\n');
+  expect((await guest('get', '--param', 'app#1.comment')).stdout).toBe('edited on the hypervisor\n');
 
   // An invalid edit in the guest (by hand: a new generation there) is never installed on the hypervisor.
   const guestConf = join(vm.rootfs, 'etc/capsule/web1.conf');
@@ -163,6 +163,31 @@ test('an edit made in the container survives the next hypervisor action; an olde
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/app#1\.restart: expected an integer/);
   expect(await readFile(conf, 'utf8')).not.toContain('many');
+}, 120_000);
+
+test('a guest cannot change what the hypervisor runs: its copy is held for review, nothing of it runs', async () => {
+  expect(hv('start').code).toBe(0);
+  const before = await readFile(conf, 'utf8');
+  const pwned = join(root, 'pwned');
+  // The attack: a hypervisor-level hook written from inside the guest.
+  expect((await guest('set', '--param', 'app#hv.pre_stop', '--value', `touch ${pwned}`)).code).toBe(0);
+  const r = hv('startapp', '--slaves');
+  expect(r.code).toBe(0);
+  expect(await readFile(conf, 'utf8')).toBe(before);
+  expect(existsSync(join(root, `var/lib/capsule/web1/from-${vm.name}.conf`))).toBe(true);
+  const status = hv('print', 'status', '--refresh').stdout;
+  expect(status).toContain(`config from ${vm.name} changes hypervisor-level keywords: app#hv.pre_stop`);
+  expect(status).toContain(`svcmgr -s web1 sync --accept-from ${vm.name}`);
+  expect(hv('print', 'config', '--diff-guest', vm.name).stdout).toContain(`app#hv.pre_stop\n  here:      (unset)`);
+  // Not pushed over either: the guest keeps its edit until an administrator decides.
+  expect(hv('startapp', '--slaves').code).toBe(0);
+  expect((await guest('get', '--param', 'app#hv.pre_stop')).stdout).toBe(`touch ${pwned}\n`);
+  expect(hv('stop').code).toBe(0);
+  expect(existsSync(pwned)).toBe(false);
+  // The administrator accepts it: now it is this node's file.
+  expect(hv('sync', '--accept-from', vm.name).code).toBe(0);
+  expect(hv('get', '--param', 'app#hv.pre_stop').stdout).toBe(`touch ${pwned}\n`);
+  expect(existsSync(join(root, `var/lib/capsule/web1/from-${vm.name}.conf`))).toBe(false);
 }, 120_000);
 
 test("a guest's error keeps its code and hint across the hop", async () => {

@@ -81,6 +81,7 @@ export const ErrorCode = {
   GuestOutputTooLarge: 'GuestOutputTooLarge',
   ConfigFetchFailed: 'ConfigFetchFailed',
   ConfigPushFailed: 'ConfigPushFailed',
+  GuestConfigNotHeld: 'GuestConfigNotHeld',
   TransportUnavailable: 'TransportUnavailable',
   // tests' own fixtures
   FixtureFailed: 'FixtureFailed',

@@ -45,6 +45,8 @@ export async function validate(ctx: CommandContext): Promise<number> {
 }
 
 export async function print(ctx: CommandContext): Promise<number> {
+  const guest = ctx.options['diff-guest'];
+  if (typeof guest === 'string') return (await import('./guest-config.js')).diffGuest(ctx, guest);
   if (ctx.options['raw']) {
     // Byte for byte: what a hypervisor fetches from a guest.
     ctx.out(await readFile(paths(ctx).config, 'utf8').catch(() => {

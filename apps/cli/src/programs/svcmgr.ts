@@ -16,7 +16,12 @@ const configCommands: CommandSpec[] = [
     words: ['print', 'config'],
     summary: 'print the service file, or with --eval as this node reads it',
     needsService: true,
-    options: [evalOpt, impersonate, { name: 'raw', type: 'boolean', help: 'the file byte for byte, as replication copies it' }],
+    options: [
+      evalOpt,
+      impersonate,
+      { name: 'raw', type: 'boolean', help: 'the file byte for byte, as replication copies it' },
+      { name: 'diff-guest', type: 'string', arg: 'GUEST', help: "the hypervisor-level keywords a guest's held copy changes" },
+    ],
     load: config('print'),
   },
   { words: ['print', 'config', 'mtime'], summary: 'print the service file modification time (ms since the epoch)', needsService: true, load: config('mtime') },
@@ -24,6 +29,13 @@ const configCommands: CommandSpec[] = [
   { words: ['get'], summary: 'print the value of one keyword', needsService: true, options: [param, evalOpt, impersonate], load: config('get') },
   { words: ['set'], summary: 'set one keyword, atomically, if the result validates', needsService: true, options: [param, { name: 'value', type: 'string', arg: 'V', help: 'the new value' }], load: config('set') },
   { words: ['unset'], summary: 'remove one keyword, atomically, if the result validates', needsService: true, options: [param], load: config('unset') },
+  {
+    words: ['sync'],
+    summary: "install a guest's config copy held for review (it changes hypervisor-level keywords)",
+    needsService: true,
+    options: [{ name: 'accept-from', type: 'string', arg: 'GUEST', help: 'the guest whose held copy to install' }],
+    load: async () => ({ run: (await import('../commands/guest-config.js')).acceptFrom }),
+  },
   { words: ['edit', 'config'], summary: 'edit the service file with $EDITOR; installed only if it validates', needsService: true, load: config('edit') },
   {
     words: ['create'],

@@ -3,13 +3,16 @@
 // fetched (an edit made in the container is never rolled back), ours is
 // pushed when later, and the same generation with different content is a
 // conflict reported on the container, resolved by nobody but an admin.
+// A fetched copy that changes hypervisor-level keywords is held for review
+// (guest-config.ts), and the guest's edit is not pushed over either.
 // An empty or invalid file is never installed, on either side.
 import { contentHash, currentVersion, noConfigFile, decideSync, installReceived, parseVersion, readClusterInfo, servicePaths, type ConfigVersion, type KeywordRegistry } from '@capsule/config';
 import { CapsuleError } from '@capsule/core';
 import { readFile } from 'node:fs/promises';
 import type { Guest, GuestCall } from './guest.js';
+import { heldGuestConfig, heldWarning, holdGuestConfig, hypervisorChanges, releaseGuestConfig } from './guest-config.js';
 
-export type SyncResult = 'fetched' | 'pushed' | 'in sync';
+export type SyncResult = 'fetched' | 'pushed' | 'in sync' | 'held';
 
 const AGENT_TIMEOUT_MS = 30_000;
 
@@ -37,11 +40,26 @@ export async function syncConfig(g: Guest, c: GuestCall, registry: KeywordRegist
   if (decision === 'fetch') {
     const r = await g.agent(c, ['print', 'config', '--raw'], { timeoutMs: AGENT_TIMEOUT_MS });
     if (r.code !== 0) throw new CapsuleError('ConfigFetchFailed', `${g.rid}: cannot read the config of ${svc.svcname} in ${g.name}: ${r.stderr.trim()}`, { hint: `check \`svcmgr -s ${svc.svcname} print config\` in ${g.name}` });
+    // A guest may change its own level; what the hypervisor runs needs an administrator's yes.
+    const changes = await hypervisorChanges(svc, await readFile(svc.configFile, 'utf8'), r.stdout, g.name, registry);
+    if (changes.length) {
+      const held = { guest: g.name, version: remote!, changes: changes.map((c) => c.keyword) };
+      await holdGuestConfig(svc, held, r.stdout);
+      c.log.warn(heldWarning(svc, held));
+      return 'held';
+    }
+    await releaseGuestConfig(svc, g.name);
     // Validated as the hypervisor reads it: a bad guest edit stays in the guest.
     const ctx = { nodename: svc.nodename, svcname: svc.svcname, root: svc.root, cluster: await readClusterInfo(svc.root) };
     const installed = await installReceived(paths, r.stdout, remote!, { registry, ctx, from: g.name, ...(c.runtime.clock ? { clock: c.runtime.clock } : {}) });
     if (installed) c.log.info(`fetched generation ${remote!.generation} of the config of ${svc.svcname} from ${g.name}`);
     return installed ? 'fetched' : 'in sync';
+  }
+  const pending = await heldGuestConfig(svc, g.name);
+  if (pending) {
+    // The guest's held edit is not pushed over until an administrator decides on it.
+    c.log.warn(heldWarning(svc, pending.held));
+    return 'held';
   }
   const text = await readFile(svc.configFile, 'utf8');
   if (contentHash(text) !== local.hash) throw new CapsuleError('ConfigConflict', `${svc.configFile} changed during the sync with ${g.name}`, { hint: 'retry the action' });

@@ -4,11 +4,12 @@
 // unknown fields ignored). Only the encap resources the file declares are
 // shown, with the guest's status, label and log (control characters made
 // visible); an invented rid is a warning, never a resource.
-import { isCapsuleError, renderFlags, type Status } from '@capsule/core';
+import { isCapsuleError, mergeStatus, renderFlags, type Status } from '@capsule/core';
 import { aggregate } from '../aggregate.js';
 import type { Service } from '../model.js';
 import { ReceivedStatus, type EncapStatus, type ResourceStatusEntry } from '../status-schema.js';
 import { agentlessStatus } from './agentless.js';
+import { heldGuestConfig, heldWarning } from './guest-config.js';
 import { GUEST_STATUS_TIMEOUT_MS, guestsOf, sanitize, type Guest, type GuestCall } from './guest.js';
 
 /** The encap resources as the hypervisor knows them from the file, all with one status. */
@@ -62,9 +63,17 @@ async function guestStatus(g: Guest, c: GuestCall, refresh: boolean, timeoutMs: 
   }
 }
 
+/** A guest copy waiting for review is said on its container, whatever the guest answered. */
+async function withHeldWarning(svc: Service, g: Guest, s: EncapStatus): Promise<EncapStatus> {
+  const pending = await heldGuestConfig(svc, g.name);
+  if (!pending) return s;
+  const warning = heldWarning(svc, pending.held);
+  return { ...s, overall: mergeStatus(s.overall, 'warn'), error: s.error ? `${s.error}; ${warning}` : warning };
+}
+
 export async function encapStatuses(svc: Service, c: GuestCall, refresh: boolean, timeoutMs = GUEST_STATUS_TIMEOUT_MS): Promise<Record<string, EncapStatus>> {
   if (svc.level !== 'hypervisor' || !svc.resources.some((r) => r.encap)) return {};
   const guests = guestsOf(svc);
-  const statuses = await Promise.all(guests.map((g) => guestStatus(g, c, refresh, timeoutMs)));
+  const statuses = await Promise.all(guests.map(async (g) => withHeldWarning(svc, g, await guestStatus(g, c, refresh, timeoutMs))));
   return Object.fromEntries(guests.map((g, i) => [g.rid, statuses[i]!]));
 }

@@ -1,0 +1,94 @@
+// What a guest may change in the service file on its own. A config pulled
+// from a guest is installed automatically only when everything the
+// hypervisor level reads is unchanged, compared as the hypervisor evaluates
+// both files: [DEFAULT], [env], subsets, every section that is not
+// encapsulated, and every hook anywhere. Otherwise the guest's copy is held
+// aside (var/lib/capsule/SVC/from-GUEST.conf), nothing of it runs, and an
+// administrator reviews it (`print config --diff-guest`) and accepts it
+// (`sync --accept-from`). Without this rule, a guest could write a hook the
+// hypervisor runs as root.
+import { evaluateConfig, parseConfig, readClusterInfo, writeStateFile, type ConfigVersion, type EvaluatedConfig, type KeywordRegistry } from '@capsule/config';
+import { readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Service } from '../model.js';
+
+const HOOK = /^(blocking_)?(pre|post)_/;
+
+/** section.keyword -> evaluated value (as JSON), for what the hypervisor level reads. */
+function hypervisorView(cfg: EvaluatedConfig): Map<string, string> {
+  const view = new Map<string, string>();
+  for (const s of cfg.sections) {
+    const v = s.values;
+    const encap = s.kind.kind === 'resource' && (v['encap'] === true || (Array.isArray(v['tags']) && v['tags'].includes('encap')));
+    for (const [k, x] of Object.entries(v)) {
+      if (!encap || HOOK.test(k)) view.set(`${s.name}.${k}`, JSON.stringify(x));
+    }
+    // A broken keyword reads as its error: changing which keywords break is a change too.
+    for (const [k, e] of Object.entries(s.errors)) if (!encap) view.set(`${s.name}.${k}`, `error: ${e.message}`);
+  }
+  view.set('DEFAULT.nodes', JSON.stringify(cfg.sets.nodes));
+  view.set('DEFAULT.drpnodes', JSON.stringify(cfg.sets.drpnodes));
+  view.set('DEFAULT.encapnodes', JSON.stringify(cfg.sets.encapnodes));
+  return view;
+}
+
+type ServiceFile = Pick<Service, 'svcname' | 'nodename' | 'root' | 'configFile'>;
+
+async function evaluated(svc: ServiceFile, text: string, file: string, registry: KeywordRegistry): Promise<EvaluatedConfig> {
+  const ctx = { nodename: svc.nodename, svcname: svc.svcname, root: svc.root, cluster: await readClusterInfo(svc.root) };
+  return evaluateConfig(parseConfig(text, file), registry, ctx);
+}
+
+export interface ViewChange {
+  keyword: string;
+  /** The evaluated value here and in the proposed copy (JSON), absent when unset. */
+  here?: string;
+  proposed?: string;
+}
+
+/** The hypervisor-level keywords `proposed` changes (added, removed or with another value), sorted. */
+export async function hypervisorChanges(svc: ServiceFile, current: string, proposed: string, from: string, registry: KeywordRegistry): Promise<ViewChange[]> {
+  const [a, b] = await Promise.all([evaluated(svc, current, svc.configFile, registry), evaluated(svc, proposed, `${from}:${svc.configFile}`, registry)]);
+  const [va, vb] = [hypervisorView(a), hypervisorView(b)];
+  // Hooks first: they are what would run as root here.
+  const rank = (k: string) => (HOOK.test(k.slice(k.lastIndexOf('.') + 1)) ? 0 : 1);
+  const keys = [...new Set([...va.keys(), ...vb.keys()])].sort((x, y) => rank(x) - rank(y) || x.localeCompare(y));
+  return keys
+    .filter((k) => va.get(k) !== vb.get(k))
+    .map((k) => ({ keyword: k, ...(va.has(k) ? { here: va.get(k)! } : {}), ...(vb.has(k) ? { proposed: vb.get(k)! } : {}) }));
+}
+
+export interface HeldConfig {
+  guest: string;
+  version: ConfigVersion;
+  changes: string[];
+}
+
+const heldFile = (svc: Pick<Service, 'varDir'>, guest: string) => join(svc.varDir, `from-${guest}.conf`);
+const heldRecord = (svc: Pick<Service, 'varDir'>, guest: string) => join(svc.varDir, `from-${guest}.json`);
+
+export async function holdGuestConfig(svc: Pick<Service, 'varDir'>, held: HeldConfig, text: string): Promise<void> {
+  await writeStateFile(heldFile(svc, held.guest), text);
+  await writeStateFile(heldRecord(svc, held.guest), JSON.stringify(held) + '\n');
+}
+
+export async function heldGuestConfig(svc: Pick<Service, 'varDir'>, guest: string): Promise<{ held: HeldConfig; text: string } | undefined> {
+  const dir = svc.varDir;
+  const [record, text] = await Promise.all([readFile(join(dir, `from-${guest}.json`), 'utf8').catch(() => undefined), readFile(join(dir, `from-${guest}.conf`), 'utf8').catch(() => undefined)]);
+  if (record === undefined || text === undefined) return undefined;
+  try {
+    return { held: JSON.parse(record) as HeldConfig, text };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function releaseGuestConfig(svc: Pick<Service, 'varDir'>, guest: string): Promise<void> {
+  await Promise.all([rm(heldFile(svc, guest), { force: true }), rm(heldRecord(svc, guest), { force: true })]);
+}
+
+/** The warning shown on the container while a guest's copy waits for review. */
+export function heldWarning(svc: Pick<Service, 'svcname'>, held: HeldConfig): string {
+  const shown = held.changes.slice(0, 5).join(', ') + (held.changes.length > 5 ? `, and ${held.changes.length - 5} more` : '');
+  return `config from ${held.guest} changes hypervisor-level keywords: ${shown}; review with \`svcmgr -s ${svc.svcname} print config --diff-guest ${held.guest}\`, accept with \`svcmgr -s ${svc.svcname} sync --accept-from ${held.guest}\``;
+}
