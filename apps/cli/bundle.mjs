@@ -18,5 +18,7 @@ await build({
   chunkNames: '../chunks/[name]-[hash]',
   sourcemap: true,
   minifySyntax: true,
+  // ssh2 stays a package of its own: loaded only when a command reaches a host over ssh.
+  external: ['ssh2'],
   logLevel: 'warning',
 });

@@ -57,3 +57,14 @@ export function driverSettings(conf: NodeConfig, type: string, root: string): Dr
     },
   };
 }
+
+/** What the node uses to reach guests and peers over ssh: `[ssh]` of node.conf, or capsule's own key and known_hosts. */
+export function sshDefaults(conf: NodeConfig, root: string): { identityFile: string; knownHosts: string; connectTimeoutMs: number } {
+  const s = conf['ssh'] ?? {};
+  const timeout = Number(s['connect_timeout'] ?? 10);
+  return {
+    identityFile: s['identity_file'] ?? `${root}/etc/capsule/ssh/id_ed25519`,
+    knownHosts: s['known_hosts'] ?? `${root}/etc/capsule/ssh/known_hosts`,
+    connectTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 10) * 1000,
+  };
+}

@@ -83,6 +83,15 @@ export const ErrorCode = {
   ConfigPushFailed: 'ConfigPushFailed',
   GuestConfigNotHeld: 'GuestConfigNotHeld',
   TransportUnavailable: 'TransportUnavailable',
+  // ssh transport
+  HostKeyUnknown: 'HostKeyUnknown',
+  HostKeyChanged: 'HostKeyChanged',
+  SshAuthFailed: 'SshAuthFailed',
+  SshKeyInvalid: 'SshKeyInvalid',
+  SshUnreachable: 'SshUnreachable',
+  SshDisconnected: 'SshDisconnected',
+  SshChannelRefused: 'SshChannelRefused',
+  SshCopyFailed: 'SshCopyFailed',
   // tests' own fixtures
   FixtureFailed: 'FixtureFailed',
   InternalError: 'InternalError',

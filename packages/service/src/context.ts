@@ -1,7 +1,7 @@
 // The context each resource acts in: the host's exec bound to a cancellable
 // signal, the clock, its logger and, for a container, its guest channel.
 import { isContainerResource, systemClock, type ActionContext, type Clock, type ContainerContext, type Exec, type Logger, type Resource } from '@capsule/core';
-import { guestExec } from '@capsule/transport';
+import { guestExec, type SshSessions } from '@capsule/transport';
 
 export interface Runtime {
   /** Runs a command on this node (the CLI passes localExec; tests may pass another). */
@@ -9,6 +9,8 @@ export interface Runtime {
   clock?: Clock;
   dryRun?: boolean;
   force?: boolean;
+  /** The node's ssh sessions, for guests reached over ssh (opened on first use). */
+  ssh?: SshSessions;
 }
 
 /** An exec whose commands die with the signal (every call gets it unless it brings its own). */
@@ -19,7 +21,7 @@ export function boundExec(exec: Exec, signal: AbortSignal): Exec {
 export function contextFor(resource: Resource, rt: Runtime, log: Logger, signal: AbortSignal): ActionContext | ContainerContext {
   const exec = boundExec(rt.exec, signal);
   const ctx: ActionContext = { exec, log, signal, clock: rt.clock ?? systemClock, dryRun: rt.dryRun ?? false, force: rt.force ?? false };
-  return isContainerResource(resource) ? { ...ctx, guest: guestExec(resource.guestChannel(), exec) } : ctx;
+  return isContainerResource(resource) ? { ...ctx, guest: guestExec(resource.guestChannel(), exec, rt.ssh) } : ctx;
 }
 
 /**

@@ -3,3 +3,4 @@ export { TestNetwork, type TestHost } from './netns.js';
 export { sh, uniqueName } from './run.js';
 export { TestContainers, REPO_ROOT, type TestContainer } from './lxc.js';
 export { testContext, testContainerContext, testInit, quietLog } from './driver.js';
+export { startSshd, type TestSshd } from './sshd.js';

@@ -13,15 +13,31 @@ import {
   type Service,
   type ServiceStatus,
 } from '@capsule/service';
+import { readNodeConfig, sshDefaults } from '@capsule/config';
 import { envSeconds, systemClock } from '@capsule/core';
-import { localExec } from '@capsule/transport';
+import { localExec, SshSessions } from '@capsule/transport';
 import type { CommandContext } from '../spec.js';
 import { drivers, keywordRegistry, serviceName } from './service-config.js';
 
-async function load(ctx: CommandContext, action?: { name: string; force: boolean }): Promise<Service> {
-  const registry = await drivers(ctx);
+interface Loaded {
+  svc: Service;
+  /** The node's ssh sessions: closed by the caller when the command is done. */
+  ssh: SshSessions;
+}
+
+async function load(ctx: CommandContext, action?: { name: string; force: boolean }): Promise<Loaded> {
+  const [registry, conf] = await Promise.all([drivers(ctx), readNodeConfig(ctx.root)]);
   const source = { load: (group: string, type?: string) => registry.loadDriver(group, type) };
-  return openService({ root: ctx.root, nodename: ctx.nodename, svcname: serviceName(ctx), registry: keywordRegistry(ctx), drivers: source, ...(action ? { action } : {}) });
+  const svc = await openService({
+    root: ctx.root,
+    nodename: ctx.nodename,
+    svcname: serviceName(ctx),
+    registry: keywordRegistry(ctx),
+    drivers: source,
+    nodeConf: conf,
+    ...(action ? { action } : {}),
+  });
+  return { svc, ssh: new SshSessions(sshDefaults(conf, ctx.root)) };
 }
 
 /** With --format json, stderr holds only the JSON error: the log goes to its file, not to the terminal. */
@@ -35,8 +51,8 @@ function guestStatusTimeoutMs(ctx: CommandContext): number | undefined {
   return s === undefined ? undefined : s * 1000;
 }
 
-async function refresh(svc: Service, ctx: CommandContext): Promise<ServiceStatus> {
-  const runtime = { exec: localExec, clock: systemClock };
+async function refresh(svc: Service, ctx: CommandContext, ssh: SshSessions): Promise<ServiceStatus> {
+  const runtime = { exec: localExec, clock: systemClock, ssh };
   const l = log(svc, ctx);
   const call = { runtime, log: l.for(svc.svcname) };
   // Guests are asked while the local resources are checked: one guest query's time, not one per guest.
@@ -48,14 +64,19 @@ async function refresh(svc: Service, ctx: CommandContext): Promise<ServiceStatus
 
 /** Builds the service and recomputes its status (the slow path of `print status`). */
 export async function refreshStatus(ctx: CommandContext): Promise<ServiceStatus> {
-  return refresh(await load(ctx), ctx);
+  const { svc, ssh } = await load(ctx);
+  try {
+    return await refresh(svc, ctx, ssh);
+  } finally {
+    await ssh.close();
+  }
 }
 
 export function action(name: string) {
   return async (ctx: CommandContext): Promise<number> => {
     const o = ctx.options;
     // Freezing is this node's business, allowed anywhere; resource actions only on the service's nodes.
-    const svc = await load(ctx, name === 'freeze' || name === 'thaw' ? undefined : { name, force: o['force'] === true });
+    const { svc, ssh } = await load(ctx, name === 'freeze' || name === 'thaw' ? undefined : { name, force: o['force'] === true });
     const selection = {
       ...(o['rid'] ? { rids: o['rid'] as string[] } : {}),
       ...(o['tags'] ? { tags: o['tags'] as string[] } : {}),
@@ -64,21 +85,26 @@ export function action(name: string) {
     const flags = { master: o['master'] === true, slaves: o['slaves'] === true, ...(o['slave'] ? { slave: o['slave'] as string[] } : {}) };
     // Freezing is this node's business; every other action may reach into the containers.
     const targets = name === 'freeze' || name === 'thaw' ? { master: true, guests: [] } : resolveTargets(svc, name, SUB_ACTIONS[name]?.groups, flags, { selection });
-    await runAction(svc, name, {
-      exec: localExec,
-      log: log(svc, ctx),
-      selection,
-      encap: encapChain(targets, keywordRegistry(ctx)),
-      dryRun: o['dry-run'] === true,
-      force: o['force'] === true,
-      disableRollback: o['disable-rollback'] === true,
-      clock: systemClock,
-      ...(typeof o['to'] === 'string' ? { to: o['to'] } : {}),
-      ...(typeof o['waitlock'] === 'number' ? { waitlock: o['waitlock'] } : {}),
-      after: async (s) => {
-        if (o['dry-run'] !== true) await refresh(s, ctx);
-      },
-    });
+    try {
+      await runAction(svc, name, {
+        exec: localExec,
+        ssh,
+        log: log(svc, ctx),
+        selection,
+        encap: encapChain(targets, keywordRegistry(ctx)),
+        dryRun: o['dry-run'] === true,
+        force: o['force'] === true,
+        disableRollback: o['disable-rollback'] === true,
+        clock: systemClock,
+        ...(typeof o['to'] === 'string' ? { to: o['to'] } : {}),
+        ...(typeof o['waitlock'] === 'number' ? { waitlock: o['waitlock'] } : {}),
+        after: async (s) => {
+          if (o['dry-run'] !== true) await refresh(s, ctx, ssh);
+        },
+      });
+    } finally {
+      await ssh.close();
+    }
     return 0;
   };
 }

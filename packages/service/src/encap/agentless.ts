@@ -18,7 +18,7 @@ function encapResources(g: Guest): ServiceResource[] {
 
 /** Options whose exec runs in the guest: every command of an encap resource goes through the channel. */
 function inGuest(g: Guest, o: ActionOptions): ActionOptions {
-  return { ...o, exec: guestExec(g.container.guestChannel(), o.exec) };
+  return { ...o, exec: guestExec(g.container.guestChannel(), o.exec, o.ssh) };
 }
 
 export async function agentlessAction(g: Guest, action: string, o: ActionOptions): Promise<void> {
@@ -32,7 +32,7 @@ export async function agentlessAction(g: Guest, action: string, o: ActionOptions
 }
 
 export async function agentlessStatus(g: Guest, c: GuestCall, timeoutMs: number): Promise<EncapStatus> {
-  const runtime = { ...c.runtime, exec: guestExec(g.container.guestChannel(), c.runtime.exec) };
+  const runtime = { ...c.runtime, exec: guestExec(g.container.guestChannel(), c.runtime.exec, c.runtime.ssh) };
   const entries: ResourceStatusEntry[] = await Promise.all(encapResources(g).map((r) => resourceStatus(r, runtime, c.log, timeoutMs)));
   const resources = Object.fromEntries(entries.map((e) => [e.rid, { ...e, flags: e.flags }]));
   const { overall, avail } = aggregate(resources, {});

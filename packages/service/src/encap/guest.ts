@@ -56,12 +56,6 @@ export class Guest {
     } catch (e) {
       throw this.named(e, argv, o.timeoutMs);
     }
-    if (r.code === 255 && this.capabilities.guestChannel === 'ssh') {
-      throw new CapsuleError('GuestUnreachable', `${this.rid}: ${this.name} is unreachable (ssh exit 255): ${r.stderr.trim()}`, {
-        hint: `check the network and ssh access to ${this.name}`,
-        details: { rid: this.rid, guest: this.name },
-      });
-    }
     return r;
   }
 
@@ -73,6 +67,13 @@ export class Guest {
     }
     if (e.code === ErrorCode.OutputTooLarge) {
       return new CapsuleError('GuestOutputTooLarge', `${this.rid}: ${this.name} answered \`${argv.join(' ')}\` with more than ${GUEST_OUTPUT_CAP} bytes: refused`, { hint: `check the capsule agent in ${this.name}`, details });
+    }
+    if (e.code === ErrorCode.SshUnreachable || e.code === ErrorCode.SshDisconnected) {
+      return new CapsuleError('GuestUnreachable', `${this.rid}: ${this.name} is unreachable: ${e.message}`, { hint: e.hint ?? `check the network and ssh access to ${this.name}`, details: { ...details, cause: e.code } });
+    }
+    if (e.code === ErrorCode.HostKeyUnknown || e.code === ErrorCode.HostKeyChanged || e.code === ErrorCode.SshAuthFailed || e.code === ErrorCode.SshKeyInvalid) {
+      // Trust problems keep their code: the fix is the administrator's, not a retry.
+      return new CapsuleError(e.code, `${this.rid}: ${this.name}: ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}), details });
     }
     return e;
   }
