@@ -70,6 +70,7 @@ export const ErrorCode = {
   ContainerNotFound: 'ContainerNotFound',
   ContainerNotOperational: 'ContainerNotOperational',
   ContainerActionFailed: 'ContainerActionFailed',
+  HypervisorUnavailable: 'HypervisorUnavailable',
   LxcInfoFailed: 'LxcInfoFailed',
   LevelRequired: 'LevelRequired',
   UnknownSlave: 'UnknownSlave',

@@ -1,0 +1,195 @@
+// A KVM/QEMU guest as a capsule resource: a libvirt domain driven with
+// virsh; its guest is reached over ssh (the engine's ssh channel, the
+// node's key and known_hosts).
+import { CapsuleError, ErrorCode, isCapsuleError, type ActionContext, type ContainerContext, type ContainerResource, type ExecResult, type GuestChannel, type MigrationDestination, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { keywords } from './keywords.js';
+
+export type KvmConfig = SectionConfig<typeof keywords>;
+
+/** `virsh domstate` words, and MISSING for a domain libvirt does not know. */
+type DomState = 'running' | 'shut off' | 'paused' | 'in shutdown' | 'crashed' | 'pmsuspended' | 'blocked' | 'idle' | 'MISSING';
+
+const TRUST_ERRORS = new Set<string>([ErrorCode.HostKeyUnknown, ErrorCode.HostKeyChanged, ErrorCode.SshAuthFailed, ErrorCode.SshKeyInvalid]);
+
+export class KvmContainer implements ContainerResource {
+  readonly rid: string;
+  readonly guestName: string;
+  private readonly xmlFile: string;
+
+  constructor(
+    init: ResourceInit<KvmConfig>,
+    private readonly cfg = init.config,
+  ) {
+    this.rid = init.rid;
+    this.guestName = cfg.hostname ?? cfg.name;
+    this.xmlFile = join(init.root, 'var/lib/capsule', init.svcname, 'kvm', `${cfg.name}.xml`);
+  }
+
+  label(): string {
+    return this.cfg.name;
+  }
+
+  /** Runs virsh on `exec`'s host; no virsh and no libvirtd are named errors, not exit codes. */
+  private async virsh(ctx: Pick<ActionContext, 'exec'>, args: string[], uri = this.cfg.uri): Promise<ExecResult> {
+    const r = await ctx.exec(['virsh', '-c', uri, ...args]);
+    if (r.code === 127) {
+      throw new CapsuleError('CommandNotFound', `${this.rid}: virsh is not installed on this node`, { hint: 'install libvirt-clients (apt-get install libvirt-clients libvirt-daemon-system)', details: { rid: this.rid, command: 'virsh' } });
+    }
+    if (r.code !== 0 && /failed to connect to the hypervisor|Failed to connect socket/i.test(r.stderr)) {
+      throw new CapsuleError('HypervisorUnavailable', `${this.rid}: libvirt does not answer on ${uri}: ${lastLine(r.stderr)}`, {
+        hint: 'start libvirtd (systemctl start libvirtd), or fix the uri keyword',
+        details: { rid: this.rid, uri },
+      });
+    }
+    return r;
+  }
+
+  private async state(ctx: Pick<ActionContext, 'exec'>, uri = this.cfg.uri): Promise<DomState> {
+    const r = await this.virsh(ctx, ['domstate', this.cfg.name], uri);
+    if (r.code !== 0) {
+      if (/failed to get domain|Domain not found/i.test(r.stderr)) return 'MISSING';
+      throw this.failed('virsh domstate', r);
+    }
+    return r.stdout.trim() as DomState;
+  }
+
+  async status(ctx: ContainerContext): Promise<ResourceStatus> {
+    const state = await this.state(ctx);
+    switch (state) {
+      case 'running':
+      case 'blocked':
+      case 'idle':
+        return { status: 'up', log: [] };
+      case 'shut off':
+        return { status: 'down', log: [] };
+      case 'MISSING':
+        return { status: 'down', log: [`warn: no domain ${this.cfg.name} on ${this.cfg.uri}`] };
+      case 'crashed':
+        return { status: 'down', log: [`warn: domain ${this.cfg.name} crashed`] };
+      default:
+        return { status: 'warn', log: [`warn: domain ${this.cfg.name} is ${state}`] };
+    }
+  }
+
+  async start(ctx: ContainerContext): Promise<void> {
+    const state = await this.state(ctx);
+    if (state === 'MISSING') throw this.missing();
+    if (state !== 'running') {
+      const verb = state === 'paused' ? 'resume' : 'start';
+      ctx.log.info(`virsh ${verb} ${this.cfg.name}`);
+      if (ctx.dryRun) return;
+      const r = await this.virsh(ctx, [verb, this.cfg.name]);
+      if (r.code !== 0 && (await this.state(ctx)) !== 'running') throw this.failed(`virsh ${verb}`, r);
+    } else if (ctx.dryRun) return;
+    await this.saveXml(ctx);
+    await this.waitOperational(ctx);
+  }
+
+  /** Running is not enough for encap actions: wait until the guest answers over ssh. */
+  private async waitOperational(ctx: ContainerContext): Promise<void> {
+    const deadline = ctx.clock.now() + this.cfg.start_timeout * 1000;
+    let last = '';
+    for (;;) {
+      const left = deadline - ctx.clock.now();
+      const r = await ctx.guest(['true'], { timeoutMs: Math.max(1000, Math.min(10_000, left)) }).catch((e: unknown) => {
+        // A guest that refuses our key, or shows a host key we do not know, will not get better by waiting.
+        if (isCapsuleError(e) && TRUST_ERRORS.has(e.code)) throw e;
+        return { code: -1, stderr: (e as Error).message };
+      });
+      if (r.code === 0) return;
+      last = r.stderr.trim() || `exit ${r.code}`;
+      if (ctx.clock.now() >= deadline) break;
+      await ctx.clock.sleep(500, ctx.signal);
+    }
+    throw new CapsuleError('ContainerNotOperational', `${this.rid}: ${this.cfg.name} runs but ${this.guestName} does not answer over ssh after ${this.cfg.start_timeout}s: ${last}`, {
+      hint: `check the guest's network and sshd (virsh console ${this.cfg.name}), the node's known_hosts, or raise ${this.rid}.start_timeout`,
+      details: { rid: this.rid, guest: this.guestName },
+    });
+  }
+
+  async stop(ctx: ContainerContext): Promise<void> {
+    const state = await this.state(ctx);
+    if (state === 'MISSING' || state === 'shut off') return;
+    ctx.log.info(`virsh shutdown ${this.cfg.name} (${this.cfg.stop_timeout}s before destroy)`);
+    if (ctx.dryRun) return;
+    await this.saveXml(ctx);
+    await this.virsh(ctx, ['shutdown', this.cfg.name]);
+    const deadline = ctx.clock.now() + this.cfg.stop_timeout * 1000;
+    while (ctx.clock.now() < deadline) {
+      if ((await this.state(ctx)) === 'shut off') return;
+      await ctx.clock.sleep(250, ctx.signal);
+    }
+    ctx.log.warn(`${this.cfg.name} did not shut down within ${this.cfg.stop_timeout}s: destroying it`);
+    const d = await this.virsh(ctx, ['destroy', this.cfg.name]);
+    if (d.code !== 0 && (await this.state(ctx)) !== 'shut off') throw this.failed('virsh destroy', d);
+  }
+
+  guestChannel(): GuestChannel {
+    return { kind: 'ssh', host: this.guestName, port: this.cfg.ssh_port, user: this.cfg.ssh_user };
+  }
+
+  /** The domain's definition travels with the service config, so a peer can define it. */
+  replicatedFiles(): string[] {
+    return [this.xmlFile];
+  }
+
+  /** `virsh dumpxml --inactive`, written whole (temp file and rename). */
+  private async saveXml(ctx: ActionContext): Promise<void> {
+    const r = await this.virsh(ctx, ['dumpxml', '--inactive', this.cfg.name]);
+    if (r.code !== 0) return ctx.log.warn(`cannot save the definition of ${this.cfg.name}: ${lastLine(r.stderr)}`);
+    await mkdir(dirname(this.xmlFile), { recursive: true });
+    const tmp = `${this.xmlFile}.${process.pid}.tmp`;
+    await writeFile(tmp, r.stdout, { mode: 0o600 });
+    await rename(tmp, this.xmlFile);
+  }
+
+  /** The destination's libvirt, as this host reaches it for the migration stream. */
+  private destinationUri(to: MigrationDestination): string {
+    const m = /^(\w+)(?:\+\w+)?:\/\/[^/]*(\/\w+)/.exec(this.cfg.uri);
+    return `${m?.[1] ?? 'qemu'}+ssh://${to.node}${m?.[2] ?? '/system'}`;
+  }
+
+  async precheckMigration(ctx: ContainerContext, to: MigrationDestination): Promise<void> {
+    if ((await this.state(ctx)) !== 'running') {
+      throw new CapsuleError('MigrationUnsupported', `${this.rid}: ${this.cfg.name} is not running here: nothing to migrate live`, { hint: `use switch to move a stopped service` });
+    }
+    const there = await this.state(to);
+    if (there === 'running' || there === 'paused') {
+      throw new CapsuleError('GuestRunningElsewhere', `${this.rid}: ${this.cfg.name} already runs on ${to.node}`, { hint: `stop it there first`, details: { rid: this.rid, node: to.node } });
+    }
+  }
+
+  async migrate(ctx: ContainerContext, to: MigrationDestination): Promise<void> {
+    const dest = this.destinationUri(to);
+    ctx.log.info(`virsh migrate --live --persistent --undefinesource ${this.cfg.name} ${dest}`);
+    if (ctx.dryRun) return;
+    const r = await this.virsh(ctx, ['migrate', '--live', '--persistent', '--undefinesource', '--verbose', this.cfg.name, dest]);
+    if (r.code !== 0) throw this.failed(`virsh migrate to ${to.node}`, r);
+  }
+
+  private missing(): CapsuleError {
+    return new CapsuleError('ContainerNotFound', `${this.rid}: no domain ${this.cfg.name} on ${this.cfg.uri}`, {
+      hint: `define it (virsh -c ${this.cfg.uri} define FILE.xml) or fix ${this.rid}.name`,
+      details: { rid: this.rid, name: this.cfg.name },
+    });
+  }
+
+  private failed(what: string, r: ExecResult): CapsuleError {
+    return new CapsuleError('ContainerActionFailed', `${this.rid}: ${what} ${this.cfg.name} failed with exit ${r.code}: ${lastLine(r.stderr || r.stdout)}`, {
+      hint: `see /var/log/libvirt/qemu/${this.cfg.name}.log`,
+      details: { rid: this.rid, code: r.code },
+    });
+  }
+}
+
+function lastLine(text: string): string {
+  return (
+    text
+      .trim()
+      .split('\n')
+      .filter((l) => l.trim())
+      .pop() ?? ''
+  );
+}

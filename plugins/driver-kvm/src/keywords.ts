@@ -1,0 +1,12 @@
+// Keywords of a `[container#N]` section with `type = kvm`; loadable without the driver code.
+import { kw } from '@capsule/core';
+
+export const keywords = [
+  kw.string('name', { doc: 'the libvirt domain name (virsh start NAME)', required: true }),
+  kw.string('hostname', { doc: "the guest's node name as listed in encapnodes, and the address capsule reaches it at over ssh (default: name)" }),
+  kw.string('uri', { doc: 'the libvirt connection URI (virsh -c URI)', default: 'qemu:///system' }),
+  kw.int('ssh_port', { doc: "the port of the guest's ssh server", default: 22 }),
+  kw.string('ssh_user', { doc: 'the user capsule logs in as in the guest', default: 'root' }),
+  kw.duration('start_timeout', { doc: 'seconds to wait for the guest to run and answer over ssh', default: 120 }),
+  kw.duration('stop_timeout', { doc: 'seconds to wait for a clean shutdown (ACPI) before destroying the domain', default: 120 }),
+] as const;
