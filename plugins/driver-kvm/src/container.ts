@@ -127,7 +127,7 @@ export class KvmContainer implements ContainerResource {
   }
 
   guestChannel(): GuestChannel {
-    return { kind: 'ssh', host: this.guestName, port: this.cfg.ssh_port, user: this.cfg.ssh_user };
+    return { kind: 'ssh', host: this.cfg.address ?? this.guestName, port: this.cfg.ssh_port, user: this.cfg.ssh_user };
   }
 
   /** The domain's definition travels with the service config, so a peer can define it. */

@@ -3,7 +3,8 @@ import { kw } from '@capsule/core';
 
 export const keywords = [
   kw.string('name', { doc: 'the libvirt domain name (virsh start NAME)', required: true }),
-  kw.string('hostname', { doc: "the guest's node name as listed in encapnodes, and the address capsule reaches it at over ssh (default: name)" }),
+  kw.string('hostname', { doc: "the guest's node name as listed in encapnodes, (default: name)" }),
+  kw.string('address', { doc: 'the address capsule reaches the guest at over ssh, when hostname does not resolve to it' }),
   kw.string('uri', { doc: 'the libvirt connection URI (virsh -c URI)', default: 'qemu:///system' }),
   kw.int('ssh_port', { doc: "the port of the guest's ssh server", default: 22 }),
   kw.string('ssh_user', { doc: 'the user capsule logs in as in the guest', default: 'root' }),

@@ -9,20 +9,25 @@ import { spawnSync } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { sh, uniqueName } from './run.js';
+import { dirname, join } from 'node:path';
+import { REPO_ROOT } from './lxc.js';
+import { freeSubnet30, sh, uniqueName } from './run.js';
 
 /** Where scripts/bootstrap unpacks the kernel. */
 export const KERNEL_CACHE = '/var/cache/capsule-testenv/kernel';
 export const TEST_URI = 'qemu:///system';
 
+// In dependency order (busybox insmod does not resolve them).
 const MODULES = [
+  'drivers/virtio/virtio_ring',
+  'drivers/virtio/virtio',
   'drivers/virtio/virtio_pci_legacy_dev',
   'drivers/virtio/virtio_pci_modern_dev',
   'drivers/virtio/virtio_pci',
   'net/core/failover',
   'drivers/net/net_failover',
   'drivers/net/virtio_net',
+  'drivers/block/virtio_blk',
   'drivers/acpi/button',
   'drivers/input/evdev',
 ];
@@ -31,7 +36,7 @@ const MODULES = [
 const INIT = `#!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
-for m in ${MODULES.map((m) => m.split('/').pop()).join(' ')}; do insmod /lib/modules/$m.ko 2>/dev/null; done
+for m in ${MODULES.map((m) => m.split('/').pop()).join(' ')}; do insmod /modules/$m.ko || echo "capsule-guest: insmod $m failed"; done
 arg() { sed -n "s/.*capsule\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 hostname "$(arg hostname)"
 if [ "$(arg shutdown)" != ignore ]; then
@@ -42,6 +47,21 @@ if [ "$(arg shutdown)" != ignore ]; then
     fi
   done
 fi
+if [ -n "$(arg ip)" ]; then
+  ip link set lo up; ip addr add "$(arg ip)" dev eth0; ip link set eth0 up
+fi
+if [ -b /dev/vda ]; then
+  # The agent disks: tools (node, sshd and their libraries at their host paths), the repository.
+  mkdir -p /tools "$(arg repo)"
+  mount -o ro /dev/vda /tools && mount -o ro /dev/vdb "$(arg repo)"
+  ln -s /tools/lib64 /lib64; ln -s /tools/usr /usr; ln -s /tools/lib/x86_64-linux-gnu /lib/x86_64-linux-gnu
+  printf 'root:x:0:0:root:/root:/bin/sh\nsshd:x:100:65534::/run/sshd:/bin/false\n' > /etc/passwd
+  printf 'root:x:0:\nnogroup:x:65534:\n' > /etc/group
+  mkdir -p /run/sshd /root/.ssh /var/empty /etc/capsule
+  echo "ssh-ed25519 $(arg authkey)" > /root/.ssh/authorized_keys
+  /usr/sbin/sshd -f /dev/null -o HostKey=/tools/etc/ssh_host_ed25519_key -o PermitRootLogin=prohibit-password \
+    -o UsePAM=no -o StrictModes=no -o PidFile=none -o 'Subsystem=sftp internal-sftp' -o PrintMotd=no
+fi
 echo "capsule-guest: up as $(hostname)"
 while :; do sleep 3600; done
 `;
@@ -50,6 +70,17 @@ export interface TestVm {
   name: string;
   uri: string;
   consoleLog: string;
+  /** With an agent: the guest's address, and its known_hosts line. */
+  address?: string;
+  knownHostsLine?: string;
+  /** The host bridge the guest's interface is on. */
+  bridge?: string;
+}
+
+/** A guest that runs this repository's agent and an sshd, on a bridge shared with this host. */
+export interface AgentOptions {
+  /** `ssh-ed25519 AAAA...` allowed to log in as root. */
+  authorizedKey: string;
 }
 
 function running(name: string): boolean {
@@ -60,6 +91,7 @@ export class TestVms {
   private dir?: string;
   private readonly domains: string[] = [];
   private readonly daemons: string[] = [];
+  private readonly bridges: string[] = [];
 
   /** Starts libvirtd and virtlogd when they are not running (remembered, stopped on dispose). */
   async libvirt(): Promise<void> {
@@ -80,10 +112,10 @@ export class TestVms {
     if (!existsSync(join(KERNEL_CACHE, 'vmlinuz'))) throw new Error(`test setup: no kernel in ${KERNEL_CACHE}: run scripts/bootstrap`);
     const dir = await mkdtemp(join(tmpdir(), 'capsule-vm-'));
     const root = join(dir, 'root');
-    for (const d of ['bin', 'proc', 'sys', 'dev', 'lib/modules', 'etc', 'tmp', 'root']) await mkdir(join(root, d), { recursive: true });
+    for (const d of ['bin', 'proc', 'sys', 'dev', 'modules', 'lib', 'etc', 'tmp', 'root', 'run', 'var']) await mkdir(join(root, d), { recursive: true });
     await copyFile('/bin/busybox', join(root, 'bin/busybox'));
     await chmod(join(root, 'bin/busybox'), 0o755);
-    for (const m of MODULES) await copyFile(join(KERNEL_CACHE, 'modules', `${m}.ko`), join(root, 'lib/modules', `${m.split('/').pop()}.ko`));
+    for (const m of MODULES) await copyFile(join(KERNEL_CACHE, 'modules', `${m}.ko`), join(root, 'modules', `${m.split('/').pop()}.ko`));
     await writeFile(join(root, 'init'), INIT, { mode: 0o755 });
     await sh('sh', '-c', `cd '${root}' && find . | busybox cpio -o -H newc 2>/dev/null | gzip -1 > ../initrd.gz`);
     await copyFile(join(KERNEL_CACHE, 'vmlinuz'), join(dir, 'vmlinuz'));
@@ -94,25 +126,26 @@ export class TestVms {
   }
 
   /** Defines (does not start) a guest; `shutdown: 'ignore'` makes it ignore `virsh shutdown`. */
-  async define(o: { hostname?: string; shutdown?: 'obey' | 'ignore' } = {}): Promise<TestVm> {
+  async define(o: { hostname?: string; shutdown?: 'obey' | 'ignore'; agent?: AgentOptions } = {}): Promise<TestVm> {
     await this.libvirt();
     const dir = await this.image();
     const name = uniqueName('capsule-vm-');
+    const agent = o.agent ? await this.agentParts(o.agent) : undefined;
     const consoleLog = join(dir, `${name}.console.log`);
     const xml = `<domain type='qemu'>
   <name>${name}</name>
-  <memory unit='MiB'>192</memory>
+  <memory unit='MiB'>${agent ? 768 : 192}</memory>
   <vcpu>1</vcpu>
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>${join(dir, 'vmlinuz')}</kernel>
     <initrd>${join(dir, 'initrd.gz')}</initrd>
-    <cmdline>console=ttyS0 quiet capsule.hostname=${o.hostname ?? name} capsule.shutdown=${o.shutdown ?? 'obey'}</cmdline>
+    <cmdline>console=ttyS0 quiet capsule.hostname=${o.hostname ?? name} capsule.shutdown=${o.shutdown ?? 'obey'}${agent?.cmdline ?? ''}</cmdline>
   </os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
   <devices>
-    <serial type='file'><source path='${consoleLog}'/><target port='0'/></serial>
+    <serial type='file'><source path='${consoleLog}'/><target port='0'/></serial>${agent?.devices ?? ''}
   </devices>
 </domain>
 `;
@@ -120,7 +153,60 @@ export class TestVms {
     await writeFile(file, xml);
     this.domains.push(name);
     await sh('virsh', '-c', TEST_URI, 'define', file);
-    return { name, uri: TEST_URI, consoleLog };
+    return { name, uri: TEST_URI, consoleLog, ...(agent ? { address: agent.address, knownHostsLine: `${agent.address} ${agent.hostKey}`, bridge: agent.bridge } : {}) };
+  }
+
+  private agentDisks?: Promise<{ tools: string; repo: string; hostKey: string }>;
+
+  /** The two read-only disks an agent guest mounts, built once: tools (node, sshd, their libraries) and the repository. */
+  private disks(): Promise<{ tools: string; repo: string; hostKey: string }> {
+    this.agentDisks ??= (async () => {
+      const dir = this.dir!;
+      const staging = join(dir, 'tools');
+      await mkdir(join(staging, 'etc'), { recursive: true });
+      await sh('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'capsule-test-guest', '-f', join(staging, 'etc/ssh_host_ed25519_key'));
+      const hostKey = (await readFile(join(staging, 'etc/ssh_host_ed25519_key.pub'), 'utf8')).split(' ').slice(0, 2).join(' ');
+      const node = process.execPath;
+      const bins = [node, '/usr/sbin/sshd'];
+      const libs = new Set<string>();
+      for (const b of bins) for (const m of (await sh('ldd', b)).matchAll(/(\/\S+\.so[.\d]*)/g)) libs.add(m[1]!);
+      for (const f of [...bins, ...libs]) {
+        const to = join(staging, f);
+        await mkdir(dirname(to), { recursive: true });
+        await copyFile(f, to);
+        await chmod(to, 0o755);
+      }
+      await mkdir(join(staging, 'usr/local/bin'), { recursive: true });
+      await writeFile(join(staging, 'usr/local/bin/svcmgr'), `#!/bin/sh\nexec ${node} ${REPO_ROOT}/apps/cli/dist/bin/svcmgr.js "$@"\n`, { mode: 0o755 });
+      const tools = join(dir, 'tools.img');
+      const repo = join(dir, 'repo.img');
+      await sh('truncate', '-s', '1G', tools);
+      await sh('mke2fs', '-q', '-t', 'ext4', '-d', staging, '-E', 'root_owner=0:0', tools);
+      await sh('truncate', '-s', '2G', repo);
+      await sh('mke2fs', '-q', '-t', 'ext4', '-d', REPO_ROOT, '-E', 'root_owner=0:0', repo);
+      return { tools, repo, hostKey };
+    })();
+    return this.agentDisks;
+  }
+
+  private async agentParts(a: AgentOptions): Promise<{ cmdline: string; devices: string; address: string; hostKey: string; bridge: string }> {
+    const { tools, repo, hostKey } = await this.disks();
+    const bridge = uniqueName('capvbr');
+    const { here, there } = await freeSubnet30();
+    await sh('ip', 'link', 'add', bridge, 'type', 'bridge');
+    this.bridges.push(bridge);
+    await sh('ip', 'addr', 'add', `${here}/30`, 'dev', bridge);
+    await sh('ip', 'link', 'set', bridge, 'up');
+    const disk = (file: string, dev: string) => `
+    <disk type='file' device='disk'><driver name='qemu' type='raw'/><source file='${file}'/><target dev='${dev}' bus='virtio'/><readonly/><shareable/></disk>`;
+    return {
+      cmdline: ` capsule.ip=${there}/30 capsule.repo=${REPO_ROOT} capsule.authkey=${a.authorizedKey.split(' ')[1]}`,
+      devices: `${disk(tools, 'vda')}${disk(repo, 'vdb')}
+    <interface type='bridge'><source bridge='${bridge}'/><model type='virtio'/></interface>`,
+      address: there,
+      hostKey,
+      bridge,
+    };
   }
 
   async console(vm: TestVm): Promise<string> {
@@ -132,8 +218,10 @@ export class TestVms {
       await localExec(['virsh', '-c', TEST_URI, 'destroy', d]);
       await localExec(['virsh', '-c', TEST_URI, 'undefine', d]);
     }
+    for (const b of this.bridges.splice(0)) await localExec(['ip', 'link', 'del', b]);
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
     this.dir = undefined;
+    this.agentDisks = undefined;
     for (const d of this.daemons.splice(0).reverse()) await localExec(['pkill', '-x', d]);
   }
 }

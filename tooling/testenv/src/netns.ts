@@ -2,7 +2,7 @@
 // 198.51.100.0/24 (documentation range, no uplink), removed on dispose.
 import type { Exec } from '@capsule/core';
 import { localExec } from '@capsule/transport';
-import { sh, uniqueName } from './run.js';
+import { freeSubnet30, sh, uniqueName } from './run.js';
 
 export interface TestHost {
   ns: string;
@@ -41,23 +41,16 @@ export class TestNetwork {
    * namespaces; deleted with the namespace.
    */
   async linkToHere(h: TestHost, dev: string): Promise<{ here: string; there: string }> {
-    const used = await sh('ip', '-o', '-4', 'addr', 'show');
-    for (let attempt = 0; attempt < 64; attempt++) {
-      const base = 4 * (1 + Math.floor(Math.random() * 62));
-      const here = `203.0.113.${base + 1}`;
-      const there = `203.0.113.${base + 2}`;
-      if (used.includes(` ${here}/`) || used.includes(` ${there}/`)) continue;
-      const tmpA = uniqueName('cvh');
-      const tmpB = uniqueName('cvn');
-      await sh('ip', 'link', 'add', tmpA, 'type', 'veth', 'peer', 'name', tmpB);
-      await sh('ip', 'link', 'set', tmpB, 'netns', h.ns, 'name', dev);
-      await sh('ip', 'addr', 'add', `${here}/30`, 'dev', tmpA);
-      await sh('ip', 'link', 'set', tmpA, 'up');
-      await sh('ip', '-n', h.ns, 'addr', 'add', `${there}/30`, 'dev', dev);
-      await sh('ip', '-n', h.ns, 'link', 'set', dev, 'up');
-      return { here, there };
-    }
-    throw new Error('test setup: no free /30 in 203.0.113.0/24 for a link to a test host');
+    const { here, there } = await freeSubnet30();
+    const tmpA = uniqueName('cvh');
+    const tmpB = uniqueName('cvn');
+    await sh('ip', 'link', 'add', tmpA, 'type', 'veth', 'peer', 'name', tmpB);
+    await sh('ip', 'link', 'set', tmpB, 'netns', h.ns, 'name', dev);
+    await sh('ip', 'addr', 'add', `${here}/30`, 'dev', tmpA);
+    await sh('ip', 'link', 'set', tmpA, 'up');
+    await sh('ip', '-n', h.ns, 'addr', 'add', `${there}/30`, 'dev', dev);
+    await sh('ip', '-n', h.ns, 'link', 'set', dev, 'up');
+    return { here, there };
   }
 
   /** Deleting a namespace deletes the veth ends inside it. */

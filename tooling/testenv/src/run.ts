@@ -12,3 +12,19 @@ export function uniqueName(prefix: string): string {
   // Interface names are limited to 15 characters.
   return `${prefix}${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`.slice(0, 15);
 }
+
+/**
+ * A /30 of 203.0.113.0/24 (TEST-NET-3) that no interface here uses: `here`
+ * for this namespace's end, `there` for the test host's. Kept apart from the
+ * 198.51.100.0/24 the tests use inside namespaces.
+ */
+export async function freeSubnet30(): Promise<{ here: string; there: string }> {
+  const used = await sh('ip', '-o', '-4', 'addr', 'show');
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const base = 4 * (1 + Math.floor(Math.random() * 62));
+    const here = `203.0.113.${base + 1}`;
+    const there = `203.0.113.${base + 2}`;
+    if (!used.includes(` ${here}/`) && !used.includes(` ${there}/`)) return { here, there };
+  }
+  throw new Error('test setup: no free /30 in 203.0.113.0/24');
+}

@@ -205,7 +205,16 @@ export class SshPool {
   async close(): Promise<void> {
     const all = [...this.conns.values()];
     this.conns.clear();
-    await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.client.end()));
+    await Promise.all(
+      all.map(async (p) => {
+        const c = await p.catch(() => undefined);
+        if (!c) return;
+        // A polite disconnect, then the socket goes whatever the peer does: a host that
+        // vanished never acknowledges, and its socket would keep the process alive.
+        c.client.end();
+        setTimeout(() => c.client.destroy(), 500).unref();
+      }),
+    );
   }
 }
 
