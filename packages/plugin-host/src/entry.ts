@@ -1,6 +1,6 @@
 // Turns a candidate's package.json into a registry entry: is it a driver,
 // and if so, can this host use it (API version, platform)?
-import { API_VERSION, DriverManifest, runsOn, type Platform } from '@capsule/core';
+import { API_VERSION, DriverManifest, runsOn, type Platform } from '@capsule/core/manifest';
 import { join } from 'node:path';
 import type { Candidate, CandidateSource } from './candidates.js';
 

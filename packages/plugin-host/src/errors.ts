@@ -1,5 +1,5 @@
 // The three ways a driver can be unusable, each with what to do about it.
-import { CapsuleError } from '@capsule/core';
+import { CapsuleError } from '@capsule/core/errors';
 import type { DriverEntry } from './entry.js';
 
 /** The package a user would install to get `group.type`. */

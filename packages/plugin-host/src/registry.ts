@@ -1,6 +1,8 @@
 // The driver registry: discovery (manifests only), lookup by group/type, and
 // lazy, cached, validated import of a driver's code on first use.
-import { type DriverCapabilities, DriverDefinitionSchema, isCapsuleError, platformOf, type DriverDefinition, type KeywordSpec, type Platform } from '@capsule/core';
+import type { DriverDefinition, KeywordSpec } from '@capsule/core';
+import { isCapsuleError } from '@capsule/core/errors';
+import { platformOf, type DriverCapabilities, type Platform } from '@capsule/core/manifest';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findCandidates } from './candidates.js';
@@ -107,7 +109,7 @@ export class DriverRegistry {
     const subpath = entry.manifest?.keywords;
     if (!subpath) return [...(await this.load(group, type)).keywords];
     const { mod, file } = await this.importSubpath(entry, subpath);
-    return checkKeywords(entry, file, mod['keywords']);
+    return checkKeywords(entry, file, mod['keywords'], (await import('@capsule/core')).KeywordSpecShape);
   }
 
   private async importSubpath(entry: DriverEntry, subpath: string): Promise<{ mod: Record<string, unknown>; file: string }> {
@@ -127,6 +129,8 @@ export class DriverRegistry {
 
   private async importDriver(entry: DriverEntry): Promise<DriverDefinition> {
     const { mod, file } = await this.importSubpath(entry, '.');
+    // zod comes with the first driver loaded, never with discovery alone.
+    const { DriverDefinitionSchema } = await import('@capsule/core');
     const parsed = DriverDefinitionSchema.safeParse(mod['default']);
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'default export'}: ${i.message}`).join('; ');
