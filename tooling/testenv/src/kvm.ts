@@ -2,11 +2,11 @@
 // nested KVM hangs here): Debian's cloud kernel and a busybox initramfs that
 // boots in a few seconds. A guest powers off on the ACPI power button
 // (`virsh shutdown`) unless told to ignore it. libvirtd and virtlogd are
-// started when they are not running; every domain, file and daemon the
-// fixture started is removed on dispose.
+// started when they are not running; every domain, bridge and file the
+// fixture made is removed on dispose, and the daemons by the last user.
 import { localExec } from '@capsule/transport';
 import { spawnSync } from 'node:child_process';
-import { chmod, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,6 +16,8 @@ import { freeSubnet30, sh, uniqueName } from './run.js';
 /** Where scripts/bootstrap unpacks the kernel. */
 export const KERNEL_CACHE = '/var/cache/capsule-testenv/kernel';
 export const TEST_URI = 'qemu:///system';
+/** Who uses the libvirt daemons, across test processes. */
+const SHARED = '/run/capsule-testenv/libvirt';
 
 // In dependency order (busybox insmod does not resolve them).
 const MODULES = [
@@ -90,21 +92,48 @@ function running(name: string): boolean {
 export class TestVms {
   private dir?: string;
   private readonly domains: string[] = [];
-  private readonly daemons: string[] = [];
+  private registered = false;
   private readonly bridges: string[] = [];
 
-  /** Starts libvirtd and virtlogd when they are not running (remembered, stopped on dispose). */
+  /**
+   * Starts libvirtd and virtlogd when they are not running. Test files run
+   * in parallel share them: each registers itself, and the last one out
+   * stops the daemons if the testenv started them.
+   */
   async libvirt(): Promise<void> {
+    await mkdir(join(SHARED, 'users'), { recursive: true });
+    await writeFile(join(SHARED, 'users', String(process.pid)), '');
+    this.registered = true;
     for (const d of ['virtlogd', 'libvirtd']) {
       if (running(d)) continue;
       await sh(d, '-d');
-      this.daemons.push(d);
+      await writeFile(join(SHARED, `started-${d}`), '');
     }
     for (let i = 0; i < 50; i++) {
       if ((await localExec(['virsh', '-c', TEST_URI, 'version'])).code === 0) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('test setup: libvirtd does not answer on qemu:///system');
+  }
+
+  private async release(): Promise<void> {
+    if (!this.registered) return;
+    this.registered = false;
+    await rm(join(SHARED, 'users', String(process.pid)), { force: true });
+    const alive = (await readdir(join(SHARED, 'users')).catch(() => [])).filter((pid) => {
+      try {
+        process.kill(Number(pid), 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (alive.length) return;
+    for (const d of ['libvirtd', 'virtlogd']) {
+      if (!existsSync(join(SHARED, `started-${d}`))) continue;
+      await localExec(['pkill', '-x', d]);
+      await rm(join(SHARED, `started-${d}`), { force: true });
+    }
   }
 
   private async image(): Promise<string> {
@@ -222,6 +251,6 @@ export class TestVms {
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
     this.dir = undefined;
     this.agentDisks = undefined;
-    for (const d of this.daemons.splice(0).reverse()) await localExec(['pkill', '-x', d]);
+    await this.release();
   }
 }
