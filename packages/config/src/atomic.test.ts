@@ -20,6 +20,15 @@ describe('atomicWrite', () => {
     expect(await readdir(dir)).toEqual(['web1.conf']);
   });
 
+  test('concurrent writes of one file in one process all land, one of them whole', async () => {
+    // Found by syncing four guests at once: temp names were only pid and millisecond.
+    const path = join(dir, 'config.version');
+    const values = Array.from({ length: 20 }, (_, i) => `generation ${i}\n`);
+    await Promise.all(values.map((v) => atomicWrite(path, v)));
+    expect(values).toContain(await readFile(path, 'utf8'));
+    expect(await readdir(dir)).toEqual(['config.version']);
+  });
+
   test('a failed write keeps the old file', async () => {
     const path = join(dir, 'web1.conf');
     await writeFile(path, 'old');

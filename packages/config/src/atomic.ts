@@ -6,8 +6,10 @@ import { constants } from 'node:fs';
 import { open, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-/** `.NAME.PID.MS.tmp`: the writer's pid tells a crashed write from one in progress. */
-const TEMP = /^\..+\.(\d+)\.\d+\.tmp$/;
+/** `.NAME.PID.MS-SEQ.tmp`: the writer's pid tells a crashed write from one in progress. */
+const TEMP = /^\..+\.(\d+)\.\d+(?:-\d+)?\.tmp$/;
+/** Concurrent writes of one file in one process (guests synced in parallel) each get their own temp file. */
+let seq = 0;
 
 function alive(pid: number): boolean {
   try {
@@ -51,7 +53,7 @@ export async function atomicWrite(path: string, text: string | Uint8Array, optio
   const file = options.followSymlink ? await resolveTarget(path) : path;
   const dir = dirname(file);
   await cleanStaleTemps(dir);
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${Date.now()}-${seq++}.tmp`);
   const fh = await open(tmp, 'wx', options.mode ?? 0o644);
   try {
     await fh.writeFile(text);

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { localExec } from '@capsule/transport';
 import type { TestHost } from './netns.js';
 import { sh } from './run.js';
 
@@ -44,6 +45,23 @@ async function listening(host: string, port: number, deadline: number): Promise<
     if (Date.now() > deadline) throw new Error(`test setup: sshd on ${host}:${port} did not listen within 10 s`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The processes of `host`'s namespace descending from `pid`. */
+async function descendants(host: TestHost, pid: number): Promise<number[]> {
+  const pids = (await localExec(['ip', 'netns', 'pids', host.ns])).stdout.split('\n').filter(Boolean).map(Number);
+  const parent = new Map<number, number>();
+  for (const p of pids) {
+    const stat = await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '');
+    // The fields after the command name (which may hold spaces) start with state, ppid.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid) parent.set(p, ppid);
+  }
+  const isDescendant = (p: number): boolean => {
+    for (let q = parent.get(p), hops = 0; q !== undefined && hops < 64; q = parent.get(q), hops++) if (q === pid) return true;
+    return false;
+  };
+  return pids.filter(isDescendant);
 }
 
 /**
@@ -91,11 +109,24 @@ export async function startSshd(host: TestHost, address: string, o: { port?: num
   const stop = async () => {
     const c = child;
     child = undefined;
-    if (!c || c.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      c.once('exit', () => resolve());
-      c.kill('SIGTERM');
-    });
+    if (!c) return;
+    // The per-connection sshd processes outlive the listener (they hold our stderr
+    // pipe, and a session to a host whose link is down never ends): they go too.
+    const sessions = c.pid ? await descendants(host, c.pid) : [];
+    if (c.exitCode === null) {
+      await new Promise<void>((resolve) => {
+        c.once('exit', () => resolve());
+        c.kill('SIGTERM');
+      });
+    }
+    for (const pid of sessions) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    c.stderr?.destroy();
   };
   await start();
   return {

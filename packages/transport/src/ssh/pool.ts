@@ -212,7 +212,9 @@ export class SshPool {
         // A polite disconnect, then the socket goes whatever the peer does: a host that
         // vanished never acknowledges, and its socket would keep the process alive.
         c.client.end();
-        setTimeout(() => c.client.destroy(), 500).unref();
+        // ssh2's destroy() does nothing once end() made the socket unwritable: reach the socket itself.
+        const sock = (c.client as unknown as { _sock?: { destroy(): void } })._sock;
+        setTimeout(() => sock?.destroy(), 500).unref();
       }),
     );
   }
