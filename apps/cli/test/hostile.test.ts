@@ -57,6 +57,7 @@ afterAll(async () => {
 }, 60_000);
 
 // No byte of the guest's control characters reaches the terminal.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const clean = (text: string) => expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
 
 test.each([

@@ -1,7 +1,7 @@
 // Typed errors: every failure a user can meet has a stable code, a message
 // saying what happened, and a hint saying what to do about it.
 
-import { ErrorCode, isErrorCode } from './codes.js';
+import { type ErrorCode, isErrorCode } from './codes.js';
 
 const BRAND = Symbol.for('capsule.error');
 

@@ -2,8 +2,11 @@
 import { START_ORDER } from '@capsule/core/rid';
 import type { CommandModule, CommandSpec, OptionSpec, ProgramSpec } from '../spec.js';
 import { format, service, version } from './options.js';
+// Type-only: erased at build, the command modules still load lazily below.
+import type * as configModule from '../commands/config.js';
+import type * as statusModule from '../commands/status.js';
 
-type ConfigCommands = typeof import('../commands/config.js');
+type ConfigCommands = typeof configModule;
 const config = (name: keyof ConfigCommands) => async (): Promise<CommandModule> => ({ run: (await import('../commands/config.js'))[name] });
 
 const evalOpt: OptionSpec = { name: 'eval', type: 'boolean', help: 'show values as this node reads them: scoped, references resolved, typed' };
@@ -49,7 +52,7 @@ const configCommands: CommandSpec[] = [
   },
 ];
 
-type StatusCommands = typeof import('../commands/status.js');
+type StatusCommands = typeof statusModule;
 const svc = (name: Exclude<keyof StatusCommands, 'currentStatus'>) => async (): Promise<CommandModule> => ({ run: (await import('../commands/status.js'))[name] });
 const act = (name: string) => async (): Promise<CommandModule> => ({ run: (await import('../commands/service.js')).action(name) });
 
