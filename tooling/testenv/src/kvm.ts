@@ -158,7 +158,8 @@ export class TestVms {
   async define(o: { hostname?: string; shutdown?: 'obey' | 'ignore'; agent?: AgentOptions } = {}): Promise<TestVm> {
     await this.libvirt();
     const dir = await this.image();
-    const name = uniqueName('capsule-vm-');
+    // Domain names are not interface names: no 15-character limit, so room for randomness.
+    const name = `capsule-vm-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const agent = o.agent ? await this.agentParts(o.agent) : undefined;
     const consoleLog = join(dir, `${name}.console.log`);
     const xml = `<domain type='qemu'>

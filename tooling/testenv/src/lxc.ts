@@ -38,7 +38,7 @@ export class TestContainers {
   /** A stopped busybox container; with `agent`, `svcmgr` runs in it from this repository's build. */
   async create(o: { bridge: string; agent: boolean }): Promise<TestContainer> {
     const lxcpath = await this.path();
-    const name = uniqueName('capsule-t-');
+    const name = uniqueName('capsule-t-', 24);
     const conf = join(lxcpath, `${name}.create.conf`);
     await writeFile(conf, [`lxc.net.0.type = veth`, `lxc.net.0.link = ${o.bridge}`, `lxc.net.0.flags = up`, `lxc.apparmor.profile = unconfined`, ''].join('\n'));
     this.containers.push(name);

@@ -14,7 +14,7 @@ export class TestNetwork {
   private readonly namespaces: string[] = [];
 
   async host(): Promise<TestHost> {
-    const ns = uniqueName('capsule-t-');
+    const ns = uniqueName('capsule-t-', 24);
     await sh('ip', 'netns', 'add', ns);
     this.namespaces.push(ns);
     await sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');

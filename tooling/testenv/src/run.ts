@@ -8,9 +8,9 @@ export async function sh(...argv: string[]): Promise<string> {
   return r.stdout;
 }
 
-export function uniqueName(prefix: string): string {
-  // Interface names are limited to 15 characters.
-  return `${prefix}${process.pid.toString(36)}${Math.random().toString(36).slice(2, 6)}`.slice(0, 15);
+/** A name unique to this process and call; `max` is 15 for interface names (the kernel's limit). */
+export function uniqueName(prefix: string, max = 15): string {
+  return `${prefix}${process.pid.toString(36)}${Math.random().toString(36).slice(2, 10)}`.slice(0, max);
 }
 
 /**
