@@ -17,6 +17,8 @@ export class KvmContainer implements ContainerResource {
   readonly rid: string;
   readonly guestName: string;
   private readonly xmlFile: string;
+  /** `[driver.kvm]` of node.conf. */
+  private readonly settings: Readonly<Record<string, string>>;
 
   constructor(
     init: ResourceInit<KvmConfig>,
@@ -25,6 +27,7 @@ export class KvmContainer implements ContainerResource {
     this.rid = init.rid;
     this.guestName = cfg.hostname ?? cfg.name;
     this.xmlFile = join(init.root, 'var/lib/capsule', init.svcname, 'kvm', `${cfg.name}.xml`);
+    this.settings = init.settings.values;
   }
 
   label(): string {
@@ -145,10 +148,17 @@ export class KvmContainer implements ContainerResource {
     await rename(tmp, this.xmlFile);
   }
 
-  /** The destination's libvirt, as this host reaches it for the migration stream. */
-  private destinationUri(to: MigrationDestination): string {
-    const m = /^(\w+)(?:\+\w+)?:\/\/[^/]*(\/\w+)/.exec(this.cfg.uri);
-    return `${m?.[1] ?? 'qemu'}+ssh://${to.node}${m?.[2] ?? '/system'}`;
+  /**
+   * The destination's libvirt as this host's libvirtd reaches it: node.conf
+   * `[driver.kvm] migrate_uri` (`%n` is the destination node), by default
+   * `qemu+ssh://%n/system`; `migrate_data_uri` sets where the memory stream
+   * goes (`virsh migrate --migrateuri`) when the default address is wrong.
+   */
+  private destinationUris(to: MigrationDestination): string[] {
+    const sub = (t: string) => t.replace(/%n/g, to.node);
+    const uri = sub(this.settings['migrate_uri'] ?? 'qemu+ssh://%n/system');
+    const data = this.settings['migrate_data_uri'];
+    return [uri, ...(data ? ['--migrateuri', sub(data)] : [])];
   }
 
   async precheckMigration(ctx: ContainerContext, to: MigrationDestination): Promise<void> {
@@ -162,10 +172,10 @@ export class KvmContainer implements ContainerResource {
   }
 
   async migrate(ctx: ContainerContext, to: MigrationDestination): Promise<void> {
-    const dest = this.destinationUri(to);
-    ctx.log.info(`virsh migrate --live --persistent --undefinesource ${this.cfg.name} ${dest}`);
+    const dest = this.destinationUris(to);
+    ctx.log.info(`virsh migrate --live --persistent --undefinesource ${this.cfg.name} ${dest.join(' ')}`);
     if (ctx.dryRun) return;
-    const r = await this.virsh(ctx, ['migrate', '--live', '--persistent', '--undefinesource', '--verbose', this.cfg.name, dest]);
+    const r = await this.virsh(ctx, ['migrate', '--live', '--persistent', '--undefinesource', this.cfg.name, ...dest]);
     if (r.code !== 0) throw this.failed(`virsh migrate to ${to.node}`, r);
   }
 

@@ -1,7 +1,7 @@
 // The KVM driver against real libvirt/QEMU guests (software emulation,
 // a busybox initramfs): lifecycle, forced stop, the error cases.
 import { isContainerResource, systemClock, type ContainerContext, type ContainerResource, type Exec } from '@capsule/core';
-import { TestVms, type TestVm } from '@capsule/testenv';
+import { TestLibvirtPeer, TestVms, type TestVm } from '@capsule/testenv';
 import { guestExec, localExec, SshSessions } from '@capsule/transport';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function container(vm: Pick<TestVm, 'name' | 'uri'>, extra: Record<string, unknown> = {}): ContainerResource {
+function container(vm: Pick<TestVm, 'name' | 'uri'>, extra: Record<string, unknown> = {}, settings: Record<string, string> = {}): ContainerResource {
   const r = driver.create({
     rid: 'container#0',
     svcname: 's',
@@ -36,7 +36,7 @@ function container(vm: Pick<TestVm, 'name' | 'uri'>, extra: Record<string, unkno
     env: {},
     root: dir,
     service: { nodes: ['hv1'], drpnodes: [], encapnodes: [vm.name] },
-    settings: { values: {}, secret: () => Promise.reject(new Error('none')) },
+    settings: { values: settings, secret: () => Promise.reject(new Error('none')) },
   });
   if (!isContainerResource(r)) throw new Error('the kvm driver must create a container resource');
   return r;
@@ -129,3 +129,27 @@ test('a guest whose ssh key the node cannot use fails at once, not after start_t
   expect(Date.now() - t0).toBeLessThan(20_000);
   await localExec(['virsh', '-c', vm.uri, 'destroy', vm.name]);
 }, 60_000);
+
+test('live migration to a second libvirt host: the guest runs there and no longer here', async () => {
+  const peer = await TestLibvirtPeer.start();
+  try {
+    const vm = await vms.define();
+    // How this host's libvirtd reaches the peer's, and where the memory stream goes (node.conf [driver.kvm]).
+    const c = container(vm, {}, { migrate_uri: peer.uri, migrate_data_uri: 'tcp://127.0.0.1' });
+    const ctx = contextOf(c);
+    await localExec(['virsh', '-c', vm.uri, 'start', vm.name]);
+    for (let i = 0; i < 100 && !(await vms.console(vm)).includes('capsule-guest: up'); i++) await new Promise((r) => setTimeout(r, 200));
+    const to = { node: 'hv2', exec: peer.exec };
+    await c.precheckMigration!(ctx, to);
+    logs.length = 0;
+    await c.migrate!(ctx, to);
+    expect(logs).toContainEqual(`info: virsh migrate --live --persistent --undefinesource ${vm.name} ${peer.uri} --migrateuri tcp://127.0.0.1`);
+    // Here the domain is gone (--undefinesource); on the peer it runs, defined there (--persistent).
+    expect(await c.status(ctx)).toEqual({ status: 'down', log: [`warn: no domain ${vm.name} on qemu:///system`] });
+    expect(await c.status({ ...ctx, exec: peer.exec })).toEqual({ status: 'up', log: [] });
+    expect((await peer.exec(['virsh', '-c', 'qemu:///system', 'dominfo', vm.name])).stdout).toMatch(/Persistent:\s+yes/);
+    await expect(c.precheckMigration!(ctx, to)).rejects.toMatchObject({ code: 'MigrationUnsupported' });
+  } finally {
+    await peer.dispose();
+  }
+}, 120_000);

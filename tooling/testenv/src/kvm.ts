@@ -4,8 +4,9 @@
 // (`virsh shutdown`) unless told to ignore it. libvirtd and virtlogd are
 // started when they are not running; every domain, bridge and file the
 // fixture made is removed on dispose, and the daemons by the last user.
+import type { Exec } from '@capsule/core';
 import { localExec } from '@capsule/transport';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -253,5 +254,67 @@ export class TestVms {
     this.dir = undefined;
     this.agentDisks = undefined;
     await this.release();
+  }
+}
+
+/**
+ * A second libvirt host on this machine, for live migration: libvirtd and
+ * virtlogd in a mount namespace of their own, where /run/libvirt,
+ * /var/lib/libvirt, /var/log/libvirt and /etc/libvirt are directories of
+ * the fixture. `exec` runs a command as on that host (`virsh -c
+ * qemu:///system` there is this daemon); `uri` is how the first host's
+ * libvirtd reaches it.
+ */
+export class TestLibvirtPeer {
+  private constructor(
+    readonly dir: string,
+    private readonly pid: number,
+  ) {}
+
+  get uri(): string {
+    return `qemu:///system?socket=${join(this.dir, 'run/libvirt-sock')}`;
+  }
+
+  static async start(): Promise<TestLibvirtPeer> {
+    const dir = await mkdtemp(join(tmpdir(), 'capsule-lvpeer-'));
+    for (const d of ['run', 'lib/qemu/nvram', 'log/qemu', 'etc', 'cache']) await mkdir(join(dir, d), { recursive: true });
+    await sh('cp', '-a', '/etc/libvirt/.', join(dir, 'etc'));
+    const script = [
+      'set -e',
+      ...[['run', '/run/libvirt'], ['lib', '/var/lib/libvirt'], ['log', '/var/log/libvirt'], ['etc', '/etc/libvirt'], ['cache', '/var/cache/libvirt']].map(([from, to]) => `mkdir -p ${to}; mount --bind ${join(dir, from!)} ${to}`),
+      // Pid files of their own: the defaults (/run/libvirtd.pid) belong to the first host's daemons.
+      'virtlogd -d -p /run/libvirt/virtlogd.pid',
+      'exec libvirtd -p /run/libvirt/libvirtd.pid',
+    ].join('\n');
+    const child = spawn('unshare', ['-m', '--propagation', 'private', 'sh', '-c', script], { stdio: 'ignore', detached: true });
+    child.unref();
+    const peer = new TestLibvirtPeer(dir, child.pid!);
+    for (let i = 0; i < 100; i++) {
+      if ((await localExec(['virsh', '-c', peer.uri, 'version'])).code === 0) return peer;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await peer.dispose();
+    throw new Error('test setup: the peer libvirtd does not answer');
+  }
+
+  /** Runs a command as on the peer host (in its mount namespace). */
+  exec: Exec = (argv, o) => localExec(['nsenter', '-t', String(this.pid), '-m', '--', ...argv], o);
+
+  async dispose(): Promise<void> {
+    const domains = (await localExec(['virsh', '-c', this.uri, 'list', '--all', '--name'])).stdout.split('\n').filter(Boolean);
+    for (const d of domains) {
+      await localExec(['virsh', '-c', this.uri, 'destroy', d]);
+      await localExec(['virsh', '-c', this.uri, 'undefine', d]);
+    }
+    const virtlogd = await readFile(join(this.dir, 'run/virtlogd.pid'), 'utf8').catch(() => '');
+    for (const pid of [this.pid, Number(virtlogd.trim())]) {
+      try {
+        if (pid) process.kill(pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    await rm(this.dir, { recursive: true, force: true });
   }
 }
