@@ -19,6 +19,8 @@ await build({
   sourcemap: true,
   minifySyntax: true,
   // ssh2 stays a package of its own: loaded only when a command reaches a host over ssh.
-  external: ['ssh2'],
+  // zod too: the driver plugins (never bundled) import it from node_modules, and a
+  // bundled copy beside theirs made commands that load drivers compile zod twice.
+  external: ['ssh2', 'zod'],
   logLevel: 'warning',
 });
