@@ -69,9 +69,8 @@ export class Connection {
     const release = await this.slots.take();
     try {
       const channel = await new Promise<ClientChannel>((resolve, reject) => {
-        if (!this.client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch)))) {
-          // Flow control: the request is queued; the callback still fires.
-        }
+        // exec() returns false when the request is only queued (flow control); the callback fires either way.
+        this.client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch)));
       });
       return { channel, release };
     } catch (e) {
