@@ -68,7 +68,9 @@ export class Agent {
     await Promise.all(this.links.map((l) => l.start((buf) => this.receive(buf))));
     this.server = await serve(this.paths.socket, (r) => this.handle(r));
     this.o.log(`agent ${this.boot} of ${this.self} in cluster ${this.o.cluster.name} (${this.o.cluster.nodes.join(' ')}): heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);
-    this.timers.push(setInterval(() => void this.beat(), this.hb.intervalMs));
+    this.timers.push(setInterval(() => void this.send(), this.hb.intervalMs));
+    // Decisions are cheap: taken several times per interval, a lost peer is acted on soon after its timeout.
+    this.timers.push(setInterval(() => this.decide(), Math.min(250, this.hb.intervalMs)));
     this.timers.push(setInterval(() => void this.refreshAll(), this.o.statusIntervalMs ?? 5000));
     await new Promise<void>((resolve) => (this.stopped = resolve));
   }
@@ -116,9 +118,8 @@ export class Agent {
     return { now, alive, q, ready: now - this.startedAt >= this.hb.timeoutMs };
   }
 
-  /** One heartbeat round: tell the peers, then decide on what was heard. */
-  private async beat(): Promise<void> {
-    await this.send();
+  /** Runs the orchestrator on what was heard, and carries out its decisions for this node. */
+  private decide(): void {
     const { alive, q, ready } = this.state();
     if (ready && q.quorum !== this.lastQuorum) {
       this.o.log(q.quorum ? `quorum: ${q.reason}` : `quorum lost: ${q.reason}`);
