@@ -31,6 +31,8 @@ export interface TestClusterOptions {
   /** `[cluster] quorum = true`. */
   fence?: boolean;
   port?: number;
+  /** An arbitrator in the client's namespace (198.51.100.50), on port + 1. */
+  arbitrator?: boolean;
 }
 
 export class TestCluster {
@@ -70,8 +72,22 @@ export class TestCluster {
     }
     this.client = await this.net.host();
     await this.sw.attach(this.client, 'eth0', '198.51.100.50/24');
-    for (const n of this.nodes.values()) await writeFile(join(n.root, 'etc/capsule/node.conf'), this.nodeConf(), { mode: 0o600 });
+    const arb = this.o.arbitrator ? `\n[arbitrator#1]\naddress = 198.51.100.50:${(this.o.port ?? 10000) + 1}\n` : '';
+    for (const n of this.nodes.values()) await writeFile(join(n.root, 'etc/capsule/node.conf'), this.nodeConf(arb), { mode: 0o600 });
+    if (this.o.arbitrator) {
+      const root = join(this.dir, 'arbitrator');
+      await mkdir(join(root, 'etc/capsule'), { recursive: true });
+      await writeFile(join(root, 'etc/capsule/node.conf'), `[cluster]\nname = test\nnodes = ${this.o.nodes.join(' ')}\nsecret = ${this.secret}\n${arb}`, { mode: 0o600 });
+      this.arbitratorLog = [];
+      const child = spawn('ip', ['netns', 'exec', this.client.ns, process.execPath, this.o.nodemgr, 'arbitrator', 'run'], {
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CAPSULE_ROOT: root, CAPSULE_NODENAME: 'arbitrator' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      for (const s of [child.stdout, child.stderr]) s.on('data', (d: Buffer) => this.arbitratorLog.push(...d.toString().trimEnd().split('\n')));
+    }
   }
+
+  arbitratorLog: string[] = [];
 
   nodeConf(extra = ''): string {
     const addrs = [...this.nodes.values()].map((n) => `addr@${n.name} = ${n.addr}`).join('\n');
@@ -148,8 +164,8 @@ export class TestCluster {
   }
 
   async dispose(): Promise<void> {
-    for (const n of this.nodes.values()) {
-      await localExec(['sh', '-c', `ip netns pids ${n.host.ns} | xargs -r kill -9`]);
+    for (const ns of [...[...this.nodes.values()].map((n) => n.host.ns), ...(this.client ? [this.client.ns] : [])]) {
+      await localExec(['sh', '-c', `ip netns pids ${ns} | xargs -r kill -9`]);
     }
     await this.net.dispose();
     if (this.dir) await rm(this.dir, { recursive: true, force: true });

@@ -18,5 +18,11 @@ export const nodemgr: ProgramSpec = {
       summary: 'the agent daemon: heartbeats, membership, failover (run = in the foreground, for systemd)',
       load: () => import('../commands/daemon.js'),
     },
+    {
+      words: ['arbitrator'],
+      args: 'run',
+      summary: "the cluster's tie-breaker, on a host every node reaches: listens on [arbitrator#1] address",
+      load: () => import('../commands/arbitrator.js'),
+    },
   ],
 };
