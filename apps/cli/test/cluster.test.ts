@@ -88,11 +88,11 @@ const reach = async (c: TestCluster) => (await c.client.exec(['curl', '-s', '--h
 describe('three nodes', () => {
   let c: TestCluster;
   beforeAll(async () => {
-    c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: cliEntry('nodemgr'), port: 10100 });
+    c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: cliEntry('nodemgr'), port: 10100, ssh: true });
     await c.writeService('web', (n) => webConf(n, 'hv1 hv2 hv3'), { 'etc/capsule/web.d/web.sh': webScript });
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
-  afterAll(() => c?.dispose());
+  afterAll(() => c?.dispose(), T);
 
   test('the service comes up on hv1, fails over to hv2 when hv1 loses power, and hv1 back does not start it again', async () => {
     const s = sampler(c);
@@ -116,6 +116,21 @@ describe('three nodes', () => {
       expect(await s.stop()).toEqual([]);
     }
   }, T);
+
+  test('switch --to hv3 from the node running it: stopped here, started there over ssh, no daemon interferes', async () => {
+    const from = await until('web answering', () => reach(c));
+    const s = sampler(c);
+    try {
+      const r = await c.cli(from, 'svcmgr', ['-s', 'web', 'switch', '--to', 'hv3']);
+      expect(r).toMatchObject({ code: 0 });
+      expect(await reach(c)).toBe('hv3');
+      // Long enough for every daemon to have seen the move and decided on it.
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(await holders(c)).toEqual(['hv3']);
+    } finally {
+      expect(await s.stop()).toEqual([]);
+    }
+  }, T);
 });
 
 describe('two nodes, network cut', () => {
@@ -125,7 +140,7 @@ describe('two nodes, network cut', () => {
     await c.writeService('web', (n) => webConf(n, 'hv1 hv2'), { 'etc/capsule/web.d/web.sh': webScript });
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
-  afterAll(() => c?.dispose());
+  afterAll(() => c?.dispose(), T);
 
   test('without arbitrator: both halves lose quorum, hv2 starts nothing, never both up', async () => {
     await until('web on hv1', async () => (await reach(c)) === 'hv1');
@@ -174,7 +189,7 @@ describe('two nodes with an arbitrator', () => {
     await c.writeService('web', (n) => webConf(n, 'hv1 hv2'), { 'etc/capsule/web.d/web.sh': webScript });
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
-  afterAll(() => c?.dispose());
+  afterAll(() => c?.dispose(), T);
 
   test('a cut: the arbitrator still hears both, the half holding hv1 keeps quorum and the service, hv2 starts nothing', async () => {
     await until('web on hv1', async () => (await reach(c)) === 'hv1');

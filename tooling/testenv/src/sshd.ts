@@ -68,14 +68,23 @@ async function descendants(host: TestHost, pid: number): Promise<number[]> {
  * sshd in `host`'s namespace listening on `address` (reachable from this
  * process, for example through `TestNetwork.linkToHere`), root login by key only.
  */
-export async function startSshd(host: TestHost, address: string, o: { port?: number; clientKey?: 'ed25519' | 'rsa' } = {}): Promise<TestSshd> {
+export interface SshdOptions {
+  port?: number;
+  clientKey?: 'ed25519' | 'rsa';
+  /** More public keys allowed to log in (a test cluster's own key). */
+  authorizedKeys?: string[];
+  /** Environment of the sessions (sshd SetEnv): CAPSULE_ROOT, PATH to a test node's svcmgr... */
+  setEnv?: Record<string, string>;
+}
+
+export async function startSshd(host: TestHost, address: string, o: SshdOptions = {}): Promise<TestSshd> {
   const port = o.port ?? 22;
   const dir = await mkdtemp(join(tmpdir(), 'capsule-sshd-'));
   // sshd's privilege separation directory.
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const hostPublicKey = (await keygen(join(dir, 'host_ed25519'), 'ed25519')).split(' ').slice(0, 2).join(' ');
   const clientPub = await keygen(join(dir, 'id'), o.clientKey ?? 'ed25519');
-  await writeFile(join(dir, 'authorized_keys'), `${clientPub}\n`, { mode: 0o600 });
+  await writeFile(join(dir, 'authorized_keys'), [clientPub, ...(o.authorizedKeys ?? [])].join('\n') + '\n', { mode: 0o600 });
   const name = port === 22 ? address : `[${address}]:${port}`;
   await writeFile(join(dir, 'known_hosts'), `${name} ${hostPublicKey}\n`);
   const args = [
@@ -94,6 +103,7 @@ export async function startSshd(host: TestHost, address: string, o: { port?: num
     '-o', 'UsePAM=no',
     '-o', 'PidFile=none',
     '-o', 'Subsystem=sftp internal-sftp',
+    ...(o.setEnv ? ['-o', `SetEnv=${Object.entries(o.setEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
   ];
   let child: ChildProcess | undefined;
   let log = '';
@@ -113,7 +123,7 @@ export async function startSshd(host: TestHost, address: string, o: { port?: num
     // The per-connection sshd processes outlive the listener (they hold our stderr
     // pipe, and a session to a host whose link is down never ends): they go too.
     const sessions = c.pid ? await descendants(host, c.pid) : [];
-    if (c.exitCode === null) {
+    if (c.exitCode === null && c.signalCode === null) {
       await new Promise<void>((resolve) => {
         c.once('exit', () => resolve());
         c.kill('SIGTERM');

@@ -5,7 +5,8 @@
 // that a hung or crashing driver never takes the daemon with it.
 import { aliveNodes, askArbitrator, decodeHeartbeat, encodeHeartbeat, newCounters, Orchestrator, quorum, ReplayGuard, unicastLink, type ClusterConfig, type Decision, type Heard, type HeartbeatLink, type InstanceView, type NodeView, type ServicePolicy } from '@capsule/cluster';
 import { randomBytes, createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { servicePaths } from '@capsule/config';
@@ -100,7 +101,7 @@ export class Agent {
     return {
       frozen: existsSync(this.paths.nodeFrozen),
       hears: [...this.heard].filter(([, h]) => now - h.at < this.hb.timeoutMs).map(([n]) => n),
-      services: Object.fromEntries([...this.local].map(([name, l]) => [name, { ...l.view, ...(l.busy ? { avail: l.busy } : {}) }])),
+      services: Object.fromEntries([...this.local].map(([name, l]) => [name, { ...l.view, ...(l.busy ? { avail: l.busy } : {}), ...this.moving(name) }])),
     };
   }
 
@@ -110,6 +111,16 @@ export class Agent {
     if (!a) return;
     const seen = await askArbitrator({ host: a.host, port: a.port, cluster: this.o.cluster.name, node: this.self, secret: this.o.cluster.secret, timeoutMs: this.hb.intervalMs, recentMs: this.hb.timeoutMs });
     if (seen) this.arb = { at: Date.now(), seen };
+  }
+
+  /** A switch or migration under way here (svcmgr's `migrating` state file): published so that no daemon interferes. */
+  private moving(name: string): { moving?: string } {
+    try {
+      const to = (JSON.parse(readFileSync(join(servicePaths(this.o.ctx.root, name).varDir, 'migrating'), 'utf8')) as { to?: unknown }).to;
+      return typeof to === 'string' ? { moving: to } : {};
+    } catch {
+      return {};
+    }
   }
 
   private async send(): Promise<void> {
@@ -198,9 +209,14 @@ export class Agent {
         const arbitrator = this.o.cluster.arbitrators.length ? { reachable: this.arb !== undefined && now - this.arb.at < this.hb.timeoutMs, seen: this.arb?.seen ?? [] } : null;
         return { node: this.self, cluster: this.o.cluster.name, boot: this.boot, quorum: q, arbitrator, peers, counters: this.counters, views, policies: [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : [])) };
       }
-      case 'refresh':
-        await this.refreshAll();
+      case 'refresh': {
+        // svcmgr acted by hand: the peers learn the new state now, not at the next status round.
+        const l = r.service ? this.local.get(r.service) : undefined;
+        if (l && !l.busy) await this.refreshOne(r.service!, l);
+        else if (!r.service) await this.refreshAll();
+        await this.send();
         return { ok: true };
+      }
       case 'stop':
         setImmediate(() => void this.stop());
         return { ok: true };
