@@ -9,6 +9,7 @@ import type {
   ContainerResource,
   GuestChannel,
   MigrationDestination,
+  ManagementHost,
   Resource,
   ResourceInit,
   ResourceStatus,
@@ -38,6 +39,7 @@ interface FrozenContainerResource extends FrozenResource {
   ): Promise<void>;
   migrate?(ctx: ContainerContext, to: MigrationDestination): Promise<void>;
   replicatedFiles?(): string[];
+  managedFrom?(): ManagementHost | undefined;
 }
 
 type FrozenInitKeys =

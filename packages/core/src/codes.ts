@@ -93,6 +93,19 @@ export const ErrorCode = {
   SshDisconnected: 'SshDisconnected',
   SshChannelRefused: 'SshChannelRefused',
   SshCopyFailed: 'SshCopyFailed',
+  // REST endpoints of API-driven drivers (esx, openstack, vcloud)
+  EndpointUnreachable: 'EndpointUnreachable',
+  EndpointTlsFailed: 'EndpointTlsFailed',
+  EndpointTimeout: 'EndpointTimeout',
+  EndpointAuthFailed: 'EndpointAuthFailed',
+  EndpointError: 'EndpointError',
+  // the cluster agent
+  ClusterConfigInvalid: 'ClusterConfigInvalid',
+  DaemonNotRunning: 'DaemonNotRunning',
+  DaemonAlreadyRunning: 'DaemonAlreadyRunning',
+  HeartbeatRejected: 'HeartbeatRejected',
+  NoQuorum: 'NoQuorum',
+  UnknownNode: 'UnknownNode',
   // tests' own fixtures
   FixtureFailed: 'FixtureFailed',
   InternalError: 'InternalError',

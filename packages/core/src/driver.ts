@@ -114,6 +114,13 @@ export type GuestChannel =
   | { kind: 'native'; prefix: readonly string[] }
   | { kind: 'ssh'; host: string; port: number; user: string; knownHosts?: string };
 
+/** The host a remote-managed driver's tools run on (an HP-UX host, a SPARC control domain), reached over ssh. */
+export interface ManagementHost {
+  host: string;
+  port?: number;
+  user?: string;
+}
+
 /** Where a migration goes: the peer node and a way to run its tools. */
 export interface MigrationDestination {
   node: string;
@@ -139,6 +146,11 @@ export interface ContainerResource extends Resource {
   migrate?(ctx: ContainerContext, to: MigrationDestination): Promise<void>;
   /** Files config replication copies with the service file (the container's own config). */
   replicatedFiles?(): string[];
+  /**
+   * Remote-managed drivers: where the tools run. The engine then binds
+   * `ctx.exec` (and a native guest channel) to that host over ssh.
+   */
+  managedFrom?(): ManagementHost | undefined;
 }
 
 export function isContainerResource(r: Resource): r is ContainerResource {

@@ -1,6 +1,6 @@
 // The context each resource acts in: the host's exec bound to a cancellable
 // signal, the clock, its logger and, for a container, its guest channel.
-import { isContainerResource, systemClock, type ActionContext, type Clock, type ContainerContext, type Exec, type Logger, type Resource } from '@capsule/core';
+import { CapsuleError, ErrorCode, isContainerResource, systemClock, type ActionContext, type Clock, type ContainerContext, type Exec, type Logger, type Resource } from '@capsule/core';
 import { guestExec, type SshSessions } from '@capsule/transport';
 
 export interface Runtime {
@@ -18,8 +18,26 @@ export function boundExec(exec: Exec, signal: AbortSignal): Exec {
   return (argv, o) => exec(argv, { signal, ...o });
 }
 
+/**
+ * Where a resource's tools run: this node, or for a remote-managed container
+ * its management host over the node's ssh sessions.
+ */
+function hostExecFor(resource: Resource, rt: Runtime): Exec {
+  const managed = isContainerResource(resource) ? resource.managedFrom?.() : undefined;
+  if (!managed) return rt.exec;
+  if (!rt.ssh) {
+    return () =>
+      Promise.reject(
+        new CapsuleError(ErrorCode.TransportUnavailable, `${resource.rid}: its tools run on ${managed.host}, and this command has no ssh settings`, {
+          hint: 'this is a bug in the caller: report it',
+        }),
+      );
+  }
+  return rt.ssh.exec({ host: managed.host, port: managed.port ?? 22, user: managed.user ?? 'root' });
+}
+
 export function contextFor(resource: Resource, rt: Runtime, log: Logger, signal: AbortSignal): ActionContext | ContainerContext {
-  const exec = boundExec(rt.exec, signal);
+  const exec = boundExec(hostExecFor(resource, rt), signal);
   const ctx: ActionContext = { exec, log, signal, clock: rt.clock ?? systemClock, dryRun: rt.dryRun ?? false, force: rt.force ?? false };
   return isContainerResource(resource) ? { ...ctx, guest: guestExec(resource.guestChannel(), exec, rt.ssh) } : ctx;
 }

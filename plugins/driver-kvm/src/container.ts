@@ -1,17 +1,15 @@
 // A KVM/QEMU guest as a capsule resource: a libvirt domain driven with
 // virsh; its guest is reached over ssh (the engine's ssh channel, the
 // node's key and known_hosts).
-import { CapsuleError, ErrorCode, isCapsuleError, type ActionContext, type ContainerContext, type ContainerResource, type ExecResult, type GuestChannel, type MigrationDestination, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { CapsuleError, type ActionContext, type ContainerContext, type ContainerResource, type ExecResult, type GuestChannel, type MigrationDestination, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
+import { lastLine, stopWithTimeout, waitForGuest, writeFileAtomic } from '@capsule/driver-kit';
+import { join } from 'node:path';
 import type { keywords } from './keywords.js';
 
 export type KvmConfig = SectionConfig<typeof keywords>;
 
 /** `virsh domstate` words, and MISSING for a domain libvirt does not know. */
 type DomState = 'running' | 'shut off' | 'paused' | 'in shutdown' | 'crashed' | 'pmsuspended' | 'blocked' | 'idle' | 'MISSING';
-
-const TRUST_ERRORS = new Set<string>([ErrorCode.HostKeyUnknown, ErrorCode.HostKeyChanged, ErrorCode.SshAuthFailed, ErrorCode.SshKeyInvalid]);
 
 export class KvmContainer implements ContainerResource {
   readonly rid: string;
@@ -87,29 +85,8 @@ export class KvmContainer implements ContainerResource {
       if (r.code !== 0 && (await this.state(ctx)) !== 'running') throw this.failed(`virsh ${verb}`, r);
     } else if (ctx.dryRun) return;
     await this.saveXml(ctx);
-    await this.waitOperational(ctx);
-  }
-
-  /** Running is not enough for encap actions: wait until the guest answers over ssh. */
-  private async waitOperational(ctx: ContainerContext): Promise<void> {
-    const deadline = ctx.clock.now() + this.cfg.start_timeout * 1000;
-    let last = '';
-    for (;;) {
-      const left = deadline - ctx.clock.now();
-      const r = await ctx.guest(['true'], { timeoutMs: Math.max(1000, Math.min(10_000, left)) }).catch((e: unknown) => {
-        // A guest that refuses our key, or shows a host key we do not know, will not get better by waiting.
-        if (isCapsuleError(e) && TRUST_ERRORS.has(e.code)) throw e;
-        return { code: -1, stderr: (e as Error).message };
-      });
-      if (r.code === 0) return;
-      last = r.stderr.trim() || `exit ${r.code}`;
-      if (ctx.clock.now() >= deadline) break;
-      await ctx.clock.sleep(500, ctx.signal);
-    }
-    throw new CapsuleError('ContainerNotOperational', `${this.rid}: ${this.cfg.name} runs but ${this.guestName} does not answer over ssh after ${this.cfg.start_timeout}s: ${last}`, {
-      hint: `check the guest's network and sshd (virsh console ${this.cfg.name}), the node's known_hosts, or raise ${this.rid}.start_timeout`,
-      details: { rid: this.rid, guest: this.guestName },
-    });
+    // Running is not enough for encap actions: the guest must answer over ssh.
+    await waitForGuest(ctx, { rid: this.rid, name: this.cfg.name, timeoutS: this.cfg.start_timeout, hint: `check the guest's network and sshd (virsh console ${this.cfg.name}) and the node's known_hosts` });
   }
 
   async stop(ctx: ContainerContext): Promise<void> {
@@ -118,15 +95,16 @@ export class KvmContainer implements ContainerResource {
     ctx.log.info(`virsh shutdown ${this.cfg.name} (${this.cfg.stop_timeout}s before destroy)`);
     if (ctx.dryRun) return;
     await this.saveXml(ctx);
-    await this.virsh(ctx, ['shutdown', this.cfg.name]);
-    const deadline = ctx.clock.now() + this.cfg.stop_timeout * 1000;
-    while (ctx.clock.now() < deadline) {
-      if ((await this.state(ctx)) === 'shut off') return;
-      await ctx.clock.sleep(250, ctx.signal);
-    }
-    ctx.log.warn(`${this.cfg.name} did not shut down within ${this.cfg.stop_timeout}s: destroying it`);
-    const d = await this.virsh(ctx, ['destroy', this.cfg.name]);
-    if (d.code !== 0 && (await this.state(ctx)) !== 'shut off') throw this.failed('virsh destroy', d);
+    await stopWithTimeout(ctx, {
+      name: this.cfg.name,
+      timeoutS: this.cfg.stop_timeout,
+      isDown: async () => (await this.state(ctx)) === 'shut off',
+      graceful: async () => void (await this.virsh(ctx, ['shutdown', this.cfg.name])),
+      force: async () => {
+        const d = await this.virsh(ctx, ['destroy', this.cfg.name]);
+        if (d.code !== 0 && (await this.state(ctx)) !== 'shut off') throw this.failed('virsh destroy', d);
+      },
+    });
   }
 
   guestChannel(): GuestChannel {
@@ -142,10 +120,7 @@ export class KvmContainer implements ContainerResource {
   private async saveXml(ctx: ActionContext): Promise<void> {
     const r = await this.virsh(ctx, ['dumpxml', '--inactive', this.cfg.name]);
     if (r.code !== 0) return ctx.log.warn(`cannot save the definition of ${this.cfg.name}: ${lastLine(r.stderr)}`);
-    await mkdir(dirname(this.xmlFile), { recursive: true });
-    const tmp = `${this.xmlFile}.${process.pid}.tmp`;
-    await writeFile(tmp, r.stdout, { mode: 0o600 });
-    await rename(tmp, this.xmlFile);
+    await writeFileAtomic(this.xmlFile, r.stdout);
   }
 
   /**
@@ -192,14 +167,4 @@ export class KvmContainer implements ContainerResource {
       details: { rid: this.rid, code: r.code },
     });
   }
-}
-
-function lastLine(text: string): string {
-  return (
-    text
-      .trim()
-      .split('\n')
-      .filter((l) => l.trim())
-      .pop() ?? ''
-  );
 }

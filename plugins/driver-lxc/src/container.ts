@@ -2,6 +2,7 @@
 // its guest is reached through lxc-attach (or the rcmd keyword), a native
 // channel the engine runs every guest command through.
 import { CapsuleError, type ActionContext, type ContainerContext, type ContainerResource, type ExecOptions, type ExecResult, type GuestChannel, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
+import { lastLine, stopWithTimeout, waitForGuest } from '@capsule/driver-kit';
 import type { keywords } from './keywords.js';
 
 type LxcState = 'RUNNING' | 'STOPPED' | 'STARTING' | 'STOPPING' | 'ABORTING' | 'FREEZING' | 'FROZEN' | 'THAWED' | 'MISSING';
@@ -72,35 +73,29 @@ export class LxcContainer implements ContainerResource {
       const w = await this.lxc(ctx, 'lxc-wait', ['-s', 'RUNNING', '-t', String(this.cfg.start_timeout)]);
       if (w.code !== 0) throw this.failed('lxc-wait RUNNING', w);
     } else if (ctx.dryRun) return;
-    await this.waitOperational(ctx);
-  }
-
-  /** RUNNING is not enough for encap actions: wait until a command runs in the guest. */
-  private async waitOperational(ctx: ContainerContext): Promise<void> {
-    const deadline = ctx.clock.now() + this.cfg.start_timeout * 1000;
-    for (;;) {
-      const r = await ctx.guest(['true'], { timeoutMs: 5000 }).catch(() => ({ code: -1 }));
-      if (r.code === 0) return;
-      if (ctx.clock.now() > deadline) {
-        throw new CapsuleError('ContainerNotOperational', `${this.rid}: ${this.cfg.name} is running but does not accept commands after ${this.cfg.start_timeout}s`, {
-          hint: `check the guest's init (lxc-attach -n ${this.cfg.name}), or raise ${this.rid}.start_timeout`,
-        });
-      }
-      await ctx.clock.sleep(200, ctx.signal);
-    }
+    // RUNNING is not enough for encap actions: wait until a command runs in the guest.
+    await waitForGuest(ctx, { rid: this.rid, name: this.cfg.name, timeoutS: this.cfg.start_timeout, hint: `check the guest's init (lxc-attach -n ${this.cfg.name})` });
   }
 
   async stop(ctx: ContainerContext): Promise<void> {
     const { state, links } = await this.info(ctx);
     if (state === 'MISSING' || state === 'STOPPED') return;
-    ctx.log.info(`lxc-stop -n ${this.cfg.name} -t ${this.cfg.stop_timeout}`);
+    ctx.log.info(`lxc-stop -n ${this.cfg.name} (${this.cfg.stop_timeout}s before killing it)`);
     if (ctx.dryRun) return;
-    const r = await this.lxc(ctx, 'lxc-stop', ['-t', String(this.cfg.stop_timeout)]);
-    if (r.code !== 0) {
-      ctx.log.warn(`clean stop of ${this.cfg.name} failed (${lastLine(r.stderr)}), killing it`);
-      const k = await this.lxc(ctx, 'lxc-stop', ['-k']);
-      if (k.code !== 0 && (await this.info(ctx)).state !== 'STOPPED') throw this.failed('lxc-stop -k', k);
-    }
+    // The halt signal without waiting in lxc-stop, so a forced stop is ours to see and report.
+    await stopWithTimeout(ctx, {
+      name: this.cfg.name,
+      timeoutS: this.cfg.stop_timeout,
+      isDown: async () => (await this.info(ctx)).state === 'STOPPED',
+      graceful: async () => {
+        const r = await this.lxc(ctx, 'lxc-stop', ['--nowait']);
+        if (r.code !== 0) ctx.log.warn(`clean stop of ${this.cfg.name} failed: ${lastLine(r.stderr)}`);
+      },
+      force: async () => {
+        const k = await this.lxc(ctx, 'lxc-stop', ['-k']);
+        if (k.code !== 0 && (await this.info(ctx)).state !== 'STOPPED') throw this.failed('lxc-stop -k', k);
+      },
+    });
     await this.removeLeftoverLinks(ctx, links);
   }
 
@@ -138,8 +133,4 @@ export class LxcContainer implements ContainerResource {
       details: { rid: this.rid, code: r.code },
     });
   }
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').pop() ?? '';
 }

@@ -35,12 +35,17 @@ export class TestContainers {
     return name;
   }
 
-  /** A stopped busybox container; with `agent`, `svcmgr` runs in it from this repository's build. */
-  async create(o: { bridge: string; agent: boolean }): Promise<TestContainer> {
+  /**
+   * A stopped busybox container; with `agent`, `svcmgr` runs in it from this
+   * repository's build. Without a bridge it has no network, and its init
+   * obeys a halt at once (udhcpc waiting for a lease holds it otherwise).
+   */
+  async create(o: { bridge?: string; agent: boolean }): Promise<TestContainer> {
     const lxcpath = await this.path();
     const name = uniqueName('capsule-t-', 24);
     const conf = join(lxcpath, `${name}.create.conf`);
-    await writeFile(conf, [`lxc.net.0.type = veth`, `lxc.net.0.link = ${o.bridge}`, `lxc.net.0.flags = up`, `lxc.apparmor.profile = unconfined`, ''].join('\n'));
+    const net = o.bridge ? [`lxc.net.0.type = veth`, `lxc.net.0.link = ${o.bridge}`, `lxc.net.0.flags = up`] : [`lxc.net.0.type = empty`];
+    await writeFile(conf, [...net, `lxc.apparmor.profile = unconfined`, ''].join('\n'));
     this.containers.push(name);
     await sh('lxc-create', '-P', lxcpath, '-n', name, '-t', 'busybox', '-f', conf);
     const rootfs = join(lxcpath, name, 'rootfs');

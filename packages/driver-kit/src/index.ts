@@ -1,0 +1,7 @@
+// Public API of @capsule/driver-kit: what container drivers share, so no
+// plugin imports another.
+export { tool, lastLine, actionFailed, containerMissing, type ToolOptions } from './tool.js';
+export { waitFor, waitForGuest, type WaitForGuestOptions } from './wait.js';
+export { stopWithTimeout, type StopOptions } from './stop.js';
+export { writeFileAtomic } from './files.js';
+export { restClient, type RestClient, type RestClientOptions, type RestRequest, type RestResponse } from './rest.js';

@@ -1,0 +1,122 @@
+// driver-kit against real commands, a real clock and a real TLS server.
+import { systemClock, type ContainerContext, type Exec } from '@capsule/core';
+import { localExec } from '@capsule/transport';
+import { createServer, type Server } from 'node:https';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { actionFailed, lastLine, restClient, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '../src/index.js';
+
+let dir: string;
+const logs: string[] = [];
+const log = { info: (m: string) => logs.push(`info: ${m}`), warn: (m: string) => logs.push(`warn: ${m}`), error: (m: string) => logs.push(`error: ${m}`) };
+const ctx = (guest: Exec = localExec): ContainerContext => ({ exec: localExec, guest, log, clock: systemClock, signal: new AbortController().signal, dryRun: false, force: false });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'capsule-kit-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+test.each([
+  ['', ''],
+  ['one', 'one'],
+  ['a\nb\n\n  \n', 'b'],
+  ['error: x\r\n', 'error: x'],
+])('lastLine(%j) = %j', (text, line) => expect(lastLine(text)).toBe(line));
+
+test('a tool that is not installed is CommandNotFound with the install hint; a failing one is its exit code', async () => {
+  await expect(tool(ctx(), 'container#1', ['capsule-no-such-tool', 'list'], { install: 'install xen-utils' })).rejects.toMatchObject({
+    code: 'CommandNotFound',
+    message: 'container#1: capsule-no-such-tool is not installed on this node',
+    hint: 'install xen-utils, or fix PATH',
+  });
+  const r = await tool(ctx(), 'container#1', ['sh', '-c', 'echo "busy: try later" >&2; exit 3'], { install: '-' });
+  expect(actionFailed('container#1', 'xl create vm1', r, 'see xl dmesg')).toMatchObject({
+    code: 'ContainerActionFailed',
+    message: 'container#1: xl create vm1 failed with exit 3: busy: try later',
+  });
+});
+
+test('waitForGuest: returns once the guest answers, times out with the last error otherwise', async () => {
+  const flag = join(dir, 'up');
+  // The guest "boots" after 600 ms.
+  setTimeout(() => void writeFileAtomic(flag, 'x'), 600);
+  const t0 = Date.now();
+  await waitForGuest(ctx((argv, o) => localExec(['test', '-e', flag], o)), { rid: 'container#1', name: 'vm1', timeoutS: 5, hint: 'h' });
+  expect(Date.now() - t0).toBeGreaterThanOrEqual(500);
+  await expect(waitForGuest(ctx(() => localExec(['sh', '-c', 'echo connection refused >&2; exit 255'])), { rid: 'container#1', name: 'vm1', timeoutS: 1, hint: 'check sshd' })).rejects.toMatchObject({
+    code: 'ContainerNotOperational',
+    message: 'container#1: vm1 runs but does not answer after 1s: connection refused',
+    hint: 'check sshd, or raise container#1.start_timeout',
+  });
+});
+
+test('waitForGuest gives up at once on a host key it does not know', async () => {
+  const { CapsuleError } = await import('@capsule/core');
+  const t0 = Date.now();
+  await expect(waitForGuest(ctx(() => Promise.reject(new CapsuleError('HostKeyUnknown', 'unknown key'))), { rid: 'c', name: 'vm1', timeoutS: 30, hint: 'h' })).rejects.toMatchObject({ code: 'HostKeyUnknown' });
+  expect(Date.now() - t0).toBeLessThan(5000);
+});
+
+test('stopWithTimeout: clean when the guest goes down, forced with a warning when it does not', async () => {
+  let down = false;
+  let forced = 0;
+  const o = { name: 'vm1', timeoutS: 1, isDown: async () => down, force: async () => void forced++, intervalMs: 50 };
+  logs.length = 0;
+  expect(await stopWithTimeout(ctx(), { ...o, graceful: async () => void setTimeout(() => (down = true), 200) })).toBe('clean');
+  expect([forced, logs]).toEqual([0, []]);
+  down = false;
+  expect(await stopWithTimeout(ctx(), { ...o, graceful: async () => undefined })).toBe('forced');
+  expect([forced, logs]).toEqual([1, ['warn: vm1 did not shut down within 1s: forcing it off']]);
+});
+
+test('writeFileAtomic: 20 parallel writers of one file leave one whole version and no temp file', async () => {
+  const f = join(dir, 'sub/dom.xml');
+  await Promise.all(Array.from({ length: 20 }, (_, i) => writeFileAtomic(f, `<domain>${i}</domain>`.repeat(1000))));
+  expect(await readFile(f, 'utf8')).toMatch(/^(<domain>(\d+)<\/domain>)\1{999}$/);
+  expect(await readdir(join(dir, 'sub'))).toEqual(['dom.xml']);
+});
+
+describe('restClient', () => {
+  let server: Server;
+  let url: string;
+  let ca: string;
+  beforeAll(async () => {
+    const key = join(dir, 'key.pem');
+    const crt = join(dir, 'crt.pem');
+    const r = await localExec(['openssl', 'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', crt, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']);
+    expect(r.stderr).not.toMatch(/error/i);
+    ca = await readFile(crt, 'utf8');
+    server = createServer({ key: await readFile(key), cert: ca }, (req, res) => {
+      if (req.url === '/api/slow') return void setTimeout(() => res.end('{}'), 3000).unref();
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        res.writeHead(req.url === '/api/missing' ? 404 : 200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ method: req.method, url: req.url, body, auth: req.headers['authorization'] ?? null }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `https://127.0.0.1:${(server.address() as { port: number }).port}/api`;
+  });
+  afterAll(() => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }));
+
+  test('JSON both ways with the configured CA', async () => {
+    const c = restClient({ baseUrl: url, ca });
+    const r = await c.request('POST', '/session', { body: { a: 1 }, headers: { authorization: 'Basic eDp5' } });
+    expect([r.status, r.json]).toEqual([200, { method: 'POST', url: '/api/session', body: '{"a":1}', auth: 'Basic eDp5' }]);
+    expect((await c.request('GET', 'missing')).status).toBe(404);
+  });
+
+  test.each([
+    ['a certificate no configured CA signed', () => restClient({ baseUrl: url }), '/x', 'EndpointTlsFailed'],
+    ['an endpoint that does not answer in time', () => restClient({ baseUrl: url, ca, timeoutMs: 300 }), '/slow', 'EndpointTimeout'],
+    ['a closed port', () => restClient({ baseUrl: 'https://127.0.0.1:1/api', ca }), '/x', 'EndpointUnreachable'],
+    ['an answer over the cap', () => restClient({ baseUrl: url, ca, maxBytes: 10 }), '/x', 'EndpointError'],
+  ])('%s is a named error', async (_, make, path, code) => {
+    await expect(make().request('GET', path)).rejects.toMatchObject({ code });
+  });
+});
