@@ -3,5 +3,6 @@ export { TestNetwork, type TestHost } from './netns.js';
 export { sh, uniqueName } from './run.js';
 export { TestContainers, REPO_ROOT, type TestContainer } from './lxc.js';
 export { testContext, testContainerContext, testInit, quietLog } from './driver.js';
-export { startSshd, type TestSshd } from './sshd.js';
+export { startSshd, sshdOptions, CLEAN_SHELL, type TestSshd } from './sshd.js';
+export { switchedSshd, wireGuestPower, SshGuests, type SwitchedSshd, type SwitchedSshdOptions } from './managed.js';
 export { TestVms, TestLibvirtPeer, KERNEL_CACHE, TEST_URI, type TestVm } from './kvm.js';

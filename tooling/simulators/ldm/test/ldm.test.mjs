@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SimHost } from '../../remote-kit/lib/fixture.mjs';
-import { runTool } from '../../remote-kit/lib/run.mjs';
+import { pause, runTool, startTool } from '../../remote-kit/lib/run.mjs';
 
 const bin = fileURLToPath(new URL('../bin', import.meta.url));
 const hosts = [];
@@ -77,10 +77,8 @@ test('busy, authorization, slow start with the transition flag visible meanwhile
   assert.deepEqual([ldm('start', 'ldg1').code, ldm('start', 'ldg1').stderr], [1, 'Authorization failed\n']);
   host.clearFault('denied');
   host.fault('slow', '1');
-  const { spawn } = await import('node:child_process');
-  const child = spawn('ldm', ['start', 'ldg1'], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...host.env() } });
-  const done = new Promise((r) => child.on('exit', r));
-  await new Promise((r) => setTimeout(r, 400));
+  const done = startTool(bin, host, ['ldm', ...['start', 'ldg1']]);
+  await pause(400);
   assert.match(ldm('list', '-p', 'ldg1').stdout, /state=bound\|flags=transition/);
   assert.equal(await done, 0);
   assert.equal(state('ldg1'), 'active');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SimHost } from '../../remote-kit/lib/fixture.mjs';
-import { runTool } from '../../remote-kit/lib/run.mjs';
+import { pause, runTool, startTool } from '../../remote-kit/lib/run.mjs';
 
 const bin = fileURLToPath(new URL('../bin', import.meta.url));
 const hosts = [];
@@ -79,10 +79,8 @@ test('busy, permission denied, slow start shows starting meanwhile', async () =>
   assert.match(run(['srp', '-start', 'srp1']).stderr, /Permission denied/);
   host.clearFault('denied');
   host.fault('slow', '1');
-  const { spawn } = await import('node:child_process');
-  const child = spawn('srp', ['-start', 'srp1'], { env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, ...host.env() } });
-  const done = new Promise((r) => child.on('exit', r));
-  await new Promise((r) => setTimeout(r, 400));
+  const done = startTool(bin, host, ['srp', ...['-start', 'srp1']]);
+  await pause(400);
   assert.equal(state('srp1'), 'starting');
   assert.equal(await done, 0);
   assert.equal(state('srp1'), 'started');
