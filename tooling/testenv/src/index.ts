@@ -5,4 +5,5 @@ export { TestContainers, REPO_ROOT, type TestContainer } from './lxc.js';
 export { testContext, testContainerContext, testInit, quietLog } from './driver.js';
 export { startSshd, sshdOptions, CLEAN_SHELL, type TestSshd } from './sshd.js';
 export { switchedSshd, wireGuestPower, SshGuests, type SwitchedSshd, type SwitchedSshdOptions } from './managed.js';
+export { simulatorBin, simulatorPath, simulatorExec, simulatedSshFixture, SimulatedDriverTest, type SimulatedHost, type SimulatedSshGuest, type SimulatedSshFixtureOptions } from './simulated.js';
 export { TestVms, TestLibvirtPeer, KERNEL_CACHE, TEST_URI, type TestVm } from './kvm.js';
