@@ -1,5 +1,5 @@
 // Public API of @capsule/testenv.
-export { TestNetwork, type TestHost } from './netns.js';
+export { TestNetwork, type TestHost, type TestSwitch } from './netns.js';
 export { sh, uniqueName } from './run.js';
 export { TestContainers, REPO_ROOT, type TestContainer } from './lxc.js';
 export { testContext, testContainerContext, testInit, quietLog } from './driver.js';
@@ -7,3 +7,4 @@ export { startSshd, sshdOptions, CLEAN_SHELL, type TestSshd } from './sshd.js';
 export { switchedSshd, wireGuestPower, SshGuests, type SwitchedSshd, type SwitchedSshdOptions } from './managed.js';
 export { simulatorBin, simulatorPath, simulatorExec, simulatedSshFixture, SimulatedDriverTest, type SimulatedHost, type SimulatedSshGuest, type SimulatedSshFixtureOptions } from './simulated.js';
 export { TestVms, TestLibvirtPeer, KERNEL_CACHE, TEST_URI, type TestVm } from './kvm.js';
+export { TestCluster, type ClusterNode, type TestClusterOptions } from './cluster.js';
