@@ -32,6 +32,10 @@ test('the exact commands: hpvmstatus -M, hpvmstart -P, hpvmstatus -d saved for r
   const c = t.container({ name: g.name, address: g.sshd.address, start_timeout: 10 });
   const ctx = t.context(c, t.exec(h));
   expect(await c.status(ctx)).toEqual({ status: 'down', log: ['info: hpvmstatus: Off'] });
+  // A dry run says what it would run and changes nothing.
+  t.logs.length = 0;
+  await c.start({ ...ctx, dryRun: true });
+  expect([t.logs, h.guest(g.name)?.['state']]).toEqual([[`info: hpvmstart -P ${g.name}`], 'Off']);
   await c.start(ctx);
   expect(await c.status(ctx)).toEqual({ status: 'up', log: ['info: hpvmstatus: On'] });
   expect((await ctx.guest(['echo', 'in the guest'])).stdout).toBe('in the guest\n');

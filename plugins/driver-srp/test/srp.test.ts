@@ -40,6 +40,10 @@ test('start, the agent inside answers as the guest, export saved for replication
   expect(c.guestChannel()).toEqual({ kind: 'native', prefix: ['srp_su', s.name, 'root', '-c', 'exec "$0" "$@"'] });
   const ctx = t.context(c, t.exec(h));
   expect(await c.status(ctx)).toEqual({ status: 'down', log: ['info: srp: stopped'] });
+  // A dry run says what it would run and changes nothing.
+  t.logs.length = 0;
+  await c.start({ ...ctx, dryRun: true });
+  expect([t.logs, h.guest(s.name)?.['state']]).toEqual([[`info: srp -start ${s.name}`], 'stopped']);
   await c.start(ctx);
   expect(await c.status(ctx)).toEqual({ status: 'up', log: ['info: srp: started'] });
   // Words with spaces and quotes survive srp_su's shell.
