@@ -33,6 +33,28 @@ async function keygen(file: string, type: 'ed25519' | 'rsa'): Promise<string> {
   return (await readFile(`${file}.pub`, 'utf8')).trim();
 }
 
+/**
+ * Runs the rest of argv with the machine's ~/.bashrc out of the way: bash
+ * reads it under sshd, and a slow one would be measured as transport time.
+ */
+export const CLEAN_SHELL = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', 'for f in /root/.bashrc /root/.profile; do [ -f "$f" ] && mount --bind /dev/null "$f"; done; exec "$0" "$@"'];
+
+/** sshd's settings for a test host whose keys are in `dir`: root by key only. */
+export function sshdOptions(dir: string, address: string, port: number): string[] {
+  return [
+    '-f', '/dev/null',
+    '-o', `HostKey=${join(dir, 'host_ed25519')}`,
+    '-o', `ListenAddress=${address}:${port}`,
+    '-o', `AuthorizedKeysFile=${join(dir, 'authorized_keys')}`,
+    '-o', 'StrictModes=no',
+    '-o', 'PermitRootLogin=prohibit-password',
+    '-o', 'PasswordAuthentication=no',
+    '-o', 'KbdInteractiveAuthentication=no',
+    '-o', 'UsePAM=no',
+    '-o', 'Subsystem=sftp internal-sftp',
+  ];
+}
+
 /** Waits until `host:port` accepts a connection (sshd forks nothing to tell us it listens). */
 async function listening(host: string, port: number, deadline: number): Promise<void> {
   for (;;) {
@@ -87,24 +109,8 @@ export async function startSshd(host: TestHost, address: string, o: SshdOptions 
   await writeFile(join(dir, 'authorized_keys'), [clientPub, ...(o.authorizedKeys ?? [])].join('\n') + '\n', { mode: 0o600 });
   const name = port === 22 ? address : `[${address}]:${port}`;
   await writeFile(join(dir, 'known_hosts'), `${name} ${hostPublicKey}\n`);
-  const args = [
-    'netns', 'exec', host.ns,
-    // A test host's root shell starts clean: the machine's ~/.bashrc (which bash
-    // reads under sshd) stays out of it, in a mount namespace of sshd's own.
-    'unshare', '-m', '--propagation', 'private', 'sh', '-c', 'for f in /root/.bashrc /root/.profile; do [ -f "$f" ] && mount --bind /dev/null "$f"; done; exec "$0" "$@"',
-    SSHD, '-D', '-e', '-f', '/dev/null',
-    '-o', `HostKey=${join(dir, 'host_ed25519')}`,
-    '-o', `ListenAddress=${address}:${port}`,
-    '-o', `AuthorizedKeysFile=${join(dir, 'authorized_keys')}`,
-    '-o', 'StrictModes=no',
-    '-o', 'PermitRootLogin=prohibit-password',
-    '-o', 'PasswordAuthentication=no',
-    '-o', 'KbdInteractiveAuthentication=no',
-    '-o', 'UsePAM=no',
-    '-o', 'PidFile=none',
-    '-o', 'Subsystem=sftp internal-sftp',
-    ...(o.setEnv ? ['-o', `SetEnv=${Object.entries(o.setEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`] : []),
-  ];
+  const setEnv = o.setEnv ? ['-o', `SetEnv=${Object.entries(o.setEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`] : [];
+  const args = ['netns', 'exec', host.ns, ...CLEAN_SHELL, SSHD, '-D', '-e', ...sshdOptions(dir, address, port), '-o', 'PidFile=none', ...setEnv];
   let child: ChildProcess | undefined;
   let log = '';
   const start = async () => {
