@@ -4,4 +4,5 @@ export { sh, uniqueName } from './run.js';
 export { TestContainers, REPO_ROOT, type TestContainer } from './lxc.js';
 export { testContext, testContainerContext, testInit, quietLog } from './driver.js';
 export { startSshd, type TestSshd } from './sshd.js';
+export { SshGuests, type SshGuest } from './sshguest.js';
 export { TestVms, TestLibvirtPeer, KERNEL_CACHE, TEST_URI, type TestVm } from './kvm.js';

@@ -1,0 +1,16 @@
+// Runs a simulated tool for the simulators' own tests: argv in, exit code and output out.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+/** `tool` in `sim.bin`, with `sim`'s state; resolves to { code, stdout, stderr }. */
+export function run(sim, tool, args, o = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(join(sim.bin, tool), args, { env: { ...process.env, ...sim.env, ...o.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(o.input ?? '');
+  });
+}
