@@ -1,6 +1,8 @@
 // Runs a simulated tool for the simulators' own tests: argv in, exit code and output out.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { after } from 'node:test';
+import { SimHost } from './fixture.mjs';
 
 /** `tool` in `sim.bin`, with `sim`'s state; resolves to { code, stdout, stderr }. */
 export function run(sim, tool, args, o = {}) {
@@ -13,4 +15,15 @@ export function run(sim, tool, args, o = {}) {
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(o.input ?? '');
   });
+}
+
+/** A maker of fresh hosts for one test file of `bin`'s simulator; they are removed when the file's tests end. */
+export function testHosts(bin) {
+  const hosts = [];
+  after(() => hosts.forEach((h) => h.dispose()));
+  return () => {
+    const h = new SimHost(bin);
+    hosts.push(h);
+    return h;
+  };
 }

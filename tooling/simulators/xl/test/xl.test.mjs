@@ -1,19 +1,11 @@
 // The xl simulator's fidelity: arguments, output formats and exit codes of xl(1).
 import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { SimHost } from '../../vmhost/lib/fixture.mjs';
-import { run } from '../../vmhost/lib/run.mjs';
+import { run, testHosts } from '../../vmhost/lib/run.mjs';
 
-const BIN = fileURLToPath(new URL('../bin', import.meta.url));
-const hosts = [];
-function host() {
-  const h = new SimHost(BIN);
-  hosts.push(h);
-  return h;
-}
-after(() => hosts.forEach((h) => h.dispose()));
+const host = testHosts(fileURLToPath(new URL('../bin', import.meta.url)));
 
 function domain(h, name = 'vm1') {
   const cf = h.path(`${name}.cfg`);
