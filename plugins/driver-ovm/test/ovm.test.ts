@@ -113,3 +113,16 @@ test('migration: xm migrate -l to [driver.ovm] migrate_host; refused where it ru
   expect([await g.isRunning(), there.guest(g.uuid) !== undefined]).toEqual([false, true]);
   expect(g.host.calls()).toContain(`xm migrate -l ${g.uuid} ovs2-mig`);
 }, 60_000);
+
+test('--dry-run says what it would run and runs nothing but xm list', async () => {
+  const g = await ovm.guest();
+  const c = container(g);
+  const dry = { ...contextOf(c, g), dryRun: true };
+  await c.start(dry);
+  expect([await g.isRunning(), logs]).toEqual([false, [`info: xm create ${g.cfg}`]]);
+  await c.start(contextOf(c, g));
+  await c.stop(dry);
+  expect(await g.isRunning()).toBe(true);
+  expect(actions(g)).toEqual([`xm create ${g.cfg}`]);
+  await c.stop(contextOf(c, g));
+}, 60_000);

@@ -123,3 +123,16 @@ test('migration: vzmigrate --online to [driver.vz] migrate_host; refused where t
   expect(existsSync(there.path('etc/vz/conf', `${g.ctid}.conf`))).toBe(true);
   expect(await c.status(ctx)).toEqual({ status: 'down', log: [`warn: no container ${g.ctid} (vzctl status: deleted unmounted down)`] });
 }, 60_000);
+
+test('--dry-run says what it would run and runs nothing but vzctl status', async () => {
+  const g = vz.guest();
+  const c = container(g);
+  const dry = { ...contextOf(c, g.exec), dryRun: true };
+  await c.start(dry);
+  expect([await g.isRunning(), logs]).toEqual([false, [`info: vzctl start ${g.ctid}`]]);
+  await c.start(contextOf(c, g.exec));
+  await c.stop(dry);
+  expect(await g.isRunning()).toBe(true);
+  expect(g.host.calls().filter((l) => !l.startsWith('vzctl status') && !l.startsWith('vzctl exec2'))).toEqual([`vzctl start ${g.ctid}`]);
+  await c.stop(contextOf(c, g.exec));
+}, 60_000);

@@ -132,3 +132,16 @@ test('migration: refused where the domain runs already or is not running here; a
   expect([await g.isRunning(), there.guest(g.name) !== undefined]).toEqual([false, true]);
   expect(existsSync(g.section['cf']!)).toBe(true);
 }, 60_000);
+
+test('--dry-run says what it would run and runs nothing but xl list', async () => {
+  const g = await xen.guest();
+  const c = container(g.section);
+  const ctx = { ...contextOf(c, g), dryRun: true };
+  await c.start(ctx);
+  expect([await g.isRunning(), logs]).toEqual([false, [`info: xl create ${g.section['cf']}`]]);
+  await c.start(contextOf(c, g));
+  await c.stop(ctx);
+  expect(await g.isRunning()).toBe(true);
+  expect(g.host.calls().filter((l) => !l.startsWith('xl list'))).toEqual([`xl create ${g.section['cf']}`]);
+  await c.stop(contextOf(c, g));
+}, 60_000);

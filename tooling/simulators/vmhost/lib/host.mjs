@@ -117,10 +117,14 @@ export class Host {
         else await sleep(pid ? 50 : 10);
       }
     }
+    // A tool that exits with an error inside `fn` (process.exit) releases the lock too.
+    const release = () => rmSync(lock, { recursive: true, force: true });
+    process.once('exit', release);
     try {
       return await fn();
     } finally {
-      rmSync(lock, { recursive: true, force: true });
+      process.removeListener('exit', release);
+      release();
     }
   }
 }
