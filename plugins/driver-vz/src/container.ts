@@ -35,8 +35,16 @@ export class VzContainer implements ContainerResource {
     return this.cfg.name;
   }
 
-  private run(ctx: Pick<ActionContext, 'exec'>, argv: string[], timeoutMs?: number): Promise<ExecResult> {
-    return tool(ctx, this.rid, argv, { install: INSTALL, ...(timeoutMs ? { timeoutMs } : {}) });
+  /** Runs an OpenVZ tool; a kernel without OpenVZ is a named error, not an exit code. */
+  private async run(ctx: Pick<ActionContext, 'exec'>, argv: string[], timeoutMs?: number): Promise<ExecResult> {
+    const r = await tool(ctx, this.rid, argv, { install: INSTALL, ...(timeoutMs ? { timeoutMs } : {}) });
+    if (r.code !== 0 && /Unable to open \/dev\/vzctl: No such file or directory/.test(r.stderr)) {
+      throw new CapsuleError('HypervisorUnavailable', `${this.rid}: ${argv[0]} finds no OpenVZ kernel on this node: ${r.stderr.split('\n')[0]}`, {
+        hint: 'boot the OpenVZ kernel and load its modules (modprobe vzdev; service vz start)',
+        details: { rid: this.rid },
+      });
+    }
+    return r;
   }
 
   private async state(ctx: Pick<ActionContext, 'exec'>): Promise<VzState> {

@@ -82,7 +82,7 @@ test('the commands vzctl gets, the status words, the replicated config', async (
   await c.stop(ctx);
 }, 60_000);
 
-test('vzctl errors keep their words: a locked container, no permission; start of a running one is fine', async () => {
+test('vzctl errors keep their words: a locked container, no permission, no OpenVZ kernel; start of a running one is fine', async () => {
   const g = vz.guest();
   const c = container(g);
   const ctx = contextOf(c, g.exec);
@@ -92,6 +92,9 @@ test('vzctl errors keep their words: a locked container, no permission; start of
   g.host.fault('denied');
   await expect(c.status(ctx)).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('vzctl status') });
   g.host.clearFault('denied');
+  g.host.fault('no-hypervisor');
+  await expect(c.start(ctx)).rejects.toMatchObject({ code: 'HypervisorUnavailable', message: expect.stringContaining('/dev/vzctl'), hint: expect.stringContaining('vzdev') });
+  g.host.clearFault('no-hypervisor');
   await g.exec(['vzctl', 'start', g.ctid]);
   await c.start(ctx);
   expect(g.host.calls().filter((l) => l === `vzctl start ${g.ctid}`)).toHaveLength(2);

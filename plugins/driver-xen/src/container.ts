@@ -36,8 +36,16 @@ export class XenContainer implements ContainerResource {
     return this.cfg.name;
   }
 
-  private xl(ctx: Pick<ActionContext, 'exec'>, args: string[], timeoutMs?: number): Promise<ExecResult> {
-    return tool(ctx, this.rid, ['xl', ...args], { install: INSTALL, ...(timeoutMs ? { timeoutMs } : {}) });
+  /** Runs xl on `ctx`'s host; a host not running Xen is a named error, not an exit code. */
+  private async xl(ctx: Pick<ActionContext, 'exec'>, args: string[], timeoutMs?: number): Promise<ExecResult> {
+    const r = await tool(ctx, this.rid, ['xl', ...args], { install: INSTALL, ...(timeoutMs ? { timeoutMs } : {}) });
+    if (r.code !== 0 && /cannot init xl context/.test(r.stderr) && /No such file or directory/.test(r.stderr)) {
+      throw new CapsuleError('HypervisorUnavailable', `${this.rid}: xl finds no Xen hypervisor on this node: ${lastLine(r.stderr.replace(/\ncannot init xl context\s*$/, ''))}`, {
+        hint: 'boot the node on Xen and start xencommons (systemctl start xencommons)',
+        details: { rid: this.rid },
+      });
+    }
+    return r;
   }
 
   /** `xl list NAME`: exit 1 "invalid domain identifier" is a domain that does not run (xl keeps no stopped domains). */

@@ -85,13 +85,16 @@ test('a crashed domain is reported down and destroyed before the next create; a 
   await c.stop(ctx);
 }, 60_000);
 
-test('xl errors keep their words: permission denied, busy, a slow shutdown forced off', async () => {
+test('xl errors keep their words: permission denied, no Xen, busy, a slow shutdown forced off', async () => {
   const g = await xen.guest();
   const c = container({ ...g.section, stop_timeout: 1 });
   const ctx = contextOf(c, g);
   g.host.fault('denied');
   await expect(c.status(ctx)).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('cannot init xl context') });
   g.host.clearFault('denied');
+  g.host.fault('no-hypervisor');
+  await expect(c.start(ctx)).rejects.toMatchObject({ code: 'HypervisorUnavailable', message: expect.stringContaining('cannot open libxc handle: No such file or directory'), hint: expect.stringContaining('xencommons') });
+  g.host.clearFault('no-hypervisor');
   g.host.fault('busy', g.name);
   await expect(c.start(ctx)).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringMatching(/xl create .* failed with exit 1: .*busy/) });
   expect(await g.isRunning()).toBe(false);
