@@ -6,5 +6,6 @@ export { testContext, testContainerContext, testInit, quietLog } from './driver.
 export { startSshd, sshdOptions, CLEAN_SHELL, type TestSshd, type SshdOptions } from './sshd.js';
 export { switchedSshd, wireGuestPower, SshGuests, type SwitchedSshd, type SwitchedSshdOptions } from './managed.js';
 export { simulatorBin, simulatorPath, simulatorExec, simulatedSshFixture, SimulatedDriverTest, type SimulatedHost, type SimulatedSshGuest, type SimulatedSshFixtureOptions } from './simulated.js';
+export { LinkedSshGuests, type LinkedSshGuest } from './sshguest.js';
 export { TestVms, TestLibvirtPeer, KERNEL_CACHE, TEST_URI, type TestVm } from './kvm.js';
 export { TestCluster, type ClusterNode, type TestClusterOptions } from './cluster.js';
