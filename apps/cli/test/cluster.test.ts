@@ -134,6 +134,21 @@ describe('three nodes', () => {
       expect(await s.stop()).toEqual([]);
     }
   }, T);
+
+  test('nodemgr freeze on hv1 reaches its peers: when hv3 loses power, the service skips frozen hv1 for hv2', async () => {
+    expect(await until('web on hv3', async () => (await reach(c)) === 'hv3')).toBe(true);
+    expect((await c.cli('hv1', 'nodemgr', ['freeze'])).stdout).toBe('hv1 frozen\n');
+    const seen = c.node('hv1').log.length;
+    const s = sampler(c);
+    try {
+      await c.powerOff('hv3');
+      await until('web on hv2', async () => (await reach(c)) === 'hv2');
+      expect(c.node('hv1').log.slice(seen).join('\n')).not.toMatch(/start web/);
+    } finally {
+      expect(await s.stop()).toEqual([]);
+      await c.cli('hv1', 'nodemgr', ['thaw']);
+    }
+  }, T);
 });
 
 describe('two nodes, network cut', () => {
