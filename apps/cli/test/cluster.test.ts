@@ -149,6 +149,18 @@ describe('three nodes', () => {
       await c.cli('hv1', 'nodemgr', ['thaw']);
     }
   }, T);
+
+  test('config replication: a service created on hv2 reaches hv1, then an edit on hv2 does too, mtime kept', async () => {
+    const file = (n: string) => join(c.node(n).root, 'etc/capsule/db.conf');
+    const { writeFile: write, stat } = await import('node:fs/promises');
+    await write(file('hv2'), '[DEFAULT]\nnodes = hv1 hv2 hv3\n\n[app#1]\nscript = /bin/false\n');
+    await until('db.conf on hv1', async () => existsSync(file('hv1')) && readFileSync(file('hv1'), 'utf8') === readFileSync(file('hv2'), 'utf8'));
+    expect((await c.cli('hv2', 'svcmgr', ['-s', 'db', 'set', '--param', 'comment', '--value', 'edited on hv2'])).code).toBe(0);
+    await until('the edit on hv1', async () => readFileSync(file('hv1'), 'utf8').includes('comment = edited on hv2'));
+    // utimes takes seconds as a float: the sender's mtime comes back to the millisecond, not finer.
+    expect(Math.abs((await stat(file('hv1'))).mtimeMs - (await stat(file('hv2'))).mtimeMs)).toBeLessThan(2);
+    expect(c.node('hv2').log.join('\n')).toMatch(/sync db: hv1(, hv3)? need update/);
+  }, T);
 });
 
 describe('two nodes, network cut', () => {
@@ -229,5 +241,36 @@ describe('two nodes with an arbitrator', () => {
     await c.powerOff('hv1');
     await until('web on hv2', async () => (await reach(c)) === 'hv2');
     expect(await status('hv2')).toContain('the arbitrator hears none of the others');
+  }, T);
+});
+
+describe('a flex service on three nodes', () => {
+  let c: TestCluster;
+  const running = (n: ClusterNode) => {
+    const pidf = join(n.root, 'var/api.pid');
+    try {
+      process.kill(Number(readFileSync(pidf, 'utf8')), 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const instances = () => [...c.nodes.values()].filter((n) => n.daemon && running(n)).map((n) => n.name);
+  beforeAll(async () => {
+    c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: cliEntry('nodemgr'), port: 10400 });
+    await c.writeService('api', () => `[DEFAULT]\nnodes = hv1 hv2 hv3\ntopology = flex\nflex_min = 2\norchestrate = ha\n\n[app#1]\nscript = api.sh\nstart = 10\nstop = 10\ncheck = 10\n`, {
+      'etc/capsule/api.d/api.sh': (n) => `#!/bin/sh\npidf=${n.root}/var/api.pid\ncase "$1" in\nstart) mkdir -p ${n.root}/var; setsid sleep 100000 </dev/null >/dev/null 2>&1 & echo $! > $pidf ;;\nstop) [ -f $pidf ] && kill $(cat $pidf) 2>/dev/null; rm -f $pidf ;;\nstatus) [ -f $pidf ] && kill -0 $(cat $pidf) 2>/dev/null ;;\nesac\n`,
+    });
+    for (const n of c.nodes.keys()) c.startDaemon(n);
+  }, T);
+  afterAll(() => c?.dispose(), T);
+
+  test('flex_min = 2: two instances, and two again after one of their nodes loses power', async () => {
+    expect(await until('two instances', async () => instances().length === 2 && instances())).toEqual(['hv1', 'hv2']);
+    await c.powerOff('hv1');
+    expect(await until('two instances again', async () => instances().length === 2 && instances())).toEqual(['hv2', 'hv3']);
+    // Never more than flex_max (the number of nodes) and, settled, no third start.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(instances()).toEqual(['hv2', 'hv3']);
   }, T);
 });

@@ -9,3 +9,4 @@ export { clusterConfig, type ClusterConfig, type HbConfig, type ArbitratorConfig
 export { encodeHeartbeat, decodeHeartbeat, ReplayGuard, newCounters, HeartbeatMessage, type HeartbeatCounters, type RejectReason, type DecodeContext } from './hb/codec.js';
 export { unicastLink, type HeartbeatLink } from './hb/unicast.js';
 export { arbitratorServer, askArbitrator, type ArbitratorServerOptions } from './arbitrator.js';
+export { replicationMaster, staleCopies } from './replication.js';

@@ -126,7 +126,7 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     services: Object.fromEntries(
       services.map((s): [string, InstanceView] => {
         const i = instance(n, s.name);
-        return [s.name, { avail: i.state, overall: i.state, frozen: i.frozen, startFailed: i.startFailed, csum: '', mtime: 0, ...(i.moving ? { moving: i.moving } : {}) }];
+        return [s.name, { avail: i.state, overall: i.state, frozen: i.frozen, startFailed: i.startFailed, csum: '', mtime: 0, generation: 0, ...(i.moving ? { moving: i.moving } : {}) }];
       }),
     ),
   });

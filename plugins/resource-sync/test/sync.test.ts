@@ -1,26 +1,39 @@
-import type { ActionContext } from '@capsule/core';
+// sync#i0 reports what the agent daemon recorded of config replication.
+import { systemClock, type ActionContext } from '@capsule/core';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import driver from '../src/index.js';
 
-const ctx = {} as ActionContext;
-const make = (nodename: string, nodes: string[], drpnodes: string[] = []) =>
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'capsule-sync-'));
+  await mkdir(join(root, 'var/lib/capsule/s'), { recursive: true });
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+const ctx = { clock: systemClock } as ActionContext;
+const make = (nodename: string) =>
   driver.create({
     rid: 'sync#i0',
     svcname: 's',
     nodename,
     config: { target: ['nodes', 'drpnodes'] },
     env: {},
-    root: '/',
-    service: { nodes, drpnodes, encapnodes: [] },
+    root,
+    service: { nodes: ['n1', 'n2', 'n3'], drpnodes: [], encapnodes: [] },
     settings: { values: {}, secret: () => Promise.reject(new Error('none')) },
   });
 
-// Nothing replicates yet: the status says n/a, and with peers it says who is left out.
 test.each([
-  ['one node', 'n1', ['n1'], [], []],
-  ['two nodes', 'n1', ['n1', 'n2'], [], ['# config replication to n2 is not available in this build: peers are not updated']],
-  ['a drp node', 'n1', ['n1'], ['d1'], ['# config replication to d1 is not available in this build: peers are not updated']],
-])('%s', async (_w, node, nodes, drp, log) => {
-  const r = make(node, nodes, drp);
-  expect(await r.status(ctx)).toEqual({ status: 'n/a', log });
-  expect(r.label()).toBe('rsync svc config to drpnodes, nodes');
+  ['no daemon record', undefined, 'n1', { status: 'n/a', log: ['# config replication runs with the agent daemon (nodemgr daemon start)'] }],
+  ['a record older than a minute', { master: 'n1', stale: [], updated: Date.now() - 120_000 }, 'n1', { status: 'n/a', log: ['# config replication runs with the agent daemon (nodemgr daemon start)'] }],
+  ['the master, every peer up to date', { master: 'n1', stale: [], updated: Date.now() }, 'n1', { status: 'up', log: [] }],
+  ['the master, two peers stale', { master: 'n1', stale: ['n2', 'n3'], updated: Date.now() }, 'n1', { status: 'down', log: ['warn: n2 need update', 'warn: n3 need update'] }],
+  ['another node', { master: 'n1', stale: ['n2'], updated: Date.now() }, 'n2', { status: 'n/a', log: ['# replication master: n1'] }],
+])('%s', async (_, record, node, expected) => {
+  const f = join(root, 'var/lib/capsule/s/replication.json');
+  await rm(f, { force: true });
+  if (record) await writeFile(f, JSON.stringify(record));
+  expect(await make(node).status(ctx)).toEqual(expected);
 });

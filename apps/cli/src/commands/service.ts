@@ -74,6 +74,12 @@ export async function refreshStatus(ctx: CommandContext): Promise<ServiceStatus>
   }
 }
 
+/** The built service and the node's ssh sessions (closed by the caller), for config replication. */
+export async function openWithSsh(ctx: CommandContext): Promise<Loaded & { conf: Awaited<ReturnType<typeof readNodeConfig>> }> {
+  const loaded = await load(ctx);
+  return { ...loaded, conf: await readNodeConfig(ctx.root) };
+}
+
 /** The daemon's view of one service: its spec (how to orchestrate it) and a fresh status. */
 export async function inspectService(ctx: CommandContext): Promise<{ svc: Service; status: ServiceStatus }> {
   const { svc, ssh } = await load(ctx);

@@ -34,14 +34,14 @@ async function cachedOverall(root: string, svc: string): Promise<string> {
   return (await readStatusCache(servicePaths(root, svc).varDir))?.overall ?? 'undef';
 }
 
-/** Rows from the daemon: one per service instance heard, the newest config (by mtime) is the reference. */
+/** Rows from the daemon: one per service instance heard; the latest config generation is the reference. */
 export function clusterRows(d: DaemonView): Row[] {
   const rows: Row[] = [];
   const names = [...new Set(Object.values(d.views).flatMap((v) => Object.keys(v.services)))].sort();
   for (const name of names) {
     const policy = d.policies.find((p) => p.name === name);
     const holders = Object.entries(d.views).filter(([, v]) => v.services[name]);
-    const newest = holders.map(([, v]) => v.services[name]!).sort((a, b) => b.mtime - a.mtime)[0];
+    const newest = holders.map(([, v]) => v.services[name]!).sort((a, b) => b.generation - a.generation)[0];
     const eligible = Object.keys(d.views).filter((n) => d.views[n]?.frozen !== true && d.views[n]?.services[name]?.frozen !== true);
     const leader = policy ? placementOrder(policy, eligible, d.views)[0] : undefined;
     for (const [node, v] of holders.sort(([a], [b]) => a.localeCompare(b))) {

@@ -3,13 +3,13 @@
 // what it heard and carries out its decisions for this node by running
 // svcmgr. Service status is computed in-process; actions run in a child so
 // that a hung or crashing driver never takes the daemon with it.
-import { aliveNodes, askArbitrator, decodeHeartbeat, encodeHeartbeat, newCounters, Orchestrator, quorum, ReplayGuard, unicastLink, type ClusterConfig, type Decision, type Heard, type HeartbeatLink, type InstanceView, type NodeView, type ServicePolicy } from '@capsule/cluster';
+import { aliveNodes, askArbitrator, replicationMaster, staleCopies, decodeHeartbeat, encodeHeartbeat, newCounters, Orchestrator, quorum, ReplayGuard, unicastLink, type ClusterConfig, type Decision, type Heard, type HeartbeatLink, type InstanceView, type NodeView, type ServicePolicy } from '@capsule/cluster';
 import { randomBytes, createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:net';
-import { servicePaths } from '@capsule/config';
+import { currentVersion, servicePaths, writeStateFile } from '@capsule/config';
 import { localExec } from '@capsule/transport';
 import type { CommandContext } from '../spec.js';
 import { listServices } from '../commands/ls.js';
@@ -50,6 +50,8 @@ export class Agent {
   private lastQuorum?: boolean;
   /** The arbitrator's last answer: when, and whom it heard. */
   private arb?: { at: number; seen: string[] };
+  /** Config pushes under way or done, by service: what was pushed (checksum and peers) and when. */
+  private readonly pushes = new Map<string, { key: string; at: number; running: boolean }>();
   private refreshing?: Promise<void>;
   private stopped?: () => void;
   private readonly paths;
@@ -151,6 +153,28 @@ export class Agent {
     for (const n of alive) if (n !== this.self) views[n] = this.heard.get(n)!.view;
     const services = [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : []));
     for (const d of this.orchestrator.decide({ self: this.self, ready, quorum: q.quorum, fence: this.o.cluster.fence, alive, views, services })) void this.act(d);
+    if (ready) for (const l of this.local.values()) if (l.policy) this.replicate(l.policy, alive, views);
+  }
+
+  /**
+   * As replication master of a service, pushes its config to the live peers
+   * whose copy differs (or who have none) with `svcmgr -s SVC sync`; the
+   * same push is not retried within 30 s. The outcome feeds sync#i0.
+   */
+  private replicate(policy: ServicePolicy, alive: string[], views: Record<string, NodeView>): void {
+    const master = replicationMaster(policy, alive, views);
+    const stale = master === this.self ? staleCopies(policy.name, this.self, alive, views).filter((n) => policy.nodes.includes(n)) : [];
+    void writeStateFile(join(servicePaths(this.o.ctx.root, policy.name).varDir, 'replication.json'), JSON.stringify({ master: master ?? null, stale, updated: Date.now() }) + '\n').catch(() => undefined);
+    if (!stale.length) return;
+    const key = `${views[this.self]?.services[policy.name]?.csum}:${stale.join(',')}`;
+    const last = this.pushes.get(policy.name);
+    if (last && (last.running || (last.key === key && Date.now() - last.at < 30_000))) return;
+    this.pushes.set(policy.name, { key, at: Date.now(), running: true });
+    this.o.log(`sync ${policy.name}: ${stale.join(', ')} need update`);
+    void localExec([process.execPath, this.o.svcmgr, '-s', policy.name, 'sync'], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 5 * 60_000 }).then((r) => {
+      this.pushes.set(policy.name, { key, at: Date.now(), running: false });
+      this.o.log(`sync ${policy.name}: ${r.stdout.trim().replace(/\n/g, '; ') || r.stderr.trim().split('\n').pop()}`);
+    });
   }
 
   private async act(d: Decision): Promise<void> {
@@ -172,10 +196,10 @@ export class Agent {
     try {
       const { svc, status } = await inspectService(l.ctx);
       const file = servicePaths(this.o.ctx.root, name).config;
-      const [text, st] = await Promise.all([readFile(file), stat(file)]);
+      const [text, st, version] = await Promise.all([readFile(file), stat(file), currentVersion(file, servicePaths(this.o.ctx.root, name).varDir)]);
       const avail = AVAIL[status.avail] ?? 'down';
       l.policy = { name, topology: svc.topology, orchestrate: svc.orchestrate, placement: svc.placement, nodes: svc.nodes, flexMin: svc.flex.min, flexMax: svc.flex.max, failback: svc.failback };
-      l.view = { avail, overall: status.overall, frozen: status.frozen, startFailed: avail === 'up' ? false : l.view.startFailed, csum: createHash('sha256').update(text).digest('hex'), mtime: st.mtimeMs };
+      l.view = { avail, overall: status.overall, frozen: status.frozen, startFailed: avail === 'up' ? false : l.view.startFailed, csum: createHash('sha256').update(text).digest('hex'), mtime: st.mtimeMs, generation: version?.generation ?? 0 };
     } catch (e) {
       // A service that cannot be read is not orchestrated, and says so once per refresh.
       l.policy = undefined;
@@ -190,7 +214,7 @@ export class Agent {
       for (const name of names) {
         let l = this.local.get(name);
         if (!l) {
-          l = { view: { avail: 'undef', overall: 'undef', frozen: false, startFailed: false, csum: '', mtime: 0 }, ctx: { ...this.o.ctx, options: { ...this.o.ctx.options, service: name } } };
+          l = { view: { avail: 'undef', overall: 'undef', frozen: false, startFailed: false, csum: '', mtime: 0, generation: 0 }, ctx: { ...this.o.ctx, options: { ...this.o.ctx.options, service: name } } };
           this.local.set(name, l);
         }
         if (!l.busy) await this.refreshOne(name, l);

@@ -34,10 +34,24 @@ const configCommands: CommandSpec[] = [
   { words: ['unset'], summary: 'remove one keyword, atomically, if the result validates', needsService: true, options: [param], load: config('unset') },
   {
     words: ['sync'],
-    summary: "install a guest's config copy held for review (it changes hypervisor-level keywords)",
+    summary: "push the service config to the other nodes whose copy is older; --accept-from GUEST installs a guest's copy held for review",
     needsService: true,
-    options: [{ name: 'accept-from', type: 'string', arg: 'GUEST', help: 'the guest whose held copy to install' }],
-    load: async () => ({ run: (await import('../commands/guest-config.js')).acceptFrom }),
+    options: [
+      { name: 'accept-from', type: 'string', arg: 'GUEST', help: 'the guest whose held copy to install' },
+      { name: 'receive', type: 'string', arg: 'FILE', help: '(between agents) install a copy pushed by a peer' },
+      { name: 'from', type: 'string', arg: 'NODE', help: '(with --receive) the sender' },
+      { name: 'generation', type: 'number', arg: 'N', help: '(with --receive) the generation of the copy' },
+      { name: 'hash', type: 'string', arg: 'SHA256', help: '(with --receive) the content hash of the copy' },
+      { name: 'mtime', type: 'number', arg: 'MS', help: "(with --receive) the sender's modification time" },
+      { name: 'path', type: 'string', arg: 'REL', help: "(with --receive) a container's file, relative to CAPSULE_ROOT" },
+    ],
+    load: async () => ({
+      run: async (ctx) => {
+        if (ctx.options['accept-from'] !== undefined) return (await import('../commands/guest-config.js')).acceptFrom(ctx);
+        const r = await import('../commands/replicate.js');
+        return ctx.options['receive'] !== undefined ? r.receive(ctx) : r.push(ctx);
+      },
+    }),
   },
   { words: ['edit', 'config'], summary: 'edit the service file with $EDITOR; installed only if it validates', needsService: true, load: config('edit') },
   {
