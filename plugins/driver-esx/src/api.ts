@@ -1,0 +1,82 @@
+// A vCenter session for one resource: basic auth once (POST /api/session),
+// the session id in `vmware-api-session-id` afterwards, a new session when
+// vCenter says the old one expired. Endpoint and credentials come from
+// node.conf `[driver.esx]`: url, credentials_file (mode 0600), ca_file.
+import { CapsuleError, ErrorCode, type DriverSettings } from '@capsule/core';
+import { restClient, type RestClient, type RestResponse } from '@capsule/driver-kit';
+import { readFile } from 'node:fs/promises';
+
+/** `username=` and `password=` lines of the credentials file (`user` and `#` comments too). */
+export function parseCredentials(text: string, file: string): { username: string; password: string } {
+  const kv = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^\s*([A-Za-z_]+)\s*[=:]\s*(.*?)\s*$/.exec(line);
+    if (m && !line.trimStart().startsWith('#')) kv.set(m[1]!.toLowerCase(), m[2]!);
+  }
+  const username = kv.get('username') ?? kv.get('user');
+  const password = kv.get('password');
+  if (!username || password === undefined) {
+    throw new CapsuleError(ErrorCode.NodeConfigInvalid, `${file}: the vCenter credentials need a username= and a password= line`, { hint: 'write them one a line, as username=administrator@vsphere.local and password=...' });
+  }
+  return { username, password };
+}
+
+export class VcenterSession {
+  private client?: RestClient;
+  private session?: string;
+
+  constructor(
+    private readonly rid: string,
+    private readonly settings: DriverSettings,
+  ) {}
+
+  private async rest(): Promise<RestClient> {
+    if (this.client) return this.client;
+    const url = this.settings.values['url'];
+    if (!url) throw new CapsuleError(ErrorCode.MissingKeyword, `${this.rid}: [driver.esx] url is not set in node.conf`, { hint: 'set url = https://VCENTER in [driver.esx] of node.conf' });
+    const caFile = this.settings.values['ca_file'];
+    const ca = caFile ? await readFile(caFile, 'utf8') : undefined;
+    const timeoutS = Number(this.settings.values['timeout'] ?? 30);
+    this.client = restClient({ baseUrl: url, ...(ca ? { ca } : {}), insecure: this.settings.values['insecure'] === 'true', timeoutMs: (timeoutS > 0 ? timeoutS : 30) * 1000 });
+    return this.client;
+  }
+
+  private async login(): Promise<string> {
+    const rest = await this.rest();
+    const { username, password } = parseCredentials(await this.settings.secret('credentials_file'), this.settings.values['credentials_file'] ?? '');
+    const r = await rest.request('POST', '/api/session', { headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } });
+    if (r.status === 401 || r.status === 403) {
+      throw new CapsuleError(ErrorCode.EndpointAuthFailed, `${this.rid}: vCenter refused the login of ${username} (HTTP ${r.status})`, { hint: `check ${this.settings.values['credentials_file']} ([driver.esx] credentials_file)` });
+    }
+    if (r.status !== 201 && r.status !== 200) throw this.error('POST /api/session', r);
+    this.session = String(r.json);
+    return this.session;
+  }
+
+  /** One call, logged in; a 401 on an old session logs in again once. */
+  async call(method: string, path: string, body?: unknown): Promise<RestResponse> {
+    const rest = await this.rest();
+    for (let attempt = 0; ; attempt++) {
+      const session = this.session ?? (await this.login());
+      const r = await rest.request(method, path, { headers: { 'vmware-api-session-id': session }, ...(body === undefined ? {} : { body }) });
+      if (r.status !== 401 || attempt > 0) return r;
+      this.session = undefined;
+    }
+  }
+
+  async logout(): Promise<void> {
+    if (!this.session || !this.client) return;
+    await this.client.request('DELETE', '/api/session', { headers: { 'vmware-api-session-id': this.session } }).catch(() => undefined);
+    this.session = undefined;
+  }
+
+  /** A vCenter answer the driver did not expect, with vCenter's own words. */
+  error(what: string, r: RestResponse): CapsuleError {
+    const e = r.json as { error_type?: string; messages?: { default_message?: string }[] } | undefined;
+    const words = [e?.error_type, e?.messages?.[0]?.default_message].filter(Boolean).join(': ') || r.text.slice(0, 200) || `HTTP ${r.status}`;
+    return new CapsuleError(ErrorCode.EndpointError, `${this.rid}: ${what} answered ${r.status}: ${words}`, { hint: 'see the task in the vSphere client', details: { rid: this.rid, status: r.status, errorType: e?.error_type } });
+  }
+}
+
+/** The `error_type` of a vSphere error answer. */
+export const errorType = (r: RestResponse): string | undefined => (r.json as { error_type?: string } | undefined)?.error_type;

@@ -1,0 +1,7 @@
+// Public API of @capsule/sim-https.
+export { makeTestPki, type TestPki } from './pki.js';
+export { startJsonServer, basicAuth, type JsonServer, type SimRequest, type SimResponse, type Handler } from './server.js';
+export { SimState, type PowerHook } from './state.js';
+export { PowerOps } from './power.js';
+export { call, basic, type CallResult } from './client.js';
+export { SshGuests, type SshGuest } from './guests.js';
