@@ -1,29 +1,17 @@
 // The vSphere simulator with real sshd guests, as the esx tests use it:
 // the test CA, a credentials file, node.conf `[driver.esx]` settings.
-import { makeTestPki, SshGuests, type TestPki } from '@capsule/sim-https';
+import { SimWorld, type SimulatedCloud } from '@capsule/sim-https';
 import { startVsphereSim, type VsphereSim } from '@capsule/sim-vsphere';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 export const USER = 'capsule@vsphere.local';
 export const PASSWORD = 'pa:ss word';
+const CREDENTIALS = `username=${USER}\npassword=${PASSWORD}\n`;
 
-export class EsxWorld {
-  dir!: string;
-  pki!: TestPki;
-  sim!: VsphereSim;
-  readonly guests = new SshGuests();
-  credentials!: string;
-
+export class EsxWorld extends SimWorld<VsphereSim> implements SimulatedCloud {
   async setup(): Promise<void> {
-    this.dir = await mkdtemp(join(tmpdir(), 'capsule-esxt-'));
-    this.pki = await makeTestPki(this.dir);
-    this.sim = await startVsphereSim({ stateDir: join(this.dir, 'state'), pki: this.pki, users: { [USER]: PASSWORD }, hosts: ['esx1', 'esx2'], onPower: this.guests.hook });
-    this.credentials = join(this.dir, 'vcenter.cred');
-    await writeFile(this.credentials, `# vCenter login of capsule\nusername = ${USER}\npassword = ${PASSWORD}\n`, { mode: 0o600 });
-    // Quick guest shutdowns and power changes keep the suite short; the delays still exist.
-    this.sim.state.setFault('shutdown-delay-ms', '200');
+    await this.prepare('capsule-esxt-', (stateDir) => startVsphereSim({ stateDir, pki: this.pki, users: { [USER]: PASSWORD }, hosts: ['esx1', 'esx2'], onPower: this.guests.hook }), `# vCenter login of capsule\n${CREDENTIALS}`);
+    // Quick guest shutdowns keep the suite short; the delay still exists.
+    this.setFault('shutdown-delay-ms', '200');
   }
 
   /** node.conf `[driver.esx]` for node hv1 on esx1 (hv2 on esx2). */
@@ -31,9 +19,16 @@ export class EsxWorld {
     return { url: this.sim.url, credentials_file: this.credentials, ca_file: this.pki.caFile, host: 'esx1', migrate_host: 'esx2', ...extra };
   }
 
-  async teardown(): Promise<void> {
-    await this.sim?.close();
-    await this.guests.dispose();
-    await rm(this.dir, { recursive: true, force: true });
+  secrets(): Record<string, string> {
+    return { credentials_file: CREDENTIALS };
+  }
+
+  add(name: string, address?: string): void {
+    this.sim.addVm({ name, host: 'esx1', ...(address ? { address } : {}) });
+  }
+
+  /** Powered on, on this node's host. */
+  isRunning(name: string): boolean {
+    return this.sim.vm(name)?.power_state === 'POWERED_ON' && this.sim.hostOf(name) === 'esx1';
   }
 }

@@ -5,3 +5,5 @@ export { SimState, type PowerHook } from './state.js';
 export { PowerOps } from './power.js';
 export { call, basic, type CallResult } from './client.js';
 export { SshGuests, type SshGuest } from './guests.js';
+export { apiConformanceFixture, type SimulatedCloud } from './conformance.js';
+export { SimWorld } from './world.js';

@@ -1,0 +1,85 @@
+// Nova through a Keystone v3 token, for one resource: a token is asked
+// once (POST /v3/auth/tokens, answered in X-Subject-Token) and kept until
+// its expires_at; the compute endpoint comes from the token's service
+// catalog. node.conf `[driver.openstack]`: url (Keystone v3), credentials_file,
+// ca_file, region, interface, timeout.
+import { CapsuleError, ErrorCode, type DriverSettings } from '@capsule/core';
+import { restClient, type RestClient, type RestResponse } from '@capsule/driver-kit';
+import { readFile } from 'node:fs/promises';
+import { parseOpenrc, tokenRequest } from './credentials.js';
+
+interface CatalogEntry {
+  type: string;
+  endpoints: { interface: string; region?: string; region_id?: string; url: string }[];
+}
+
+/** A token this close to its expiry is renewed first: a call must not outlive it. */
+const EXPIRY_MARGIN_MS = 30_000;
+
+export class ComputeSession {
+  private token?: { id: string; expiresAt: number };
+  private compute?: RestClient;
+
+  constructor(
+    private readonly rid: string,
+    private readonly settings: DriverSettings,
+  ) {}
+
+  private async client(baseUrl: string): Promise<RestClient> {
+    const caFile = this.settings.values['ca_file'];
+    const ca = caFile ? await readFile(caFile, 'utf8') : undefined;
+    const timeoutS = Number(this.settings.values['timeout'] ?? 30);
+    return restClient({ baseUrl, ...(ca ? { ca } : {}), insecure: this.settings.values['insecure'] === 'true', timeoutMs: (timeoutS > 0 ? timeoutS : 30) * 1000 });
+  }
+
+  private async authenticate(): Promise<void> {
+    const file = this.settings.values['credentials_file'] ?? '';
+    const creds = parseOpenrc(await this.settings.secret('credentials_file'), file);
+    const url = this.settings.values['url'] || creds.authUrl;
+    if (!url) throw new CapsuleError(ErrorCode.MissingKeyword, `${this.rid}: [driver.openstack] url is not set in node.conf`, { hint: 'set url = https://KEYSTONE:5000/v3 in [driver.openstack] of node.conf (or OS_AUTH_URL in the credentials file)' });
+    const keystone = await this.client(url);
+    const r = await keystone.request('POST', 'auth/tokens', { body: tokenRequest(creds.auth) });
+    if (r.status === 401) {
+      const who = creds.auth.kind === 'password' ? `user ${creds.auth.username} in project ${creds.auth.project}` : `application credential ${creds.auth.id}`;
+      throw new CapsuleError(ErrorCode.EndpointAuthFailed, `${this.rid}: Keystone refused ${who}: ${this.words(r)}`, { hint: `check ${file} ([driver.openstack] credentials_file)` });
+    }
+    const id = r.headers['x-subject-token'];
+    const body = r.json as { token?: { expires_at?: string; catalog?: CatalogEntry[] } } | undefined;
+    if (r.status !== 201 || typeof id !== 'string' || !body?.token) throw this.error('POST auth/tokens', r);
+    this.compute = await this.client(this.computeUrl(body.token.catalog ?? []));
+    this.token = { id, expiresAt: Date.parse(body.token.expires_at ?? '') || Date.now() + 3600_000 };
+  }
+
+  /** The compute endpoint of the catalog for `[driver.openstack] interface` (public) and `region`. */
+  private computeUrl(catalog: CatalogEntry[]): string {
+    const iface = this.settings.values['interface'] ?? 'public';
+    const region = this.settings.values['region'];
+    const ep = catalog
+      .find((c) => c.type === 'compute')
+      ?.endpoints.find((e) => e.interface === iface && (!region || e.region === region || e.region_id === region));
+    if (!ep) {
+      throw new CapsuleError(ErrorCode.EndpointError, `${this.rid}: the service catalog has no ${iface} compute endpoint${region ? ` in region ${region}` : ''}`, { hint: 'check interface and region in [driver.openstack] of node.conf (openstack catalog list)' });
+    }
+    return ep.url;
+  }
+
+  /** One call to Nova with a valid token; a 401 (token revoked) gets a new token once. */
+  async call(method: string, path: string, body?: unknown): Promise<RestResponse> {
+    for (let attempt = 0; ; attempt++) {
+      if (!this.token || !this.compute || this.token.expiresAt - EXPIRY_MARGIN_MS <= Date.now()) await this.authenticate();
+      const r = await this.compute!.request(method, path, { headers: { 'x-auth-token': this.token!.id }, ...(body === undefined ? {} : { body }) });
+      if (r.status !== 401 || attempt > 0) return r;
+      this.token = undefined;
+    }
+  }
+
+  /** Nova's own words: `{"conflictingRequest": {"message": ...}}`, `{"error": {...}}`. */
+  words(r: RestResponse): string {
+    const inner = r.json && typeof r.json === 'object' ? (Object.values(r.json)[0] as { message?: string } | undefined) : undefined;
+    return inner?.message ?? (r.text.slice(0, 200) || `HTTP ${r.status}`);
+  }
+
+  error(what: string, r: RestResponse): CapsuleError {
+    return new CapsuleError(ErrorCode.EndpointError, `${this.rid}: ${what} answered ${r.status}: ${this.words(r)}`, { hint: 'see openstack server event list', details: { rid: this.rid, status: r.status } });
+  }
+}
