@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionFailed, lastLine, restClient, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '../src/index.js';
+import { actionFailed, endpointClient, lastLine, restClient, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '../src/index.js';
 
 let dir: string;
 const logs: string[] = [];
@@ -118,5 +118,20 @@ describe('restClient', () => {
     ['an answer over the cap', () => restClient({ baseUrl: url, ca, maxBytes: 10 }), '/x', 'EndpointError'],
   ])('%s is a named error', async (_, make, path, code) => {
     await expect(make().request('GET', path)).rejects.toMatchObject({ code });
+  });
+
+  test('endpointClient: url, ca_file and timeout from [driver.TYPE]; no url is MissingKeyword', async () => {
+    const caFile = join(dir, 'crt.pem');
+    const settings = (values: Record<string, string>) => ({ values, secret: () => Promise.reject(new Error('none')) });
+    const c = await endpointClient(settings({ url, ca_file: caFile }), { rid: 'container#0', type: 'esx', example: 'https://VCENTER' });
+    expect((await c.request('GET', '/x')).status).toBe(200);
+    const slow = await endpointClient(settings({ url, ca_file: caFile, timeout: '1' }), { rid: 'container#0', type: 'esx', example: 'https://VCENTER' });
+    await expect(slow.request('GET', '/slow')).rejects.toMatchObject({ code: 'EndpointTimeout', message: expect.stringContaining('1000 ms') });
+    // No ca_file: the system CAs, which did not sign the test certificate.
+    const system = await endpointClient(settings({ url }), { rid: 'container#0', type: 'esx', example: 'https://VCENTER' });
+    await expect(system.request('GET', '/x')).rejects.toMatchObject({ code: 'EndpointTlsFailed' });
+    const other = await endpointClient(settings({}), { rid: 'container#0', type: 'esx', baseUrl: url, example: 'https://VCENTER' });
+    expect((await other.request('GET', '/x').catch((e: { code: string }) => e.code))).toBe('EndpointTlsFailed');
+    await expect(endpointClient(settings({}), { rid: 'container#0', type: 'esx', example: 'https://VCENTER' })).rejects.toMatchObject({ code: 'MissingKeyword', hint: 'set url = https://VCENTER in [driver.esx] of node.conf' });
   });
 });

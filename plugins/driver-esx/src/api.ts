@@ -3,8 +3,7 @@
 // vCenter says the old one expired. Endpoint and credentials come from
 // node.conf `[driver.esx]`: url, credentials_file (mode 0600), ca_file.
 import { CapsuleError, ErrorCode, type DriverSettings } from '@capsule/core';
-import { restClient, type RestClient, type RestResponse } from '@capsule/driver-kit';
-import { readFile } from 'node:fs/promises';
+import { endpointClient, type RestClient, type RestResponse } from '@capsule/driver-kit';
 
 /** `username=` and `password=` lines of the credentials file (`user` and `#` comments too). */
 export function parseCredentials(text: string, file: string): { username: string; password: string } {
@@ -31,13 +30,7 @@ export class VcenterSession {
   ) {}
 
   private async rest(): Promise<RestClient> {
-    if (this.client) return this.client;
-    const url = this.settings.values['url'];
-    if (!url) throw new CapsuleError(ErrorCode.MissingKeyword, `${this.rid}: [driver.esx] url is not set in node.conf`, { hint: 'set url = https://VCENTER in [driver.esx] of node.conf' });
-    const caFile = this.settings.values['ca_file'];
-    const ca = caFile ? await readFile(caFile, 'utf8') : undefined;
-    const timeoutS = Number(this.settings.values['timeout'] ?? 30);
-    this.client = restClient({ baseUrl: url, ...(ca ? { ca } : {}), insecure: this.settings.values['insecure'] === 'true', timeoutMs: (timeoutS > 0 ? timeoutS : 30) * 1000 });
+    this.client ??= await endpointClient(this.settings, { rid: this.rid, type: 'esx', example: 'https://VCENTER' });
     return this.client;
   }
 

@@ -4,8 +4,7 @@
 // catalog. node.conf `[driver.openstack]`: url (Keystone v3), credentials_file,
 // ca_file, region, interface, timeout.
 import { CapsuleError, ErrorCode, type DriverSettings } from '@capsule/core';
-import { restClient, type RestClient, type RestResponse } from '@capsule/driver-kit';
-import { readFile } from 'node:fs/promises';
+import { endpointClient, type RestClient, type RestResponse } from '@capsule/driver-kit';
 import { parseOpenrc, tokenRequest } from './credentials.js';
 
 interface CatalogEntry {
@@ -25,19 +24,15 @@ export class ComputeSession {
     private readonly settings: DriverSettings,
   ) {}
 
-  private async client(baseUrl: string): Promise<RestClient> {
-    const caFile = this.settings.values['ca_file'];
-    const ca = caFile ? await readFile(caFile, 'utf8') : undefined;
-    const timeoutS = Number(this.settings.values['timeout'] ?? 30);
-    return restClient({ baseUrl, ...(ca ? { ca } : {}), insecure: this.settings.values['insecure'] === 'true', timeoutMs: (timeoutS > 0 ? timeoutS : 30) * 1000 });
+  private client(baseUrl: string): Promise<RestClient> {
+    return endpointClient(this.settings, { rid: this.rid, type: 'openstack', baseUrl, example: 'https://KEYSTONE:5000/v3' });
   }
 
   private async authenticate(): Promise<void> {
     const file = this.settings.values['credentials_file'] ?? '';
     const creds = parseOpenrc(await this.settings.secret('credentials_file'), file);
-    const url = this.settings.values['url'] || creds.authUrl;
-    if (!url) throw new CapsuleError(ErrorCode.MissingKeyword, `${this.rid}: [driver.openstack] url is not set in node.conf`, { hint: 'set url = https://KEYSTONE:5000/v3 in [driver.openstack] of node.conf (or OS_AUTH_URL in the credentials file)' });
-    const keystone = await this.client(url);
+    // OS_AUTH_URL of the openrc serves when node.conf has no url.
+    const keystone = await this.client(this.settings.values['url'] || creds.authUrl || '');
     const r = await keystone.request('POST', 'auth/tokens', { body: tokenRequest(creds.auth) });
     if (r.status === 401) {
       const who = creds.auth.kind === 'password' ? `user ${creds.auth.username} in project ${creds.auth.project}` : `application credential ${creds.auth.id}`;
