@@ -61,7 +61,11 @@ export class EsxContainer implements ContainerResource {
     const path = `/api/vcenter/vm?names=${encodeURIComponent(this.cfg.name)}${host ? `&hosts=${encodeURIComponent(host)}` : ''}`;
     const r = await this.api.call('GET', path);
     if (r.status !== 200) throw this.api.error(`GET ${path}`, r);
-    return (r.json as VmSummary[]).find((v) => v.name === this.cfg.name);
+    const hits = (r.json as VmSummary[]).filter((v) => v.name === this.cfg.name);
+    if (hits.length > 1) {
+      throw new CapsuleError(ErrorCode.EndpointError, `${this.rid}: ${hits.length} VMs are named ${this.cfg.name} in vCenter (${hits.map((v) => v.vm).join(', ')})`, { hint: 'VM names are unique per folder only: rename all but one' });
+    }
+    return hits[0];
   }
 
   private async power(vm: string): Promise<PowerState> {

@@ -115,8 +115,11 @@ test('a VM running on another ESX host is down here, and the start guard names i
   expect(await c.status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_ON', `warn: ${name} runs on another host than esx1`] });
   expect(await c.runningElsewhere!(ctx)).toBe('another host than esx1');
   // Without a host for this node, any host is here.
-  const any = esx({ name }, { ...w.settings(), host: undefined as unknown as string });
+  const any = esx({ name }, Object.fromEntries(Object.entries(w.settings()).filter(([k]) => k !== 'host')));
   expect((await any.status(ctx)).status).toBe('up');
+  // Two VMs of one name (in two folders): which one is meant cannot be told.
+  w.sim.addVm({ name, host: 'esx1' });
+  await expect(c.status(ctx)).rejects.toMatchObject({ code: 'EndpointError', message: expect.stringContaining(`2 VMs are named ${name}`) });
 });
 
 test('migration: precheck refuses a VM that is off or a host vCenter does not know; a refused vMotion leaves the VM here', async () => {
