@@ -20,6 +20,11 @@ test('[driver.TYPE] sections reach their driver as flat settings', async () => {
   expect([conf['cluster'], driverSettings(conf, 'kvm', root).values, driverSettings(conf, 'lxc', root).values]).toEqual([{ name: 'c1' }, { uri: 'qemu+ssh://hv2/system' }, {}]);
 });
 
+test('[hb#1] and [arbitrator#1] keep their index; a # after a value is still a comment', async () => {
+  await writeFile(join(root, 'etc/capsule/node.conf'), '[hb#1]\ntype = unicast # the default\naddr@hv1 = 198.51.100.1\n[arbitrator#2]\naddress = arb:1\n');
+  expect(await readNodeConfig(root)).toEqual({ 'hb#1': { type: 'unicast', 'addr@hv1': '198.51.100.1' }, 'arbitrator#2': { address: 'arb:1' } });
+});
+
 test.each([
   [0o600, undefined],
   [0o640, 'SecretFileUnsafe'],

@@ -72,6 +72,16 @@ export async function refreshStatus(ctx: CommandContext): Promise<ServiceStatus>
   }
 }
 
+/** The daemon's view of one service: its spec (how to orchestrate it) and a fresh status. */
+export async function inspectService(ctx: CommandContext): Promise<{ svc: Service; status: ServiceStatus }> {
+  const { svc, ssh } = await load(ctx);
+  try {
+    return { svc, status: await refresh(svc, ctx, ssh) };
+  } finally {
+    await ssh.close();
+  }
+}
+
 export function action(name: string) {
   return async (ctx: CommandContext): Promise<number> => {
     const o = ctx.options;

@@ -1,0 +1,10 @@
+// Public API of @capsule/cluster.
+export * from './view.js';
+export * from './policy.js';
+export * from './quorum.js';
+export * from './membership.js';
+export * from './orchestrator.js';
+export { simulate, parseCmdlist, ScenarioCluster, type ScenarioEvent, type SimResult } from './sim.js';
+export { clusterConfig, type ClusterConfig, type HbConfig, type ArbitratorConfig } from './config.js';
+export { encodeHeartbeat, decodeHeartbeat, ReplayGuard, newCounters, HeartbeatMessage, type HeartbeatCounters, type RejectReason, type DecodeContext } from './hb/codec.js';
+export { unicastLink, type HeartbeatLink } from './hb/unicast.js';

@@ -1,0 +1,107 @@
+// The orchestrator: pure logic, views in, this node's decisions out. Every
+// node runs the same code on the same heartbeat views, so they agree on who
+// acts; each only ever decides for itself (start or stop here), and a
+// peer's instance is its own business.
+import type { ServicePolicy } from './policy.js';
+import { holds, type InstanceView, type NodeView } from './view.js';
+
+export interface OrchestratorInput {
+  self: string;
+  /** False until the daemon has listened for one heartbeat timeout: it does not know its peers yet. */
+  ready: boolean;
+  quorum: boolean;
+  /** `[cluster] quorum = true`: a node that loses quorum stops its ha services. */
+  fence: boolean;
+  /** Nodes this node hears, itself included. */
+  alive: readonly string[];
+  /** The latest view of every alive node, this node's own included. */
+  views: Readonly<Record<string, NodeView>>;
+  services: readonly ServicePolicy[];
+}
+
+export interface Decision {
+  service: string;
+  action: 'start' | 'stop';
+  reason: string;
+}
+
+export class Orchestrator {
+  /** Services seen held somewhere since this daemon started: `orchestrate = start` starts a service once, never again. */
+  private readonly seenHeld = new Set<string>();
+
+  decide(input: OrchestratorInput): Decision[] {
+    const out: Decision[] = [];
+    // Leaders chosen in this round, so that services placed together spread (every node computes the same).
+    const placed = new Map<string, number>();
+    for (const svc of [...input.services].sort((a, b) => a.name.localeCompare(b.name))) {
+      const d = this.decideService(input, svc, placed);
+      if (d) out.push({ service: svc.name, ...d });
+    }
+    return out;
+  }
+
+  private decideService(input: OrchestratorInput, svc: ServicePolicy, placed: Map<string, number>): Omit<Decision, 'service'> | undefined {
+    if (svc.orchestrate === 'no' || !svc.nodes.includes(input.self)) return undefined;
+    const inst = (node: string): InstanceView | undefined => input.views[node]?.services[svc.name];
+    const mine = inst(input.self);
+    const alive = svc.nodes.filter((n) => input.alive.includes(n));
+    const holders = alive.filter((n) => holds(inst(n)));
+    if (holders.length) this.seenHeld.add(svc.name);
+    if (!input.ready) return undefined;
+    if (!input.quorum) {
+      if (input.fence && svc.orchestrate === 'ha' && holds(mine) && mine?.avail !== 'stopping') return { action: 'stop', reason: 'no quorum: self-fencing' };
+      return undefined;
+    }
+    // Frozen: left alone, by the daemon and by the peers' placement.
+    const frozenHere = input.views[input.self]?.frozen === true || mine?.frozen === true;
+    const eligible = alive.filter((n) => input.views[n]?.frozen !== true && inst(n)?.frozen !== true && inst(n)?.startFailed !== true);
+    const order = placementOrder(svc, eligible, input.views, placed);
+    if (holders.length === 0 && order[0] !== undefined) placed.set(order[0], (placed.get(order[0]) ?? 0) + 1);
+    if (frozenHere) return undefined;
+    if (svc.topology === 'flex') return this.flex(svc, input.self, holders, order, mine);
+    return this.failover(svc, input.self, holders, order, mine);
+  }
+
+  private failover(svc: ServicePolicy, self: string, holders: string[], order: string[], mine: InstanceView | undefined): Omit<Decision, 'service'> | undefined {
+    if (holders.length === 0) {
+      if (svc.orchestrate === 'start' && this.seenHeld.has(svc.name)) return undefined;
+      return order[0] === self ? { action: 'start', reason: order.length > 1 ? `placement leader of ${order.join(',')}` : 'the only eligible node' } : undefined;
+    }
+    if (svc.orchestrate !== 'ha' || !holders.includes(self) || mine?.avail === 'stopping') return undefined;
+    // Two instances of a failover service: the one first in nodes order stays.
+    const keeper = svc.nodes.find((n) => holders.includes(n));
+    if (holders.length > 1 && keeper !== self) return { action: 'stop', reason: `also up on ${keeper}: a failover service runs on one node` };
+    if (svc.failback && holders.length === 1 && order[0] !== undefined && order[0] !== self && svc.nodes.indexOf(order[0]) < svc.nodes.indexOf(self)) {
+      return { action: 'stop', reason: `failback to ${order[0]}` };
+    }
+    return undefined;
+  }
+
+  private flex(svc: ServicePolicy, self: string, holders: string[], order: string[], mine: InstanceView | undefined): Omit<Decision, 'service'> | undefined {
+    const max = svc.flexMax ?? svc.nodes.length;
+    const min = Math.min(svc.flexMin, max);
+    if (holders.length < min && !holders.includes(self)) {
+      if (svc.orchestrate === 'start' && this.seenHeld.has(svc.name) && holders.length > 0) return undefined;
+      const candidates = order.filter((n) => !holders.includes(n));
+      const rank = candidates.indexOf(self);
+      if (rank >= 0 && rank < min - holders.length) return { action: 'start', reason: `flex: ${holders.length} of ${min} instances up` };
+    }
+    if (holders.length > max && holders.includes(self) && svc.orchestrate === 'ha' && mine?.avail !== 'stopping') {
+      const surplus = svc.nodes.filter((n) => holders.includes(n)).slice(max);
+      if (surplus.includes(self)) return { action: 'stop', reason: `flex: ${holders.length} instances up, at most ${max}` };
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Candidates in placement order. `nodes order`: as listed. `spread`: the
+ * node holding the fewest instances first, nodes order breaking ties.
+ * (`load avg` and `score` fall back to nodes order until nodes publish them.)
+ */
+export function placementOrder(svc: ServicePolicy, eligible: readonly string[], views: Readonly<Record<string, NodeView>>, placed: ReadonlyMap<string, number> = new Map()): string[] {
+  const ordered = svc.nodes.filter((n) => eligible.includes(n));
+  if (svc.placement !== 'spread') return ordered;
+  const load = (n: string) => Object.entries(views[n]?.services ?? {}).filter(([name, i]) => name !== svc.name && holds(i)).length + (placed.get(n) ?? 0);
+  return ordered.map((n, i) => ({ n, i, l: load(n) })).sort((a, b) => a.l - b.l || a.i - b.i).map((x) => x.n);
+}

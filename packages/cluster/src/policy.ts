@@ -1,0 +1,14 @@
+// How a service asks to be orchestrated: the [DEFAULT] keywords the
+// orchestrator reads, as every node evaluates them.
+export interface ServicePolicy {
+  name: string;
+  topology: 'failover' | 'flex';
+  orchestrate: 'no' | 'start' | 'ha';
+  placement: string;
+  /** In order: the first eligible live node is the placement leader. */
+  nodes: string[];
+  flexMin: number;
+  /** Defaults to the number of nodes. */
+  flexMax?: number;
+  failback: boolean;
+}

@@ -1,0 +1,28 @@
+// Every scenario folder through the simulator: the log must match
+// expected.log line for line, and no failover service may be up on two
+// nodes at once unless the scenario documents that hazard.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCmdlist, simulate } from '../src/index.js';
+
+const root = new URL('../scenarios/', import.meta.url).pathname;
+const scenarios = readdirSync(root).sort();
+
+test('there are at least 30 scenarios', () => expect(scenarios.length).toBeGreaterThanOrEqual(30));
+
+test.each(scenarios)('%s', (name) => {
+  const dir = join(root, name);
+  const r = simulate(JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')), parseCmdlist(readFileSync(join(dir, 'cmdlist'), 'utf8'), join(dir, 'cmdlist')));
+  expect(r.log.join('\n') + '\n').toBe(readFileSync(join(dir, 'expected.log'), 'utf8'));
+  if (!existsSync(join(dir, 'ALLOWS_DOUBLE_START'))) expect(r.doubleStarts).toEqual([]);
+  else expect(r.doubleStarts).not.toEqual([]);
+});
+
+test.each([
+  ['0 boot hv1', /cmdlist:1: expected "SECONDS EVENT ARGS"/],
+  ['x node-down hv1', /cmdlist:1:/],
+  ['# comment\n\n3 node-down', null],
+])('cmdlist %j', (text, error) => {
+  if (error) expect(() => parseCmdlist(text)).toThrow(error);
+  else expect(parseCmdlist(text)).toEqual([{ at: 3, event: 'node-down', args: [] }]);
+});
