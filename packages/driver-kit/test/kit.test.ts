@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:https';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionFailed, endpointClient, lastLine, restClient, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '../src/index.js';
+import { actionFailed, endpointClient, RememberedAddress, lastLine, restClient, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '../src/index.js';
 
 let dir: string;
 const logs: string[] = [];
@@ -75,6 +75,16 @@ test('writeFileAtomic: 20 parallel writers of one file leave one whole version a
   await Promise.all(Array.from({ length: 20 }, (_, i) => writeFileAtomic(f, `<domain>${i}</domain>`.repeat(1000))));
   expect(await readFile(f, 'utf8')).toMatch(/^(<domain>(\d+)<\/domain>)\1{999}$/);
   expect(await readdir(join(dir, 'sub'))).toEqual(['dom.xml']);
+});
+
+test('RememberedAddress: none at first, the last address reported after, kept when none is reported', async () => {
+  const a = new RememberedAddress(join(dir, 'addr', 'vm1.address'));
+  expect(a.get()).toBeUndefined();
+  await a.set('198.51.100.7');
+  await a.set(undefined);
+  expect(new RememberedAddress(a.file).get()).toBe('198.51.100.7');
+  await a.set('198.51.100.8');
+  expect(a.get()).toBe('198.51.100.8');
 });
 
 describe('restClient', () => {

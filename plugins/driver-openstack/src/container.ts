@@ -3,8 +3,7 @@
 // after its shutdown_timeout), status from the server's status and
 // task_state; the guest is reached over ssh at the address Nova reports.
 import { CapsuleError, ErrorCode, type ContainerContext, type ContainerResource, type GuestChannel, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
-import { containerMissing, stopWithTimeout, waitFor, waitForGuest, writeFileAtomic } from '@capsule/driver-kit';
-import { readFileSync } from 'node:fs';
+import { containerMissing, RememberedAddress, stopWithTimeout, waitFor, waitForGuest } from '@capsule/driver-kit';
 import { join } from 'node:path';
 import { ComputeSession } from './compute.js';
 import type { keywords } from './keywords.js';
@@ -33,7 +32,7 @@ export class OpenstackContainer implements ContainerResource {
   readonly rid: string;
   readonly guestName: string;
   private readonly nova: ComputeSession;
-  private readonly addressFile: string;
+  private readonly address: RememberedAddress;
   private readonly novaShutdownS: number;
 
   constructor(
@@ -43,7 +42,7 @@ export class OpenstackContainer implements ContainerResource {
     this.rid = init.rid;
     this.guestName = cfg.hostname ?? cfg.name;
     this.nova = new ComputeSession(init.rid, init.settings);
-    this.addressFile = join(init.root, 'var/lib/capsule', init.svcname, 'openstack', `${cfg.name}.address`);
+    this.address = new RememberedAddress(join(init.root, 'var/lib/capsule', init.svcname, 'openstack', `${cfg.name}.address`));
     const s = Number(init.settings.values['shutdown_timeout'] ?? 60);
     this.novaShutdownS = Number.isFinite(s) && s > 0 ? s : 60;
   }
@@ -54,16 +53,7 @@ export class OpenstackContainer implements ContainerResource {
 
   /** The `address` keyword, else the address Nova last reported (kept on disk), else the host name. */
   guestChannel(): GuestChannel {
-    return { kind: 'ssh', host: this.cfg.address ?? this.knownAddress() ?? this.guestName, port: this.cfg.ssh_port, user: this.cfg.ssh_user };
-  }
-
-  /** Synchronous: the engine asks for the channel without awaiting. */
-  private knownAddress(): string | undefined {
-    try {
-      return readFileSync(this.addressFile, 'utf8').trim() || undefined;
-    } catch {
-      return undefined;
-    }
+    return { kind: 'ssh', host: this.cfg.address ?? this.address.get() ?? this.guestName, port: this.cfg.ssh_port, user: this.cfg.ssh_user };
   }
 
   /** The server's address: on `network` when set, floating before fixed, IPv4 before IPv6. */
@@ -75,9 +65,7 @@ export class OpenstackContainer implements ContainerResource {
   }
 
   private async remember(s: Server): Promise<void> {
-    const addr = this.addressOf(s);
-    if (!addr || this.cfg.address) return;
-    if (this.knownAddress() !== addr) await writeFileAtomic(this.addressFile, `${addr}\n`, 0o644);
+    if (!this.cfg.address) await this.address.set(this.addressOf(s));
   }
 
   /** The server named exactly `name` (Nova's filter is a regular expression), or undefined. */

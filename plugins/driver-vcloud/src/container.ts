@@ -3,7 +3,8 @@
 // followed to its end; status from the VM's numeric status. The guest is
 // reached over ssh.
 import { CapsuleError, ErrorCode, type ContainerContext, type ContainerResource, type GuestChannel, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
-import { containerMissing, stopWithTimeout, waitForGuest } from '@capsule/driver-kit';
+import { containerMissing, RememberedAddress, stopWithTimeout, waitForGuest } from '@capsule/driver-kit';
+import { join } from 'node:path';
 import { VcdSession } from './api.js';
 import type { keywords } from './keywords.js';
 
@@ -17,10 +18,22 @@ const OFF = new Set([1, 8]);
 
 type Action = 'powerOn' | 'powerOff' | 'shutdown';
 
+interface NetworkConnectionSection {
+  _type?: string;
+  primaryNetworkConnectionIndex?: number;
+  networkConnection?: { network?: string; networkConnectionIndex?: number; ipAddress?: string; externalIpAddress?: string; isConnected?: boolean }[];
+}
+
+interface Vm {
+  status: number;
+  section?: NetworkConnectionSection[];
+}
+
 export class VcloudContainer implements ContainerResource {
   readonly rid: string;
   readonly guestName: string;
   private readonly vcd: VcdSession;
+  private readonly address: RememberedAddress;
 
   constructor(
     init: ResourceInit<VcloudConfig>,
@@ -29,14 +42,24 @@ export class VcloudContainer implements ContainerResource {
     this.rid = init.rid;
     this.guestName = cfg.hostname ?? cfg.name;
     this.vcd = new VcdSession(init.rid, init.settings);
+    this.address = new RememberedAddress(join(init.root, 'var/lib/capsule', init.svcname, 'vcloud', `${cfg.name}.address`));
   }
 
   label(): string {
     return `${this.cfg.vapp}/${this.cfg.name}`;
   }
 
+  /** The `address` keyword, else the address Cloud Director last reported (kept on disk), else the host name. */
   guestChannel(): GuestChannel {
-    return { kind: 'ssh', host: this.cfg.address ?? this.guestName, port: this.cfg.ssh_port, user: this.cfg.ssh_user };
+    return { kind: 'ssh', host: this.cfg.address ?? this.address.get() ?? this.guestName, port: this.cfg.ssh_port, user: this.cfg.ssh_user };
+  }
+
+  /** The address of the connection on `network`, else of the primary connection. */
+  private addressOf(vm: Vm): string | undefined {
+    const section = vm.section?.find((s) => s._type === 'NetworkConnectionSectionType');
+    const connections = (section?.networkConnection ?? []).filter((c) => c.isConnected !== false && c.ipAddress);
+    const chosen = this.cfg.network ? connections.find((c) => c.network === this.cfg.network) : (connections.find((c) => c.networkConnectionIndex === section?.primaryNetworkConnectionIndex) ?? connections[0]);
+    return chosen?.ipAddress;
   }
 
   /** The VM's path (/api/vApp/vm-ID) through the query service, or undefined. */
@@ -49,12 +72,15 @@ export class VcloudContainer implements ContainerResource {
     return hit ? new URL(hit.href).pathname : undefined;
   }
 
+  /** The VM's status code, its reported address remembered; undefined when it is gone. */
   private async statusCode(vm: string): Promise<number | undefined> {
     const r = await this.vcd.call('GET', vm);
     // Cloud Director answers 403 for an entity that is gone (it does not tell gone from forbidden).
     if (r.status === 403 || r.status === 404) return undefined;
     if (r.status !== 200) throw this.vcd.error(`GET ${vm}`, r);
-    return (r.json as { status: number }).status;
+    const body = r.json as Vm;
+    if (!this.cfg.address) await this.address.set(this.addressOf(body));
+    return body.status;
   }
 
   private missing(): CapsuleError {

@@ -20,7 +20,7 @@ const logs: string[] = [];
 const log = { info: (m: string) => logs.push(`info: ${m}`), warn: (m: string) => logs.push(`warn: ${m}`), error: (m: string) => logs.push(`error: ${m}`) };
 
 function vm(config: Partial<VcloudConfig> & { name: string }, settings: Record<string, string> = w.settings()): ContainerResource {
-  const r = driver.create(testInit('container#3', { vapp: VAPP, ssh_port: 22, ssh_user: 'root', start_timeout: 10, stop_timeout: 5, ...config }, { settings: driverSettings({ 'driver.vcloud': settings }, 'vcloud', w.dir) }));
+  const r = driver.create(testInit('container#3', { vapp: VAPP, ssh_port: 22, ssh_user: 'root', start_timeout: 10, stop_timeout: 5, ...config }, { root: w.dir, settings: driverSettings({ 'driver.vcloud': settings }, 'vcloud', w.dir) }));
   if (!isContainerResource(r)) throw new Error('not a container');
   return r;
 }
@@ -78,6 +78,25 @@ test('the guest answers only while powered on; no VMware Tools: the failed shutd
   expect(logs).toContainEqual(expect.stringMatching(/^warn: shutdown of .* refused \(Cannot complete operation because VMware Tools is not running.*\): powering it off$/));
   await expect(ctx.guest(['true'])).rejects.toMatchObject({ code: expect.stringMatching(/Unreachable|Disconnected/) });
   await c.dispose!();
+}, 30_000);
+
+test('without an address keyword the guest is reached at the address Cloud Director reports, kept for the next command', async () => {
+  const name = uniqueName('vcd-', 20);
+  const g = await w.guests.create(name);
+  w.add(name, g.address);
+  // A network the VM is not connected to gives no address: the host name stays.
+  const elsewhere = vm({ name, network: 'isolated' });
+  await elsewhere.status(testContainerContext(elsewhere));
+  expect(vm({ name }).guestChannel()).toMatchObject({ host: name });
+  const c = vm({ name, network: 'routed' });
+  expect(await c.status(testContainerContext(c))).toEqual({ status: 'down', log: ['info: POWERED_OFF (8)'] });
+  // The next command (a new resource, as each CLI run makes) knows the address.
+  const next = vm({ name });
+  expect(next.guestChannel()).toEqual({ kind: 'ssh', host: g.address, port: 22, user: 'root' });
+  const ctx = { ...testContainerContext(next), guest: guestExec(next.guestChannel(), localExec, g.ssh) };
+  await next.start(ctx);
+  expect((await ctx.guest(['true'])).code).toBe(0);
+  await next.stop(ctx);
 }, 30_000);
 
 test('a refused power on names the right to give; a busy VM is Cloud Director’s BUSY_ENTITY', async () => {
