@@ -5,5 +5,6 @@ export { waitFor, waitForGuest, type WaitForGuestOptions } from './wait.js';
 export { stopWithTimeout, type StopOptions } from './stop.js';
 export { writeFileAtomic } from './files.js';
 export { RememberedAddress } from './address.js';
+export { TokenCache } from './token-cache.js';
 export { endpointClient, type EndpointOptions } from './endpoint.js';
 export { restClient, type RestClient, type RestClientOptions, type RestRequest, type RestResponse } from './rest.js';

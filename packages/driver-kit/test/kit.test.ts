@@ -2,10 +2,10 @@
 import { systemClock, type ContainerContext, type Exec } from '@capsule/core';
 import { localExec } from '@capsule/transport';
 import { createServer, type Server } from 'node:https';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionFailed, endpointClient, RememberedAddress, lastLine, restClient, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '../src/index.js';
+import { actionFailed, endpointClient, RememberedAddress, TokenCache, lastLine, restClient, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '../src/index.js';
 
 let dir: string;
 const logs: string[] = [];
@@ -85,6 +85,17 @@ test('RememberedAddress: none at first, the last address reported after, kept wh
   expect(new RememberedAddress(a.file).get()).toBe('198.51.100.7');
   await a.set('198.51.100.8');
   expect(a.get()).toBe('198.51.100.8');
+});
+
+test('TokenCache: one file per endpoint and user, mode 0600, unused near its expiry', async () => {
+  const a = new TokenCache(join(dir, 'tokens'), 'https://vc1', 'admin');
+  expect(new TokenCache(join(dir, 'tokens'), 'https://vc2', 'admin').file).not.toBe(a.file);
+  expect(await a.get(1000)).toBeUndefined();
+  await a.set('tok', 10_000, { compute: 'https://nova' });
+  expect((await stat(a.file)).mode & 0o777).toBe(0o600);
+  expect([await a.get(1000), await a.get(1000, 9000), await a.get(10_000)]).toEqual([{ token: 'tok', expiresAt: 10_000, data: { compute: 'https://nova' } }, undefined, undefined]);
+  await a.clear();
+  expect(await a.get(1000)).toBeUndefined();
 });
 
 describe('restClient', () => {

@@ -3,7 +3,7 @@
 // vCenter says the old one expired. Endpoint and credentials come from
 // node.conf `[driver.esx]`: url, credentials_file (mode 0600), ca_file.
 import { CapsuleError, ErrorCode, type DriverSettings } from '@capsule/core';
-import { endpointClient, type RestClient, type RestResponse } from '@capsule/driver-kit';
+import { endpointClient, TokenCache, type RestClient, type RestResponse } from '@capsule/driver-kit';
 
 /** `username=` and `password=` lines of the credentials file (`user` and `#` comments too). */
 export function parseCredentials(text: string, file: string): { username: string; password: string } {
@@ -20,13 +20,19 @@ export function parseCredentials(text: string, file: string): { username: string
   return { username, password };
 }
 
+/** vCenter ends a session after 30 idle minutes by default; a kept one is used for 20 at most. */
+const SESSION_KEEP_MS = 20 * 60_000;
+
 export class VcenterSession {
   private client?: RestClient;
   private session?: string;
+  private cache?: TokenCache;
 
+  /** `stateDir` keeps the session for the next commands ($CAPSULE_ROOT/var/lib/capsule/driver.esx). */
   constructor(
     private readonly rid: string,
     private readonly settings: DriverSettings,
+    private readonly stateDir: string,
   ) {}
 
   private async rest(): Promise<RestClient> {
@@ -34,32 +40,46 @@ export class VcenterSession {
     return this.client;
   }
 
-  private async login(): Promise<string> {
-    const rest = await this.rest();
+  /** The session: this command's, one kept from an earlier command, or a new login. */
+  private async current(): Promise<string> {
+    if (this.session) return this.session;
+    // The credentials file is read (and its mode checked) even when a kept session will do.
     const { username, password } = parseCredentials(await this.settings.secret('credentials_file'), this.settings.values['credentials_file'] ?? '');
+    this.cache ??= new TokenCache(this.stateDir, this.settings.values['url'] ?? '', username);
+    const kept = await this.cache.get(Date.now());
+    this.session = kept?.token ?? (await this.login(username, password));
+    return this.session;
+  }
+
+  private async login(username: string, password: string): Promise<string> {
+    const rest = await this.rest();
     const r = await rest.request('POST', '/api/session', { headers: { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` } });
     if (r.status === 401 || r.status === 403) {
       throw new CapsuleError(ErrorCode.EndpointAuthFailed, `${this.rid}: vCenter refused the login of ${username} (HTTP ${r.status})`, { hint: `check ${this.settings.values['credentials_file']} ([driver.esx] credentials_file)` });
     }
     if (r.status !== 201 && r.status !== 200) throw this.error('POST /api/session', r);
-    this.session = String(r.json);
-    return this.session;
+    const session = String(r.json);
+    await this.cache?.set(session, Date.now() + SESSION_KEEP_MS);
+    return session;
   }
 
-  /** One call, logged in; a 401 on an old session logs in again once. */
+  /** One call, logged in; a 401 (the session expired) logs in again once. */
   async call(method: string, path: string, body?: unknown): Promise<RestResponse> {
     const rest = await this.rest();
     for (let attempt = 0; ; attempt++) {
-      const session = this.session ?? (await this.login());
+      const session = await this.current();
       const r = await rest.request(method, path, { headers: { 'vmware-api-session-id': session }, ...(body === undefined ? {} : { body }) });
       if (r.status !== 401 || attempt > 0) return r;
       this.session = undefined;
+      await this.cache?.clear();
     }
   }
 
+  /** Ends the session on vCenter and forgets it. */
   async logout(): Promise<void> {
     if (!this.session || !this.client) return;
     await this.client.request('DELETE', '/api/session', { headers: { 'vmware-api-session-id': this.session } }).catch(() => undefined);
+    await this.cache?.clear();
     this.session = undefined;
   }
 

@@ -3,6 +3,7 @@
 // stop_timeout, vMotion by relocate; its guest is reached over ssh.
 import { CapsuleError, ErrorCode, type ContainerContext, type ContainerResource, type GuestChannel, type MigrationDestination, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
 import { containerMissing, stopWithTimeout, waitForGuest } from '@capsule/driver-kit';
+import { join } from 'node:path';
 import { errorType, VcenterSession } from './api.js';
 import type { keywords } from './keywords.js';
 
@@ -32,7 +33,7 @@ export class EsxContainer implements ContainerResource {
     this.guestName = cfg.hostname ?? cfg.name;
     this.settings = init.settings.values;
     this.nodename = init.nodename;
-    this.api = new VcenterSession(init.rid, init.settings);
+    this.api = new VcenterSession(init.rid, init.settings, join(init.root, 'var/lib/capsule/driver.esx'));
   }
 
   label(): string {

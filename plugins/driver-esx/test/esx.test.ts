@@ -5,7 +5,7 @@ import { driverSettings } from '@capsule/config';
 import { isContainerResource, type ContainerResource, type DriverSettings } from '@capsule/core';
 import { testContainerContext, testInit, uniqueName } from '@capsule/testenv';
 import { guestExec, localExec } from '@capsule/transport';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import driver from '../src/index.js';
 import type { EsxConfig } from '../src/container.js';
@@ -21,7 +21,7 @@ const log = { info: (m: string) => logs.push(`info: ${m}`), warn: (m: string) =>
 /** The resource as the engine makes it for node hv1, with node.conf read by the real config package. */
 function esx(config: Partial<EsxConfig> & { name: string }, settings: Record<string, string> = w.settings()): ContainerResource {
   const s: DriverSettings = driverSettings({ 'driver.esx': settings }, 'esx', w.dir);
-  const r = driver.create(testInit('container#1', { ssh_port: 22, ssh_user: 'root', start_timeout: 10, stop_timeout: 5, ...config }, { settings: s }));
+  const r = driver.create(testInit('container#1', { ssh_port: 22, ssh_user: 'root', start_timeout: 10, stop_timeout: 5, ...config }, { root: w.dir, settings: s }));
   if (!isContainerResource(r)) throw new Error('not a container');
   return r;
 }
@@ -47,6 +47,7 @@ test('a credentials file others can read is refused before any login; a wrong pa
   const open = join(w.dir, 'world-readable.cred');
   await writeFile(open, `username=capsule@vsphere.local\npassword=pa:ss word\n`);
   await chmod(open, 0o644);
+  await rm(join(w.dir, 'var/lib/capsule/driver.esx'), { recursive: true, force: true });
   const before = w.sim.requests.filter((r) => r === 'POST /api/session').length;
   const c = esx({ name: 'x' }, w.settings({ credentials_file: open }));
   await expect(c.status(testContainerContext(c))).rejects.toMatchObject({ code: 'SecretFileUnsafe' });
@@ -59,20 +60,30 @@ test('a credentials file others can read is refused before any login; a wrong pa
   await expect(e.status(testContainerContext(e))).rejects.toMatchObject({ code: 'MissingKeyword' });
 });
 
-test('an expired session is renewed once, transparently; the status log carries vCenter’s power state', async () => {
+test('one session kept across commands (mode 0600) until vCenter ends it, then one new login; the status log carries vCenter’s power state', async () => {
   const name = uniqueName('vm-', 20);
   w.sim.addVm({ name });
-  const c = esx({ name });
-  const ctx = testContainerContext(c);
   const logins = () => w.sim.requests.filter((r) => r === 'POST /api/session').length;
+  const kept = join(w.dir, 'var/lib/capsule/driver.esx');
+  await rm(kept, { recursive: true, force: true });
   const n = logins();
-  expect(await c.status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF'] });
-  expect(await c.status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF'] });
+  // Each command makes its resources anew: the second one uses the session the first one kept.
+  for (let i = 0; i < 3; i++) {
+    const c = esx({ name });
+    expect(await c.status(testContainerContext(c))).toEqual({ status: 'down', log: ['info: POWERED_OFF'] });
+  }
   expect(logins()).toBe(n + 1);
+  const [file] = await readdir(kept);
+  expect((await stat(join(kept, file!))).mode & 0o777).toBe(0o600);
   // Every session expires, as after vCenter's idle timeout: the next call logs in again and succeeds.
   w.sim.state.update((s) => void (s.sessions = {}));
-  expect(await c.status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF'] });
+  const c = esx({ name });
+  expect(await c.status(testContainerContext(c))).toEqual({ status: 'down', log: ['info: POWERED_OFF'] });
   expect(logins()).toBe(n + 2);
+  // A logout ends the session on vCenter and forgets it.
+  await c.dispose!();
+  expect(await readdir(kept)).toEqual([]);
+  expect(Object.keys(w.sim.state.read().sessions)).toEqual([]);
 });
 
 test('the guest answers over ssh only while its VM is powered on', async () => {

@@ -41,7 +41,7 @@ export class OpenstackContainer implements ContainerResource {
   ) {
     this.rid = init.rid;
     this.guestName = cfg.hostname ?? cfg.name;
-    this.nova = new ComputeSession(init.rid, init.settings);
+    this.nova = new ComputeSession(init.rid, init.settings, join(init.root, 'var/lib/capsule/driver.openstack'));
     this.address = new RememberedAddress(join(init.root, 'var/lib/capsule', init.svcname, 'openstack', `${cfg.name}.address`));
     const s = Number(init.settings.values['shutdown_timeout'] ?? 60);
     this.novaShutdownS = Number.isFinite(s) && s > 0 ? s : 60;

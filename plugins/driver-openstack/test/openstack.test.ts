@@ -6,7 +6,7 @@ import { driverSettings } from '@capsule/config';
 import { isContainerResource, type ContainerResource } from '@capsule/core';
 import { testContainerContext, testInit, uniqueName } from '@capsule/testenv';
 import { guestExec, localExec } from '@capsule/transport';
-import { writeFile } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import driver from '../src/index.js';
 import type { OpenstackConfig } from '../src/container.js';
@@ -26,6 +26,9 @@ function server(config: Partial<OpenstackConfig> & { name: string }, settings: R
 }
 
 const tokens = () => w.sim.requests.filter((r) => r === 'POST /identity/v3/auth/tokens').length;
+/** Where tokens are kept across commands. */
+const kept = () => join(w.dir, 'var/lib/capsule/driver.openstack');
+const forgetTokens = () => rm(kept(), { recursive: true, force: true });
 
 async function credentialsFile(name: string, text: string, mode: number): Promise<string> {
   const f = join(w.dir, name);
@@ -39,6 +42,7 @@ test('a CA that did not sign Keystone’s certificate is refused with EndpointTl
 });
 
 test('an openrc others can read is refused before Keystone is asked; a wrong password is EndpointAuthFailed', async () => {
+  await forgetTokens();
   const n = tokens();
   const open = await credentialsFile('openrc-644', OPENRC, 0o644);
   const c = server({ name: 'x' }, w.settings({ credentials_file: open }));
@@ -60,26 +64,28 @@ test('an application credential, with OS_AUTH_URL from the file when node.conf h
   expect(await c.status(testContainerContext(c))).toEqual({ status: 'down', log: ['info: SHUTOFF'] });
 });
 
-test('one token until it nears expires_at or is revoked; the compute endpoint of the chosen interface', async () => {
+test('one token across commands (mode 0600) until it nears expires_at or is revoked; the compute endpoint of the chosen interface', async () => {
   const name = uniqueName('srv-', 20);
   w.sim.addServer({ name, project: 'ha' });
-  const c = server({ name });
-  const ctx = testContainerContext(c);
+  await forgetTokens();
+  const ctx = testContainerContext(server({ name }));
   const n = tokens();
-  await c.status(ctx);
-  await c.status(ctx);
+  // Each command makes its resources anew: the next ones use the token the first one kept.
+  for (let i = 0; i < 3; i++) expect((await server({ name }).status(ctx)).status).toBe('down');
   expect(tokens()).toBe(n + 1);
+  const [file] = await readdir(kept());
+  expect((await stat(join(kept(), file!))).mode & 0o777).toBe(0o600);
   // Revoked (Keystone restarted with new keys): Nova answers 401 and one new token is asked.
   w.sim.state.update((s) => void (s.tokens = {}));
-  expect((await c.status(ctx)).status).toBe('down');
+  expect((await server({ name }).status(ctx)).status).toBe('down');
   expect(tokens()).toBe(n + 2);
   // A token within 30 s of its expiry is not used.
+  await forgetTokens();
   w.sim.state.setFault('token-ttl-ms', '30100');
   try {
-    const d = server({ name });
-    await d.status(ctx);
+    await server({ name }).status(ctx);
     await new Promise((r) => setTimeout(r, 200));
-    await d.status(ctx);
+    await server({ name }).status(ctx);
     expect(tokens()).toBe(n + 4);
   } finally {
     w.sim.state.clearFault('token-ttl-ms');

@@ -1,10 +1,10 @@
-// A Cloud Director session for one resource: a tenant login
+// A Cloud Director session, kept across commands: a tenant login
 // (POST /cloudapi/1.0.0/sessions as user@org), the bearer token of
 // X-VMWARE-VCLOUD-ACCESS-TOKEN afterwards, every call naming the API
 // version in Accept; tasks followed until they end. node.conf
 // `[driver.vcloud]`: url, credentials_file, ca_file, api_version, timeout.
 import { CapsuleError, ErrorCode, type ActionContext, type DriverSettings } from '@capsule/core';
-import { endpointClient, waitFor, type RestClient, type RestResponse } from '@capsule/driver-kit';
+import { endpointClient, TokenCache, waitFor, type RestClient, type RestResponse } from '@capsule/driver-kit';
 
 /** `username=`, `password=` and `org=` lines (or `username=user@org`). */
 export function parseLogin(text: string, file: string): { login: string; password: string } {
@@ -32,10 +32,13 @@ interface Task {
 export class VcdSession {
   private client?: RestClient;
   private token?: string;
+  private cache?: TokenCache;
 
+  /** `stateDir` keeps the session for the next commands ($CAPSULE_ROOT/var/lib/capsule/driver.vcloud). */
   constructor(
     private readonly rid: string,
     private readonly settings: DriverSettings,
+    private readonly stateDir: string,
   ) {}
 
   private get accept(): string {
@@ -47,17 +50,28 @@ export class VcdSession {
     return this.client;
   }
 
-  private async login(): Promise<string> {
-    const rest = await this.rest();
+  /** The token: this command's, one kept from an earlier command, or a new login. */
+  private async current(): Promise<string> {
+    if (this.token) return this.token;
+    // The credentials file is read (and its mode checked) even when a kept session will do.
     const file = this.settings.values['credentials_file'] ?? '';
     const { login, password } = parseLogin(await this.settings.secret('credentials_file'), file);
+    this.cache ??= new TokenCache(this.stateDir, this.settings.values['url'] ?? '', login);
+    this.token = (await this.cache.get(Date.now()))?.token ?? (await this.login(login, password, file));
+    return this.token;
+  }
+
+  private async login(login: string, password: string, file: string): Promise<string> {
+    const rest = await this.rest();
     const r = await rest.request('POST', '/cloudapi/1.0.0/sessions', { headers: { accept: this.accept, authorization: `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}` } });
     if (r.status === 401 || r.status === 403) {
       throw new CapsuleError(ErrorCode.EndpointAuthFailed, `${this.rid}: Cloud Director refused the login of ${login}: ${this.words(r)}`, { hint: `check ${file} ([driver.vcloud] credentials_file)` });
     }
     const token = r.headers['x-vmware-vcloud-access-token'];
     if (r.status !== 200 || typeof token !== 'string') throw this.error('POST /cloudapi/1.0.0/sessions', r);
-    this.token = token;
+    // Kept for two thirds of the idle timeout the session announces (30 minutes by default).
+    const idle = Number((r.json as { sessionIdleTimeoutMinutes?: number } | undefined)?.sessionIdleTimeoutMinutes) || 30;
+    await this.cache?.set(token, Date.now() + (idle * 60_000 * 2) / 3);
     return token;
   }
 
@@ -65,10 +79,11 @@ export class VcdSession {
   async call(method: string, path: string): Promise<RestResponse> {
     const rest = await this.rest();
     for (let attempt = 0; ; attempt++) {
-      const token = this.token ?? (await this.login());
+      const token = await this.current();
       const r = await rest.request(method, path, { headers: { accept: this.accept, authorization: `Bearer ${token}` } });
       if (r.status !== 401 || attempt > 0) return r;
       this.token = undefined;
+      await this.cache?.clear();
     }
   }
 
@@ -92,6 +107,7 @@ export class VcdSession {
   async logout(): Promise<void> {
     if (!this.token || !this.client) return;
     await this.client.request('DELETE', '/cloudapi/1.0.0/sessions/current', { headers: { accept: this.accept, authorization: `Bearer ${this.token}` } }).catch(() => undefined);
+    await this.cache?.clear();
     this.token = undefined;
   }
 

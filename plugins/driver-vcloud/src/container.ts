@@ -41,7 +41,7 @@ export class VcloudContainer implements ContainerResource {
   ) {
     this.rid = init.rid;
     this.guestName = cfg.hostname ?? cfg.name;
-    this.vcd = new VcdSession(init.rid, init.settings);
+    this.vcd = new VcdSession(init.rid, init.settings, join(init.root, 'var/lib/capsule/driver.vcloud'));
     this.address = new RememberedAddress(join(init.root, 'var/lib/capsule', init.svcname, 'vcloud', `${cfg.name}.address`));
   }
 

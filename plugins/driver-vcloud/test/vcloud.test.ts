@@ -6,7 +6,7 @@ import { isContainerResource, type ContainerResource } from '@capsule/core';
 import { VM_STATUS } from '@capsule/sim-vcloud';
 import { testContainerContext, testInit, uniqueName } from '@capsule/testenv';
 import { guestExec, localExec } from '@capsule/transport';
-import { writeFile } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import driver from '../src/index.js';
 import type { VcloudConfig } from '../src/container.js';
@@ -25,6 +25,8 @@ function vm(config: Partial<VcloudConfig> & { name: string }, settings: Record<s
   return r;
 }
 const logins = () => w.sim.requests.filter((r) => r === 'POST /cloudapi/1.0.0/sessions').length;
+/** Where sessions are kept across commands. */
+const kept = () => join(w.dir, 'var/lib/capsule/driver.vcloud');
 
 test('a CA that did not sign Cloud Director’s certificate is refused with EndpointTlsFailed', async () => {
   const c = vm({ name: 'x' }, w.settings({ ca_file: w.pki.otherCaFile }));
@@ -32,6 +34,7 @@ test('a CA that did not sign Cloud Director’s certificate is refused with Endp
 });
 
 test('a credentials file others can read is refused before any login; a wrong password is EndpointAuthFailed', async () => {
+  await rm(kept(), { recursive: true, force: true });
   const n = logins();
   const open = join(w.dir, 'open.cred');
   await writeFile(open, CREDENTIALS, { mode: 0o640 });
@@ -44,15 +47,21 @@ test('a credentials file others can read is refused before any login; a wrong pa
   await expect(d.status(testContainerContext(d))).rejects.toMatchObject({ code: 'EndpointAuthFailed', message: expect.stringContaining('capsule@acme') });
 });
 
-test('the API version is named on every call; an expired session logs in again once; status shows the numeric status', async () => {
+test('the API version is named on every call; one session across commands, a new one when it expired; status shows the numeric status', async () => {
   const name = uniqueName('vcd-', 20);
   w.add(name);
   const c = vm({ name });
   const ctx = testContainerContext(c);
+  await rm(kept(), { recursive: true, force: true });
   const n = logins();
   expect(await c.status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF (8)'] });
+  // The next command (a new resource) uses the session this one kept.
+  expect(await vm({ name }).status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF (8)'] });
+  expect(logins()).toBe(n + 1);
+  const [file] = await readdir(kept());
+  expect((await stat(join(kept(), file!))).mode & 0o777).toBe(0o600);
   w.sim.state.update((s) => void (s.sessions = {}));
-  expect(await c.status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF (8)'] });
+  expect(await vm({ name }).status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF (8)'] });
   expect(logins()).toBe(n + 2);
   // A Cloud Director that does not speak the configured version refuses it (406): a named error, not a crash.
   const old = vm({ name }, w.settings({ api_version: 'x' }));
