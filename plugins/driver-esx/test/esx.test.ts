@@ -151,3 +151,15 @@ test('migration: precheck refuses a VM that is off or a host vCenter does not kn
   expect((await ctx.guest(['true'])).code).toBe(0);
   await c.dispose!();
 }, 30_000);
+
+test('dry run: start and stop say what they would do and change nothing', async () => {
+  const { name, c, ctx } = await vmWithGuest();
+  logs.length = 0;
+  await c.start({ ...ctx, dryRun: true });
+  expect(w.sim.vm(name)?.power_state).toBe('POWERED_OFF');
+  await c.start(ctx);
+  await c.stop({ ...ctx, dryRun: true });
+  expect(w.sim.vm(name)?.power_state).toBe('POWERED_ON');
+  expect(logs.filter((l) => l.startsWith('info: '))).toEqual([expect.stringMatching(/^info: power on vm-/), expect.stringMatching(/^info: power on vm-/), expect.stringMatching(/^info: guest shutdown of vm-.* \(5s before power off\)$/)]);
+  await c.stop(ctx);
+}, 30_000);

@@ -143,3 +143,17 @@ test('a start in progress shows Nova’s task; a refused start names the policy;
   await expect(c.stop(ctx)).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('still not SHUTOFF 2s after os-stop') });
   expect(w.sim.server(s.name)).toMatchObject({ vm_state: 'active', task_state: 'powering-off' });
 }, 30_000);
+
+test('dry run: start and stop say what they would do and change nothing', async () => {
+  const name = uniqueName('srv-', 20);
+  w.sim.addServer({ name, project: 'ha' });
+  const c = server({ name, address: '203.0.113.254' });
+  const ctx = testContainerContext(c, localExec, log);
+  logs.length = 0;
+  await c.start({ ...ctx, dryRun: true });
+  expect(w.sim.server(name)?.vm_state).toBe('stopped');
+  w.sim.state.update((s) => void (s.servers.find((x) => x.name === name)!.vm_state = 'active'));
+  await c.stop({ ...ctx, dryRun: true });
+  expect(w.sim.server(name)?.vm_state).toBe('active');
+  expect(logs).toEqual([expect.stringMatching(/^info: os-start srv-.* \(.*\)$/), expect.stringMatching(/^info: os-stop srv-.* \(.*, 5s\)$/)]);
+});

@@ -119,3 +119,17 @@ test('a refused power on names the right to give; a busy VM is Cloud Director’
   await expect(c.start(testContainerContext(c))).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('400: BUSY_ENTITY') });
   expect(w.sim.vm(name)?.status).toBe(VM_STATUS.POWERED_OFF);
 });
+
+test('dry run: start and stop say what they would do and change nothing', async () => {
+  const name = uniqueName('vcd-', 20);
+  w.add(name);
+  const c = vm({ name, address: '203.0.113.254' });
+  const ctx = testContainerContext(c, localExec, log);
+  logs.length = 0;
+  await c.start({ ...ctx, dryRun: true });
+  expect(w.sim.vm(name)?.status).toBe(VM_STATUS.POWERED_OFF);
+  w.sim.state.update((s) => void (s.vms.find((v) => v.name === name)!.status = VM_STATUS.POWERED_ON));
+  await c.stop({ ...ctx, dryRun: true });
+  expect(w.sim.vm(name)?.status).toBe(VM_STATUS.POWERED_ON);
+  expect(logs).toEqual([`info: powerOn ${VAPP}/${name} (POWERED_OFF)`, `info: shutdown ${VAPP}/${name} (5s before powerOff)`]);
+});
