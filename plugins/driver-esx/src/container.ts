@@ -2,7 +2,7 @@
 // power on, guest shutdown (VMware Tools) then power off after
 // stop_timeout, vMotion by relocate; its guest is reached over ssh.
 import { CapsuleError, ErrorCode, type ContainerContext, type ContainerResource, type GuestChannel, type MigrationDestination, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
-import { containerMissing, stopWithTimeout, waitForGuest } from '@capsule/driver-kit';
+import { containerMissing, RememberedAddress, stopWithTimeout, waitForGuest } from '@capsule/driver-kit';
 import { join } from 'node:path';
 import { errorType, VcenterSession } from './api.js';
 import type { keywords } from './keywords.js';
@@ -24,6 +24,7 @@ export class EsxContainer implements ContainerResource {
   private readonly api: VcenterSession;
   private readonly settings: Readonly<Record<string, string>>;
   private readonly nodename: string;
+  private readonly address: RememberedAddress;
 
   constructor(
     init: ResourceInit<EsxConfig>,
@@ -33,6 +34,7 @@ export class EsxContainer implements ContainerResource {
     this.guestName = cfg.hostname ?? cfg.name;
     this.settings = init.settings.values;
     this.nodename = init.nodename;
+    this.address = new RememberedAddress(join(init.root, 'var/lib/capsule', init.svcname, 'esx', `${cfg.name}.address`));
     this.api = new VcenterSession(init.rid, init.settings, join(init.root, 'var/lib/capsule/driver.esx'));
   }
 
@@ -40,8 +42,16 @@ export class EsxContainer implements ContainerResource {
     return this.cfg.name;
   }
 
+  /** The `address` keyword, else the address VMware Tools last reported (kept on disk), else the host name. */
   guestChannel(): GuestChannel {
-    return { kind: 'ssh', host: this.cfg.address ?? this.guestName, port: this.cfg.ssh_port, user: this.cfg.ssh_user };
+    return { kind: 'ssh', host: this.cfg.address ?? this.address.get() ?? this.guestName, port: this.cfg.ssh_port, user: this.cfg.ssh_user };
+  }
+
+  /** Remembers the guest's address as VMware Tools reports it; a guest without Tools reports none. */
+  private async rememberAddress(vm: string): Promise<void> {
+    if (this.cfg.address) return;
+    const r = await this.api.call('GET', `/api/vcenter/vm/${vm}/guest/identity`);
+    if (r.status === 200) await this.address.set((r.json as { ip_address?: string }).ip_address);
   }
 
   /** The ESX host of a node: node.conf `[driver.esx] host` (`%n` is the node), unset when any host is "here". */
@@ -81,6 +91,7 @@ export class EsxContainer implements ContainerResource {
     if (!vm) return { status: 'down', log: [`warn: vCenter knows no VM named ${this.cfg.name}`] };
     const state = await this.power(vm.vm);
     const log = [`info: ${state}`];
+    if (state === 'POWERED_ON') await this.rememberAddress(vm.vm);
     const mine = this.hostOfNode(this.nodename);
     if (state === 'POWERED_ON' && mine !== undefined && !(await this.find(mine))) {
       return { status: 'down', log: [...log, `warn: ${this.cfg.name} runs on another host than ${mine}`] };
@@ -121,6 +132,7 @@ export class EsxContainer implements ContainerResource {
       // Already on by the time the request lands (another client) is not a failure.
       await this.act(vm, `/api/vcenter/vm/${vm.vm}/power?action=start`, 'power on', 'ALREADY_IN_DESIRED_STATE');
     } else if (ctx.dryRun) return;
+    await this.rememberAddress(vm.vm);
     await waitForGuest(ctx, { rid: this.rid, name: this.cfg.name, timeoutS: this.cfg.start_timeout, hint: `check the guest's network and sshd (the VM console in the vSphere client), the node's known_hosts` });
   }
 

@@ -6,7 +6,7 @@ import { kw } from '@capsule/core';
 export const keywords = [
   kw.string('name', { doc: 'the virtual machine name in vCenter', required: true }),
   kw.string('hostname', { doc: "the guest's node name as listed in encapnodes, (default: name)" }),
-  kw.string('address', { doc: 'the address capsule reaches the guest at over ssh, when hostname does not resolve to it' }),
+  kw.string('address', { doc: "the address capsule reaches the guest at over ssh (default: the guest's address as VMware Tools reports it while it runs)" }),
   kw.int('ssh_port', { doc: "the port of the guest's ssh server", default: 22 }),
   kw.string('ssh_user', { doc: 'the user capsule logs in as in the guest', default: 'root' }),
   kw.duration('start_timeout', { doc: 'seconds to wait for the VM to power on and its guest to answer over ssh', default: 240 }),

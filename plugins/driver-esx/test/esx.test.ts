@@ -96,6 +96,23 @@ test('the guest answers over ssh only while its VM is powered on', async () => {
   await expect(ctx.guest(['true'])).rejects.toMatchObject({ code: expect.stringMatching(/Unreachable|Disconnected/) });
 }, 30_000);
 
+test('without an address keyword: the address VMware Tools reports while the VM runs, kept for the next command', async () => {
+  const name = uniqueName('vm-', 20);
+  const g = await w.guests.create(name);
+  w.sim.addVm({ name, address: g.address });
+  // A guest that never ran has reported nothing: its host name is all there is, and here it does not resolve.
+  const first = esx({ name, start_timeout: 2 });
+  expect(first.guestChannel()).toMatchObject({ host: name });
+  await expect(first.start({ ...testContainerContext(first), guest: guestExec(first.guestChannel(), localExec, g.ssh) })).rejects.toMatchObject({ code: 'ContainerNotOperational' });
+  // The next command (a new resource) reaches the guest where Tools said it is.
+  const next = esx({ name });
+  expect(next.guestChannel()).toEqual({ kind: 'ssh', host: g.address, port: 22, user: 'root' });
+  const ctx = { ...testContainerContext(next), guest: guestExec(next.guestChannel(), localExec, g.ssh) };
+  await next.start(ctx);
+  expect((await ctx.guest(['true'])).code).toBe(0);
+  await next.stop(ctx);
+}, 30_000);
+
 test('no VMware Tools in the guest: the refusal is warned and the VM powered off at once', async () => {
   const { name, c, ctx } = await vmWithGuest();
   await c.start(ctx);

@@ -87,11 +87,12 @@ export async function startVsphereSim(o: VsphereSimOptions): Promise<VsphereSim>
       const vms = state.read().vms.filter((v) => (!names.length || names.includes(v.name)) && (!hosts.length || hosts.includes(v.host)) && (!states.length || states.includes(v.power_state)));
       return { status: 200, body: vms.map((v) => ({ vm: v.vm, name: v.name, power_state: v.power_state, cpu_count: 1, memory_size_MiB: 512 })) };
     }
-    const m = /^\/api\/vcenter\/vm\/([^/]+)(\/power|\/guest\/power)?$/.exec(r.path);
+    const m = /^\/api\/vcenter\/vm\/([^/]+)(\/power|\/guest\/power|\/guest\/identity)?$/.exec(r.path);
     if (!m) return { status: 404, body: { error_type: 'NOT_FOUND', messages: [] } };
     const vm = find(m[1]!);
     if (!vm) return vapiError('NOT_FOUND', 'com.vmware.api.vcenter.vm.not_found', `Virtual machine with identifier '${m[1]}' does not exist.`);
     if (r.method === 'GET' && m[2] === '/power') return { status: 200, body: { state: vm.power_state, ...(vm.power_state === 'POWERED_OFF' ? { clean_power_off: true } : {}) } };
+    if (r.method === 'GET' && m[2] === '/guest/identity') return guestIdentity(vm);
     if (r.method === 'GET' && !m[2]) return { status: 200, body: { name: vm.name, power_state: vm.power_state, guest_OS: 'OTHER_LINUX_64' } };
     if (r.method !== 'POST') return { status: 405 };
     const action = r.query.get('action') ?? '';
@@ -122,6 +123,13 @@ export async function startVsphereSim(o: VsphereSimOptions): Promise<VsphereSim>
       default:
         return vapiError('INVALID_ARGUMENT', 'vapi.method.input.invalid', `Unknown power action '${action}'.`);
     }
+  }
+
+  /** What VMware Tools reports of the guest: only while it runs, with Tools. */
+  function guestIdentity(vm: SimVm): SimResponse {
+    if (vm.power_state !== 'POWERED_ON') return vapiError('NOT_ALLOWED_IN_CURRENT_STATE', 'com.vmware.api.vcenter.vm.guest.not_running', `Virtual machine '${vm.name}' is not running.`);
+    if (state.fault(`${vm.name}.no-tools`) !== undefined) return vapiError('SERVICE_UNAVAILABLE', 'com.vmware.api.vcenter.vm.guest.tools_not_running', `VMware Tools is not running in virtual machine '${vm.name}'.`);
+    return { status: 200, body: { name: 'OTHER_LINUX_64', family: 'LINUX', full_name: { id: 'vmsg.guestos.other_linux_64', default_message: 'Other Linux (64-bit)', args: [] }, host_name: vm.name, ...(vm.address ? { ip_address: vm.address } : {}) } };
   }
 
   function guestPower(vm: SimVm, action: string): SimResponse {

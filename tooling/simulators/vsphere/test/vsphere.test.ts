@@ -45,13 +45,15 @@ test('sessions: a wrong password and a missing or expired session are 401 UNAUTH
 });
 
 test('power: start, already on (400 ALREADY_IN_DESIRED_STATE), guest shutdown, stop, unknown VM 404', async () => {
-  const vm = sim.addVm({ name: 'web1' });
+  const vm = sim.addVm({ name: 'web1', address: '198.51.100.9' });
   const s = await login();
+  expect((await api('GET', `/api/vcenter/vm/${vm.vm}/guest/identity`, s)).status).toBe(400);
   expect((await api('GET', '/api/vcenter/vm?names=web1', s)).body).toEqual([{ vm: vm.vm, name: 'web1', power_state: 'POWERED_OFF', cpu_count: 1, memory_size_MiB: 512 }]);
   expect((await api('GET', '/api/vcenter/vm?names=none', s)).body).toEqual([]);
   expect((await api('POST', `/api/vcenter/vm/${vm.vm}/guest/power?action=shutdown`, s)).status).toBe(400);
   expect((await api('POST', `/api/vcenter/vm/${vm.vm}/power?action=start`, s)).status).toBe(204);
   expect((await api('GET', `/api/vcenter/vm/${vm.vm}/power`, s)).body).toEqual({ state: 'POWERED_ON' });
+  expect((await api('GET', `/api/vcenter/vm/${vm.vm}/guest/identity`, s)).body).toMatchObject({ host_name: 'web1', ip_address: '198.51.100.9' });
   const again = await api('POST', `/api/vcenter/vm/${vm.vm}/power?action=start`, s);
   expect([again.status, (again.body as { error_type: string }).error_type]).toEqual([400, 'ALREADY_IN_DESIRED_STATE']);
   sim.state.setFault('shutdown-delay-ms', '50');
