@@ -5,7 +5,8 @@
 import { driverSettings } from '@capsule/config';
 import { isContainerResource, type ContainerResource } from '@capsule/core';
 import { testContainerContext, testInit, uniqueName } from '@capsule/testenv';
-import { guestExec, localExec } from '@capsule/transport';
+import { roundTrip } from '@capsule/sim-https';
+import { localExec } from '@capsule/transport';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import driver from '../src/index.js';
@@ -116,13 +117,7 @@ test('without an address keyword the guest is reached at the address Nova report
   expect(c.guestChannel()).toMatchObject({ host: name });
   expect(await c.status(testContainerContext(c))).toEqual({ status: 'down', log: ['info: SHUTOFF'] });
   // The next command (a new resource, as each CLI run makes) knows the address.
-  const next = server({ name, network: 'tenant-net' });
-  expect(next.guestChannel()).toEqual({ kind: 'ssh', host: g.address, port: 22, user: 'root' });
-  const ctx = { ...testContainerContext(next, localExec, log), guest: guestExec(next.guestChannel(), localExec, g.ssh) };
-  await next.start(ctx);
-  expect((await ctx.guest(['hostname'])).code).toBe(0);
-  expect(await next.status(ctx)).toEqual({ status: 'up', log: ['info: ACTIVE'] });
-  await next.stop(ctx);
+  expect(await roundTrip(server({ name, network: 'tenant-net' }), g)).toEqual({ host: g.address, code: 0 });
 }, 30_000);
 
 test('a start in progress shows Nova’s task; a refused start names the policy; Nova never powering off fails the stop', async () => {

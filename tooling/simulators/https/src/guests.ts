@@ -1,8 +1,9 @@
 // Guests for the API simulators, played by real OpenSSH servers: one test
 // network namespace and sshd per guest, answering only while the simulated
 // VM is powered on (the simulator's power hook starts and stops it).
-import { startSshd, TestNetwork, type TestSshd } from '@capsule/testenv';
-import { SshSessions } from '@capsule/transport';
+import type { ContainerResource } from '@capsule/core';
+import { startSshd, testContainerContext, TestNetwork, type TestSshd } from '@capsule/testenv';
+import { guestExec, localExec, SshSessions } from '@capsule/transport';
 import type { PowerHook } from './state.js';
 
 export interface SshGuest {
@@ -49,4 +50,18 @@ export class SshGuests {
     this.guests.clear();
     await this.net.dispose();
   }
+}
+
+/**
+ * What a command does with a guest: start the container, run `true` in the
+ * guest through the channel the container declares, stop it. The host it
+ * reached and the exit code tell the test where the guest was found.
+ */
+export async function roundTrip(c: ContainerResource, g: SshGuest): Promise<{ host: string; code: number }> {
+  const channel = c.guestChannel();
+  const ctx = { ...testContainerContext(c), guest: guestExec(channel, localExec, g.ssh) };
+  await c.start(ctx);
+  const { code } = await ctx.guest(['true']);
+  await c.stop(ctx);
+  return { host: channel.kind === 'ssh' ? channel.host : '', code };
 }

@@ -4,6 +4,6 @@ export { startJsonServer, basicAuth, type JsonServer, type SimRequest, type SimR
 export { SimState, type PowerHook } from './state.js';
 export { PowerOps } from './power.js';
 export { call, basic, type CallResult } from './client.js';
-export { SshGuests, type SshGuest } from './guests.js';
+export { SshGuests, roundTrip, type SshGuest } from './guests.js';
 export { apiConformanceFixture, type SimulatedCloud } from './conformance.js';
 export { SimWorld } from './world.js';
