@@ -4,7 +4,6 @@
 // node and the client reaches it there; the node comes back: no double
 // start at any moment (sampled every 100 ms). A network cut in a 2-node
 // cluster: never both up. Forged and replayed heartbeats: counted, ignored.
-import { encodeHeartbeat } from '@capsule/cluster';
 import { TestCluster, type ClusterNode } from '@capsule/testenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -89,11 +88,11 @@ const reach = async (c: TestCluster) => (await c.client.exec(['curl', '-s', '--h
 describe('three nodes', () => {
   let c: TestCluster;
   beforeAll(async () => {
-    c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: cliEntry('nodemgr'), port: 10100 });
+    c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: cliEntry('nodemgr'), port: 10100, ssh: true });
     await c.writeService('web', (n) => webConf(n, 'hv1 hv2 hv3'), { 'etc/capsule/web.d/web.sh': webScript });
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
-  afterAll(() => c?.dispose());
+  afterAll(() => c?.dispose(), T);
 
   test('the service comes up on hv1, fails over to hv2 when hv1 loses power, and hv1 back does not start it again', async () => {
     const s = sampler(c);
@@ -111,10 +110,43 @@ describe('three nodes', () => {
       expect(await holders(c)).toEqual(['hv2']);
       expect(await reach(c)).toBe('hv2');
       expect(c.node('hv2').log.join('\n')).toMatch(/start web: placement leader of hv2,hv3/);
+      // svcmon on any node shows the service on every node, from the daemon's views.
+      const mon = JSON.parse((await c.cli('hv3', 'svcmon', ['--format', 'json'])).stdout) as Array<{ node: string; avail: string; config: string }>;
+      expect(mon.map((r) => [r.node, r.avail, r.config])).toEqual([['hv1', 'down', 'ok'], ['hv2', 'up', 'ok'], ['hv3', 'down', 'ok']]);
       // The figure is reported by bench/failover.mjs; here it only has to be finite.
       expect(failoverMs).toBeGreaterThan(0);
     } finally {
       expect(await s.stop()).toEqual([]);
+    }
+  }, T);
+
+  test('switch --to hv3 from the node running it: stopped here, started there over ssh, no daemon interferes', async () => {
+    const from = await until('web answering', () => reach(c));
+    const s = sampler(c);
+    try {
+      const r = await c.cli(from, 'svcmgr', ['-s', 'web', 'switch', '--to', 'hv3']);
+      expect(r).toMatchObject({ code: 0 });
+      expect(await reach(c)).toBe('hv3');
+      // Long enough for every daemon to have seen the move and decided on it.
+      await new Promise((r) => setTimeout(r, 4000));
+      expect(await holders(c)).toEqual(['hv3']);
+    } finally {
+      expect(await s.stop()).toEqual([]);
+    }
+  }, T);
+
+  test('nodemgr freeze on hv1 reaches its peers: when hv3 loses power, the service skips frozen hv1 for hv2', async () => {
+    expect(await until('web on hv3', async () => (await reach(c)) === 'hv3')).toBe(true);
+    expect((await c.cli('hv1', 'nodemgr', ['freeze'])).stdout).toBe('hv1 frozen\n');
+    const seen = c.node('hv1').log.length;
+    const s = sampler(c);
+    try {
+      await c.powerOff('hv3');
+      await until('web on hv2', async () => (await reach(c)) === 'hv2');
+      expect(c.node('hv1').log.slice(seen).join('\n')).not.toMatch(/start web/);
+    } finally {
+      expect(await s.stop()).toEqual([]);
+      await c.cli('hv1', 'nodemgr', ['thaw']);
     }
   }, T);
 });
@@ -126,7 +158,7 @@ describe('two nodes, network cut', () => {
     await c.writeService('web', (n) => webConf(n, 'hv1 hv2'), { 'etc/capsule/web.d/web.sh': webScript });
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
-  afterAll(() => c?.dispose());
+  afterAll(() => c?.dispose(), T);
 
   test('without arbitrator: both halves lose quorum, hv2 starts nothing, never both up', async () => {
     await until('web on hv1', async () => (await reach(c)) === 'hv1');
@@ -147,18 +179,55 @@ describe('two nodes, network cut', () => {
   test('a forged heartbeat (wrong secret) and a replayed one are rejected and counted', async () => {
     const counters = async () => JSON.parse((await c.cli('hv2', 'nodemgr', ['daemon', 'status', '--format', 'json'])).stdout).counters as { accepted: number; rejected: Record<string, number> };
     // A genuine datagram (right secret) from a new boot of hv1 is accepted once, then refused as a replay.
-    // It says hv1 hears nobody, so hv2 counts hv1 out for a moment: on 2 nodes without quorum, nothing moves.
+    await until('hv2 daemon answering', async () => (await c.cli('hv2', 'nodemgr', ['daemon', 'status'])).code === 0);
     const before = await counters();
-    const msg = { cluster: 'test', node: 'hv1', boot: 'forged', seq: 1, ts: Date.now() + 1000, view: { frozen: false, hears: [], services: {} } };
-    const send = (buf: Buffer) =>
-      c.client.exec([process.execPath, '-e', `const s=require('dgram').createSocket('udp4');s.send(Buffer.from('${buf.toString('base64')}','base64'),10200,'${c.node('hv2').addr}',()=>s.close())`]);
-    await send(encodeHeartbeat(msg, 'not-the-secret-of-this-cluster!!'));
-    const genuine = encodeHeartbeat(msg, c.secret);
-    await send(genuine);
-    await send(genuine);
+    // Built and sent in one process in the client's namespace, so the timestamp is fresh when it lands.
+    const codec = new URL('../../../packages/cluster/dist/hb/codec.js', import.meta.url).pathname;
+    const script = `
+      const { encodeHeartbeat } = await import(${JSON.stringify(codec)});
+      const s = (await import('node:dgram')).createSocket('udp4');
+      const msg = { cluster: 'test', node: 'hv1', boot: 'forged', seq: 1, ts: Date.now(), view: { frozen: false, hears: [], services: {} } };
+      const genuine = encodeHeartbeat(msg, process.env.SECRET);
+      for (const b of [encodeHeartbeat(msg, 'not-the-secret-of-this-cluster!!'), genuine, genuine]) await new Promise((r) => s.send(b, 10200, ${JSON.stringify(c.node('hv2').addr)}, r));
+      s.close();`;
+    const r = await c.client.exec([process.execPath, '--input-type=module', '-e', script], { env: { SECRET: c.secret } });
+    expect(r).toMatchObject({ code: 0, stderr: '' });
     await until('the three datagrams counted', async () => {
       const after = await counters();
-      return after.rejected['badMac']! - before.rejected['badMac']! === 1 && after.rejected['replay']! - before.rejected['replay']! === 1 && after;
+      return after.rejected['badMac']! - before.rejected['badMac']! === 1 && after.rejected['replay']! - before.rejected['replay']! === 1 && after.accepted > before.accepted && after;
     });
+  }, T);
+});
+
+describe('two nodes with an arbitrator', () => {
+  let c: TestCluster;
+  const status = async (node: string) => (await c.cli(node, 'nodemgr', ['daemon', 'status'])).stdout;
+  beforeAll(async () => {
+    c = await TestCluster.create({ nodes: ['hv1', 'hv2'], nodemgr: cliEntry('nodemgr'), port: 10300, arbitrator: true });
+    await c.writeService('web', (n) => webConf(n, 'hv1 hv2'), { 'etc/capsule/web.d/web.sh': webScript });
+    for (const n of c.nodes.keys()) c.startDaemon(n);
+  }, T);
+  afterAll(() => c?.dispose(), T);
+
+  test('a cut: the arbitrator still hears both, the half holding hv1 keeps quorum and the service, hv2 starts nothing', async () => {
+    await until('web on hv1', async () => (await reach(c)) === 'hv1');
+    const s = sampler(c);
+    try {
+      await c.cut('hv1', 'hv2');
+      await until('hv2 without quorum', async () => (await status('hv2')).includes('NO QUORUM (split from hv1: the other half holds hv1)'));
+      expect(await status('hv1')).toContain(': quorum (split from hv2: this half holds hv1)');
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await holders(c)).toEqual(['hv1']);
+      await c.cut('hv1', 'hv2', true);
+      await until('hv2 back to quorum', async () => (await status('hv2')).includes(': quorum (majority'));
+    } finally {
+      expect(await s.stop()).toEqual([]);
+    }
+  }, T);
+
+  test('hv1 loses power: the arbitrator no longer hears it, so hv2 has quorum and takes the service', async () => {
+    await c.powerOff('hv1');
+    await until('web on hv2', async () => (await reach(c)) === 'hv2');
+    expect(await status('hv2')).toContain('the arbitrator hears none of the others');
   }, T);
 });

@@ -69,11 +69,12 @@ async function readSecret(file: string, conf: string): Promise<string> {
   return (await readFile(file, 'utf8')).trim();
 }
 
-export async function clusterConfig(sections: Sections, self: string, file = 'node.conf'): Promise<ClusterConfig> {
+/** `self` undefined: read by an arbitrator, which is not a node and sends no heartbeats. */
+export async function clusterConfig(sections: Sections, self: string | undefined, file = 'node.conf'): Promise<ClusterConfig> {
   const c = sections['cluster'] ?? {};
   const nodes = (c['nodes'] ?? '').split(/[\s,]+/).filter(Boolean);
   if (nodes.length === 0) throw invalid(file, '[cluster] nodes', 'no nodes', 'list the cluster nodes: nodes = hv1 hv2 hv3');
-  if (!nodes.includes(self)) throw invalid(file, '[cluster] nodes', `this node (${self}) is not listed in ${nodes.join(' ')}`, `add ${self} to nodes, or fix CAPSULE_NODENAME`);
+  if (self !== undefined && !nodes.includes(self)) throw invalid(file, '[cluster] nodes', `this node (${self}) is not listed in ${nodes.join(' ')}`, `add ${self} to nodes, or fix CAPSULE_NODENAME`);
   const secret = c['secret_file'] ? await readSecret(c['secret_file'], file) : (c['secret'] ?? '');
   if (secret.length < 16) throw invalid(file, '[cluster] secret', 'missing or shorter than 16 characters', 'set secret_file to a root-only file holding a long random secret (openssl rand -hex 32)');
   const hbs: HbConfig[] = [];
@@ -91,6 +92,6 @@ export async function clusterConfig(sections: Sections, self: string, file = 'no
       arbitrators.push({ name, host: m[1]!, port: Number(m[2]) });
     }
   }
-  if (hbs.length === 0) throw invalid(file, '[hb#1]', 'no heartbeat is configured', 'add [hb#1] with type = unicast and addr@NODE for each node');
+  if (hbs.length === 0 && self !== undefined) throw invalid(file, '[hb#1]', 'no heartbeat is configured', 'add [hb#1] with type = unicast and addr@NODE for each node');
   return { name: (c['name'] ?? 'default').toLowerCase(), nodes, secret, fence: /^(true|yes|1|on)$/i.test(c['quorum'] ?? ''), hbs, arbitrators };
 }

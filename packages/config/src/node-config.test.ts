@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { driverSettings, readNodeConfig } from './node-config.js';
+import { driverSettings, peerAddress, readNodeConfig } from './node-config.js';
 
 let root: string;
 beforeEach(async () => {
@@ -42,3 +42,9 @@ test.each([
 test('a secret keyword that is not set names node.conf', async () => {
   await expect(driverSettings({}, 'esx', root).secret('password_file')).rejects.toMatchObject({ code: 'MissingKeyword', message: expect.stringContaining('node.conf') });
 });
+
+test.each([
+  ['[ssh] addr@NODE first', { ssh: { 'addr@hv2': '10.0.0.2' }, 'hb#1': { 'addr@hv2': '198.51.100.2' } }, '10.0.0.2'],
+  ['then the heartbeat address', { 'hb#1': { 'addr@hv2': '198.51.100.2' } }, '198.51.100.2'],
+  ['else the node name', {}, 'hv2'],
+])('peerAddress: %s', (_, conf, addr) => expect(peerAddress(conf, 'hv2')).toBe(addr));

@@ -72,3 +72,13 @@ export function sshDefaults(conf: NodeConfig, root: string): { identityFile: str
     connectTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 10) * 1000,
   };
 }
+
+/**
+ * Where this node reaches a peer over ssh: `[ssh] addr@NODE`, else the
+ * peer's heartbeat address (`addr@NODE` of the first [hb#N]), else its name.
+ */
+export function peerAddress(conf: NodeConfig, node: string): string {
+  const key = `addr@${node}`;
+  const hb = Object.keys(conf).filter((k) => k.startsWith('hb#')).sort()[0];
+  return conf['ssh']?.[key] ?? (hb ? conf[hb]?.[key] : undefined) ?? node;
+}

@@ -8,3 +8,5 @@ export { RememberedAddress } from './address.js';
 export { TokenCache } from './token-cache.js';
 export { endpointClient, type EndpointOptions } from './endpoint.js';
 export { restClient, type RestClient, type RestClientOptions, type RestRequest, type RestResponse } from './rest.js';
+export { managementKeywords, managementHost, toolPath } from './remote.js';
+export { opensvcContainerKeywords } from './opensvc.js';

@@ -4,12 +4,13 @@
 // with SIGKILL, the link taken down), booted again (runtime state gone as
 // after a reboot) and cut from each other; all of it is removed on dispose.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localExec } from '@capsule/transport';
 import { TestNetwork, type TestHost, type TestSwitch } from './netns.js';
 import { sh } from './run.js';
+import { startSshd, type TestSshd } from './sshd.js';
 
 export interface ClusterNode {
   name: string;
@@ -19,6 +20,7 @@ export interface ClusterNode {
   addr: string;
   daemon?: ChildProcess;
   log: string[];
+  sshd?: TestSshd;
 }
 
 export interface TestClusterOptions {
@@ -31,6 +33,10 @@ export interface TestClusterOptions {
   /** `[cluster] quorum = true`. */
   fence?: boolean;
   port?: number;
+  /** An arbitrator in the client's namespace (198.51.100.50), on port + 1. */
+  arbitrator?: boolean;
+  /** An OpenSSH server on every node (port 22 of its address): peers run svcmgr there (switch, migrate). */
+  ssh?: boolean;
 }
 
 export class TestCluster {
@@ -70,7 +76,42 @@ export class TestCluster {
     }
     this.client = await this.net.host();
     await this.sw.attach(this.client, 'eth0', '198.51.100.50/24');
-    for (const n of this.nodes.values()) await writeFile(join(n.root, 'etc/capsule/node.conf'), this.nodeConf(), { mode: 0o600 });
+    const ssh = this.o.ssh ? await this.sshSetup() : '';
+    const arb = this.o.arbitrator ? `\n[arbitrator#1]\naddress = 198.51.100.50:${(this.o.port ?? 10000) + 1}\n` : '';
+    for (const n of this.nodes.values()) await writeFile(join(n.root, 'etc/capsule/node.conf'), this.nodeConf(arb + ssh), { mode: 0o600 });
+    if (this.o.arbitrator) {
+      const root = join(this.dir, 'arbitrator');
+      await mkdir(join(root, 'etc/capsule'), { recursive: true });
+      await writeFile(join(root, 'etc/capsule/node.conf'), `[cluster]\nname = test\nnodes = ${this.o.nodes.join(' ')}\nsecret = ${this.secret}\n${arb}`, { mode: 0o600 });
+      this.arbitratorLog = [];
+      const child = spawn('ip', ['netns', 'exec', this.client.ns, process.execPath, this.o.nodemgr, 'arbitrator', 'run'], {
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CAPSULE_ROOT: root, CAPSULE_NODENAME: 'arbitrator' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      for (const s of [child.stdout, child.stderr]) s.on('data', (d: Buffer) => this.arbitratorLog.push(...d.toString().trimEnd().split('\n')));
+    }
+  }
+
+  arbitratorLog: string[] = [];
+
+  /** One key for the whole cluster, every node's sshd trusting it, one known_hosts naming every node. */
+  private async sshSetup(): Promise<string> {
+    const dir = join(this.dir, 'ssh');
+    await mkdir(dir, { recursive: true });
+    await sh('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'capsule-cluster', '-f', join(dir, 'id_ed25519'));
+    const pub = (await readFile(join(dir, 'id_ed25519.pub'), 'utf8')).trim();
+    const known: string[] = [];
+    for (const n of this.nodes.values()) {
+      const bin = join(n.root, 'bin');
+      await mkdir(bin, { recursive: true });
+      for (const p of ['svcmgr', 'nodemgr']) {
+        await writeFile(join(bin, p), `#!/bin/sh\nexec ${process.execPath} ${join(this.o.nodemgr, '..', `${p}.js`)} "$@"\n`, { mode: 0o755 });
+      }
+      n.sshd = await startSshd(n.host, n.addr, { authorizedKeys: [pub], setEnv: { CAPSULE_ROOT: n.root, CAPSULE_NODENAME: n.name, PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin` } });
+      known.push(`${n.addr} ${n.sshd.hostPublicKey}`);
+    }
+    await writeFile(join(dir, 'known_hosts'), known.join('\n') + '\n');
+    return `\n[ssh]\nidentity_file = ${join(dir, 'id_ed25519')}\nknown_hosts = ${join(dir, 'known_hosts')}\nconnect_timeout = 3\n`;
   }
 
   nodeConf(extra = ''): string {
@@ -127,6 +168,7 @@ export class TestCluster {
     await sh('ip', '-n', n.host.ns, 'addr', 'add', `${n.addr}/24`, 'dev', 'eth0');
     await sh('ip', '-n', n.host.ns, 'link', 'set', 'eth0', 'up');
     await rm(join(n.root, 'var/run'), { recursive: true, force: true });
+    await n.sshd?.restart();
     this.startDaemon(name);
   }
 
@@ -148,9 +190,10 @@ export class TestCluster {
   }
 
   async dispose(): Promise<void> {
-    for (const n of this.nodes.values()) {
-      await localExec(['sh', '-c', `ip netns pids ${n.host.ns} | xargs -r kill -9`]);
+    for (const ns of [...[...this.nodes.values()].map((n) => n.host.ns), ...(this.client ? [this.client.ns] : [])]) {
+      await localExec(['sh', '-c', `ip netns pids ${ns} | xargs -r kill -9`]);
     }
+    for (const n of this.nodes.values()) await n.sshd?.dispose();
     await this.net.dispose();
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
   }

@@ -3,9 +3,10 @@
 // what it heard and carries out its decisions for this node by running
 // svcmgr. Service status is computed in-process; actions run in a child so
 // that a hung or crashing driver never takes the daemon with it.
-import { aliveNodes, decodeHeartbeat, encodeHeartbeat, newCounters, Orchestrator, quorum, ReplayGuard, unicastLink, type ClusterConfig, type Decision, type Heard, type HeartbeatLink, type InstanceView, type NodeView, type ServicePolicy } from '@capsule/cluster';
+import { aliveNodes, askArbitrator, decodeHeartbeat, encodeHeartbeat, newCounters, Orchestrator, quorum, ReplayGuard, unicastLink, type ClusterConfig, type Decision, type Heard, type HeartbeatLink, type InstanceView, type NodeView, type ServicePolicy } from '@capsule/cluster';
 import { randomBytes, createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { servicePaths } from '@capsule/config';
@@ -47,6 +48,8 @@ export class Agent {
   private server?: Server;
   private timers: NodeJS.Timeout[] = [];
   private lastQuorum?: boolean;
+  /** The arbitrator's last answer: when, and whom it heard. */
+  private arb?: { at: number; seen: string[] };
   private refreshing?: Promise<void>;
   private stopped?: () => void;
   private readonly paths;
@@ -68,7 +71,7 @@ export class Agent {
     await Promise.all(this.links.map((l) => l.start((buf) => this.receive(buf))));
     this.server = await serve(this.paths.socket, (r) => this.handle(r));
     this.o.log(`agent ${this.boot} of ${this.self} in cluster ${this.o.cluster.name} (${this.o.cluster.nodes.join(' ')}): heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);
-    this.timers.push(setInterval(() => void this.send(), this.hb.intervalMs));
+    this.timers.push(setInterval(() => void Promise.all([this.send(), this.askArbitrator()]), this.hb.intervalMs));
     // Decisions are cheap: taken several times per interval, a lost peer is acted on soon after its timeout.
     this.timers.push(setInterval(() => this.decide(), Math.min(250, this.hb.intervalMs)));
     this.timers.push(setInterval(() => void this.refreshAll(), this.o.statusIntervalMs ?? 5000));
@@ -98,8 +101,26 @@ export class Agent {
     return {
       frozen: existsSync(this.paths.nodeFrozen),
       hears: [...this.heard].filter(([, h]) => now - h.at < this.hb.timeoutMs).map(([n]) => n),
-      services: Object.fromEntries([...this.local].map(([name, l]) => [name, { ...l.view, ...(l.busy ? { avail: l.busy } : {}) }])),
+      services: Object.fromEntries([...this.local].map(([name, l]) => [name, { ...l.view, ...(l.busy ? { avail: l.busy } : {}), ...this.moving(name) }])),
     };
+  }
+
+  /** Says hello to the first arbitrator; its answer feeds quorum() until it is older than the timeout. */
+  private async askArbitrator(): Promise<void> {
+    const a = this.o.cluster.arbitrators[0];
+    if (!a) return;
+    const seen = await askArbitrator({ host: a.host, port: a.port, cluster: this.o.cluster.name, node: this.self, secret: this.o.cluster.secret, timeoutMs: this.hb.intervalMs, recentMs: this.hb.timeoutMs });
+    if (seen) this.arb = { at: Date.now(), seen };
+  }
+
+  /** A switch or migration under way here (svcmgr's `migrating` state file): published so that no daemon interferes. */
+  private moving(name: string): { moving?: string } {
+    try {
+      const to = (JSON.parse(readFileSync(join(servicePaths(this.o.ctx.root, name).varDir, 'migrating'), 'utf8')) as { to?: unknown }).to;
+      return typeof to === 'string' ? { moving: to } : {};
+    } catch {
+      return {};
+    }
   }
 
   private async send(): Promise<void> {
@@ -114,7 +135,8 @@ export class Agent {
   private state() {
     const now = Date.now();
     const alive = aliveNodes(this.self, this.heard, now, this.hb.timeoutMs);
-    const q = quorum({ nodes: this.o.cluster.nodes, alive });
+    const arbitrator = this.o.cluster.arbitrators.length ? { reachable: this.arb !== undefined && now - this.arb.at < this.hb.timeoutMs, seen: this.arb?.seen ?? [] } : undefined;
+    const q = quorum({ nodes: this.o.cluster.nodes, alive, ...(arbitrator ? { arbitrator } : {}) });
     return { now, alive, q, ready: now - this.startedAt >= this.hb.timeoutMs };
   }
 
@@ -184,11 +206,17 @@ export class Agent {
         const peers = Object.fromEntries(this.o.cluster.nodes.filter((n) => n !== this.self).map((n) => [n, { alive: alive.includes(n), lastHeardMs: this.heard.has(n) ? now - this.heard.get(n)!.at : null }]));
         const views: Record<string, NodeView> = { [this.self]: this.view() };
         for (const n of alive) if (n !== this.self) views[n] = this.heard.get(n)!.view;
-        return { node: this.self, cluster: this.o.cluster.name, boot: this.boot, quorum: q, peers, counters: this.counters, views, policies: [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : [])) };
+        const arbitrator = this.o.cluster.arbitrators.length ? { reachable: this.arb !== undefined && now - this.arb.at < this.hb.timeoutMs, seen: this.arb?.seen ?? [] } : null;
+        return { node: this.self, cluster: this.o.cluster.name, boot: this.boot, quorum: q, arbitrator, peers, counters: this.counters, views, policies: [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : [])) };
       }
-      case 'refresh':
-        await this.refreshAll();
+      case 'refresh': {
+        // svcmgr acted by hand: the peers learn the new state now, not at the next status round.
+        const l = r.service ? this.local.get(r.service) : undefined;
+        if (l && !l.busy) await this.refreshOne(r.service!, l);
+        else if (!r.service) await this.refreshAll();
+        await this.send();
         return { ok: true };
+      }
       case 'stop':
         setImmediate(() => void this.stop());
         return { ok: true };
