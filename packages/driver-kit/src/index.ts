@@ -9,4 +9,4 @@ export { TokenCache } from './token-cache.js';
 export { endpointClient, type EndpointOptions } from './endpoint.js';
 export { restClient, type RestClient, type RestClientOptions, type RestRequest, type RestResponse } from './rest.js';
 export { managementKeywords, managementHost, toolPath } from './remote.js';
-export { opensvcContainerKeywords } from './opensvc.js';
+export { opensvcContainerKeywords, opensvcCloudKeywords } from './opensvc.js';

@@ -2,6 +2,7 @@
 // without the driver code. The endpoint and credentials are node settings
 // (node.conf `[driver.vcloud]`), never in the service file.
 import { kw } from '@capsule/core';
+import { opensvcCloudKeywords, opensvcContainerKeywords } from '@capsule/driver-kit';
 
 export const keywords = [
   kw.string('name', { doc: 'the VM name in Cloud Director', required: true }),
@@ -14,14 +15,6 @@ export const keywords = [
   kw.duration('start_timeout', { doc: 'seconds to wait for the power on task and for the guest to answer over ssh', default: 240 }),
   kw.duration('stop_timeout', { doc: 'seconds to wait for a guest shutdown before powering the VM off', default: 120 }),
   // OpenSVC's container.vcloud keywords (provisioning through libcloud), read from existing files; capsule does not act on them.
-  kw.string('template', { doc: 'the template to provision from (OpenSVC keyword, not used: capsule does not provision)' }),
-  kw.string('cloud_id', { doc: 'the cloud section of OpenSVC node.conf (OpenSVC keyword; capsule uses [driver.vcloud])' }),
-  kw.string('key_name', { doc: 'the key to provision with (OpenSVC keyword, not used)' }),
-  kw.string('size', { doc: 'the VM size to provision with (OpenSVC keyword, not used)' }),
-  kw.string('shared_ip_group', { doc: 'the shared IP group to provision with (OpenSVC keyword, not used)' }),
-  kw.choice('guestos', ['unix', 'windows'], { doc: 'the operating system in the VM (OpenSVC keyword; capsule reaches every guest over ssh)' }),
-  kw.string('osvc_root_path', { doc: 'where the OpenSVC agent lives in the guest (OpenSVC keyword, not used by capsule)' }),
-  kw.bool('no_preempt_abort', { doc: 'SCSI reservation preempt without abort (OpenSVC keyword, not used by capsule)' }),
-  kw.bool('promote_rw', { doc: 'promote base devices to read-write on start (OpenSVC keyword, not used by capsule)' }),
-  kw.bool('scsireserv', { doc: 'SCSI-3 persistent reservations on the disks (OpenSVC keyword, not used by capsule)' }),
+  ...opensvcCloudKeywords,
+  ...opensvcContainerKeywords,
 ] as const;
