@@ -9,3 +9,12 @@ export const opensvcContainerKeywords = [
   kw.bool('scsireserv', { doc: 'OpenSVC: SCSI-3 persistent reservations on the resource disks; not done by capsule' }),
   kw.bool('no_preempt_abort', { doc: 'OpenSVC: preempt without abort for SCSI reservations; not done by capsule' }),
 ] as const;
+
+/** OpenSVC's cloud containers (openstack, vcloud) provisioned through libcloud: read, not acted on (capsule does not provision). */
+export const opensvcCloudKeywords = [
+  kw.string('template', { doc: 'OpenSVC: the image or template to provision from; capsule does not provision' }),
+  kw.string('cloud_id', { doc: "OpenSVC: the cloud section of OpenSVC's node.conf; capsule uses [driver.TYPE] of its own node.conf" }),
+  kw.string('key_name', { doc: 'OpenSVC: the key pair to provision with; capsule does not provision' }),
+  kw.string('size', { doc: 'OpenSVC: the flavor or size to provision with; capsule does not provision' }),
+  kw.string('shared_ip_group', { doc: 'OpenSVC: the shared IP group to provision with; capsule does not provision' }),
+] as const;

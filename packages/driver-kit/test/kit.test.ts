@@ -2,10 +2,10 @@
 import { systemClock, type ContainerContext, type Exec } from '@capsule/core';
 import { localExec } from '@capsule/transport';
 import { createServer, type Server } from 'node:https';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionFailed, lastLine, restClient, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '../src/index.js';
+import { actionFailed, endpointClient, RememberedAddress, TokenCache, lastLine, restClient, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '../src/index.js';
 
 let dir: string;
 const logs: string[] = [];
@@ -77,6 +77,27 @@ test('writeFileAtomic: 20 parallel writers of one file leave one whole version a
   expect(await readdir(join(dir, 'sub'))).toEqual(['dom.xml']);
 });
 
+test('RememberedAddress: none at first, the last address reported after, kept when none is reported', async () => {
+  const a = new RememberedAddress(join(dir, 'addr', 'vm1.address'));
+  expect(a.get()).toBeUndefined();
+  await a.set('198.51.100.7');
+  await a.set(undefined);
+  expect(new RememberedAddress(a.file).get()).toBe('198.51.100.7');
+  await a.set('198.51.100.8');
+  expect(a.get()).toBe('198.51.100.8');
+});
+
+test('TokenCache: one file per endpoint and user, mode 0600, unused near its expiry', async () => {
+  const a = new TokenCache(join(dir, 'tokens'), 'https://vc1', 'admin');
+  expect(new TokenCache(join(dir, 'tokens'), 'https://vc2', 'admin').file).not.toBe(a.file);
+  expect(await a.get(1000)).toBeUndefined();
+  await a.set('tok', 10_000, { compute: 'https://nova' });
+  expect((await stat(a.file)).mode & 0o777).toBe(0o600);
+  expect([await a.get(1000), await a.get(1000, 9000), await a.get(10_000)]).toEqual([{ token: 'tok', expiresAt: 10_000, data: { compute: 'https://nova' } }, undefined, undefined]);
+  await a.clear();
+  expect(await a.get(1000)).toBeUndefined();
+});
+
 describe('restClient', () => {
   let server: Server;
   let url: string;
@@ -118,5 +139,20 @@ describe('restClient', () => {
     ['an answer over the cap', () => restClient({ baseUrl: url, ca, maxBytes: 10 }), '/x', 'EndpointError'],
   ])('%s is a named error', async (_, make, path, code) => {
     await expect(make().request('GET', path)).rejects.toMatchObject({ code });
+  });
+
+  test('endpointClient: url, ca_file and timeout from [driver.TYPE]; no url is MissingKeyword', async () => {
+    const caFile = join(dir, 'crt.pem');
+    const settings = (values: Record<string, string>) => ({ values, secret: () => Promise.reject(new Error('none')) });
+    const c = await endpointClient(settings({ url, ca_file: caFile }), { rid: 'container#0', type: 'esx', example: 'https://VCENTER' });
+    expect((await c.request('GET', '/x')).status).toBe(200);
+    const slow = await endpointClient(settings({ url, ca_file: caFile, timeout: '1' }), { rid: 'container#0', type: 'esx', example: 'https://VCENTER' });
+    await expect(slow.request('GET', '/slow')).rejects.toMatchObject({ code: 'EndpointTimeout', message: expect.stringContaining('1000 ms') });
+    // No ca_file: the system CAs, which did not sign the test certificate.
+    const system = await endpointClient(settings({ url }), { rid: 'container#0', type: 'esx', example: 'https://VCENTER' });
+    await expect(system.request('GET', '/x')).rejects.toMatchObject({ code: 'EndpointTlsFailed' });
+    const other = await endpointClient(settings({}), { rid: 'container#0', type: 'esx', baseUrl: url, example: 'https://VCENTER' });
+    expect((await other.request('GET', '/x').catch((e: { code: string }) => e.code))).toBe('EndpointTlsFailed');
+    await expect(endpointClient(settings({}), { rid: 'container#0', type: 'esx', example: 'https://VCENTER' })).rejects.toMatchObject({ code: 'MissingKeyword', hint: 'set url = https://VCENTER in [driver.esx] of node.conf' });
   });
 });

@@ -1,0 +1,11 @@
+// The openstack driver passes the container conformance suite against the
+// OpenStack simulator, its guests real sshd servers that answer while the
+// server is ACTIVE.
+import { runConformance } from '@capsule/conformance';
+import { apiConformanceFixture } from '@capsule/sim-https';
+import { readFile } from 'node:fs/promises';
+import driver from '../src/index.js';
+import { OpenstackWorld } from './fixture.js';
+
+const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { capsule: { capabilities?: object } };
+runConformance(driver, manifest.capsule.capabilities ?? {}, apiConformanceFixture(new OpenstackWorld(), 'srv-'));

@@ -1,0 +1,34 @@
+// The OpenStack simulator with real sshd guests, as the openstack tests use
+// it: the test CA, an openrc-style credentials file, `[driver.openstack]`.
+import { SimWorld, type SimulatedCloud } from '@capsule/sim-https';
+import { startOpenstackSim, type OpenstackSim } from '@capsule/sim-openstack';
+
+export const OPENRC = "export OS_USERNAME=capsule\nexport OS_PASSWORD='s3cret pw'\nexport OS_PROJECT_NAME=ha\nexport OS_USER_DOMAIN_NAME=Default\nexport OS_PROJECT_DOMAIN_NAME=Default\n";
+
+export class OpenstackWorld extends SimWorld<OpenstackSim> implements SimulatedCloud {
+  async setup(): Promise<void> {
+    const users = [{ name: 'capsule', domain: 'Default', password: 's3cret pw', project: 'ha' }];
+    const appCredentials = { 'ac-capsule': { secret: 'app secret', project: 'ha' } };
+    await this.prepare('capsule-ost-', (stateDir) => startOpenstackSim({ stateDir, pki: this.pki, users, appCredentials, onPower: this.guests.hook }), `# capsule's OpenStack user\n${OPENRC}`);
+    // Nova's times, short: a clean shutdown, and the shutdown_timeout after which it powers a guest off.
+    this.setFault('start-delay-ms', '200');
+    this.setFault('stop-delay-ms', '200');
+    this.setFault('shutdown-timeout-ms', '3000');
+  }
+
+  settings(extra: Record<string, string> = {}): Record<string, string> {
+    return { url: this.sim.authUrl, credentials_file: this.credentials, ca_file: this.pki.caFile, shutdown_timeout: '10', ...extra };
+  }
+
+  secrets(): Record<string, string> {
+    return { credentials_file: OPENRC };
+  }
+
+  add(name: string, address?: string): void {
+    this.sim.addServer({ name, project: 'ha', ...(address ? { address } : {}) });
+  }
+
+  isRunning(name: string): boolean {
+    return this.sim.server(name)?.vm_state === 'active';
+  }
+}

@@ -1,0 +1,200 @@
+// A VMware Cloud Director for what the vcloud driver calls: tenant sessions
+// (POST /cloudapi/1.0.0/sessions, the token in X-VMWARE-VCLOUD-ACCESS-TOKEN),
+// the query service for VMs by name and vApp, the Vm entity with its
+// numeric status, power actions (powerOn, powerOff, shutdown) answered with
+// a Task that runs for a while, and the task itself.
+import { basicAuth, PowerOps, SimState, startJsonServer, type PowerHook, type SimRequest, type SimResponse, type TestPki } from '@capsule/sim-https';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { statusName, VM_STATUS } from './status.js';
+
+export interface SimVcdVm {
+  id: string;
+  name: string;
+  vapp: string;
+  org: string;
+  status: number;
+  address?: string;
+  boot: number;
+}
+
+interface Task {
+  id: string;
+  operationName: string;
+  status: 'running' | 'success' | 'error';
+  owner: string;
+  error?: { majorErrorCode: number; minorErrorCode: string; message: string };
+}
+
+interface State {
+  vms: SimVcdVm[];
+  tasks: Task[];
+  sessions: Record<string, { org: string; expiresAt: number }>;
+}
+
+export interface VcloudSimOptions {
+  stateDir: string;
+  pki: Pick<TestPki, 'key' | 'cert'>;
+  /** `user@org` -> password */
+  users: Record<string, string>;
+  onPower?: PowerHook;
+}
+
+export interface VcloudSim {
+  url: string;
+  state: SimState<State>;
+  requests: string[];
+  addVm(o: { name: string; vapp: string; org: string; address?: string }): SimVcdVm;
+  vm(name: string): SimVcdVm | undefined;
+  close(): Promise<void>;
+}
+
+const error = (status: number, minor: string, message: string): SimResponse => ({ status, body: { majorErrorCode: status, minorErrorCode: minor, message, stackTrace: null } });
+
+export async function startVcloudSim(o: VcloudSimOptions): Promise<VcloudSim> {
+  const state = new SimState<State>(o.stateDir, () => ({ vms: [], tasks: [], sessions: {} }));
+  state.update(() => undefined);
+  const power = new PowerOps(o.onPower);
+  let base = '';
+  const setVm = (id: string, fn: (v: SimVcdVm) => void) => state.update((s) => fn(s.vms.find((v) => v.id === id)!));
+  const setTask = (id: string, fn: (t: Task) => void) => state.update((s) => fn(s.tasks.find((t) => t.id === id)!));
+
+  const taskBody = (t: Task) => ({
+    href: `${base}/api/task/${t.id}`,
+    id: `urn:vcloud:task:${t.id}`,
+    type: 'application/vnd.vmware.vcloud.task+json',
+    operationName: t.operationName,
+    status: t.status,
+    owner: { href: `${base}/api/vApp/vm-${t.owner}`, type: 'application/vnd.vmware.vcloud.vm+json' },
+    ...(t.error ? { error: t.error } : {}),
+  });
+
+  function newTask(vm: SimVcdVm, operationName: string): Task {
+    const t: Task = { id: randomUUID(), operationName, status: 'running', owner: vm.id };
+    state.update((s) => void s.tasks.push(t));
+    return t;
+  }
+
+  /** The task as it stands now (one that ended at once shows its outcome). */
+  const accepted = (t: Task): SimResponse => ({ status: 202, headers: { location: `${base}/api/task/${t.id}` }, body: taskBody(state.read().tasks.find((x) => x.id === t.id) ?? t) });
+
+  function powerAction(vm: SimVcdVm, action: string): SimResponse {
+    const on = vm.status === VM_STATUS.POWERED_ON;
+    const delay = state.delayMs('task-delay-ms', 300);
+    switch (action) {
+      case 'powerOn': {
+        if (on) return error(400, 'BAD_REQUEST', `The requested operation could not be executed since VM "${vm.name}" is not powered off.`);
+        const t = newTask(vm, 'vappPowerOn');
+        power.background(vm.id, vm, true, delay, () => setVm(vm.id, (v) => ((v.status = VM_STATUS.POWERED_ON), v.boot++)), { done: (e) => setTask(t.id, (x) => (x.status = e ? 'error' : 'success')) });
+        return accepted(t);
+      }
+      case 'powerOff': {
+        if (!on) return error(400, 'BAD_REQUEST', `The requested operation could not be executed since VM "${vm.name}" is not powered on.`);
+        const t = newTask(vm, 'vappPowerOff');
+        power.background(vm.id, vm, false, delay, () => setVm(vm.id, (v) => (v.status = VM_STATUS.POWERED_OFF)), { done: (e) => setTask(t.id, (x) => (x.status = e ? 'error' : 'success')) });
+        return accepted(t);
+      }
+      case 'shutdown': {
+        if (!on) return error(400, 'BAD_REQUEST', `The requested operation could not be executed since VM "${vm.name}" is not powered on.`);
+        const t = newTask(vm, 'vappShutdownGuest');
+        if (state.fault(`${vm.name}.no-tools`) !== undefined) {
+          setTask(t.id, (x) => ((x.status = 'error'), (x.error = { majorErrorCode: 500, minorErrorCode: 'INTERNAL_SERVER_ERROR', message: `Cannot complete operation because VMware Tools is not running in this virtual machine.` })));
+          return accepted(t);
+        }
+        // The task ends when the guest was asked; the guest powers off later, or never when it ignores the request.
+        setTask(t.id, (x) => (x.status = 'success'));
+        if (state.fault(`${vm.name}.ignore-shutdown`) === undefined) {
+          const boot = vm.boot;
+          power.background(vm.id, vm, false, state.delayMs('shutdown-delay-ms', 300), () => setVm(vm.id, (v) => v.boot === boot && (v.status = VM_STATUS.POWERED_OFF)), { busy: false });
+        }
+        return accepted(t);
+      }
+      default:
+        return error(404, 'RESOURCE_NOT_FOUND', `No resource found for power/action/${action}`);
+    }
+  }
+
+  function vmBody(v: SimVcdVm) {
+    return {
+      href: `${base}/api/vApp/vm-${v.id}`,
+      id: `urn:vcloud:vm:${v.id}`,
+      type: 'application/vnd.vmware.vcloud.vm+json',
+      name: v.name,
+      status: v.status,
+      deployed: v.status === VM_STATUS.POWERED_ON,
+      section: v.address ? [{ _type: 'NetworkConnectionSectionType', primaryNetworkConnectionIndex: 0, networkConnection: [{ network: 'routed', networkConnectionIndex: 0, ipAddress: v.address, isConnected: true, ipAddressAllocationMode: 'POOL' }] }] : [],
+    };
+  }
+
+  /** `name==web1;containerName==app` (FIQL: `;` is and). */
+  function matches(filter: string | null, v: SimVcdVm): boolean {
+    if (!filter) return true;
+    return filter.split(';').every((c) => {
+      const [k, val] = c.split('==');
+      const field = k === 'name' ? v.name : k === 'containerName' ? v.vapp : undefined;
+      return field !== undefined && field === val;
+    });
+  }
+
+  async function handle(r: SimRequest): Promise<SimResponse> {
+    // Every call names the API version it speaks, or vCD answers 406.
+    if (!/version=\d+\.\d+/.test(String(r.headers.accept ?? ''))) return error(406, 'NOT_ACCEPTABLE', 'The request has invalid accept header: missing API version.');
+    if (r.path === '/cloudapi/1.0.0/sessions' && r.method === 'POST') {
+      const cred = basicAuth(r.headers);
+      if (!cred || o.users[cred[0]] !== cred[1]) return { status: 401, body: { minorErrorCode: 'UNAUTHORIZED', message: 'Invalid credentials', stackTrace: null } };
+      const token = `eyJ${randomBytes(24).toString('base64url')}`;
+      const org = cred[0].split('@')[1] ?? 'System';
+      state.update((s) => void (s.sessions[token] = { org, expiresAt: Date.now() + state.delayMs('session-ttl-ms', 30 * 60_000) }));
+      return {
+        status: 200,
+        headers: { 'x-vmware-vcloud-access-token': token, 'x-vmware-vcloud-token-type': 'Bearer' },
+        body: { id: `urn:vcloud:session:${randomUUID()}`, user: { name: cred[0].split('@')[0] }, org: { name: org }, sessionIdleTimeoutMinutes: 30 },
+      };
+    }
+    const bearer = /^Bearer\s+(\S+)$/.exec(String(r.headers.authorization ?? ''))?.[1];
+    const session = bearer ? state.read().sessions[bearer] : undefined;
+    if (!session || session.expiresAt <= Date.now()) return { status: 401, body: { minorErrorCode: 'UNAUTHORIZED', message: 'This operation is denied.', stackTrace: null } };
+    if (r.path === '/cloudapi/1.0.0/sessions/current' && r.method === 'DELETE') {
+      state.update((s) => void delete s.sessions[bearer!]);
+      return { status: 204 };
+    }
+    const vms = state.read().vms.filter((v) => v.org === session.org);
+    if (r.path === '/api/query' && r.method === 'GET') {
+      if (r.query.get('type') !== 'vm') return error(400, 'BAD_REQUEST', `Unsupported query type: ${r.query.get('type')}`);
+      const hits = vms.filter((v) => matches(r.query.get('filter'), v));
+      return { status: 200, body: { total: hits.length, record: hits.map((v) => ({ _type: 'QueryResultVMRecordType', name: v.name, containerName: v.vapp, href: `${base}/api/vApp/vm-${v.id}`, status: statusName(v.status) })) } };
+    }
+    const t = /^\/api\/task\/([^/]+)$/.exec(r.path);
+    if (t && r.method === 'GET') {
+      const task = state.read().tasks.find((x) => x.id === t[1]);
+      return task ? { status: 200, body: taskBody(task) } : error(403, 'ACCESS_TO_RESOURCE_IS_FORBIDDEN', `Either you need some or all of the following rights [Task: View] to perform operations [TaskView] for ${t[1]} or the target entity is invalid.`);
+    }
+    const m = /^\/api\/vApp\/vm-([^/]+)(?:\/power\/action\/([A-Za-z]+))?$/.exec(r.path);
+    const vm = m ? vms.find((v) => v.id === m[1]) : undefined;
+    // vCD answers 403, not 404, for an entity that does not exist (or is not yours): it does not tell which.
+    if (!m || !vm) return error(403, 'ACCESS_TO_RESOURCE_IS_FORBIDDEN', `Either you need some or all of the following rights [vApp: View] to perform operations [VmView] for vm-${m?.[1] ?? '?'} or the target entity is invalid.`);
+    if (!m[2] && r.method === 'GET') return { status: 200, body: vmBody(vm) };
+    if (!m[2] || r.method !== 'POST') return error(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
+    if (state.fault(`${vm.name}.denied`) !== undefined) return error(403, 'ACCESS_TO_RESOURCE_IS_FORBIDDEN', `Either you need some or all of the following rights [vApp: Power Operations] to perform operations [VappPowerOn] for vm-${vm.id} or the target entity is invalid.`);
+    if (state.fault(`${vm.name}.busy`) !== undefined || power.isBusy(vm.id)) return error(400, 'BUSY_ENTITY', `The entity ${vm.name} (vm-${vm.id}) is busy completing an operation.`);
+    return powerAction(vm, m[2]);
+  }
+
+  const server = await startJsonServer({ ...o.pki, handler: handle });
+  base = server.url;
+  return {
+    url: server.url,
+    state,
+    requests: server.requests,
+    addVm: (v) =>
+      state.update((s) => {
+        const vm: SimVcdVm = { id: randomUUID(), name: v.name, vapp: v.vapp, org: v.org, status: VM_STATUS.POWERED_OFF, boot: 0, ...(v.address ? { address: v.address } : {}) };
+        s.vms.push(vm);
+        return vm;
+      }),
+    vm: (name) => state.read().vms.find((v) => v.name === name),
+    async close() {
+      await server.close();
+      await power.settle();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+// The vCloud Director simulator answers as the API reference documents:
+// the versioned Accept header, sessions with the access token header, VM
+// records and numeric status, power actions as tasks, errors by minor code.
+import { basic, call, makeTestPki, type TestPki } from '@capsule/sim-https';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startVcloudSim, VM_STATUS, type VcloudSim } from '../src/index.js';
+
+let dir: string;
+let pki: TestPki;
+let sim: VcloudSim;
+const ACCEPT = 'application/*+json;version=36.0';
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'capsule-simvcd-'));
+  pki = await makeTestPki(dir);
+  sim = await startVcloudSim({ stateDir: join(dir, 'state'), pki, users: { 'capsule@acme': 'pw' } });
+  sim.state.setFault('task-delay-ms', '50');
+  sim.state.setFault('shutdown-delay-ms', '50');
+}, 30_000);
+afterAll(async () => {
+  await sim?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function login(): Promise<string> {
+  const r = await call(sim.url, pki.ca, 'POST', '/cloudapi/1.0.0/sessions', { headers: { accept: 'application/json;version=36.0', authorization: basic('capsule@acme', 'pw') } });
+  expect(r.status).toBe(200);
+  return r.headers['x-vmware-vcloud-access-token'] as string;
+}
+const vcd = (token: string, method: string, path: string) => call(sim.url, pki.ca, method, path, { headers: { accept: ACCEPT, authorization: `Bearer ${token}` } });
+const minor = (r: { body: unknown }) => (r.body as { minorErrorCode?: string }).minorErrorCode;
+const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
+
+test('sessions: no API version is 406, bad credentials and a deleted session 401', async () => {
+  expect((await call(sim.url, pki.ca, 'POST', '/cloudapi/1.0.0/sessions', { headers: { accept: 'application/json', authorization: basic('capsule@acme', 'pw') } })).status).toBe(406);
+  expect((await call(sim.url, pki.ca, 'POST', '/cloudapi/1.0.0/sessions', { headers: { accept: ACCEPT, authorization: basic('capsule@acme', 'no') } })).status).toBe(401);
+  const t = await login();
+  expect((await vcd(t, 'GET', '/api/query?type=vm')).status).toBe(200);
+  expect((await vcd(t, 'DELETE', '/cloudapi/1.0.0/sessions/current')).status).toBe(204);
+  expect((await vcd(t, 'GET', '/api/query?type=vm')).status).toBe(401);
+});
+
+test('a VM found by name and vApp; powerOn is a task, then status 4; again is 400; unknown entity 403', async () => {
+  const v = sim.addVm({ name: 'web1', vapp: 'shop', org: 'acme' });
+  sim.addVm({ name: 'web1', vapp: 'other', org: 'acme' });
+  sim.addVm({ name: 'web1', vapp: 'shop', org: 'another-org' });
+  const t = await login();
+  const q = (await vcd(t, 'GET', `/api/query?type=vm&format=records&filter=${encodeURIComponent('name==web1;containerName==shop')}`)).body as { total: number; record: { href: string; status: string }[] };
+  expect(q.total).toBe(1);
+  expect(q.record[0]).toMatchObject({ href: `${sim.url}/api/vApp/vm-${v.id}`, status: 'POWERED_OFF' });
+  expect(((await vcd(t, 'GET', `/api/vApp/vm-${v.id}`)).body as { status: number }).status).toBe(VM_STATUS.POWERED_OFF);
+  const on = await vcd(t, 'POST', `/api/vApp/vm-${v.id}/power/action/powerOn`);
+  expect(on.status).toBe(202);
+  const task = on.body as { href: string; status: string };
+  expect([task.status, on.headers['location']]).toEqual(['running', task.href]);
+  expect(minor(await vcd(t, 'POST', `/api/vApp/vm-${v.id}/power/action/powerOff`))).toBe('BUSY_ENTITY');
+  await settle();
+  expect(((await vcd(t, 'GET', new URL(task.href).pathname)).body as { status: string }).status).toBe('success');
+  expect(((await vcd(t, 'GET', `/api/vApp/vm-${v.id}`)).body as { status: number }).status).toBe(VM_STATUS.POWERED_ON);
+  const again = await vcd(t, 'POST', `/api/vApp/vm-${v.id}/power/action/powerOn`);
+  expect([again.status, minor(again)]).toEqual([400, 'BAD_REQUEST']);
+  const shutdown = await vcd(t, 'POST', `/api/vApp/vm-${v.id}/power/action/shutdown`);
+  expect((shutdown.body as { status: string }).status).toBe('success');
+  await settle();
+  expect(sim.vm('web1')?.status).toBe(VM_STATUS.POWERED_OFF);
+  const missing = await vcd(t, 'GET', '/api/vApp/vm-00000000-0000-0000-0000-000000000000');
+  expect([missing.status, minor(missing)]).toEqual([403, 'ACCESS_TO_RESOURCE_IS_FORBIDDEN']);
+});
+
+test('faults: busy, denied, no VMware Tools (the shutdown task fails), a guest that ignores shutdown', async () => {
+  const v = sim.addVm({ name: 'db1', vapp: 'shop', org: 'acme' });
+  const t = await login();
+  const act = (a: string) => vcd(t, 'POST', `/api/vApp/vm-${v.id}/power/action/${a}`);
+  sim.state.setFault('db1.busy');
+  expect(minor(await act('powerOn'))).toBe('BUSY_ENTITY');
+  sim.state.clearFault('db1.busy');
+  sim.state.setFault('db1.denied');
+  expect((await act('powerOn')).status).toBe(403);
+  sim.state.clearFault('db1.denied');
+  expect((await act('powerOn')).status).toBe(202);
+  await settle();
+  sim.state.setFault('db1.no-tools');
+  expect((await act('shutdown')).body).toMatchObject({ status: 'error', error: { message: expect.stringContaining('VMware Tools is not running') } });
+  sim.state.clearFault('db1.no-tools');
+  sim.state.setFault('db1.ignore-shutdown');
+  expect((await act('shutdown')).body).toMatchObject({ status: 'success' });
+  await settle();
+  expect(sim.vm('db1')?.status).toBe(VM_STATUS.POWERED_ON);
+  expect((await act('powerOff')).status).toBe(202);
+  await settle();
+  expect(sim.vm('db1')?.status).toBe(VM_STATUS.POWERED_OFF);
+});

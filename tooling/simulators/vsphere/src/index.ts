@@ -1,0 +1,2 @@
+// Public API of @capsule/sim-vsphere.
+export { startVsphereSim, type VsphereSim, type VsphereSimOptions, type SimVm } from './server.js';
