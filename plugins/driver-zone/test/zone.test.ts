@@ -3,11 +3,12 @@
 // boundaries through zlogin's joined command line, detach and the exported
 // configuration a peer starts the zone from, status words, the tool's words.
 import { isContainerResource, type ContainerContext, type ContainerResource, type Exec } from '@capsule/core';
-import { REPO_ROOT, testContainerContext, testInit } from '@capsule/testenv';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { testContainerContext, testInit } from '@capsule/testenv';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { installAgent } from '../../../tooling/simulators/guest-kit/lib/fixture.mjs';
 import driver from '../src/index.js';
 import { ZoneHost } from './fixture.js';
 
@@ -37,13 +38,7 @@ const ctxOf = (c: ContainerResource, exec: Exec = host.exec): ContainerContext =
 
 test('a capsule agent in the zone answers as the zone: config pushed on stdin, start, status', async () => {
   const z = await host.zone();
-  // The agent as a package installs it in the zone: this repository's build.
-  await mkdir(join(z.root, 'usr/local/bin'), { recursive: true });
-  await writeFile(join(z.root, 'usr/local/bin/svcmgr'), `#!/bin/sh\nexec ${process.execPath} ${REPO_ROOT}/apps/cli/dist/bin/svcmgr.js "$@"\n`);
-  await chmod(join(z.root, 'usr/local/bin/svcmgr'), 0o755);
-  await mkdir(join(z.root, 'etc/capsule/web.d'), { recursive: true });
-  await writeFile(join(z.root, 'etc/capsule/web.d/shop'), '#!/bin/sh\n: "${CAPSULE_ROOT:?}"\ncase "$1" in start) touch "$CAPSULE_ROOT/shop.up";; stop) rm -f "$CAPSULE_ROOT/shop.up";; status) [ -e "$CAPSULE_ROOT/shop.up" ];; esac\n');
-  await chmod(join(z.root, 'etc/capsule/web.d/shop'), 0o755);
+  installAgent(z.root);
   const c = container(z.name);
   const ctx = ctxOf(c);
   await c.start(ctx);

@@ -13,3 +13,5 @@ export declare class SimHost {
   calls(): string[];
   dispose(): void;
 }
+/** Installs `svcmgr` (this repository's build) and the launcher of app `shop` of service `svc` in a guest root. */
+export declare function installAgent(root: string, svc?: string): void;

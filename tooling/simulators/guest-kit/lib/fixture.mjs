@@ -4,6 +4,26 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** This repository, whose built CLI a guest's agent runs. */
+const REPO = fileURLToPath(new URL('../../../..', import.meta.url)).replace(/\/$/, '');
+
+/**
+ * Installs a capsule agent in a guest root as a package would: `svcmgr` in
+ * usr/local/bin running this repository's build, and the launcher of an app
+ * `shop` of service `svc` that marks itself up in the guest's root.
+ */
+export function installAgent(root, svc = 'web') {
+  mkdirSync(join(root, 'usr/local/bin'), { recursive: true });
+  writeFileSync(join(root, 'usr/local/bin/svcmgr'), `#!/bin/sh\nexec ${process.execPath} ${REPO}/apps/cli/dist/bin/svcmgr.js "$@"\n`, { mode: 0o755 });
+  mkdirSync(join(root, `etc/capsule/${svc}.d`), { recursive: true });
+  writeFileSync(
+    join(root, `etc/capsule/${svc}.d/shop`),
+    '#!/bin/sh\n: "${CAPSULE_ROOT:?}"\ncase "$1" in start) touch "$CAPSULE_ROOT/shop.up";; stop) rm -f "$CAPSULE_ROOT/shop.up";; status) [ -e "$CAPSULE_ROOT/shop.up" ];; esac\n',
+    { mode: 0o755 },
+  );
+}
 
 export class SimHost {
   constructor(dir, binDir) {

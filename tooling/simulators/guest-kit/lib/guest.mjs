@@ -24,14 +24,17 @@ export function inGuest(root, path) {
  * Runs argv in the guest with this process's stdin, stdout and stderr and
  * returns its exit status (128+N for a signal, 127 for a command that is
  * not there, as a shell reports them). `env` adds variables (the guest's
- * own tools that the simulator provides read theirs from it).
+ * own tools that the simulator provides read theirs from it); `inherit`
+ * keeps the caller's environment (jexec without -l) under the guest's own.
  */
-export function runInGuest({ root, name, argv, env = {}, binDirs = [], tool }) {
+export function runInGuest({ root, name, argv, env = {}, binDirs = [], tool, inherit = false }) {
   const home = existsSync(join(root, 'root')) ? join(root, 'root') : root;
+  const { CAPSULE_SIM_STATE: _, ...caller } = process.env;
+  const login = { HOME: home, LOGNAME: 'root', USER: 'root', SHELL: '/bin/sh', LANG: 'C' };
   const r = spawnSync(argv[0], argv.slice(1), {
-    cwd: root,
+    cwd: inherit ? root : home,
     stdio: 'inherit',
-    env: { PATH: guestPath(root, binDirs), HOME: home, LOGNAME: 'root', USER: 'root', SHELL: '/bin/sh', LANG: 'C', CAPSULE_ROOT: root, CAPSULE_NODENAME: name, ...env },
+    env: { ...(inherit ? caller : login), PATH: guestPath(root, binDirs), CAPSULE_ROOT: root, CAPSULE_NODENAME: name, ...env },
   });
   if (r.error?.code === 'ENOENT') {
     process.stderr.write(`${tool}: exec ${argv[0]}: No such file or directory\n`);
