@@ -1,8 +1,9 @@
 // A VirtualBox machine as a capsule resource, driven with VBoxManage: the
 // ACPI power button on stop, powered off after stop_timeout. Its guest is
 // reached over ssh (the engine's ssh channel, the node's key and known_hosts).
-import { type CapsuleError, type ActionContext, type ContainerContext, type ContainerResource, type ExecResult, type GuestChannel, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
+import { type CapsuleError, type ActionContext, type ContainerContext, type ContainerResource, type ExecResult, type GuestChannel, type MigrationDestination, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
 import { actionFailed, containerMissing, lastLine, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '@capsule/driver-kit';
+import { teleport, teleportPrecheck } from './teleport.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { keywords } from './keywords.js';
@@ -20,7 +21,9 @@ export class VboxContainer implements ContainerResource {
   readonly rid: string;
   readonly guestName: string;
   /** A copy of the machine's settings file, replicated to the peers with the service file. */
-  private readonly settingsCopy: string;
+  readonly settingsCopy: string;
+  /** `[driver.vbox]` of node.conf. */
+  private readonly settings: Readonly<Record<string, string>>;
 
   constructor(
     init: ResourceInit<VboxConfig>,
@@ -29,17 +32,18 @@ export class VboxContainer implements ContainerResource {
     this.rid = init.rid;
     this.guestName = cfg.hostname ?? cfg.name;
     this.settingsCopy = join(init.root, 'var/lib/capsule', init.svcname, 'vbox', `${cfg.name}.vbox`);
+    this.settings = init.settings.values;
   }
 
   label(): string {
     return this.cfg.name;
   }
 
-  private vboxmanage(ctx: Pick<ActionContext, 'exec'>, args: string[]): Promise<ExecResult> {
+  vboxmanage(ctx: Pick<ActionContext, 'exec'>, args: string[]): Promise<ExecResult> {
     return tool(ctx, this.rid, ['VBoxManage', ...args], { install: INSTALL });
   }
 
-  private async info(ctx: Pick<ActionContext, 'exec'>): Promise<VmInfo | undefined> {
+  async info(ctx: Pick<ActionContext, 'exec'>): Promise<VmInfo | undefined> {
     const r = await this.vboxmanage(ctx, ['showvminfo', this.cfg.name, '--machinereadable']);
     if (r.code !== 0) {
       if (/VBOX_E_OBJECT_NOT_FOUND|Could not find a registered machine/.test(r.stderr)) return undefined;
@@ -53,7 +57,7 @@ export class VboxContainer implements ContainerResource {
     return info;
   }
 
-  private async state(ctx: Pick<ActionContext, 'exec'>): Promise<string | undefined> {
+  async state(ctx: Pick<ActionContext, 'exec'>): Promise<string | undefined> {
     return (await this.info(ctx))?.['VMState'];
   }
 
@@ -86,6 +90,12 @@ export class VboxContainer implements ContainerResource {
       const r = await this.vboxmanage(ctx, ['controlvm', this.cfg.name, 'resume']);
       if (r.code !== 0) throw this.failed('VBoxManage controlvm resume', r);
     } else if (state !== 'running') {
+      // A machine that once received a teleport would wait for another one instead of booting.
+      if (info['teleporterenabled'] === 'on' && !ctx.dryRun) {
+        ctx.log.info(`VBoxManage modifyvm ${this.cfg.name} --teleporter off`);
+        const t = await this.vboxmanage(ctx, ['modifyvm', this.cfg.name, '--teleporter', 'off']);
+        if (t.code !== 0) throw this.failed('VBoxManage modifyvm --teleporter off', t);
+      }
       const argv = ['startvm', this.cfg.name, ...(this.cfg.headless ? ['--type', 'headless'] : [])];
       ctx.log.info(`VBoxManage ${argv.join(' ')}`);
       if (ctx.dryRun) return;
@@ -137,7 +147,18 @@ export class VboxContainer implements ContainerResource {
     if (xml !== undefined) await writeFileAtomic(this.settingsCopy, xml);
   }
 
-  private failed(what: string, r: ExecResult): CapsuleError {
-    return actionFailed(this.rid, `${what} ${this.cfg.name}`, r, `see the machine's log (VBoxManage showvminfo ${this.cfg.name} --log 0)`);
+  precheckMigration(ctx: ContainerContext, to: MigrationDestination): Promise<void> {
+    return teleportPrecheck(this, ctx, to);
+  }
+
+  /** VirtualBox's live migration: teleporting to the same machine registered on the peer. */
+  migrate(ctx: ContainerContext, to: MigrationDestination): Promise<void> {
+    return teleport(this, ctx, to, { port: this.settings['teleport_port'] ?? '6000', host: (this.settings['teleport_host'] ?? '%n').replace(/%n/g, to.node), timeoutS: this.cfg.start_timeout });
+  }
+
+  failed(what: string, r: ExecResult): CapsuleError {
+    // VBoxManage says what failed first, then its Details: and Context: lines.
+    const said = r.stderr.split('\n').find((l) => /error: /.test(l) && !/error: (Details|Context):/.test(l));
+    return actionFailed(this.rid, `${what} ${this.cfg.name}`, said ? { ...r, stderr: said } : r, `see the machine's log (VBoxManage showvminfo ${this.cfg.name} --log 0)`);
   }
 }

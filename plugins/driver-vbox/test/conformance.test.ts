@@ -9,7 +9,8 @@ import { VboxHost, type TestMachine } from './fixture.js';
 const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { capsule: { capabilities?: object } };
 const host = new VboxHost();
 
-const asGuest = (m: TestMachine): ConformanceGuest => ({
+const machines = new Map<string, TestMachine>();
+const asGuest = (m: TestMachine): ConformanceGuest => (machines.set(m.name, m), {
   section: { name: m.name, address: m.address },
   exec: host.exec,
   ssh: host.ssh,
@@ -30,4 +31,9 @@ runConformance(driver, manifest.capsule.capabilities ?? {}, {
   breakTool: async (g) => host.sim.fault('startvm', 'busy', g.section['name']),
   // The machine runs, its guest's sshd never starts.
   silentGuest: async () => asGuest(await host.machine({ sshd: false })),
+  // Teleporting to a second host that has the machine registered from the same settings file.
+  peer: async (g) => {
+    const peer = await host.peer(machines.get(g.section['name']!)!);
+    return { node: 'hv2', exec: peer.exec, isRunningThere: async () => (await peer.state(g.section['name']!)) === 'running' };
+  },
 });

@@ -28,6 +28,7 @@ export class VboxHost {
   readonly knownHosts = join(this.keys, 'known_hosts');
   readonly ssh = new SshSessions({ identityFile: join(this.keys, 'id'), knownHosts: this.knownHosts, connectTimeoutMs: 2000 });
   private hostKey = '';
+  private readonly peers: VboxHost[] = [];
 
   /** Runs a command on the simulated host: VBoxManage first on PATH. */
   readonly exec: Exec = (argv, o) => localExec(argv, { ...o, env: { ...o?.env, ...this.sim.env() } });
@@ -74,12 +75,30 @@ export class VboxHost {
     return `#!/bin/sh\nexec ip netns exec ${ns} unshare -m --propagation private sh -c ${clean} /usr/sbin/sshd -f /dev/null ${opts.join(' ')}\n`;
   }
 
+  /**
+   * Another host, as `node` reaches it, that has the machine registered from
+   * the same settings file (shared storage): a teleport's destination. The
+   * guest's sshd keeps running through a teleport, as the guest does.
+   */
+  async peer(m: TestMachine, node = 'hv2'): Promise<VboxHost> {
+    const peer = new VboxHost();
+    this.peers.push(peer);
+    const r = await peer.exec(['VBoxManage', 'registervm', join(this.keys, 'VirtualBox VMs', m.name, `${m.name}.vbox`)]);
+    if (r.code !== 0) throw new Error(`test setup: VBoxManage registervm on the peer: ${r.stderr}`);
+    // Booted there, the same guest comes up: the same sshd in the same namespace.
+    peer.sim.hook('boot', this.sshdScript(m.ns, m.address), m.name);
+    peer.sim.hook('halt', `#!/bin/sh\nfor p in $(ip netns pids ${m.ns}); do kill -9 "$p"; done\n`, m.name);
+    this.sim.peer(node, peer.sim);
+    return peer;
+  }
+
   async state(name: string): Promise<string | undefined> {
     const r = await this.exec(['VBoxManage', 'showvminfo', name, '--machinereadable']);
     return /^VMState="(.*)"$/m.exec(r.stdout)?.[1];
   }
 
   async dispose(): Promise<void> {
+    for (const p of this.peers.splice(0)) await p.dispose();
     await this.ssh.close();
     for (const ns of this.namespaces.splice(0)) {
       const pids = (await localExec(['ip', 'netns', 'pids', ns])).stdout.split('\n').filter(Boolean);

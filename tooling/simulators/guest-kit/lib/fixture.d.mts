@@ -9,6 +9,7 @@ export declare class SimHost {
   fault(op: string, content: string, guest?: string): void;
   clearFault(op: string, guest?: string): void;
   hook(event: 'boot' | 'halt', script: string, guest?: string): void;
+  peer(node: string, other: SimHost): void;
   record(guest: string): Record<string, unknown> | undefined;
   calls(): string[];
   dispose(): void;

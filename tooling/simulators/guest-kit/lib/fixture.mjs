@@ -66,6 +66,12 @@ export class SimHost {
     chmodSync(file, 0o755);
   }
 
+  /** Names another simulated host as `node` reaches it (a migration's destination). */
+  peer(node, other) {
+    mkdirSync(join(this.dir, 'peers'), { recursive: true });
+    writeFileSync(join(this.dir, 'peers', node), other.dir);
+  }
+
   /** The guest's record as the simulator last wrote it (due transitions not applied). */
   record(guest) {
     try {

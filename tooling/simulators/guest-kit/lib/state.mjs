@@ -7,6 +7,7 @@
 //                         (ignore-shutdown, never-ready, shutdown-delay)
 //   faults/OP, GUEST.OP   faults of the next calls of an operation
 //   hooks/EVENT, GUEST.EVENT  run when a guest boots or halts
+//   peers/NODE            the state directory of another simulated host
 //   calls.log             one line per call, for tests that check the argv
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -77,6 +78,15 @@ export function save(dir, name, rec) {
 
 export function drop(dir, name) {
   rmSync(recordFile(dir, name), { force: true });
+}
+
+/** The state directory of the simulated host `node` names (peers/NODE), for calls that reach another host. */
+export function peerDir(dir, node) {
+  try {
+    return readFileSync(join(dir, 'peers', node), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A behaviour of one guest the test set: the flag file's content ('' when empty), or undefined. */

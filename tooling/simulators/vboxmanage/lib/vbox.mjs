@@ -68,6 +68,9 @@ export function machineReadable(vm) {
     'cpus=1',
     `VMState="${vm.state}"`,
     `VMStateChangeTime="${vm.changedAt.replace('Z', '000000')}"`,
+    `teleporterenabled="${vm.teleporter?.enabled ? 'on' : 'off'}"`,
+    `teleporterport=${vm.teleporter?.port ?? 0}`,
+    `teleporteraddress="${vm.teleporter?.address ?? ''}"`,
   ];
   return `${lines.join('\n')}\n`;
 }

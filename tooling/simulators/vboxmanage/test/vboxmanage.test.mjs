@@ -112,3 +112,34 @@ test('registervm of a settings file from another host; unregistervm refuses a ru
   assert.equal(run('registervm', file).code, 0);
   assert.equal(/^UUID="(.*)"$/m.exec(run('showvminfo', name, '--machinereadable').out)[1], uuid);
 });
+
+test('teleport: the target waits in teleportingin until the source sends its state; the source powers off, the guest is not halted', async () => {
+  const peer = SimHost.create(host.binDir, 'capsule-simvbox-peer-');
+  try {
+    host.peer('hv2', peer);
+    const name = create();
+    const marks = join(host.dir, `${name}.marks`);
+    host.hook('halt', `#!/bin/sh\necho "halt $1" >> ${marks}\n`, name);
+    const there = (...argv) => spawnSync('VBoxManage', argv, { encoding: 'utf8', env: { ...process.env, ...peer.env() } });
+    assert.equal(there('registervm', join(base, name, `${name}.vbox`)).status, 0);
+    run('startvm', name, '--type', 'headless');
+    assert.equal(run('controlvm', name, 'teleport', '--host', 'hv2', '--port', '6000').err.split('\n')[0], "VBoxManage: error: Teleporter: Failed to connect to port 6000 on 'hv2' (VERR_NET_CONNECTION_REFUSED)");
+    assert.equal(there('modifyvm', name, '--teleporter', 'on', '--teleporterport', '6000').status, 0);
+    const { spawn } = await import('node:child_process');
+    const target = spawn('VBoxManage', ['startvm', name, '--type', 'headless'], { env: { ...process.env, ...peer.env() } });
+    let out = '';
+    target.stdout.on('data', (b) => (out += b));
+    const exited = new Promise((r) => target.on('exit', r));
+    for (let i = 0; i < 50 && !/VMState="teleportingin"/.test(there('showvminfo', name, '--machinereadable').stdout); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(there('showvminfo', name, '--machinereadable').stdout, /^teleporterenabled="on"\nteleporterport=6000$/m);
+    assert.equal(run('modifyvm', name, '--teleporter', 'on').code, 1);
+    assert.equal(run('controlvm', name, 'teleport', '--host', 'hv2', '--port', '6000').code, 0);
+    assert.equal(await exited, 0);
+    assert.equal(out, `Waiting for VM "${name}" to power on...\nVM "${name}" has been successfully started.\n`);
+    assert.equal(vmState(name), 'poweroff');
+    assert.match(there('showvminfo', name, '--machinereadable').stdout, /^VMState="running"$/m);
+    assert.equal(existsSync(marks), false);
+  } finally {
+    peer.dispose();
+  }
+});
