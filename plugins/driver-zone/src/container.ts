@@ -2,7 +2,7 @@
 // start, shutdown (halt after stop_timeout) and detach on stop, as OpenSVC
 // did, so a zone whose zonepath is on shared storage can fail over. Its
 // configuration is exported for the peers; its guest is reached with zlogin.
-import { CapsuleError, ErrorCode, type ActionContext, type ContainerContext, type ContainerResource, type ExecResult, type GuestChannel, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
+import { CapsuleError, ErrorCode, type ActionContext, type ContainerContext, type ContainerResource, type ExecResult, type GuestChannel, type MigrationDestination, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
 import { actionFailed, containerMissing, lastLine, stopWithTimeout, tool, waitFor, writeFileAtomic } from '@capsule/driver-kit';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ export class ZoneContainer implements ContainerResource {
   readonly guestName: string;
   /** `zonecfg export` of the zone, replicated to the peers with the service file. */
   readonly exportFile: string;
+  /** `[driver.zone]` of node.conf. */
+  private readonly settings: Readonly<Record<string, string>>;
 
   constructor(
     init: ResourceInit<ZoneConfig>,
@@ -32,6 +34,7 @@ export class ZoneContainer implements ContainerResource {
     this.rid = init.rid;
     this.guestName = cfg.hostname ?? cfg.name;
     this.exportFile = join(init.root, 'var/lib/capsule', init.svcname, 'zonecfg', `${cfg.name}.cfg`);
+    this.settings = init.settings.values;
   }
 
   label(): string {
@@ -47,15 +50,19 @@ export class ZoneContainer implements ContainerResource {
   }
 
   /** `zoneadm -z NAME list -p`: `zoneid:zonename:state:zonepath:uuid:brand:ip-type[:...]` (Solaris 11 adds fields). */
-  private async state(ctx: Pick<ActionContext, 'exec'>): Promise<ZoneState> {
+  private async listed(ctx: Pick<ActionContext, 'exec'>): Promise<{ state: ZoneState; brand?: string }> {
     const r = await this.zoneadm(ctx, ['list', '-p']);
     if (r.code !== 0) {
-      if (/No such zone configured/i.test(r.stderr)) return 'MISSING';
+      if (/No such zone configured/i.test(r.stderr)) return { state: 'MISSING' };
       throw this.failed('zoneadm list', r);
     }
     const fields = r.stdout.trim().split('\n')[0]?.split(':') ?? [];
     if (fields.length < 7 || fields[1] !== this.cfg.name) throw new CapsuleError(ErrorCode.ContainerActionFailed, `${this.rid}: unexpected zoneadm list output: ${r.stdout.trim()}`, { hint: 'check zoneadm list -cp' });
-    return fields[2] as ZoneState;
+    return { state: fields[2] as ZoneState, brand: fields[5] };
+  }
+
+  private async state(ctx: Pick<ActionContext, 'exec'>): Promise<ZoneState> {
+    return (await this.listed(ctx)).state;
   }
 
   async status(ctx: ContainerContext): Promise<ResourceStatus> {
@@ -167,6 +174,41 @@ export class ZoneContainer implements ContainerResource {
       const r = await this.zonecfg(ctx, ['delete', '-F']);
       if (r.code !== 0) throw this.failed('zonecfg delete', r);
     }
+  }
+
+  /**
+   * Where `zoneadm migrate` sends the zone: node.conf `[driver.zone]
+   * migrate_uri`, `%n` the destination node (default `ssh://%n`; `rads://`
+   * for RAD over TLS).
+   */
+  private migrateUri(to: MigrationDestination): string {
+    return (this.settings['migrate_uri'] ?? 'ssh://%n').replace(/%n/g, to.node);
+  }
+
+  /** Only kernel zones move live; zoneadm's own dry run checks the destination (storage, configuration, CPU). */
+  async precheckMigration(ctx: ContainerContext, to: MigrationDestination): Promise<void> {
+    const here = await this.listed(ctx);
+    if (here.state !== 'running') {
+      throw new CapsuleError(ErrorCode.MigrationUnsupported, `${this.rid}: zone ${this.cfg.name} is not running here: nothing to migrate live`, { hint: 'use switch to move a stopped service' });
+    }
+    if (here.brand !== 'solaris-kz') {
+      throw new CapsuleError(ErrorCode.MigrationUnsupported, `${this.rid}: zone ${this.cfg.name} is a ${here.brand} zone: only kernel zones (solaris-kz) migrate live`, { hint: 'use switch, which halts, detaches and attaches the zone on the peer' });
+    }
+    const there = await this.state(to);
+    if (there !== 'MISSING' && !HALTED.has(there)) {
+      throw new CapsuleError(ErrorCode.GuestRunningElsewhere, `${this.rid}: zone ${this.cfg.name} is ${there} on ${to.node}`, { hint: 'halt it there first', details: { rid: this.rid, node: to.node } });
+    }
+    const dry = await this.zoneadm(ctx, ['migrate', '-n', this.migrateUri(to)]);
+    if (dry.code !== 0) throw this.failed(`zoneadm migrate -n to ${to.node}`, dry);
+  }
+
+  async migrate(ctx: ContainerContext, to: MigrationDestination): Promise<void> {
+    const uri = this.migrateUri(to);
+    ctx.log.info(`zoneadm -z ${this.cfg.name} migrate -t live ${uri}`);
+    if (ctx.dryRun) return;
+    await this.saveExport(ctx);
+    const r = await this.zoneadm(ctx, ['migrate', '-t', 'live', uri]);
+    if (r.code !== 0) throw this.failed(`zoneadm migrate to ${to.node}`, r);
   }
 
   guestChannel(): GuestChannel {

@@ -9,7 +9,8 @@ const manifest = JSON.parse(await readFile(new URL('../package.json', import.met
 const host = new ZoneHost();
 
 async function guest(o: { ignoresShutdown?: boolean } = {}): Promise<ConformanceGuest> {
-  const z = await host.zone();
+  // Kernel zones: the kind that migrates live.
+  const z = await host.zone({ brand: 'solaris-kz' });
   if (o.ignoresShutdown) host.sim.flag(z.name, 'ignore-shutdown');
   return { section: { name: z.name }, exec: host.exec, isRunning: async () => (await host.state(z.name)) === 'running' };
 }
@@ -22,6 +23,10 @@ runConformance(driver, manifest.capsule.capabilities ?? {}, {
   // zoneadm's lock held by another administrator's command: the boot fails.
   breakTool: async (g) => host.sim.fault('boot', 'busy', g.section['name']),
   // The zone boots but its services never reach the multi-user-server milestone.
+  peer: async (g) => {
+    const peer = host.peer('hv2');
+    return { node: 'hv2', exec: peer.exec, isRunningThere: async () => (await peer.state(g.section['name']!)) === 'running' };
+  },
   silentGuest: async () => {
     const g = await guest();
     host.sim.flag(g.section['name']!, 'never-ready');

@@ -15,6 +15,7 @@ const ZONES_BIN = fileURLToPath(new URL('../../../tooling/simulators/zones/bin',
 export class ZoneHost {
   readonly sim = SimHost.create(ZONES_BIN, 'capsule-zones-');
   private readonly dirs: string[] = [];
+  private readonly peers: ZoneHost[] = [];
 
   /** Runs a command on the simulated host: its tools first on PATH. */
   readonly exec: Exec = (argv, o) => localExec(argv, { ...o, env: { ...o?.env, ...this.sim.env() } });
@@ -26,12 +27,13 @@ export class ZoneHost {
     return r.stdout;
   }
 
-  /** An installed zone; its root is ZONEPATH/root. */
-  async zone(): Promise<{ name: string; root: string }> {
+  /** An installed zone; its root is ZONEPATH/root. A kernel zone (solaris-kz) can migrate live. */
+  async zone(o: { brand?: 'ipkg' | 'solaris-kz' } = {}): Promise<{ name: string; root: string }> {
     const name = uniqueName('capz', 20);
     const zonepath = mkdtempSync(join(tmpdir(), 'capsule-zonepath-'));
     this.dirs.push(zonepath);
-    await this.run('zonecfg', '-z', name, `create -b; set zonepath=${zonepath}; set autoboot=false; add net; set physical=net0; end`);
+    const brand = o.brand === 'solaris-kz' ? 'create -t SYSsolaris-kz' : 'create -b';
+    await this.run('zonecfg', '-z', name, `${brand}; set zonepath=${zonepath}; set autoboot=false; add net; set physical=net0; end`);
     await this.run('zoneadm', '-z', name, 'install');
     return { name, root: join(zonepath, 'root') };
   }
@@ -41,7 +43,16 @@ export class ZoneHost {
     return r.code === 0 ? (r.stdout.split(':')[2] ?? '') : 'MISSING';
   }
 
+  /** Another host, as `node` reaches it (zoneadm migrate ssh://NODE), sharing the zones' storage. */
+  peer(node = 'hv2'): ZoneHost {
+    const peer = new ZoneHost();
+    this.peers.push(peer);
+    this.sim.peer(node, peer.sim);
+    return peer;
+  }
+
   dispose(): void {
+    for (const p of this.peers.splice(0)) p.dispose();
     this.sim.dispose();
     for (const d of this.dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   }

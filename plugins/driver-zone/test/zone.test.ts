@@ -150,3 +150,32 @@ test("zoneadm's own words when it refuses, and a dry run that changes nothing", 
   expect(await host.state(z.name)).toBe('installed');
   expect(logs).toContain(`info: zoneadm -z ${z.name} boot`);
 });
+
+test("live migration: kernel zones only, zoneadm's dry run first, the zone runs on the peer without a reboot and is detached here", async () => {
+  const peer = host.peer('hv2');
+  const to = { node: 'hv2', exec: peer.exec };
+  const plain = await host.zone();
+  const c1 = container(plain.name);
+  await c1.start(ctxOf(c1));
+  await expect(c1.precheckMigration!(ctxOf(c1), to)).rejects.toMatchObject({ code: 'MigrationUnsupported', message: expect.stringContaining('only kernel zones (solaris-kz) migrate live') });
+  await c1.stop(ctxOf(c1));
+
+  const kz = await host.zone({ brand: 'solaris-kz' });
+  const c = container(kz.name);
+  const ctx = ctxOf(c);
+  await expect(c.precheckMigration!(ctx, to)).rejects.toMatchObject({ code: 'MigrationUnsupported' });
+  await c.start(ctx);
+  // A destination that does not answer fails the dry run, in zoneadm's words.
+  await expect(c.precheckMigration!(ctx, { node: 'hv3', exec: peer.exec })).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('Failed to connect to ssh://hv3') });
+  await c.precheckMigration!(ctx, to);
+  expect(await peer.state(kz.name)).toBe('MISSING');
+  const bootedAt = host.sim.record(kz.name)!['bootedAt'];
+  await c.migrate!(ctx, to);
+  expect([await host.state(kz.name), await peer.state(kz.name)]).toEqual(['configured', 'running']);
+  expect(peer.sim.record(kz.name)!['bootedAt']).toBe(bootedAt);
+  expect(host.sim.calls()).toContain(`zoneadm -z ${kz.name} migrate -t live ssh://hv2`);
+  expect(await c.status(ctx)).toEqual({ status: 'down', log: [] });
+  const there = ctxOf(c, peer.exec);
+  expect((await there.guest(['sh', '-c', 'echo $CAPSULE_NODENAME'])).stdout).toBe(`${kz.name}\n`);
+  await c.stop(there);
+}, 90_000);

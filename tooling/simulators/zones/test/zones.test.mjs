@@ -130,3 +130,31 @@ test('faults: busy and denied in zoneadm words, slow delays the call, once is co
   run('zoneadm', '-z', name, 'halt');
   assert.ok(host.calls().includes(`zoneadm -z ${name} boot`));
 });
+
+test('migrate: kernel zones only; -n is a dry run; live moves the running zone to the host peers/HOST names and detaches it here', () => {
+  const peer = SimHost.create(host.binDir, 'capsule-simzones-peer-');
+  try {
+    host.peer('hv2', peer);
+    const there = (...argv) => spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { ...process.env, ...peer.env() } });
+    const { name } = installed();
+    assert.equal(run('zoneadm', '-z', name, 'migrate', 'ssh://hv2').err, `zoneadm: zone '${name}': migrate operation is invalid for brand 'ipkg'.\n`);
+    const zonepath = mkdtempSync(join(tmpdir(), 'capsule-simzp-'));
+    const kz = `kz${++n}`;
+    run('zonecfg', '-z', kz, `create -t SYSsolaris-kz; set zonepath=${zonepath}`);
+    run('zoneadm', '-z', kz, 'install');
+    run('zoneadm', '-z', kz, 'boot');
+    assert.equal(run('zoneadm', '-z', kz, 'migrate', 'ssh://root@hv3').err, `zoneadm: zone '${kz}': Failed to connect to ssh://root@hv3: Connection refused\n`);
+    const say = (...m) => m.map((x) => `zoneadm: zone '${kz}': ${x}\n`).join('');
+    assert.deepEqual(run('zoneadm', '-z', kz, 'migrate', '-n', 'ssh://root@hv2'), { code: 0, out: say('Importing zone configuration.', 'Attaching zone.', 'Dry-run migration successful.', 'Cleaning up.'), err: '' });
+    assert.equal(there('zoneadm', '-z', kz, 'list', '-p').status, 1);
+    assert.equal(
+      run('zoneadm', '-z', kz, 'migrate', '-t', 'live', 'ssh://hv2').out,
+      say('Importing zone configuration.', 'Attaching zone.', "Booting zone in 'migrating-in' mode.", 'Checking migration compatibility.', 'Starting migration.', 'Migration successful.', 'Halting and detaching zone on source host.'),
+    );
+    assert.equal(field(kz, 2), 'configured');
+    assert.equal(there('zoneadm', '-z', kz, 'list', '-p').stdout.split(':')[2], 'running');
+    assert.equal(there('zlogin', kz, 'svcs -H -o state multi-user-server').stdout, 'online\n');
+  } finally {
+    peer.dispose();
+  }
+});
