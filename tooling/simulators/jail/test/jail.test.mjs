@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +15,7 @@ const run = (argv, input) => {
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 function root(rc = 'exit 0') {
-  const r = mkdtempSync(join(tmpdir(), 'capsule-simjroot-'));
+  const r = mkdtempSync(join(host.dir, 'root-'));
   mkdirSync(join(r, 'etc'));
   writeFileSync(join(r, 'etc/rc'), `${rc}\n`);
   return r;

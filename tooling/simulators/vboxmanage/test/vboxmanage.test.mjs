@@ -2,15 +2,14 @@
 // codes and machine states as the VirtualBox manual's VBoxManage chapter has them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SimHost } from '../../guest-kit/lib/fixture.mjs';
 
 const host = SimHost.create(fileURLToPath(new URL('../bin', import.meta.url)), 'capsule-simvbox-');
-const base = mkdtempSync(join(tmpdir(), 'capsule-simvbox-vms-'));
+const base = join(host.dir, 'VirtualBox VMs');
 after(() => host.dispose());
 const run = (...argv) => {
   const r = spawnSync('VBoxManage', argv, { encoding: 'utf8', env: { ...process.env, ...host.env(), DISPLAY: '' } });

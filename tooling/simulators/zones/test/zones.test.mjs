@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +17,7 @@ const run = (...argv) => {
 let n = 0;
 function installed() {
   const name = `z${++n}`;
-  const zonepath = mkdtempSync(join(tmpdir(), 'capsule-simzp-'));
+  const zonepath = mkdtempSync(join(host.dir, 'zonepath-'));
   assert.equal(run('zonecfg', '-z', name, `create -b; set zonepath=${zonepath}`).code, 0);
   assert.equal(run('zoneadm', '-z', name, 'install').code, 0);
   return { name, zonepath };
@@ -138,7 +137,7 @@ test('migrate: kernel zones only; -n is a dry run; live moves the running zone t
     const there = (...argv) => spawnSync(argv[0], argv.slice(1), { encoding: 'utf8', env: { ...process.env, ...peer.env() } });
     const { name } = installed();
     assert.equal(run('zoneadm', '-z', name, 'migrate', 'ssh://hv2').err, `zoneadm: zone '${name}': migrate operation is invalid for brand 'ipkg'.\n`);
-    const zonepath = mkdtempSync(join(tmpdir(), 'capsule-simzp-'));
+    const zonepath = mkdtempSync(join(host.dir, 'zonepath-'));
     const kz = `kz${++n}`;
     run('zonecfg', '-z', kz, `create -t SYSsolaris-kz; set zonepath=${zonepath}`);
     run('zoneadm', '-z', kz, 'install');
