@@ -16,6 +16,9 @@ const program: ProgramSpec = {
     { words: ['print', 'config'], summary: 'config', load },
     { words: ['print', 'config', 'mtime'], summary: 'mtime', load },
     { words: ['get'], summary: 'get', load, args: 'KEY' },
+    // Two commands declaring an option of the same name, each its own object.
+    { words: ['switch'], summary: 'switch', load, options: [{ name: 'to', type: 'string', help: 'node' }] },
+    { words: ['migrate'], summary: 'migrate', load, options: [{ name: 'to', type: 'string', help: 'node' }] },
   ],
 };
 
@@ -33,6 +36,8 @@ test.each<[string, string, Record<string, unknown>, string[]]>([
   ['get nodes', 'get', {}, ['nodes']],
   ['get -- --odd', 'get', {}, ['--odd']],
   ['--format json print status', 'print status', { format: 'json' }, []],
+  ['switch --to hv2', 'switch', { to: 'hv2' }, []],
+  ['migrate --to hv2', 'migrate', { to: 'hv2' }, []],
 ])('%s -> %s', (line, name, options, positionals) => {
   const r = parseArgs(program, line.split(' '));
   expect(r.command?.words.join(' ')).toBe(name);

@@ -96,8 +96,9 @@ export function parseArgs(program: ProgramSpec, argv: readonly string[]): Parsed
     const near = closest(typed.replace(/_/g, ' '), program.commands.map(commandName));
     throw usageError(program, `unknown command "${typed}"`, near ? `did you mean \`${program.name} ${near}\`? (\`${program.name} --help\` lists all commands)` : undefined);
   }
-  const allowed = new Set([HELP, ...program.options, ...(command.options ?? [])]);
-  const stray = given.find((o) => !allowed.has(o));
+  // By name: two commands may each declare an option of the same name (switch and migrate both take --to).
+  const allowed = new Set([HELP, ...program.options, ...(command.options ?? [])].map((o) => o.name));
+  const stray = given.find((o) => !allowed.has(o.name));
   if (stray && !help) throw usageError(program, `${commandName(command)} does not accept --${stray.name}`, `run \`${program.name} ${commandName(command)} --help\``);
   const positionals = words.slice(used);
   if (positionals.length && !command.args && !help) throw usageError(program, `${commandName(command)} takes no argument, got "${positionals.join(' ')}"`);

@@ -48,6 +48,8 @@ export class Orchestrator {
     const holders = alive.filter((n) => holds(inst(n)));
     if (holders.length) this.seenHeld.add(svc.name);
     if (!input.ready) return undefined;
+    // An administrator's switch or migration is moving it: the daemons wait for it to land.
+    if (alive.some((n) => inst(n)?.moving !== undefined)) return undefined;
     if (!input.quorum) {
       if (input.fence && svc.orchestrate === 'ha' && holds(mine) && mine?.avail !== 'stopping') return { action: 'stop', reason: 'no quorum: self-fencing' };
       return undefined;

@@ -42,6 +42,8 @@ interface Instance {
   startFailed: boolean;
   /** Starts fail on this node while set (the scenario's `start-fail`). */
   failing: boolean;
+  /** An administrator's switch to this node is under way (`svcmgr switch --to`). */
+  moving?: string;
 }
 
 interface SimNode {
@@ -57,7 +59,7 @@ interface SimNode {
   hadQuorum: boolean;
 }
 
-const EVENTS = ['node-down', 'node-up', 'net-cut', 'net-heal', 'hb-loss', 'hb-return', 'arb-cut', 'arb-heal', 'resource-fail', 'start-fail', 'start-ok', 'freeze', 'thaw', 'freeze-node', 'thaw-node', 'set', 'end'] as const;
+const EVENTS = ['node-down', 'node-up', 'net-cut', 'net-heal', 'hb-loss', 'hb-return', 'arb-cut', 'arb-heal', 'resource-fail', 'start-fail', 'start-ok', 'freeze', 'thaw', 'freeze-node', 'thaw-node', 'set', 'switch', 'end'] as const;
 
 export interface ScenarioEvent {
   at: number;
@@ -124,7 +126,7 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     services: Object.fromEntries(
       services.map((s): [string, InstanceView] => {
         const i = instance(n, s.name);
-        return [s.name, { avail: i.state, overall: i.state, frozen: i.frozen, startFailed: i.startFailed, csum: '', mtime: 0 }];
+        return [s.name, { avail: i.state, overall: i.state, frozen: i.frozen, startFailed: i.startFailed, csum: '', mtime: 0, ...(i.moving ? { moving: i.moving } : {}) }];
       }),
     ),
   });
@@ -193,6 +195,12 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
         Object.assign(svc, { [b!]: b === 'failback' ? value === 'true' : b === 'orchestrate' ? value : Number(value) });
         break;
       }
+      case 'switch': {
+        // `switch SVC FROM TO`: svcmgr stops it on FROM, then starts it on TO over ssh, FROM marked moving meanwhile.
+        const s = spec.get(a!)!;
+        Object.assign(instance(node(b), a!), { state: 'stopping', until: t + s.stopTime, moving: e.args[2] });
+        break;
+      }
       case 'end':
         break;
     }
@@ -212,10 +220,16 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
           } else {
             Object.assign(i, { state: 'up', startFailed: false });
             say(n.name, `${svc} up`);
+            for (const other of live) if (instance(other, svc).moving === n.name) instance(other, svc).moving = undefined;
           }
         } else if (i.state === 'stopping' && t >= i.until) {
           i.state = 'down';
           say(n.name, `${svc} down`);
+          if (i.moving) {
+            const to = instance(node(i.moving), svc);
+            Object.assign(to, { state: 'starting', until: t + spec.get(svc)!.startTime });
+            say(i.moving, `start ${svc} (switch from ${n.name})`);
+          }
         }
       }
     }

@@ -16,6 +16,8 @@ export const InstanceView = z.object({
   /** sha256 of the service file and its mtime (ms), to find the newest config. */
   csum: z.string().max(128),
   mtime: z.number(),
+  /** A switch or migration to this node is under way: no orchestrator touches the service meanwhile. */
+  moving: z.string().max(64).optional(),
 });
 export type InstanceView = z.infer<typeof InstanceView>;
 

@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { driverSettings, readNodeConfig } from './node-config.js';
+import { driverSettings, peerAddress, readNodeConfig } from './node-config.js';
 
 let root: string;
 beforeEach(async () => {
@@ -18,6 +18,11 @@ test('[driver.TYPE] sections reach their driver as flat settings', async () => {
   await writeFile(join(root, 'etc/capsule/node.conf'), '[cluster]\nname = c1\n\n[driver.kvm]\nuri = qemu+ssh://hv2/system\n\n[driver.esx]\nurl = https://vc.example\n');
   const conf = await readNodeConfig(root);
   expect([conf['cluster'], driverSettings(conf, 'kvm', root).values, driverSettings(conf, 'lxc', root).values]).toEqual([{ name: 'c1' }, { uri: 'qemu+ssh://hv2/system' }, {}]);
+});
+
+test('[hb#1] and [arbitrator#1] keep their index; a # after a value is still a comment', async () => {
+  await writeFile(join(root, 'etc/capsule/node.conf'), '[hb#1]\ntype = unicast # the default\naddr@hv1 = 198.51.100.1\n[arbitrator#2]\naddress = arb:1\n');
+  expect(await readNodeConfig(root)).toEqual({ 'hb#1': { type: 'unicast', 'addr@hv1': '198.51.100.1' }, 'arbitrator#2': { address: 'arb:1' } });
 });
 
 test.each([
@@ -37,3 +42,9 @@ test.each([
 test('a secret keyword that is not set names node.conf', async () => {
   await expect(driverSettings({}, 'esx', root).secret('password_file')).rejects.toMatchObject({ code: 'MissingKeyword', message: expect.stringContaining('node.conf') });
 });
+
+test.each([
+  ['[ssh] addr@NODE first', { ssh: { 'addr@hv2': '10.0.0.2' }, 'hb#1': { 'addr@hv2': '198.51.100.2' } }, '10.0.0.2'],
+  ['then the heartbeat address', { 'hb#1': { 'addr@hv2': '198.51.100.2' } }, '198.51.100.2'],
+  ['else the node name', {}, 'hv2'],
+])('peerAddress: %s', (_, conf, addr) => expect(peerAddress(conf, 'hv2')).toBe(addr));

@@ -26,7 +26,11 @@ export async function readNodeConfig(root: string): Promise<NodeConfig> {
     }
     if (Object.keys(section).length || !Object.values(body).some((v) => typeof v === 'object')) out[name] = section;
   };
-  for (const [name, body] of Object.entries(parse(text) as Record<string, unknown>)) {
+  // `ini` cuts `[hb#1]` at the `#` as if it began a comment: hide it in section headers, restore it after.
+  const HASH = '\u001f';
+  const hidden = text.replace(/^(\s*\[[^\]\n]*\])/gm, (h) => h.replaceAll('#', HASH));
+  for (const [rawName, body] of Object.entries(parse(hidden) as Record<string, unknown>)) {
+    const name = rawName.replaceAll(HASH, '#');
     if (typeof body !== 'object' || body === null) {
       throw new CapsuleError('NodeConfigInvalid', `${file}: "${name}" is outside any section`, { hint: 'put every keyword under a [section]' });
     }
@@ -67,4 +71,14 @@ export function sshDefaults(conf: NodeConfig, root: string): { identityFile: str
     knownHosts: s['known_hosts'] ?? `${root}/etc/capsule/ssh/known_hosts`,
     connectTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 10) * 1000,
   };
+}
+
+/**
+ * Where this node reaches a peer over ssh: `[ssh] addr@NODE`, else the
+ * peer's heartbeat address (`addr@NODE` of the first [hb#N]), else its name.
+ */
+export function peerAddress(conf: NodeConfig, node: string): string {
+  const key = `addr@${node}`;
+  const hb = Object.keys(conf).filter((k) => k.startsWith('hb#')).sort()[0];
+  return conf['ssh']?.[key] ?? (hb ? conf[hb]?.[key] : undefined) ?? node;
 }

@@ -5,3 +5,5 @@ export { waitFor, waitForGuest, type WaitForGuestOptions } from './wait.js';
 export { stopWithTimeout, type StopOptions } from './stop.js';
 export { writeFileAtomic } from './files.js';
 export { restClient, type RestClient, type RestClientOptions, type RestRequest, type RestResponse } from './rest.js';
+export { managementKeywords, managementHost, toolPath } from './remote.js';
+export { opensvcContainerKeywords } from './opensvc.js';

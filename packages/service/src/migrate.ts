@@ -74,20 +74,26 @@ async function switchService(svc: Service, o: ActionOptions, m: Movers): Promise
   const peer = destination(svc, o, 'switch');
   const log = o.log.for(svc.svcname);
   log.info(`switch to ${peer.node}: stopping here`);
-  await o.encap?.beforeStop(svc, 'stop', o);
-  const here = svc.resources.filter((r) => r.resource && !r.standby);
-  await m.stop(here);
+  // Marked as moving, so that no daemon places the service while it is down on both nodes.
+  await writeStateFile(stateFile(svc), JSON.stringify({ to: peer.node, since: new Date(o.clock?.now() ?? Date.now()).toISOString() }) + '\n');
   try {
-    await onPeer(peer, svc, ['start']);
-    log.info(`switched to ${peer.node}`);
-  } catch (e) {
-    log.error(`start on ${peer.node} failed: ${(e as Error).message}`);
-    if (!o.disableRollback) {
-      log.info('rollback: starting the service here again');
-      await m.start(here);
-      await o.encap?.afterStart(svc, 'start', o);
+    await o.encap?.beforeStop(svc, 'stop', o);
+    const here = svc.resources.filter((r) => r.resource && !r.standby);
+    await m.stop(here);
+    try {
+      await onPeer(peer, svc, ['start']);
+      log.info(`switched to ${peer.node}`);
+    } catch (e) {
+      log.error(`start on ${peer.node} failed: ${(e as Error).message}`);
+      if (!o.disableRollback) {
+        log.info('rollback: starting the service here again');
+        await m.start(here);
+        await o.encap?.afterStart(svc, 'start', o);
+      }
+      throw e;
     }
-    throw e;
+  } finally {
+    await rm(stateFile(svc), { force: true });
   }
 }
 

@@ -83,7 +83,8 @@ export class Ip implements Resource {
       ctx.log.info(`${addr}: IPv6 duplicate detection is left to the kernel (DAD)`);
       return;
     }
-    const r = await ctx.exec(['arping', '-D', '-q', '-c', '2', '-w', '3', '-I', this.cfg.ipdev, addr]);
+    // One probe: a holder on the link answers within milliseconds, and a failover waits for this second.
+    const r = await ctx.exec(['arping', '-D', '-q', '-c', '1', '-w', '1', '-I', this.cfg.ipdev, addr]);
     if (r.code === 127) {
       ctx.log.warn(`arping is not installed: the check that ${addr} is free on the network was skipped (apt-get install iputils-arping)`);
       return;

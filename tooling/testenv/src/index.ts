@@ -1,7 +1,11 @@
 // Public API of @capsule/testenv.
-export { TestNetwork, type TestHost } from './netns.js';
+export { TestNetwork, type TestHost, type TestSwitch } from './netns.js';
 export { sh, uniqueName } from './run.js';
 export { TestContainers, REPO_ROOT, type TestContainer } from './lxc.js';
 export { testContext, testContainerContext, testInit, quietLog } from './driver.js';
-export { startSshd, type TestSshd } from './sshd.js';
+export { startSshd, sshdOptions, CLEAN_SHELL, type TestSshd, type SshdOptions } from './sshd.js';
+export { switchedSshd, wireGuestPower, SshGuests, type SwitchedSshd, type SwitchedSshdOptions } from './managed.js';
+export { simulatorBin, simulatorPath, simulatorExec, simulatedSshFixture, SimulatedDriverTest, type SimulatedHost, type SimulatedSshGuest, type SimulatedSshFixtureOptions } from './simulated.js';
+export { LinkedSshGuests, type LinkedSshGuest } from './sshguest.js';
 export { TestVms, TestLibvirtPeer, KERNEL_CACHE, TEST_URI, type TestVm } from './kvm.js';
+export { TestCluster, type ClusterNode, type TestClusterOptions } from './cluster.js';

@@ -10,6 +10,12 @@ export interface TestHost {
   exec: Exec;
 }
 
+export interface TestSwitch {
+  ns: string;
+  /** Plugs `h` into the switch through its interface `dev`, addressed `addr` (CIDR). */
+  attach(h: TestHost, dev: string, addr: string): Promise<void>;
+}
+
 export class TestNetwork {
   private readonly namespaces: string[] = [];
 
@@ -51,6 +57,25 @@ export class TestNetwork {
     await sh('ip', '-n', h.ns, 'addr', 'add', `${there}/30`, 'dev', dev);
     await sh('ip', '-n', h.ns, 'link', 'set', dev, 'up');
     return { here, there };
+  }
+
+  /**
+   * A switch: a bridge in a namespace of its own (so nothing is left in this
+   * one), to which hosts are plugged with `attach`.
+   */
+  async switch(): Promise<TestSwitch> {
+    const sw = await this.host();
+    await sh('ip', '-n', sw.ns, 'link', 'add', 'br0', 'type', 'bridge');
+    await sh('ip', '-n', sw.ns, 'link', 'set', 'br0', 'up');
+    let port = 0;
+    return {
+      ns: sw.ns,
+      attach: async (h, dev, addr) => {
+        const p = `p${port++}`;
+        await this.link(h, dev, addr, sw, p, undefined);
+        await sh('ip', '-n', sw.ns, 'link', 'set', p, 'master', 'br0');
+      },
+    };
   }
 
   /** Deleting a namespace deletes the veth ends inside it. */

@@ -33,6 +33,28 @@ async function keygen(file: string, type: 'ed25519' | 'rsa'): Promise<string> {
   return (await readFile(`${file}.pub`, 'utf8')).trim();
 }
 
+/**
+ * Runs the rest of argv with the machine's ~/.bashrc out of the way: bash
+ * reads it under sshd, and a slow one would be measured as transport time.
+ */
+export const CLEAN_SHELL = ['unshare', '-m', '--propagation', 'private', 'sh', '-c', 'for f in /root/.bashrc /root/.profile; do [ -f "$f" ] && mount --bind /dev/null "$f"; done; exec "$0" "$@"'];
+
+/** sshd's settings for a test host whose keys are in `dir`: root by key only. */
+export function sshdOptions(dir: string, address: string, port: number): string[] {
+  return [
+    '-f', '/dev/null',
+    '-o', `HostKey=${join(dir, 'host_ed25519')}`,
+    '-o', `ListenAddress=${address}:${port}`,
+    '-o', `AuthorizedKeysFile=${join(dir, 'authorized_keys')}`,
+    '-o', 'StrictModes=no',
+    '-o', 'PermitRootLogin=prohibit-password',
+    '-o', 'PasswordAuthentication=no',
+    '-o', 'KbdInteractiveAuthentication=no',
+    '-o', 'UsePAM=no',
+    '-o', 'Subsystem=sftp internal-sftp',
+  ];
+}
+
 /** Waits until `host:port` accepts a connection (sshd forks nothing to tell us it listens). */
 async function listening(host: string, port: number, deadline: number): Promise<void> {
   for (;;) {
@@ -68,33 +90,27 @@ async function descendants(host: TestHost, pid: number): Promise<number[]> {
  * sshd in `host`'s namespace listening on `address` (reachable from this
  * process, for example through `TestNetwork.linkToHere`), root login by key only.
  */
-export async function startSshd(host: TestHost, address: string, o: { port?: number; clientKey?: 'ed25519' | 'rsa' } = {}): Promise<TestSshd> {
+export interface SshdOptions {
+  port?: number;
+  clientKey?: 'ed25519' | 'rsa';
+  /** More public keys allowed to log in (a test cluster's own key). */
+  authorizedKeys?: string[];
+  /** Environment of the sessions (sshd SetEnv): CAPSULE_ROOT, PATH to a test node's svcmgr... */
+  setEnv?: Record<string, string>;
+}
+
+export async function startSshd(host: TestHost, address: string, o: SshdOptions = {}): Promise<TestSshd> {
   const port = o.port ?? 22;
   const dir = await mkdtemp(join(tmpdir(), 'capsule-sshd-'));
   // sshd's privilege separation directory.
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const hostPublicKey = (await keygen(join(dir, 'host_ed25519'), 'ed25519')).split(' ').slice(0, 2).join(' ');
   const clientPub = await keygen(join(dir, 'id'), o.clientKey ?? 'ed25519');
-  await writeFile(join(dir, 'authorized_keys'), `${clientPub}\n`, { mode: 0o600 });
+  await writeFile(join(dir, 'authorized_keys'), [clientPub, ...(o.authorizedKeys ?? [])].join('\n') + '\n', { mode: 0o600 });
   const name = port === 22 ? address : `[${address}]:${port}`;
   await writeFile(join(dir, 'known_hosts'), `${name} ${hostPublicKey}\n`);
-  const args = [
-    'netns', 'exec', host.ns,
-    // A test host's root shell starts clean: the machine's ~/.bashrc (which bash
-    // reads under sshd) stays out of it, in a mount namespace of sshd's own.
-    'unshare', '-m', '--propagation', 'private', 'sh', '-c', 'for f in /root/.bashrc /root/.profile; do [ -f "$f" ] && mount --bind /dev/null "$f"; done; exec "$0" "$@"',
-    SSHD, '-D', '-e', '-f', '/dev/null',
-    '-o', `HostKey=${join(dir, 'host_ed25519')}`,
-    '-o', `ListenAddress=${address}:${port}`,
-    '-o', `AuthorizedKeysFile=${join(dir, 'authorized_keys')}`,
-    '-o', 'StrictModes=no',
-    '-o', 'PermitRootLogin=prohibit-password',
-    '-o', 'PasswordAuthentication=no',
-    '-o', 'KbdInteractiveAuthentication=no',
-    '-o', 'UsePAM=no',
-    '-o', 'PidFile=none',
-    '-o', 'Subsystem=sftp internal-sftp',
-  ];
+  const setEnv = o.setEnv ? ['-o', `SetEnv=${Object.entries(o.setEnv).map(([k, v]) => `${k}=${v}`).join(' ')}`] : [];
+  const args = ['netns', 'exec', host.ns, ...CLEAN_SHELL, SSHD, '-D', '-e', ...sshdOptions(dir, address, port), '-o', 'PidFile=none', ...setEnv];
   let child: ChildProcess | undefined;
   let log = '';
   const start = async () => {
@@ -113,7 +129,7 @@ export async function startSshd(host: TestHost, address: string, o: { port?: num
     // The per-connection sshd processes outlive the listener (they hold our stderr
     // pipe, and a session to a host whose link is down never ends): they go too.
     const sessions = c.pid ? await descendants(host, c.pid) : [];
-    if (c.exitCode === null) {
+    if (c.exitCode === null && c.signalCode === null) {
       await new Promise<void>((resolve) => {
         c.once('exit', () => resolve());
         c.kill('SIGTERM');

@@ -13,7 +13,9 @@ import {
   type Service,
   type ServiceStatus,
 } from '@capsule/service';
-import { readNodeConfig, sshDefaults } from '@capsule/config';
+import { peerAddress, readNodeConfig, sshDefaults } from '@capsule/config';
+import { daemonPaths } from '../daemon/paths.js';
+import { ask } from '../daemon/socket.js';
 import { envSeconds, systemClock } from '@capsule/core';
 import { localExec, SshSessions } from '@capsule/transport';
 import type { CommandContext } from '../spec.js';
@@ -72,6 +74,16 @@ export async function refreshStatus(ctx: CommandContext): Promise<ServiceStatus>
   }
 }
 
+/** The daemon's view of one service: its spec (how to orchestrate it) and a fresh status. */
+export async function inspectService(ctx: CommandContext): Promise<{ svc: Service; status: ServiceStatus }> {
+  const { svc, ssh } = await load(ctx);
+  try {
+    return { svc, status: await refresh(svc, ctx, ssh) };
+  } finally {
+    await ssh.close();
+  }
+}
+
 export function action(name: string) {
   return async (ctx: CommandContext): Promise<number> => {
     const o = ctx.options;
@@ -85,8 +97,10 @@ export function action(name: string) {
     const flags = { master: o['master'] === true, slaves: o['slaves'] === true, ...(o['slave'] ? { slave: o['slave'] as string[] } : {}) };
     // Freezing is this node's business; every other action may reach into the containers.
     const targets = name === 'freeze' || name === 'thaw' ? { master: true, guests: [] } : resolveTargets(svc, name, SUB_ACTIONS[name]?.groups, flags, { selection });
+    const conf = await readNodeConfig(ctx.root);
     try {
       await runAction(svc, name, {
+        peers: (node) => ({ node, exec: ssh.exec({ host: peerAddress(conf, node), port: 22, user: 'root' }) }),
         exec: localExec,
         ssh,
         log: log(svc, ctx),
@@ -104,6 +118,8 @@ export function action(name: string) {
       });
     } finally {
       await ssh.close();
+      // A running agent daemon publishes the new state at once (best effort: no daemon, no harm).
+      if (o['dry-run'] !== true) await ask(daemonPaths(ctx.root).socket, { cmd: 'refresh', service: svc.svcname }, 10_000).catch(() => undefined);
     }
     return 0;
   };

@@ -12,5 +12,17 @@ export const nodemgr: ProgramSpec = {
       summary: 'list installed driver plugins: version, what they provide, platforms, usable or why not',
       load: () => import('../commands/drivers.js'),
     },
+    {
+      words: ['daemon'],
+      args: 'run|start|stop|status',
+      summary: 'the agent daemon: heartbeats, membership, failover (run = in the foreground, for systemd)',
+      load: () => import('../commands/daemon.js'),
+    },
+    {
+      words: ['arbitrator'],
+      args: 'run',
+      summary: "the cluster's tie-breaker, on a host every node reaches: listens on [arbitrator#1] address",
+      load: () => import('../commands/arbitrator.js'),
+    },
   ],
 };

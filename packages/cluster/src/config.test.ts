@@ -1,0 +1,50 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clusterConfig } from './config.js';
+
+const good = {
+  cluster: { name: 'Prod', nodes: 'hv1 hv2', secret: '0123456789abcdef0123', quorum: 'true' },
+  'hb#1': { type: 'unicast', port: '10010', interval: '500ms', timeout: '2s', 'addr@hv1': '198.51.100.1', 'addr@hv2': '198.51.100.2' },
+  'arbitrator#1': { address: '198.51.100.9:10011' },
+};
+
+test('a full [cluster], [hb#1] and [arbitrator#1]', async () => {
+  expect(await clusterConfig(good, 'hv1')).toEqual({
+    name: 'prod',
+    nodes: ['hv1', 'hv2'],
+    secret: '0123456789abcdef0123',
+    fence: true,
+    hbs: [{ name: 'hb#1', type: 'unicast', port: 10010, intervalMs: 500, timeoutMs: 2000, addresses: { hv1: '198.51.100.1', hv2: '198.51.100.2' } }],
+    arbitrators: [{ name: 'arbitrator#1', host: '198.51.100.9', port: 10011 }],
+  });
+});
+
+test.each([
+  ['no nodes', { ...good, cluster: { ...good.cluster, nodes: '' } }, /\[cluster\] nodes: no nodes/],
+  ['this node not listed', { ...good, cluster: { ...good.cluster, nodes: 'hv2 hv3' } }, /this node \(hv1\) is not listed/],
+  ['a short secret', { ...good, cluster: { ...good.cluster, secret: 'short' } }, /\[cluster\] secret: missing or shorter than 16/],
+  ['no heartbeat', { cluster: good.cluster }, /no heartbeat is configured/],
+  ['a bad port', { ...good, 'hb#1': { ...good['hb#1'], port: 'http' } }, /\[hb#1\]: port/],
+  ['a bad interval', { ...good, 'hb#1': { ...good['hb#1'], interval: 'soon' } }, /expected a duration/],
+  ['a timeout shorter than the interval', { ...good, 'hb#1': { ...good['hb#1'], timeout: '100ms' } }, /timeout: must be longer than interval/],
+  ['an arbitrator without port', { ...good, 'arbitrator#1': { address: 'arb' } }, /\[arbitrator#1\] address: expected HOST:PORT/],
+])('%s is a ClusterConfigInvalid naming the keyword', async (_, sections, message) => {
+  await expect(clusterConfig(sections, 'hv1', '/etc/capsule/node.conf')).rejects.toMatchObject({ code: 'ClusterConfigInvalid', message: expect.stringMatching(message) });
+});
+
+test('secret_file: read when root-only, refused when others can read it; the secret never shows in errors', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'capsule-cc-'));
+  try {
+    const f = join(dir, 'secret');
+    await writeFile(f, 'from-a-file-0123456789\n', { mode: 0o600 });
+    const { secret_file: _, ...base } = { ...good.cluster, secret_file: f };
+    expect((await clusterConfig({ ...good, cluster: { ...base, secret: '', secret_file: f } }, 'hv1')).secret).toBe('from-a-file-0123456789');
+    await writeFile(join(dir, 'open'), 'world-readable-secret-xyz', { mode: 0o644 });
+    const e = await clusterConfig({ ...good, cluster: { ...base, secret_file: join(dir, 'open') } }, 'hv1').catch((x: Error) => x);
+    expect(e).toMatchObject({ code: 'SecretFileUnsafe' });
+    expect(JSON.stringify(e) + (e as Error).message).not.toContain('world-readable-secret');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

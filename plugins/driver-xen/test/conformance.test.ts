@@ -1,0 +1,9 @@
+// The xen driver through the conformance suite, on the xl simulator with real sshd guests.
+import { runConformance } from '@capsule/conformance';
+import { readFile } from 'node:fs/promises';
+import driver from '../src/index.js';
+import { conformanceFixture, XenHosts } from './fixture.js';
+
+const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { capsule: { capabilities?: object } };
+
+runConformance(driver, manifest.capsule.capabilities ?? {}, conformanceFixture(new XenHosts()));

@@ -1,0 +1,200 @@
+// A test cluster: nodes as network namespaces plugged into one switch, each
+// with its own CAPSULE_ROOT, node.conf and agent daemon (the built nodemgr),
+// and a client namespace. Nodes can be powered off (every process killed
+// with SIGKILL, the link taken down), booted again (runtime state gone as
+// after a reboot) and cut from each other; all of it is removed on dispose.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localExec } from '@capsule/transport';
+import { TestNetwork, type TestHost, type TestSwitch } from './netns.js';
+import { sh } from './run.js';
+import { startSshd, type TestSshd } from './sshd.js';
+
+export interface ClusterNode {
+  name: string;
+  host: TestHost;
+  root: string;
+  /** The node's own address on the switch. */
+  addr: string;
+  daemon?: ChildProcess;
+  log: string[];
+  sshd?: TestSshd;
+}
+
+export interface TestClusterOptions {
+  nodes: string[];
+  /** The built nodemgr entry point (apps/cli/dist/bin/nodemgr.js). */
+  nodemgr: string;
+  secret?: string;
+  interval?: string;
+  timeout?: string;
+  /** `[cluster] quorum = true`. */
+  fence?: boolean;
+  port?: number;
+  /** An arbitrator in the client's namespace (198.51.100.50), on port + 1. */
+  arbitrator?: boolean;
+  /** An OpenSSH server on every node (port 22 of its address): peers run svcmgr there (switch, migrate). */
+  ssh?: boolean;
+}
+
+export class TestCluster {
+  readonly nodes = new Map<string, ClusterNode>();
+  client!: TestHost;
+  private readonly net = new TestNetwork();
+  private sw!: TestSwitch;
+  private dir!: string;
+  readonly secret: string;
+
+  constructor(private readonly o: TestClusterOptions) {
+    this.secret = o.secret ?? 'test-cluster-secret-0123456789abcdef';
+  }
+
+  static async create(o: TestClusterOptions): Promise<TestCluster> {
+    const c = new TestCluster(o);
+    try {
+      await c.init();
+    } catch (e) {
+      await c.dispose();
+      throw e;
+    }
+    return c;
+  }
+
+  private async init(): Promise<void> {
+    this.dir = await mkdtemp(join(tmpdir(), 'capsule-cluster-'));
+    this.sw = await this.net.switch();
+    let i = 1;
+    for (const name of this.o.nodes) {
+      const host = await this.net.host();
+      const addr = `198.51.100.${i++}`;
+      await this.sw.attach(host, 'eth0', `${addr}/24`);
+      const root = join(this.dir, name);
+      await mkdir(join(root, 'etc/capsule'), { recursive: true });
+      this.nodes.set(name, { name, host, root, addr, log: [] });
+    }
+    this.client = await this.net.host();
+    await this.sw.attach(this.client, 'eth0', '198.51.100.50/24');
+    const ssh = this.o.ssh ? await this.sshSetup() : '';
+    const arb = this.o.arbitrator ? `\n[arbitrator#1]\naddress = 198.51.100.50:${(this.o.port ?? 10000) + 1}\n` : '';
+    for (const n of this.nodes.values()) await writeFile(join(n.root, 'etc/capsule/node.conf'), this.nodeConf(arb + ssh), { mode: 0o600 });
+    if (this.o.arbitrator) {
+      const root = join(this.dir, 'arbitrator');
+      await mkdir(join(root, 'etc/capsule'), { recursive: true });
+      await writeFile(join(root, 'etc/capsule/node.conf'), `[cluster]\nname = test\nnodes = ${this.o.nodes.join(' ')}\nsecret = ${this.secret}\n${arb}`, { mode: 0o600 });
+      this.arbitratorLog = [];
+      const child = spawn('ip', ['netns', 'exec', this.client.ns, process.execPath, this.o.nodemgr, 'arbitrator', 'run'], {
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CAPSULE_ROOT: root, CAPSULE_NODENAME: 'arbitrator' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      for (const s of [child.stdout, child.stderr]) s.on('data', (d: Buffer) => this.arbitratorLog.push(...d.toString().trimEnd().split('\n')));
+    }
+  }
+
+  arbitratorLog: string[] = [];
+
+  /** One key for the whole cluster, every node's sshd trusting it, one known_hosts naming every node. */
+  private async sshSetup(): Promise<string> {
+    const dir = join(this.dir, 'ssh');
+    await mkdir(dir, { recursive: true });
+    await sh('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'capsule-cluster', '-f', join(dir, 'id_ed25519'));
+    const pub = (await readFile(join(dir, 'id_ed25519.pub'), 'utf8')).trim();
+    const known: string[] = [];
+    for (const n of this.nodes.values()) {
+      const bin = join(n.root, 'bin');
+      await mkdir(bin, { recursive: true });
+      for (const p of ['svcmgr', 'nodemgr']) {
+        await writeFile(join(bin, p), `#!/bin/sh\nexec ${process.execPath} ${join(this.o.nodemgr, '..', `${p}.js`)} "$@"\n`, { mode: 0o755 });
+      }
+      n.sshd = await startSshd(n.host, n.addr, { authorizedKeys: [pub], setEnv: { CAPSULE_ROOT: n.root, CAPSULE_NODENAME: n.name, PATH: `${bin}:/usr/sbin:/usr/bin:/sbin:/bin` } });
+      known.push(`${n.addr} ${n.sshd.hostPublicKey}`);
+    }
+    await writeFile(join(dir, 'known_hosts'), known.join('\n') + '\n');
+    return `\n[ssh]\nidentity_file = ${join(dir, 'id_ed25519')}\nknown_hosts = ${join(dir, 'known_hosts')}\nconnect_timeout = 3\n`;
+  }
+
+  nodeConf(extra = ''): string {
+    const addrs = [...this.nodes.values()].map((n) => `addr@${n.name} = ${n.addr}`).join('\n');
+    return `[cluster]\nname = test\nnodes = ${this.o.nodes.join(' ')}\nsecret = ${this.secret}\nquorum = ${this.o.fence ? 'true' : 'false'}\n\n[hb#1]\ntype = unicast\nport = ${this.o.port ?? 10000}\ninterval = ${this.o.interval ?? '1s'}\ntimeout = ${this.o.timeout ?? '3s'}\n${addrs}\n${extra}`;
+  }
+
+  node(name: string): ClusterNode {
+    const n = this.nodes.get(name);
+    if (!n) throw new Error(`no node ${name}`);
+    return n;
+  }
+
+  /** Writes a service file on every node; `text` gets the node so paths can name its root. */
+  async writeService(svc: string, text: (n: ClusterNode) => string, files: Record<string, (n: ClusterNode) => string> = {}): Promise<void> {
+    for (const n of this.nodes.values()) {
+      await writeFile(join(n.root, 'etc/capsule', `${svc}.conf`), text(n));
+      for (const [rel, body] of Object.entries(files)) {
+        const f = join(n.root, rel);
+        await mkdir(join(f, '..'), { recursive: true });
+        await writeFile(f, body(n), { mode: 0o755 });
+      }
+    }
+  }
+
+  startDaemon(name: string): void {
+    const n = this.node(name);
+    const child = spawn('ip', ['netns', 'exec', n.host.ns, process.execPath, this.o.nodemgr, 'daemon', 'run'], {
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CAPSULE_ROOT: n.root, CAPSULE_NODENAME: n.name },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const s of [child.stdout, child.stderr]) s.on('data', (d: Buffer) => n.log.push(...d.toString().trimEnd().split('\n')));
+    n.daemon = child;
+  }
+
+  /** Runs a CLI program on a node, as root there would. */
+  cli(name: string, program: string, args: string[]) {
+    const n = this.node(name);
+    return n.host.exec([process.execPath, join(this.o.nodemgr, '..', `${program}.js`), ...args], { env: { CAPSULE_ROOT: n.root, CAPSULE_NODENAME: n.name }, timeoutMs: 60_000 });
+  }
+
+  /** As a power cut: every process of the node killed at once, its link down. */
+  async powerOff(name: string): Promise<void> {
+    const n = this.node(name);
+    await sh('sh', '-c', `ip netns pids ${n.host.ns} | xargs -r kill -9`);
+    await sh('ip', '-n', n.host.ns, 'link', 'set', 'eth0', 'down');
+    n.daemon = undefined;
+  }
+
+  /** Boots the node again: runtime state (addresses, pid files, sockets) gone, link up, daemon started. */
+  async powerOn(name: string): Promise<void> {
+    const n = this.node(name);
+    await sh('ip', '-n', n.host.ns, 'addr', 'flush', 'dev', 'eth0');
+    await sh('ip', '-n', n.host.ns, 'addr', 'add', `${n.addr}/24`, 'dev', 'eth0');
+    await sh('ip', '-n', n.host.ns, 'link', 'set', 'eth0', 'up');
+    await rm(join(n.root, 'var/run'), { recursive: true, force: true });
+    await n.sshd?.restart();
+    this.startDaemon(name);
+  }
+
+  /** Cuts (or heals) the network between two nodes, both ways. */
+  async cut(a: string, b: string, heal = false): Promise<void> {
+    for (const [x, y] of [[a, b], [b, a]] as const) {
+      await sh('ip', '-n', this.node(x).host.ns, 'route', heal ? 'del' : 'add', 'blackhole', `${this.node(y).addr}/32`);
+    }
+  }
+
+  /** Nodes where `addr` is configured on a link that is up. */
+  async addressHolders(addr: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const n of this.nodes.values()) {
+      const r = await localExec(['ip', '-n', n.host.ns, '-o', 'addr', 'show', 'dev', 'eth0', 'up']);
+      if (r.stdout.includes(` ${addr}/`)) out.push(n.name);
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    for (const ns of [...[...this.nodes.values()].map((n) => n.host.ns), ...(this.client ? [this.client.ns] : [])]) {
+      await localExec(['sh', '-c', `ip netns pids ${ns} | xargs -r kill -9`]);
+    }
+    for (const n of this.nodes.values()) await n.sshd?.dispose();
+    await this.net.dispose();
+    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+  }
+}
