@@ -90,3 +90,11 @@ test('status: up while the jail exists, down when removed, a warning when its ro
   expect(await host.running(j.name)).toBe(false);
   expect(logs).toContain(`info: jail -c name=${j.name} path=${j.root} host.hostname=${j.name} persist command=/bin/sh /etc/rc`);
 }, 30_000);
+
+test('an OpenSVC container.jail section validates with these keywords, typed', () => {
+  const opensvc = { name: 'j1', hostname: 'j1.example.com', jailroot: '/jails/j1', ips: '198.51.100.5 198.51.100.6', ip6s: '2001:db8::5', start_timeout: '2m', stop_timeout: '30', osvc_root_path: '/opt/opensvc', guestos: 'unix', promote_rw: 'no', scsireserv: 'no', no_preempt_abort: 'no' };
+  const parsed = Object.fromEntries(Object.entries(opensvc).map(([k, v]) => [k, driver.keywords.find((s) => s.name === k)?.schema.parse(v) ?? `unknown keyword ${k}`]));
+  expect(parsed).toMatchObject({ ips: ['198.51.100.5', '198.51.100.6'], ip6s: ['2001:db8::5'], start_timeout: 120, promote_rw: false });
+  expect(Object.values(parsed).filter((v) => String(v).startsWith('unknown keyword'))).toEqual([]);
+  expect(driver.keywords.filter((k) => k.required).map((k) => k.name)).toEqual(['name', 'jailroot']);
+});

@@ -159,3 +159,10 @@ test('teleport: prechecks, a refused teleport leaves the machine here, a telepor
   expect(await peer.state(m.name)).toBe('running');
   await c.stop(there);
 }, 90_000);
+
+test('an OpenSVC container.vbox section validates with these keywords, typed', () => {
+  const opensvc = { name: 'vm1', hostname: 'vm1.example.com', headless: 'false', start_timeout: '4m', stop_timeout: '120', osvc_root_path: '/opt/opensvc', guestos: 'windows', promote_rw: 'false', scsireserv: 'false', no_preempt_abort: 'true' };
+  const parsed = Object.fromEntries(Object.entries(opensvc).map(([k, v]) => [k, driver.keywords.find((s) => s.name === k)?.schema.parse(v) ?? `unknown keyword ${k}`]));
+  expect(parsed).toMatchObject({ headless: false, start_timeout: 240, guestos: 'windows', no_preempt_abort: true });
+  expect(Object.values(parsed).filter((v) => String(v).startsWith('unknown keyword'))).toEqual([]);
+});

@@ -179,3 +179,10 @@ test("live migration: kernel zones only, zoneadm's dry run first, the zone runs 
   expect((await there.guest(['sh', '-c', 'echo $CAPSULE_NODENAME'])).stdout).toBe(`${kz.name}\n`);
   await c.stop(there);
 }, 90_000);
+
+test('an OpenSVC container.zone section validates with these keywords, typed', () => {
+  const opensvc = { name: 'z1', hostname: 'z1.example.com', delete_on_stop: 'true', zonepath: '/zones/z1', container_origin: 'skelzone', rootfs: '/zones/z1/root', sc_profile: '/etc/sc.xml', ai_manifest: '/etc/ai.xml', brand: 'solaris', install_archive: '/a.uar', snap: 'rpool/zones/z1', snapof: 'rpool/zones/skel', start_timeout: '5m', stop_timeout: '90', osvc_root_path: '/opt/opensvc', guestos: 'unix', promote_rw: 'false', scsireserv: 'true', no_preempt_abort: 'false' };
+  const parsed = Object.fromEntries(Object.entries(opensvc).map(([k, v]) => [k, driver.keywords.find((s) => s.name === k)?.schema.parse(v) ?? `unknown keyword ${k}`]));
+  expect(parsed).toMatchObject({ delete_on_stop: true, start_timeout: 300, stop_timeout: 90, scsireserv: true, brand: 'solaris', zonepath: '/zones/z1' });
+  expect(Object.values(parsed).filter((v) => String(v).startsWith('unknown keyword'))).toEqual([]);
+});
