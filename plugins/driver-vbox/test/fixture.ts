@@ -42,8 +42,13 @@ export class VboxHost {
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
   }
 
-  /** A registered, powered-off machine; with `sshd: false` its guest never answers over ssh. */
-  async machine(o: { sshd?: boolean } = {}): Promise<TestMachine> {
+  /**
+   * A registered, powered-off machine; with `sshd: false` its guest never
+   * answers over ssh. With `agentRoot`, its ssh sessions are a guest with a
+   * root of its own: CAPSULE_ROOT that directory, CAPSULE_NODENAME the
+   * machine's name, its usr/local/bin first on PATH.
+   */
+  async machine(o: { sshd?: boolean; agentRoot?: string } = {}): Promise<TestMachine> {
     const name = uniqueName('capv', 20);
     const base = join(this.keys, 'VirtualBox VMs');
     const r = await this.exec(['VBoxManage', 'createvm', '--name', name, '--basefolder', base, '--register']);
@@ -52,13 +57,14 @@ export class VboxHost {
     this.namespaces.push(h.ns);
     const { there } = await this.net.linkToHere(h, 'eth0');
     appendFileSync(this.knownHosts, `${there} ${this.hostKey}\n`);
-    if (o.sshd !== false) this.sim.hook('boot', this.sshdScript(h.ns, there), name);
+    const env = o.agentRoot ? `CAPSULE_ROOT=${o.agentRoot} CAPSULE_NODENAME=${name} PATH=${o.agentRoot}/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin` : undefined;
+    if (o.sshd !== false) this.sim.hook('boot', this.sshdScript(h.ns, there, env), name);
     this.sim.hook('halt', `#!/bin/sh\nfor p in $(ip netns pids ${h.ns}); do kill -9 "$p"; done\n`, name);
     return { name, address: there, ns: h.ns };
   }
 
   /** sshd daemonized in the guest's namespace, root's shell files kept out of it as in testenv's startSshd. */
-  private sshdScript(ns: string, address: string): string {
+  private sshdScript(ns: string, address: string, env?: string): string {
     const opts = [
       `HostKey=${join(this.keys, 'host_ed25519')}`,
       `ListenAddress=${address}:22`,
@@ -70,6 +76,7 @@ export class VboxHost {
       'UsePAM=no',
       'PidFile=none',
       "'Subsystem=sftp internal-sftp'",
+      ...(env ? [`'SetEnv=${env}'`] : []),
     ].map((x) => `-o ${x}`);
     const clean = `'for f in /root/.bashrc /root/.profile; do [ -f "$f" ] && mount --bind /dev/null "$f"; done; exec "$0" "$@"'`;
     return `#!/bin/sh\nexec ip netns exec ${ns} unshare -m --propagation private sh -c ${clean} /usr/sbin/sshd -f /dev/null ${opts.join(' ')}\n`;
