@@ -142,21 +142,25 @@ export class ZoneContainer implements ContainerResource {
       ctx.log.info(`zoneadm -z ${this.cfg.name} shutdown (${this.cfg.stop_timeout}s before halt)`);
       if (ctx.dryRun) return;
       await this.saveExport(ctx);
-      await stopWithTimeout(ctx, {
-        name: `zone ${this.cfg.name}`,
-        timeoutS: this.cfg.stop_timeout,
-        isDown: async () => HALTED.has(await this.state(ctx)),
-        graceful: async () => {
-          // Only a running zone has an init to ask; a ready zone has no process to wait for.
-          if (state !== 'running') return;
-          const r = await this.zoneadm(ctx, ['shutdown']);
-          if (r.code !== 0) ctx.log.warn(`zoneadm shutdown ${this.cfg.name}: ${lastLine(r.stderr)}`);
-        },
-        force: async () => {
-          const h = await this.zoneadm(ctx, ['halt']);
-          if (h.code !== 0 && !HALTED.has(await this.state(ctx))) throw this.failed('zoneadm halt', h);
-        },
-      });
+      const halt = async () => {
+        const h = await this.zoneadm(ctx, ['halt']);
+        if (h.code !== 0 && !HALTED.has(await this.state(ctx))) throw this.failed('zoneadm halt', h);
+      };
+      // A ready zone runs no process to ask or wait for: halting it is its normal stop.
+      if (state === 'ready') await halt();
+      else
+        await stopWithTimeout(ctx, {
+          name: `zone ${this.cfg.name}`,
+          timeoutS: this.cfg.stop_timeout,
+          isDown: async () => HALTED.has(await this.state(ctx)),
+          graceful: async () => {
+            // A zone already shutting down has its init at work: wait for it.
+            if (state !== 'running') return;
+            const r = await this.zoneadm(ctx, ['shutdown']);
+            if (r.code !== 0) ctx.log.warn(`zoneadm shutdown ${this.cfg.name}: ${lastLine(r.stderr)}`);
+          },
+          force: halt,
+        });
     } else if (ctx.dryRun) return;
     await this.detach(ctx);
   }

@@ -140,6 +140,18 @@ test.each([
   await host.run('zoneadm', '-z', z.name, steps.length ? 'halt' : 'ready');
 }, 60_000);
 
+test('a ready zone is halted at once on stop, then detached', async () => {
+  const z = await host.zone();
+  await host.run('zoneadm', '-z', z.name, 'ready');
+  const c = container(z.name, { stop_timeout: 30 });
+  const t0 = Date.now();
+  await c.stop(ctxOf(c));
+  expect(Date.now() - t0).toBeLessThan(15_000);
+  expect(await host.state(z.name)).toBe('configured');
+  expect(logs.filter((l) => l.startsWith('warn'))).toEqual([]);
+  expect(host.sim.calls().filter((l) => l.startsWith(`zoneadm -z ${z.name} `) && !/ (list -p|install)$/.test(l))).toEqual([`zoneadm -z ${z.name} ready`, `zoneadm -z ${z.name} halt`, `zoneadm -z ${z.name} detach`]);
+}, 60_000);
+
 test("zoneadm's own words when it refuses, and a dry run that changes nothing", async () => {
   const z = await host.zone();
   const c = container(z.name);
