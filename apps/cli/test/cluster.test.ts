@@ -110,6 +110,9 @@ describe('three nodes', () => {
       expect(await holders(c)).toEqual(['hv2']);
       expect(await reach(c)).toBe('hv2');
       expect(c.node('hv2').log.join('\n')).toMatch(/start web: placement leader of hv2,hv3/);
+      // svcmon on any node shows the service on every node, from the daemon's views.
+      const mon = JSON.parse((await c.cli('hv3', 'svcmon', ['--format', 'json'])).stdout) as Array<{ node: string; avail: string; config: string }>;
+      expect(mon.map((r) => [r.node, r.avail, r.config])).toEqual([['hv1', 'down', 'ok'], ['hv2', 'up', 'ok'], ['hv3', 'down', 'ok']]);
       // The figure is reported by bench/failover.mjs; here it only has to be finite.
       expect(failoverMs).toBeGreaterThan(0);
     } finally {
@@ -129,6 +132,21 @@ describe('three nodes', () => {
       expect(await holders(c)).toEqual(['hv3']);
     } finally {
       expect(await s.stop()).toEqual([]);
+    }
+  }, T);
+
+  test('nodemgr freeze on hv1 reaches its peers: when hv3 loses power, the service skips frozen hv1 for hv2', async () => {
+    expect(await until('web on hv3', async () => (await reach(c)) === 'hv3')).toBe(true);
+    expect((await c.cli('hv1', 'nodemgr', ['freeze'])).stdout).toBe('hv1 frozen\n');
+    const seen = c.node('hv1').log.length;
+    const s = sampler(c);
+    try {
+      await c.powerOff('hv3');
+      await until('web on hv2', async () => (await reach(c)) === 'hv2');
+      expect(c.node('hv1').log.slice(seen).join('\n')).not.toMatch(/start web/);
+    } finally {
+      expect(await s.stop()).toEqual([]);
+      await c.cli('hv1', 'nodemgr', ['thaw']);
     }
   }, T);
 });

@@ -61,3 +61,5 @@ export function renderStatusTree(s: ServiceStatus): string {
   render(top, '', out);
   return out.join('\n') + '\n';
 }
+
+export { sanitize } from './sanitize.js';

@@ -1,18 +1,98 @@
-// svcmon: one line per service with its cached overall status.
+// svcmon: every service at a glance. With a running agent daemon, every
+// service on every node of the cluster (avail, overall, frozen, placement
+// leader, config up to date), from the daemon's heartbeat views; without
+// one, this node's cached status. `--watch` redraws in place.
+import { placementOrder, type NodeView, type ServicePolicy } from '@capsule/cluster';
 import { readStatusCache } from '@capsule/service/cache';
 import { servicePaths } from '@capsule/config/paths';
+import { sanitize } from '@capsule/service/tree';
 import { renderJson, renderTable } from '../output.js';
 import type { CommandContext } from '../spec.js';
+import { daemonPaths } from '../daemon/paths.js';
+import { ask } from '../daemon/socket.js';
 import { listServices } from './ls.js';
+
+interface DaemonView {
+  node: string;
+  quorum: { quorum: boolean; reason: string };
+  views: Record<string, NodeView>;
+  policies: ServicePolicy[];
+}
+
+interface Row {
+  service: string;
+  node: string;
+  avail: string;
+  overall: string;
+  frozen: boolean;
+  leader: boolean;
+  config: 'ok' | 'stale' | '-';
+}
 
 async function cachedOverall(root: string, svc: string): Promise<string> {
   // Never refreshed on this node, unreadable or malformed: the status is not known.
   return (await readStatusCache(servicePaths(root, svc).varDir))?.overall ?? 'undef';
 }
 
-export async function run(ctx: CommandContext): Promise<number> {
+/** Rows from the daemon: one per service instance heard, the newest config (by mtime) is the reference. */
+export function clusterRows(d: DaemonView): Row[] {
+  const rows: Row[] = [];
+  const names = [...new Set(Object.values(d.views).flatMap((v) => Object.keys(v.services)))].sort();
+  for (const name of names) {
+    const policy = d.policies.find((p) => p.name === name);
+    const holders = Object.entries(d.views).filter(([, v]) => v.services[name]);
+    const newest = holders.map(([, v]) => v.services[name]!).sort((a, b) => b.mtime - a.mtime)[0];
+    const eligible = Object.keys(d.views).filter((n) => d.views[n]?.frozen !== true && d.views[n]?.services[name]?.frozen !== true);
+    const leader = policy ? placementOrder(policy, eligible, d.views)[0] : undefined;
+    for (const [node, v] of holders.sort(([a], [b]) => a.localeCompare(b))) {
+      const i = v.services[name]!;
+      rows.push({ service: name, node, avail: i.avail, overall: i.overall, frozen: i.frozen || v.frozen, leader: node === leader, config: !newest?.csum ? '-' : i.csum === newest.csum ? 'ok' : 'stale' });
+    }
+  }
+  return rows;
+}
+
+async function snapshot(ctx: CommandContext): Promise<{ text: string; json: unknown }> {
+  const d = await ask<DaemonView>(daemonPaths(ctx.root).socket, { cmd: 'status' }, 3000).catch(() => undefined);
+  if (d?.views) {
+    const rows = clusterRows(d);
+    const head = `cluster view from ${d.node}: ${d.quorum.quorum ? 'quorum' : 'NO QUORUM'} (${d.quorum.reason})\n`;
+    const table = renderTable(
+      ['SERVICE', 'NODE', 'AVAIL', 'OVERALL', 'FROZEN', 'LEADER', 'CONFIG'],
+      rows.map((r) => [r.service, r.node, r.avail, r.overall, r.frozen ? 'frozen' : '-', r.leader ? '^' : '', r.config].map(sanitize)),
+    );
+    return { text: head + table, json: rows };
+  }
   const names = await listServices(ctx.root);
   const rows = await Promise.all(names.map(async (svc) => ({ service: svc, node: ctx.nodename, overall: await cachedOverall(ctx.root, svc) })));
-  ctx.out(ctx.format === 'json' ? renderJson(rows) : renderTable(['SERVICE', 'NODE', 'OVERALL'], rows.map((r) => [r.service, r.node, r.overall])));
+  return { text: renderTable(['SERVICE', 'NODE', 'OVERALL'], rows.map((r) => [r.service, r.node, r.overall])), json: rows };
+}
+
+export async function run(ctx: CommandContext): Promise<number> {
+  if (ctx.options['watch'] !== true) {
+    const s = await snapshot(ctx);
+    ctx.out(ctx.format === 'json' ? renderJson(s.json) : s.text);
+    return 0;
+  }
+  const interval = Math.max(0.2, Number(ctx.options['interval'] ?? 2)) * 1000;
+  // In place: home and clear, cursor hidden while watching; Ctrl-C gives the terminal back as it was.
+  ctx.out('\x1b[?25l');
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const onSignal = () => stop();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    for (;;) {
+      const s = await snapshot(ctx);
+      ctx.out(`\x1b[H\x1b[2J${new Date().toISOString()}  every ${interval / 1000}s, Ctrl-C to leave\n\n${s.text}`);
+      const tick = new Promise<'tick'>((r) => setTimeout(() => r('tick'), interval));
+      if ((await Promise.race([tick, stopped.then(() => 'stop' as const)])) === 'stop') break;
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    ctx.out('\x1b[?25h\n');
+  }
   return 0;
 }

@@ -18,6 +18,8 @@ export const nodemgr: ProgramSpec = {
       summary: 'the agent daemon: heartbeats, membership, failover (run = in the foreground, for systemd)',
       load: () => import('../commands/daemon.js'),
     },
+    { words: ['freeze'], summary: 'the daemon starts and stops nothing here, and peers place nothing here (maintenance)', load: async () => ({ run: (await import('../commands/node-freeze.js')).command(true) }) },
+    { words: ['thaw'], summary: 'undo freeze', load: async () => ({ run: (await import('../commands/node-freeze.js')).command(false) }) },
     {
       words: ['arbitrator'],
       args: 'run',

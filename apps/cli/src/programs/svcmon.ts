@@ -4,8 +4,18 @@ import { format, version } from './options.js';
 
 export const svcmon: ProgramSpec = {
   name: 'svcmon',
-  summary: 'show every service of this node at a glance',
+  summary: 'show every service of the cluster at a glance',
   options: [format, version],
   defaultCommand: ['status'],
-  commands: [{ words: ['status'], summary: 'one line per service with its last known status (the default)', load: () => import('../commands/svcmon.js') }],
+  commands: [
+    {
+      words: ['status'],
+      summary: 'every service on every node from the agent daemon (this node only without one); the default',
+      options: [
+        { name: 'watch', short: 'w', type: 'boolean', help: 'redraw in place until Ctrl-C' },
+        { name: 'interval', type: 'number', arg: 'SECONDS', help: 'seconds between redraws with --watch (default 2)' },
+      ],
+      load: () => import('../commands/svcmon.js'),
+    },
+  ],
 };

@@ -3,6 +3,7 @@
 // declares (the core builds it; no driver runs its own exec-into-guest).
 // Transport failures are named here, once: missing agent, unreachable
 // guest, hang, flood.
+import { sanitize } from '../sanitize.js';
 import { CapsuleError, ErrorCode, errorFromJson, isCapsuleError, isContainerResource, type ContainerContext, type ContainerResource, type DriverCapabilities, type ExecResult, type Logger } from '@capsule/core';
 import { contextFor, type Runtime } from '../context.js';
 import type { Service, ServiceResource } from '../model.js';
@@ -112,12 +113,7 @@ export class Guest {
     );
   }
 }
-
-/** Control characters from a guest are shown, never interpreted by the administrator's terminal. */
-export function sanitize(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
+export { sanitize };
 
 export function guestsOf(svc: Service): Guest[] {
   return svc.resources.filter((r) => r.group === 'container' && r.resource && isContainerResource(r.resource)).map((r) => new Guest(svc, r));

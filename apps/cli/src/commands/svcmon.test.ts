@@ -1,0 +1,22 @@
+import { clusterRows } from './svcmon.js';
+
+const inst = (avail: 'up' | 'down', csum: string, mtime: number, frozen = false) => ({ avail, overall: avail, frozen, startFailed: false, csum, mtime });
+const policy = { name: 'web', topology: 'failover' as const, orchestrate: 'ha' as const, placement: 'nodes order', nodes: ['hv1', 'hv2', 'hv3'], flexMin: 1, failback: false };
+
+test('one row per instance heard; leader is the first eligible node; a config older than the newest is stale', () => {
+  const rows = clusterRows({
+    node: 'hv2',
+    quorum: { quorum: true, reason: 'majority' },
+    policies: [policy],
+    views: {
+      hv1: { frozen: true, hears: [], services: { web: inst('down', 'a', 1) } },
+      hv2: { frozen: false, hears: [], services: { web: inst('up', 'b', 2) } },
+      hv3: { frozen: false, hears: [], services: { web: inst('down', 'b', 2) } },
+    },
+  });
+  expect(rows).toEqual([
+    { service: 'web', node: 'hv1', avail: 'down', overall: 'down', frozen: true, leader: false, config: 'stale' },
+    { service: 'web', node: 'hv2', avail: 'up', overall: 'up', frozen: false, leader: true, config: 'ok' },
+    { service: 'web', node: 'hv3', avail: 'down', overall: 'down', frozen: false, leader: false, config: 'ok' },
+  ]);
+});
