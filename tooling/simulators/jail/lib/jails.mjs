@@ -1,0 +1,30 @@
+// Jail records: a jail exists from `jail -c` to `jail -r` (a record per
+// active jail), with its jid, name, path, hostname and addresses. Jids grow
+// like the kernel's: never reused while the host runs.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { guestNames, load } from '../../guest-kit/lib/state.mjs';
+
+export function activeJails(dir) {
+  return guestNames(dir)
+    .map((n) => load(dir, n))
+    .filter(Boolean)
+    .sort((a, b) => a.jid - b.jid);
+}
+
+/** A jail by name or jid, as jls -j, jexec and jail -r take it. */
+export function findJail(dir, key) {
+  return activeJails(dir).find((j) => j.name === key || String(j.jid) === key);
+}
+
+export function nextJid(dir) {
+  const file = join(dir, 'lastjid');
+  let last = 0;
+  try {
+    last = Number(readFileSync(file, 'utf8')) || 0;
+  } catch {
+    // the first jail of this host
+  }
+  writeFileSync(file, String(last + 1));
+  return last + 1;
+}
