@@ -22,8 +22,9 @@ beforeAll(async () => {
     appCredentials: { 'ac-1': { secret: 'shh', project: 'ha' } },
     onPower: (g, on) => void powered.push(`${g.name} ${on ? 'on' : 'off'}`),
   });
-  sim.state.setFault('start-delay-ms', '50');
-  sim.state.setFault('stop-delay-ms', '50');
+  // Transitions long enough that a request made right after finds them under way, however loaded the machine.
+  sim.state.setFault('start-delay-ms', '500');
+  sim.state.setFault('stop-delay-ms', '500');
 }, 30_000);
 afterAll(async () => {
   await sim?.close();
@@ -38,7 +39,7 @@ async function token(): Promise<string> {
   return r.headers['x-subject-token'] as string;
 }
 const nova = (t: string, method: string, path: string, body?: unknown) => call(sim.url, pki.ca, method, `/compute/v2.1${path}`, { headers: { 'x-auth-token': t }, body });
-const settle = () => new Promise((r) => setTimeout(r, 150));
+const settle = () => new Promise((r) => setTimeout(r, 900));
 
 test('Keystone: password and application credential tokens with the compute endpoint; bad credentials 401', async () => {
   const r = await call(sim.url, pki.ca, 'POST', '/identity/v3/auth/tokens', { body: password('pw') });
@@ -97,10 +98,10 @@ test('faults: denied is 403, busy is 409; a guest that ignores the clean shutdow
   expect((await nova(t, 'POST', `/servers/${s.id}/action`, { 'os-start': null })).status).toBe(202);
   await settle();
   sim.state.setFault('db-1.ignore-shutdown');
-  sim.state.setFault('shutdown-timeout-ms', '400');
+  sim.state.setFault('shutdown-timeout-ms', '2500');
   expect((await nova(t, 'POST', `/servers/${s.id}/action`, { 'os-stop': null })).status).toBe(202);
   await settle();
   expect(sim.server('db-1')).toMatchObject({ vm_state: 'active', task_state: 'powering-off' });
-  await new Promise((r) => setTimeout(r, 400));
+  await new Promise((r) => setTimeout(r, 2500));
   expect(sim.server('db-1')).toMatchObject({ vm_state: 'stopped', task_state: null });
 });

@@ -32,6 +32,10 @@ async function login(): Promise<string> {
 const vcd = (token: string, method: string, path: string) => call(sim.url, pki.ca, method, path, { headers: { accept: ACCEPT, authorization: `Bearer ${token}` } });
 const minor = (r: { body: unknown }) => (r.body as { minorErrorCode?: string }).minorErrorCode;
 const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
+/** Polls until `check` holds: a loaded machine must not turn a slow answer into a failure. */
+async function until(check: () => Promise<boolean> | boolean, ms = 10_000): Promise<void> {
+  for (const t0 = Date.now(); !(await check()); await settle(50)) if (Date.now() - t0 > ms) throw new Error('timed out');
+}
 
 test('sessions: no API version is 406, bad credentials and a deleted session 401', async () => {
   expect((await call(sim.url, pki.ca, 'POST', '/cloudapi/1.0.0/sessions', { headers: { accept: 'application/json', authorization: basic('capsule@acme', 'pw') } })).status).toBe(406);
@@ -43,6 +47,8 @@ test('sessions: no API version is 406, bad credentials and a deleted session 401
 });
 
 test('a VM found by name and vApp; powerOn is a task, then status 4; again is 400; unknown entity 403', async () => {
+  // A task long enough that the next request surely finds the VM busy, however loaded the machine.
+  sim.state.setFault('task-delay-ms', '1500');
   const v = sim.addVm({ name: 'web1', vapp: 'shop', org: 'acme' });
   sim.addVm({ name: 'web1', vapp: 'other', org: 'acme' });
   sim.addVm({ name: 'web1', vapp: 'shop', org: 'another-org' });
@@ -56,15 +62,14 @@ test('a VM found by name and vApp; powerOn is a task, then status 4; again is 40
   const task = on.body as { href: string; status: string };
   expect([task.status, on.headers['location']]).toEqual(['running', task.href]);
   expect(minor(await vcd(t, 'POST', `/api/vApp/vm-${v.id}/power/action/powerOff`))).toBe('BUSY_ENTITY');
-  await settle();
-  expect(((await vcd(t, 'GET', new URL(task.href).pathname)).body as { status: string }).status).toBe('success');
+  await until(async () => ((await vcd(t, 'GET', new URL(task.href).pathname)).body as { status: string }).status === 'success');
+  sim.state.setFault('task-delay-ms', '50');
   expect(((await vcd(t, 'GET', `/api/vApp/vm-${v.id}`)).body as { status: number }).status).toBe(VM_STATUS.POWERED_ON);
   const again = await vcd(t, 'POST', `/api/vApp/vm-${v.id}/power/action/powerOn`);
   expect([again.status, minor(again)]).toEqual([400, 'BAD_REQUEST']);
   const shutdown = await vcd(t, 'POST', `/api/vApp/vm-${v.id}/power/action/shutdown`);
   expect((shutdown.body as { status: string }).status).toBe('success');
-  await settle();
-  expect(sim.vm('web1')?.status).toBe(VM_STATUS.POWERED_OFF);
+  await until(() => sim.vm('web1')?.status === VM_STATUS.POWERED_OFF);
   const missing = await vcd(t, 'GET', '/api/vApp/vm-00000000-0000-0000-0000-000000000000');
   expect([missing.status, minor(missing)]).toEqual([403, 'ACCESS_TO_RESOURCE_IS_FORBIDDEN']);
 });
