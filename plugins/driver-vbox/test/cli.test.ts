@@ -4,7 +4,7 @@
 // into the guest's own capsule agent over ssh; stop goes guest first.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,7 +35,7 @@ function svcmgr(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-test('svcmgr start/stop with a container.vbox whose guest runs a capsule agent', async () => {
+test('the seed scenario on a container.vbox whose guest runs a capsule agent: chained start, status folded with E, a guest edit kept, stop guest first', async () => {
   installAgent(guestRoot);
   const m = await host.machine({ agentRoot: guestRoot });
   // The driver as an administrator installs it, beside no bundled one.
@@ -59,6 +59,16 @@ test('svcmgr start/stop with a container.vbox whose guest runs a capsule agent',
   const status = svcmgr('print', 'status', '--refresh');
   expect(status.stdout).toMatch(new RegExp(`container#0 +\\.\\.\\.\\. up +${m.name}`));
   expect(status.stdout).toMatch(/app#1 +\.\.\.E up +shop/);
+
+  // An edit made inside the guest is pulled back by the next action, never rolled back.
+  const inGuest = spawnSync(process.execPath, [join(REPO, 'apps/cli/dist/bin/svcmgr.js'), '-s', 'web', 'set', '--param', 'app#1.comment', '--value', 'edited in the guest'], {
+    encoding: 'utf8',
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CAPSULE_ROOT: guestRoot, CAPSULE_NODENAME: m.name },
+  });
+  expect([inGuest.status, inGuest.stderr]).toEqual([0, '']);
+  expect(svcmgr('startapp', '--slaves').code).toBe(0);
+  expect(await readFile(join(hv, 'etc/capsule/web.conf'), 'utf8')).toContain('comment = edited in the guest');
+  expect(await readFile(join(guestRoot, 'etc/capsule/web.conf'), 'utf8')).toContain('comment = edited in the guest');
 
   const stop = svcmgr('stop');
   expect(stop.code).toBe(0);
