@@ -21,9 +21,10 @@ function sim(body) {
 
 test('a due transition is applied by the next read, with its hook; an early read keeps the state', async () => {
   host.hook('halt', `#!/bin/sh\necho "halt $1" >> ${join(host.dir, 'marks')}\n`);
-  sim(`s.save(dir, 'g1', { state: 'running', next: { state: 'off', at: Date.now() + 300, event: 'halt' } });`);
+  // Seconds, not milliseconds: each read is a new node process, slow on a loaded machine.
+  sim(`s.save(dir, 'g1', { state: 'running', next: { state: 'off', at: Date.now() + 3000, event: 'halt' } });`);
   assert.equal(sim(`process.stdout.write(s.locked(dir, () => s.load(dir, 'g1')).state)`).out, 'running');
-  await new Promise((r) => setTimeout(r, 350));
+  await new Promise((r) => setTimeout(r, 3100));
   assert.equal(sim(`process.stdout.write(s.locked(dir, () => s.load(dir, 'g1')).state)`).out, 'off');
   assert.equal(readFileSync(join(host.dir, 'marks'), 'utf8'), 'halt g1\n');
   assert.equal(sim(`process.stdout.write(String(s.load(dir, '../etc/passwd')))`).out, 'undefined');

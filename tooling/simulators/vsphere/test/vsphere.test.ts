@@ -33,10 +33,11 @@ test('sessions: a wrong password and a missing or expired session are 401 UNAUTH
   const bad = await call(sim.url, pki.ca, 'POST', '/api/session', { headers: { authorization: basic('admin@vsphere.local', 'nope') } });
   expect([bad.status, (bad.body as { error_type: string }).error_type]).toEqual([401, 'UNAUTHENTICATED']);
   expect((await api('GET', '/api/vcenter/vm')).status).toBe(401);
-  sim.state.setFault('session-ttl-ms', '50');
+  // Long enough that the first call surely comes in time on a loaded machine.
+  sim.state.setFault('session-ttl-ms', '1500');
   const s = await login();
   expect((await api('GET', '/api/vcenter/vm', s)).status).toBe(200);
-  await new Promise((r) => setTimeout(r, 80));
+  await new Promise((r) => setTimeout(r, 1600));
   expect((await api('GET', '/api/vcenter/vm', s)).status).toBe(401);
   sim.state.clearFault('session-ttl-ms');
   const t = await login();
