@@ -36,6 +36,9 @@ nodes = hv1
 encapnodes = ${vm.name}
 nodes@encapnodes = ${vm.name}
 
+[env]
+backup_password = s3cret
+
 [container#0]
 type = lxc
 name = ${vm.name}
@@ -78,8 +81,11 @@ test('the seed scenario: start chains both levels, status folds the guest, stop 
   expect(start.stderr).toMatch(/fs#1: start tmpfs@/);
   expect(start.code).toBe(0);
   expect([await guestHas('/tmp/shop.up'), await guestMounted()]).toEqual([true, true]);
-  // The guest got the service file, validated, from the hypervisor.
-  expect(await readFile(join(vm.rootfs, 'etc/capsule/web1.conf'), 'utf8')).toBe(await readFile(conf, 'utf8'));
+  // The guest got its view of the service file, validated: nothing of the hypervisor level, no secret.
+  const inGuest = await readFile(join(vm.rootfs, 'etc/capsule/web1.conf'), 'utf8');
+  expect(inGuest).toContain('[fs#2]');
+  expect(inGuest).toContain('[app#1]');
+  for (const hidden of ['[env]', 's3cret', '[container#0]', '[fs#1]', 'hvdata']) expect(inGuest).not.toContain(hidden);
 
   expect(hv('print', 'status', '--refresh').stdout).toBe(
     [
@@ -144,8 +150,12 @@ test('an edit made in the container survives the next hypervisor action; an olde
   const guestVersion = JSON.parse((await guest('print', 'config', 'version')).stdout) as { generation: number; hash: string };
   expect(hv('startapp', '--slaves').code).toBe(0);
   expect(await readFile(conf, 'utf8')).toContain('comment = edited in the guest');
-  // The fetched copy is the guest's generation, not a new one: the next sync finds both in step.
-  expect(JSON.parse(hv('print', 'config', 'version').stdout)).toEqual(guestVersion);
+  // The fetched copy is the guest's generation, not a new one, merged into the hypervisor's file:
+  // the next sync finds both in step, and the hypervisor level is all there.
+  expect(JSON.parse(hv('print', 'config', 'version').stdout).generation).toBe(guestVersion.generation);
+  expect(hv('startapp', '--slaves').stderr).not.toMatch(/fetched|pushed/);
+  expect(await readFile(conf, 'utf8')).toContain('backup_password = s3cret');
+  expect(await readFile(conf, 'utf8')).toContain('[container#0]');
   expect(hv('get', '--param', 'app#1.comment').stdout).toBe('edited in the guest\n');
   expect((await guest('get', '--param', 'app#1.comment')).stdout).toBe('edited in the guest\n');
 
@@ -188,6 +198,17 @@ test('a guest cannot change what the hypervisor runs: its copy is held for revie
   expect(hv('sync', '--accept-from', vm.name).code).toBe(0);
   expect(hv('get', '--param', 'app#hv.pre_stop').stdout).toBe(`touch ${pwned}\n`);
   expect(existsSync(join(root, `var/lib/capsule/web1/from-${vm.name}.conf`))).toBe(false);
+}, 120_000);
+
+test('a guest cannot read a hypervisor secret by naming it: its copy is held, the secret stays here', async () => {
+  expect(hv('start').code).toBe(0);
+  const guestConf = join(vm.rootfs, 'etc/capsule/web1.conf');
+  await writeFile(guestConf, (await readFile(guestConf, 'utf8')) + 'comment = {env.backup_password}\n');
+  // The guest's action fails in the guest, on its own unresolved reference; the secret is not sent to fix it.
+  expect(hv('startapp', '--slaves').stderr).toMatch(/app#1\.comment: \{env\.backup_password\} refers to a keyword that is not set/);
+  expect(await readFile(guestConf, 'utf8')).not.toContain('s3cret');
+  expect(hv('print', 'status', '--refresh').stdout).toContain(`config from ${vm.name} changes hypervisor-level keywords: env.backup_password`);
+  expect(hv('print', 'config', '--diff-guest', vm.name).stdout).toContain(`env.backup_password\n  here:      (not shown to ${vm.name})`);
 }, 120_000);
 
 test("a guest's error keeps its code and hint across the hop", async () => {

@@ -18,6 +18,7 @@ export { loadConfig, noConfigFile } from './files.js';
 export { readCapped } from './read-capped.js';
 export { acquireLock, withLock, holderLiveness, platformProbe, type LockOptions, type LockHolder, type Liveness, type ProcessProbe } from './lock.js';
 export { ConfigVersion, decideSync, parseVersion, currentVersion, recordVersion, contentHash, type SyncDecision } from './version.js';
+export { guestView, mergeGuestView, type ViewRules } from './guest-view.js';
 export { updateConfig, installReceived, withConfigLock, CONFIG_LOCK, type WriteOptions, type Written } from './store.js';
 export { readNodeConfig, driverSettings, sshDefaults, peerAddress, type NodeConfig } from './node-config.js';
 export { servicePaths, configMtime, MAX_SVCNAME_LENGTH, type ServicePaths } from './paths.js';

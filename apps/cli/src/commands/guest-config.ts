@@ -19,10 +19,12 @@ async function held(ctx: CommandContext, guest: string) {
 }
 
 export async function diffGuest(ctx: CommandContext, guest: string): Promise<number> {
-  const { paths, text } = await held(ctx, guest);
+  const { paths, text, held: h } = await held(ctx, guest);
   const { readFile } = await import('node:fs/promises');
   const svc = { svcname: serviceName(ctx), nodename: ctx.nodename, root: ctx.root, configFile: paths.config };
   const changes = await hypervisorChanges(svc, await readFile(paths.config, 'utf8'), text, guest, keywordRegistry(ctx));
+  // What the merge would newly show the guest is not a hypervisor-level value: the record keeps it.
+  for (const k of h.changes) if (!changes.some((c) => c.keyword === k)) changes.push({ keyword: k, here: `(not shown to ${guest})`, proposed: `(shown to ${guest})` });
   if (ctx.format === 'json') {
     ctx.out(renderJson(changes));
     return 0;

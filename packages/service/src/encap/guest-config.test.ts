@@ -1,5 +1,5 @@
 import { KeywordRegistry } from '@capsule/config';
-import { hypervisorChanges } from './guest-config.js';
+import { hypervisorChanges, proposalFrom, viewFor } from './guest-config.js';
 import { markerDriver } from '../../test/fixtures/drivers.js';
 
 const registry = new KeywordRegistry();
@@ -40,4 +40,28 @@ test.each<[string, string, string[]]>([
 test('hooks are listed first', async () => {
   const changes = await hypervisorChanges(svc, BASE, BASE + '[app#hv]\nmarker = /z\npost_start = id\n', 'vm1', registry);
   expect(changes[0]).toEqual({ keyword: 'app#hv.post_start', proposed: '"id"' });
+});
+
+describe("the guest's view and its edits", () => {
+  test('the view pushed into the guest has neither the container nor the [env] entries it does not use', async () => {
+    const { text } = await viewFor(svc, BASE, 'vm1', registry);
+    expect(text).toContain('[app#1]');
+    expect(text).not.toContain('container#0');
+    expect(text).not.toContain('db = main');
+  });
+
+  test('an edit of its own level merges in whole and in step', async () => {
+    const { text } = await viewFor(svc, BASE, 'vm1', registry);
+    const p = await proposalFrom(svc, BASE, text.replace('marker = /x/app', 'marker = /x/app2'), 'vm1', registry);
+    expect(p).toMatchObject({ exact: true, changes: [] });
+    expect(p.merged).toContain('[container#0]\nname = vm1\nmarker = /x/vm1');
+    expect(p.merged).toContain('marker = /x/app2');
+  });
+
+  test('a guest cannot read a secret by naming it: the entry it would newly see is a change to review', async () => {
+    const { text } = await viewFor(svc, BASE, 'vm1', registry);
+    const p = await proposalFrom(svc, BASE, text.replace('marker = /x/app', 'marker = /x/{env.db}'), 'vm1', registry);
+    expect(p.exact).toBe(false);
+    expect(p.changes.map((c) => c.keyword)).toEqual(['env.db']);
+  });
 });

@@ -7,19 +7,28 @@
 // administrator reviews it (`print config --diff-guest`) and accepts it
 // (`sync --accept-from`). Without this rule, a guest could write a hook the
 // hypervisor runs as root.
-import { evaluateConfig, parseConfig, readClusterInfo, writeStateFile, type ConfigVersion, type EvaluatedConfig, type KeywordRegistry } from '@capsule/config';
+//
+// What goes the other way is the guest's view of the file (config/guest-view.ts):
+// a guest's copy comes back as that view edited, and is merged into this
+// node's file before anything is compared. A merge that would show the guest
+// more than it had (an [env] entry it now refers to, say) is a change for an
+// administrator too: a guest cannot read a secret by naming it.
+import { contentHash, evaluateConfig, guestView, mergeGuestView, parseConfig, readClusterInfo, writeStateFile, type ConfigVersion, type EvaluatedConfig, type KeywordRegistry, type ViewRules } from '@capsule/config';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Service } from '../model.js';
 
 const HOOK = /^(blocking_)?(pre|post)_/;
 
+const isEncap = (s: EvaluatedConfig['sections'][number]) =>
+  s.kind.kind === 'resource' && (s.values['encap'] === true || (Array.isArray(s.values['tags']) && s.values['tags'].includes('encap')));
+
 /** section.keyword -> evaluated value (as JSON), for what the hypervisor level reads. */
 function hypervisorView(cfg: EvaluatedConfig): Map<string, string> {
   const view = new Map<string, string>();
   for (const s of cfg.sections) {
     const v = s.values;
-    const encap = s.kind.kind === 'resource' && (v['encap'] === true || (Array.isArray(v['tags']) && v['tags'].includes('encap')));
+    const encap = isEncap(s);
     for (const [k, x] of Object.entries(v)) {
       if (!encap || HOOK.test(k)) view.set(`${s.name}.${k}`, JSON.stringify(x));
     }
@@ -37,6 +46,47 @@ type ServiceFile = Pick<Service, 'svcname' | 'nodename' | 'root' | 'configFile'>
 async function evaluated(svc: ServiceFile, text: string, file: string, registry: KeywordRegistry): Promise<EvaluatedConfig> {
   const ctx = { nodename: svc.nodename, svcname: svc.svcname, root: svc.root, cluster: await readClusterInfo(svc.root) };
   return evaluateConfig(parseConfig(text, file), registry, ctx);
+}
+
+/** Which sections reach a guest whole: everything but the resources the hypervisor level runs. */
+export function viewRules(cfg: EvaluatedConfig, guest: string): ViewRules {
+  const hidden = new Set(cfg.sections.filter((s) => s.kind.kind === 'env' || (s.kind.kind === 'resource' && !isEncap(s))).map((s) => s.name));
+  return { guest, visible: (name) => !hidden.has(name) };
+}
+
+/** The text pushed into `guest`, and its hash: what the guest's `print config version` answers once in step. */
+export async function viewFor(svc: ServiceFile, text: string, guest: string, registry: KeywordRegistry): Promise<{ text: string; hash: string }> {
+  const view = guestView(parseConfig(text, svc.configFile), viewRules(await evaluated(svc, text, svc.configFile, registry), guest));
+  return { text: view, hash: contentHash(view) };
+}
+
+export interface GuestProposal {
+  /** This node's file with the guest's edit in it. */
+  merged: string;
+  /** Projecting the merge gives back the guest's text: both levels stay in step at its generation. */
+  exact: boolean;
+  changes: ViewChange[];
+}
+
+/** What installing a guest's copy (its view, edited) would change here. */
+export async function proposalFrom(svc: ServiceFile, current: string, theirs: string, guest: string, registry: KeywordRegistry): Promise<GuestProposal> {
+  const from = `${guest}:${svc.configFile}`;
+  const ours = parseConfig(current, svc.configFile);
+  const merged = mergeGuestView(ours, parseConfig(theirs, from), viewRules(await evaluated(svc, current, svc.configFile, registry), guest));
+  const mergedDoc = parseConfig(merged, from);
+  const after = guestView(mergedDoc, viewRules(await evaluated(svc, merged, from, registry), guest));
+  const changes = await hypervisorChanges(svc, current, merged, guest, registry);
+  if (after !== theirs) {
+    // Entries the guest would see after this merge and does not see now.
+    const had = new Set(parseConfig(theirs, from).sections.flatMap((s) => s.entries.map((e) => `${s.name}.${e.key}`)));
+    for (const s of parseConfig(after, from).sections) {
+      for (const e of s.entries) {
+        const k = `${s.name}.${e.key}`;
+        if (!had.has(k) && !changes.some((c) => c.keyword === k)) changes.push({ keyword: k, here: `(not shown to ${guest})`, proposed: `(shown to ${guest})` });
+      }
+    }
+  }
+  return { merged, exact: after === theirs, changes };
 }
 
 export interface ViewChange {
