@@ -244,7 +244,7 @@ describe('two nodes with an arbitrator', () => {
   }, T);
 });
 
-describe('a flex service on three nodes', () => {
+describe('a flex service on three nodes, multicast heartbeats', () => {
   let c: TestCluster;
   const running = (n: ClusterNode) => {
     const pidf = join(n.root, 'var/api.pid');
@@ -257,7 +257,7 @@ describe('a flex service on three nodes', () => {
   };
   const instances = () => [...c.nodes.values()].filter((n) => n.daemon && running(n)).map((n) => n.name);
   beforeAll(async () => {
-    c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: cliEntry('nodemgr'), port: 10400 });
+    c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: cliEntry('nodemgr'), port: 10400, hb: 'multicast' });
     await c.writeService('api', () => `[DEFAULT]\nnodes = hv1 hv2 hv3\ntopology = flex\nflex_min = 2\norchestrate = ha\n\n[app#1]\nscript = api.sh\nstart = 10\nstop = 10\ncheck = 10\n`, {
       'etc/capsule/api.d/api.sh': (n) => `#!/bin/sh\npidf=${n.root}/var/api.pid\ncase "$1" in\nstart) mkdir -p ${n.root}/var; setsid sleep 100000 </dev/null >/dev/null 2>&1 & echo $! > $pidf ;;\nstop) [ -f $pidf ] && kill $(cat $pidf) 2>/dev/null; rm -f $pidf ;;\nstatus) [ -f $pidf ] && kill -0 $(cat $pidf) 2>/dev/null ;;\nesac\n`,
     });

@@ -43,11 +43,11 @@ test('the hypervisor reads the guest view with --impersonate', () => {
 
 test('validate config accepts the seed and reports every problem of a broken file', async () => {
   expect(cli('svcmgr', ['-s', 'web1', 'validate', 'config'], env())).toMatchObject({ code: 0, stdout: `${conf}: valid\n` });
-  await writeFile(conf, `${SEED}nodez = x\n[container#1]\ntype = xen\nname = v2\n[DEFAULT\n`);
+  await writeFile(conf, `${SEED}nodez = x\n[container#1]\ntype = hyperv\nname = v2\n[DEFAULT\n`);
   const r = cli('svcmgr', ['-s', 'web1', 'validate_config'], env());
   expect(r.code).toBe(1);
   expect(r.stderr).toContain(`${conf}:10: container#0.nodez: warning: unknown keyword "nodez", ignored`);
-  expect(r.stderr).toContain(`${conf}:12: container#1.type: warning: no installed driver provides container type "xen"\n  hint: install @capsule/driver-xen`);
+  expect(r.stderr).toContain(`${conf}:12: container#1.type: warning: no installed driver provides container type "hyperv"\n  hint: install @capsule/driver-hyperv`);
   expect(r.stderr).toContain(`${conf}:14: unterminated section header`);
 });
 
@@ -103,7 +103,7 @@ test('config commands need -s', () => {
 
 test('warnings alone exit 2 and do not stop create; each hint is printed once', async () => {
   const src = join(root, 'new.conf');
-  await writeFile(src, `${SEED.replace('[DEFAULT]\n', '[DEFAULT]\ncluster_type = failover\n')}start_timout = 5\n[container#1]\ntype = xen\nname = v2\nuri = xen:///\n`);
+  await writeFile(src, `${SEED.replace('[DEFAULT]\n', '[DEFAULT]\ncluster_type = failover\n')}start_timout = 5\n[container#1]\ntype = hyperv\nname = v2\nuri = hyperv:///\n`);
   const created = cli('svcmgr', ['-s', 'web2', 'create', '--config', src], env());
   expect(created.code).toBe(0);
   expect(created.stderr).toMatch(/container#0\.start_timout: warning: unknown keyword "start_timout", ignored\n  hint: did you mean "start_timeout"\?/);

@@ -28,9 +28,16 @@ test.each([
   ['a bad port', { ...good, 'hb#1': { ...good['hb#1'], port: 'http' } }, /\[hb#1\]: port/],
   ['a bad interval', { ...good, 'hb#1': { ...good['hb#1'], interval: 'soon' } }, /expected a duration/],
   ['a timeout shorter than the interval', { ...good, 'hb#1': { ...good['hb#1'], timeout: '100ms' } }, /timeout: must be longer than interval/],
+  ['a multicast group that is not one', { ...good, 'hb#1': { ...good['hb#1'], type: 'multicast', addr: '198.51.100.7' } }, /\[hb#1\]: addr: expected a multicast group address/],
+  ['a group address on a unicast heartbeat', { ...good, 'hb#1': { ...good['hb#1'], addr: '224.3.29.71' } }, /\[hb#1\] addr: a group address is for type = multicast/],
   ['an arbitrator without port', { ...good, 'arbitrator#1': { address: 'arb' } }, /\[arbitrator#1\] address: expected HOST:PORT/],
 ])('%s is a ClusterConfigInvalid naming the keyword', async (_, sections, message) => {
   await expect(clusterConfig(sections, 'hv1', '/etc/capsule/node.conf')).rejects.toMatchObject({ code: 'ClusterConfigInvalid', message: expect.stringMatching(message) });
+});
+
+test('a multicast heartbeat keeps its group, and the nodes their own addresses', async () => {
+  const c = await clusterConfig({ ...good, 'hb#1': { ...good['hb#1'], type: 'multicast', addr: '239.1.2.3' } }, 'hv1');
+  expect(c.hbs[0]).toMatchObject({ type: 'multicast', group: '239.1.2.3', addresses: { hv1: '198.51.100.1', hv2: '198.51.100.2' } });
 });
 
 test('secret_file: read when root-only, refused when others can read it; the secret never shows in errors', async () => {

@@ -24,6 +24,11 @@ const seconds = (dflt: number) =>
 
 const HbSection = z.object({
   type: z.enum(['unicast', 'multicast']).default('unicast'),
+  // The multicast group; addr@NODE stays each node's own address.
+  addr: z
+    .ipv4()
+    .refine((a) => /^2(2[4-9]|3\d)\./.test(a), 'expected a multicast group address (224.0.0.0 to 239.255.255.255)')
+    .optional(),
   port: z.coerce.number().int().min(1).max(65535).default(10000),
   interval: seconds(1000),
   timeout: seconds(3000),
@@ -35,6 +40,8 @@ export interface HbConfig {
   port: number;
   intervalMs: number;
   timeoutMs: number;
+  /** multicast: the group datagrams are sent to. */
+  group?: string;
   /** Where each node listens and is sent to: `addr@NODE`, else the node name. */
   addresses: Record<string, string>;
 }
@@ -85,7 +92,8 @@ export async function clusterConfig(sections: Sections, self: string | undefined
       if (!r.success) throw invalid(file, `[${name}]`, r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), 'type = unicast, port = 10000, interval = 1s, timeout = 3s');
       if (r.data.timeout <= r.data.interval) throw invalid(file, `[${name}] timeout`, 'must be longer than interval', 'a timeout of three intervals is usual');
       const addresses = Object.fromEntries(nodes.map((n) => [n, body[`addr@${n}`] ?? n]));
-      hbs.push({ name, type: r.data.type, port: r.data.port, intervalMs: r.data.interval, timeoutMs: r.data.timeout, addresses });
+      if (r.data.type === 'unicast' && r.data.addr) throw invalid(file, `[${name}] addr`, 'a group address is for type = multicast', 'set addr@NODE for each node instead');
+      hbs.push({ name, type: r.data.type, port: r.data.port, intervalMs: r.data.interval, timeoutMs: r.data.timeout, addresses, ...(r.data.addr ? { group: r.data.addr } : {}) });
     } else if (name.startsWith('arbitrator#')) {
       const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(body['address'] ?? '');
       if (!m) throw invalid(file, `[${name}] address`, `expected HOST:PORT, got "${body['address'] ?? ''}"`, 'address = 198.51.100.9:10001');

@@ -8,5 +8,7 @@ export { simulate, parseCmdlist, ScenarioCluster, type ScenarioEvent, type SimRe
 export { clusterConfig, type ClusterConfig, type HbConfig, type ArbitratorConfig } from './config.js';
 export { encodeHeartbeat, decodeHeartbeat, ReplayGuard, newCounters, HeartbeatMessage, type HeartbeatCounters, type RejectReason, type DecodeContext } from './hb/codec.js';
 export { unicastLink, type HeartbeatLink } from './hb/unicast.js';
+export { multicastLink, DEFAULT_GROUP } from './hb/multicast.js';
+export { linkFor } from './hb/link.js';
 export { arbitratorServer, askArbitrator, type ArbitratorServerOptions } from './arbitrator.js';
 export { replicationMaster, staleCopies } from './replication.js';

@@ -19,7 +19,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'known_hosts'), '');
   await localExec(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id')]);
   ssh = new SshSessions({ identityFile: join(dir, 'id'), knownHosts: join(dir, 'known_hosts'), connectTimeoutMs: 1000 });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await ssh?.close();
   await vms.dispose();
@@ -67,7 +67,7 @@ test('start, status, a guest that never answers over ssh, a clean stop', async (
   expect(await vms.console(vm)).toContain('capsule-guest: power button');
   expect(logs.filter((l) => l.startsWith('warn'))).toEqual([]);
   await c.stop(ctx);
-}, 60_000);
+}, 180_000);
 
 test('a guest that ignores shutdown is destroyed after stop_timeout, with a warning', async () => {
   const vm = await vms.define({ shutdown: 'ignore' });
@@ -81,7 +81,7 @@ test('a guest that ignores shutdown is destroyed after stop_timeout, with a warn
   expect(Date.now() - t0).toBeGreaterThanOrEqual(2000);
   expect(await c.status(ctx)).toEqual({ status: 'down', log: [] });
   expect(logs).toContainEqual(expect.stringMatching(/^warn: .* did not shut down within 2s: forcing it off$/));
-}, 60_000);
+}, 180_000);
 
 test('a missing domain: status down with the reason, start a named error', async () => {
   const c = container({ name: 'capsule-no-such-domain', uri: 'qemu:///system' });
@@ -117,7 +117,7 @@ test('migration: the precheck refuses a destination where the guest runs; a fail
   await expect(c.migrate!(ctx, { node: 'capsule-unresolvable.invalid', exec: localExec })).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('virsh migrate to capsule-unresolvable.invalid') });
   expect((await c.status(ctx)).status).toBe('up');
   await localExec(['virsh', '-c', vm.uri, 'destroy', vm.name]);
-}, 60_000);
+}, 180_000);
 
 test('a guest whose ssh key the node cannot use fails at once, not after start_timeout', async () => {
   const vm = await vms.define();
@@ -128,7 +128,7 @@ test('a guest whose ssh key the node cannot use fails at once, not after start_t
   await expect(c.start(ctx)).rejects.toMatchObject({ code: 'SshKeyInvalid' });
   expect(Date.now() - t0).toBeLessThan(20_000);
   await localExec(['virsh', '-c', vm.uri, 'destroy', vm.name]);
-}, 60_000);
+}, 180_000);
 
 test('live migration to a second libvirt host: the guest runs there and no longer here', async () => {
   const peer = await TestLibvirtPeer.start();

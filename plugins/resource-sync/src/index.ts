@@ -32,6 +32,9 @@ export default defineDriver({
         } catch {
           r = undefined;
         }
+        // A service on one node has nobody to replicate to: nothing to say.
+        const peers = [...init.service.nodes, ...init.service.drpnodes].filter((n) => n !== init.nodename);
+        if (!peers.length) return { status: 'n/a', log: [] };
         if (!r || typeof r.updated !== 'number' || ctx.clock.now() - r.updated > 60_000) {
           return { status: 'n/a', log: ['# config replication runs with the agent daemon (nodemgr daemon start)'] };
         }

@@ -13,7 +13,7 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 const ctx = { clock: systemClock } as ActionContext;
-const make = (nodename: string) =>
+const make = (nodename: string, nodes = ['n1', 'n2', 'n3']) =>
   driver.create({
     rid: 'sync#i0',
     svcname: 's',
@@ -21,7 +21,7 @@ const make = (nodename: string) =>
     config: { target: ['nodes', 'drpnodes'] },
     env: {},
     root,
-    service: { nodes: ['n1', 'n2', 'n3'], drpnodes: [], encapnodes: [] },
+    service: { nodes, drpnodes: [], encapnodes: [] },
     settings: { values: {}, secret: () => Promise.reject(new Error('none')) },
   });
 
@@ -36,4 +36,9 @@ test.each([
   await rm(f, { force: true });
   if (record) await writeFile(f, JSON.stringify(record));
   expect(await make(node).status(ctx)).toEqual(expected);
+});
+
+test('a service on one node has nobody to replicate to: n/a, and nothing to say about the daemon', async () => {
+  await rm(join(root, 'var/lib/capsule/s/replication.json'), { force: true });
+  expect(await make('n1', ['n1']).status(ctx)).toEqual({ status: 'n/a', log: [] });
 });

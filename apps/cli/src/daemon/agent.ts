@@ -3,7 +3,7 @@
 // what it heard and carries out its decisions for this node by running
 // svcmgr. Service status is computed in-process; actions run in a child so
 // that a hung or crashing driver never takes the daemon with it.
-import { aliveNodes, askArbitrator, replicationMaster, staleCopies, decodeHeartbeat, encodeHeartbeat, newCounters, Orchestrator, quorum, ReplayGuard, unicastLink, type ClusterConfig, type Decision, type Heard, type HeartbeatLink, type InstanceView, type NodeView, type ServicePolicy } from '@capsule/cluster';
+import { aliveNodes, askArbitrator, replicationMaster, staleCopies, decodeHeartbeat, encodeHeartbeat, newCounters, Orchestrator, quorum, ReplayGuard, linkFor, type ClusterConfig, type Decision, type Heard, type HeartbeatLink, type InstanceView, type NodeView, type ServicePolicy } from '@capsule/cluster';
 import { randomBytes, createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,7 +69,7 @@ export class Agent {
   /** Resolves when the daemon is asked to stop (socket or signal) and has stopped. */
   async run(): Promise<void> {
     await this.refreshAll();
-    this.links = this.o.cluster.hbs.map((hb) => unicastLink(hb, this.self));
+    this.links = this.o.cluster.hbs.map((hb) => linkFor(hb, this.self));
     await Promise.all(this.links.map((l) => l.start((buf) => this.receive(buf))));
     this.server = await serve(this.paths.socket, (r) => this.handle(r));
     this.o.log(`agent ${this.boot} of ${this.self} in cluster ${this.o.cluster.name} (${this.o.cluster.nodes.join(' ')}): heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);

@@ -10,23 +10,35 @@ export interface HeartbeatLink {
   close(): Promise<void>;
 }
 
+/** A UDP socket bound to address:port, `setup` run once bound (a throw closes it and rejects). */
+export function bindSocket(port: number, address: string | undefined, onDatagram: (buf: Buffer) => void, setup: (s: Socket) => void = () => undefined): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket({ type: 'udp4', reuseAddr: true });
+    s.on('message', (msg) => onDatagram(msg));
+    s.once('error', reject);
+    s.bind(port, address, () => {
+      try {
+        setup(s);
+      } catch (e) {
+        s.close();
+        reject(e as Error);
+        return;
+      }
+      s.off('error', reject);
+      // A send to an unreachable peer reports an error on the socket: counted by send(), not fatal.
+      s.on('error', () => undefined);
+      resolve(s);
+    });
+  });
+}
+
 export function unicastLink(hb: HbConfig, self: string): HeartbeatLink {
   let sock: Socket | undefined;
   const peers = Object.entries(hb.addresses).filter(([n]) => n !== self);
   return {
-    start: (onDatagram) =>
-      new Promise((resolve, reject) => {
-        const s = createSocket({ type: 'udp4', reuseAddr: true });
-        sock = s;
-        s.on('message', (msg) => onDatagram(msg));
-        s.once('error', reject);
-        s.bind(hb.port, hb.addresses[self], () => {
-          s.off('error', reject);
-          // A send to an unreachable peer reports an error on the socket: counted by send(), not fatal.
-          s.on('error', () => undefined);
-          resolve();
-        });
-      }),
+    start: async (onDatagram) => {
+      sock = await bindSocket(hb.port, hb.addresses[self], onDatagram);
+    },
     send: async (buf) => {
       let failed = 0;
       await Promise.all(
