@@ -25,6 +25,8 @@ script = web.sh
 start = 10
 stop = 10
 check = 10
+monitor = true
+restart = 1
 `;
 
 /** A TCP server on the service address answering the node's name: what the client checks. */
@@ -147,6 +149,48 @@ describe('three nodes', () => {
     } finally {
       expect(await s.stop()).toEqual([]);
       await c.cli('hv1', 'nodemgr', ['thaw']);
+    }
+  }, T);
+
+  /** Whether `from`'s daemon sees web up on `node` (svcmon's view). */
+  const seenUp = async (from: string, node: string) =>
+    (JSON.parse((await c.cli(from, 'svcmon', ['--format', 'json'])).stdout) as Array<{ service: string; node: string; avail: string }>).some((r) => r.service === 'web' && r.node === node && r.avail === 'up');
+
+  test('takeover on hv1 asks hv2 over ssh to switch web here; giveback on hv2 sends it to the placement leader hv1', async () => {
+    expect(await until('web on hv2', async () => (await reach(c)) === 'hv2')).toBe(true);
+    const s = sampler(c);
+    try {
+      const r = await c.cli('hv1', 'svcmgr', ['-s', 'web', 'takeover']);
+      expect(r).toMatchObject({ code: 0, stderr: expect.stringContaining('asking hv2 to switch it to hv1') });
+      expect(await reach(c)).toBe('hv1');
+      expect((await c.cli('hv1', 'svcmgr', ['-s', 'web', 'switch', '--to', 'hv2'])).code).toBe(0);
+      await until('hv2 seen holding web by its daemon', () => seenUp('hv2', 'hv2'));
+      const back = await c.cli('hv2', 'svcmgr', ['-s', 'web', 'giveback']);
+      expect(back.code).toBe(0);
+      expect(await reach(c)).toBe('hv1');
+      await until('hv1 seen holding web by its daemon', () => seenUp('hv1', 'hv1'));
+      expect(await c.cli('hv1', 'svcmgr', ['-s', 'web', 'giveback'])).toMatchObject({ code: 0, stderr: 'web already runs on hv1\n' });
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(await holders(c)).toEqual(['hv1']);
+    } finally {
+      expect(await s.stop()).toEqual([]);
+    }
+  }, T);
+
+  test('monitor: the app killed on hv1 is restarted there once; killed again, web is given up on hv1 and fails over to hv2', async () => {
+    expect(await until('web on hv1', async () => (await reach(c)) === 'hv1')).toBe(true);
+    const kill = () => process.kill(Number(readFileSync(join(c.node('hv1').root, 'var/web.pid'), 'utf8')), 'SIGKILL');
+    const seen = c.node('hv1').log.length;
+    const s = sampler(c);
+    try {
+      kill();
+      await until('the restart on hv1', async () => c.node('hv1').log.slice(seen).some((l) => l.includes('start web: monitor: restart app#1 1/1')));
+      expect(await until('web answering on hv1 again', async () => (await reach(c)) === 'hv1')).toBe(true);
+      kill();
+      await until('web on hv2', async () => (await reach(c)) === 'hv2');
+      expect(c.node('hv1').log.slice(seen).join('\n')).toMatch(/stop web: monitor: app#1 down after 1 restart\(s\), giving web up here/);
+    } finally {
+      expect(await s.stop()).toEqual([]);
     }
   }, T);
 

@@ -10,5 +10,7 @@ export { encodeHeartbeat, decodeHeartbeat, ReplayGuard, newCounters, HeartbeatMe
 export { unicastLink, type HeartbeatLink } from './hb/unicast.js';
 export { multicastLink, DEFAULT_GROUP } from './hb/multicast.js';
 export { linkFor } from './hb/link.js';
+export { HeartbeatBackend } from './hb/backend.js';
+export type { ClusterBackend, Membership, PeerState, PublishedView } from './backend.js';
 export { arbitratorServer, askArbitrator, type ArbitratorServerOptions } from './arbitrator.js';
 export { replicationMaster, staleCopies } from './replication.js';

@@ -105,6 +105,7 @@ export const ErrorCode = {
   DaemonAlreadyRunning: 'DaemonAlreadyRunning',
   HeartbeatRejected: 'HeartbeatRejected',
   NoQuorum: 'NoQuorum',
+  NoEligibleNode: 'NoEligibleNode',
   UnknownNode: 'UnknownNode',
   // tests' own fixtures
   FixtureFailed: 'FixtureFailed',

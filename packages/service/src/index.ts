@@ -3,7 +3,7 @@ export type { Service, ServiceResource, Level } from './model.js';
 export { specOf, levelOf, brokenSections, type ServiceSpec, type ResourceSpec } from './spec.js';
 export { buildService, bindDrivers, type DriverSource, type LoadedDriver, type BuildOptions } from './build.js';
 export { contextFor, withDeadline, boundExec, type Runtime } from './context.js';
-export { readMigrating, type Peer, type Peers, type MigratingState } from './migrate.js';
+export { readMigrating, runOnPeer, type Peer, type Peers, type MigratingState } from './migrate.js';
 export { openService, type OpenOptions } from './open.js';
 export { checkPlacement } from './placement.js';
 export { runAction, ACTIONS, SUB_ACTIONS, type ActionOptions, type EncapChain } from './actions.js';

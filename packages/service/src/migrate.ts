@@ -54,9 +54,11 @@ function destination(svc: Service, o: ActionOptions, action: string): Peer {
   return peer;
 }
 
+const onPeer = (peer: Peer, svc: Service, args: string[]) => runOnPeer(peer, svc.svcname, args);
+
 /** Runs svcmgr on the peer, asking for JSON errors so that their code and hint survive the hop. */
-async function onPeer(peer: Peer, svc: Service, args: string[]): Promise<void> {
-  const r = await peer.exec(['svcmgr', '-s', svc.svcname, ...args, '--format', 'json']);
+export async function runOnPeer(peer: Peer, svcname: string, args: string[]): Promise<void> {
+  const r = await peer.exec(['svcmgr', '-s', svcname, ...args, '--format', 'json']);
   if (r.code === 0) return;
   let body: unknown;
   try {
@@ -66,7 +68,7 @@ async function onPeer(peer: Peer, svc: Service, args: string[]): Promise<void> {
   }
   throw (
     errorFromJson(body, 'ActionFailed', `${peer.node}: `) ??
-    new CapsuleError('ActionFailed', `${peer.node}: svcmgr -s ${svc.svcname} ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}`, { hint: `see \`svcmgr -s ${svc.svcname} logs\` on ${peer.node}` })
+    new CapsuleError('ActionFailed', `${peer.node}: svcmgr -s ${svcname} ${args.join(' ')} exited ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}`, { hint: `see \`svcmgr -s ${svcname} logs\` on ${peer.node}` })
   );
 }
 

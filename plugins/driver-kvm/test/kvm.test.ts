@@ -152,4 +152,4 @@ test('live migration to a second libvirt host: the guest runs there and no longe
   } finally {
     await peer.dispose();
   }
-}, 120_000);
+}, 300_000);

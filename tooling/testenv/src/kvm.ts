@@ -86,6 +86,41 @@ export interface AgentOptions {
   authorizedKey: string;
 }
 
+/**
+ * Registering and starting, or unregistering and stopping, the shared
+ * daemons is done under one lock across test processes: without it a file
+ * finishing could stop libvirtd just after another one found it running.
+ */
+async function withSharedLock<T>(fn: () => Promise<T>): Promise<T> {
+  await mkdir(SHARED, { recursive: true });
+  const lock = join(SHARED, 'lock');
+  for (;;) {
+    try {
+      await writeFile(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch {
+      // A holder that died leaves its lock behind: taken over.
+      const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
+      if (holder > 0 && !pidAlive(holder)) await rm(lock, { force: true });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { force: true });
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function running(name: string): boolean {
   return spawnSync('pgrep', ['-x', name]).status === 0;
 }
@@ -101,34 +136,36 @@ export class TestVms {
    * in parallel share them: each registers itself, and the last one out
    * stops the daemons if the testenv started them.
    */
-  async libvirt(): Promise<void> {
+  libvirt(): Promise<void> {
+    return withSharedLock(() => this.libvirtLocked());
+  }
+
+  private async libvirtLocked(): Promise<void> {
     await mkdir(join(SHARED, 'users'), { recursive: true });
     await writeFile(join(SHARED, 'users', String(process.pid)), '');
     this.registered = true;
-    for (const d of ['virtlogd', 'libvirtd']) {
-      if (running(d)) continue;
-      await sh(d, '-d');
-      await writeFile(join(SHARED, `started-${d}`), '');
-    }
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 100; i++) {
+      // Checked on every round: another test file, finishing as this one registers, may have just stopped them.
+      for (const d of ['virtlogd', 'libvirtd']) {
+        if (running(d)) continue;
+        await sh(d, '-d');
+        await writeFile(join(SHARED, `started-${d}`), '');
+      }
       if ((await localExec(['virsh', '-c', TEST_URI, 'version'])).code === 0) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('test setup: libvirtd does not answer on qemu:///system');
   }
 
-  private async release(): Promise<void> {
+  private release(): Promise<void> {
+    return this.registered ? withSharedLock(() => this.releaseLocked()) : Promise.resolve();
+  }
+
+  private async releaseLocked(): Promise<void> {
     if (!this.registered) return;
     this.registered = false;
     await rm(join(SHARED, 'users', String(process.pid)), { force: true });
-    const alive = (await readdir(join(SHARED, 'users')).catch(() => [])).filter((pid) => {
-      try {
-        process.kill(Number(pid), 0);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    const alive = (await readdir(join(SHARED, 'users')).catch(() => [])).filter((pid) => pidAlive(Number(pid)));
     if (alive.length) return;
     for (const d of ['libvirtd', 'virtlogd']) {
       if (!existsSync(join(SHARED, `started-${d}`))) continue;

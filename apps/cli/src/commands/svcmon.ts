@@ -12,7 +12,7 @@ import { daemonPaths } from '../daemon/paths.js';
 import { ask } from '../daemon/socket.js';
 import { listServices } from './ls.js';
 
-interface DaemonView {
+export interface DaemonView {
   node: string;
   quorum: { quorum: boolean; reason: string };
   views: Record<string, NodeView>;
