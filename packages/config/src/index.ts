@@ -19,5 +19,6 @@ export { readCapped } from './read-capped.js';
 export { acquireLock, withLock, holderLiveness, platformProbe, type LockOptions, type LockHolder, type Liveness, type ProcessProbe } from './lock.js';
 export { ConfigVersion, decideSync, parseVersion, currentVersion, recordVersion, contentHash, type SyncDecision } from './version.js';
 export { updateConfig, installReceived, withConfigLock, CONFIG_LOCK, type WriteOptions, type Written } from './store.js';
-export { readNodeConfig, driverSettings, sshDefaults, peerAddress, type NodeConfig } from './node-config.js';
+export { readNodeConfig, parseNodeConfig, driverSettings, sshDefaults, peerAddress, type NodeConfig } from './node-config.js';
+export { editNodeConfig, NODE_CONF_LOCK, type NodeEdit, type NodeCheck, type NodeEditResult, type NodeEditOptions } from './node-store.js';
 export { servicePaths, configMtime, MAX_SVCNAME_LENGTH, type ServicePaths } from './paths.js';

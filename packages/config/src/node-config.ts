@@ -16,6 +16,11 @@ export async function readNodeConfig(root: string): Promise<NodeConfig> {
     if (e.code === 'ENOENT') return '';
     throw e;
   });
+  return parseNodeConfig(text, file);
+}
+
+/** node.conf's text as the node reads it: what an edit is checked against before it is written. */
+export function parseNodeConfig(text: string, file: string): NodeConfig {
   const out: Record<string, Record<string, string>> = {};
   // `ini` reads `[driver.kvm]` as { driver: { kvm: {...} } }: fold nested objects back into dotted section names.
   const walk = (name: string, body: Record<string, unknown>) => {
