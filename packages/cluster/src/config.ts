@@ -39,7 +39,7 @@ export interface ClusterConfig {
 export async function clusterConfig(sections: NodeSections, self: string | undefined, file = 'node.conf'): Promise<ClusterConfig> {
   const invalid = (i: Pick<NodeIssue, 'code' | 'keyword' | 'message' | 'hint'>, section = 'cluster') =>
     new CapsuleError(i.code, `${file}: [${section}]${i.keyword ? ` ${i.keyword}` : ''}: ${i.message}`, { hint: i.hint });
-  const error = (await checkNodeConfig(sections, { ...(self !== undefined ? { self } : {}), requireCluster: true })).find((i) => i.severity === 'error');
+  const error = (await checkNodeConfig(sections, { ...(self !== undefined ? { self } : {}), running: true })).find((i) => i.severity === 'error');
   if (error) throw invalid(error, error.section);
   const c = sections['cluster'] ?? {};
   const nodes = readKeyword(CLUSTER.nodes, c['nodes'])!;

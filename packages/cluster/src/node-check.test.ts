@@ -27,8 +27,10 @@ const CASES: Array<[string, NodeSections, CheckOptions, string[]]> = [
   ['an ssh timeout of 0', { ssh: { connect_timeout: '0' } }, {}, ['error ssh.connect_timeout: expected a number of seconds above 0, got "0"']],
   // Without [cluster] nothing reads heartbeats: a wrong value is still wrong, nothing is required.
   ['a heartbeat section on a standalone node', { 'hb#1': { port: '0' }, 'arbitrator#1': {} }, {}, ['error hb#1.port: a port is a number from 1 to 65535']],
-  ['the daemon: a cluster without nodes and secret', { cluster: { name: 'c' } }, {}, ['error cluster.nodes: missing required keyword nodes', 'error cluster.secret: no secret: set secret_file (or secret)']],
-  ['the daemon: this node not listed, no heartbeat', { cluster }, { self: 'hv3' }, ['error cluster.nodes: this node (hv3) is not listed in hv1 hv2', 'error hb#1: no heartbeat is configured']],
+  ['a cluster without nodes and secret', { cluster: { name: 'c' } }, {}, ['error cluster.nodes: missing required keyword nodes', 'error cluster.secret: no secret: set secret_file (or secret)']],
+  ['the daemon: this node not listed, no heartbeat', { cluster }, { self: 'hv3', running: true }, ['error cluster.nodes: this node (hv3) is not listed in hv1 hv2', 'error hb#1: no heartbeat is configured']],
+  ['a check: what this node lacks is a warning (the file may be written on an arbitrator)', { cluster }, { self: 'hv3' }, ['warning cluster.nodes: this node (hv3) is not listed in hv1 hv2', 'warning hb#1: no heartbeat is configured']],
+  ['the daemon without [cluster]', { ssh: {} }, { self: 'hv1', running: true }, ['error cluster.nodes: no [cluster] section', 'error cluster.secret: no secret: set secret_file (or secret)', 'error hb#1: no heartbeat is configured']],
   ['an edit: what was already missing, and what this node lacks, are warnings', { cluster: { name: 'c', nodes: 'hv2' } }, { self: 'hv1', before: {} }, ['warning cluster.nodes: this node (hv1) is not listed in hv2', 'warning cluster.secret: no secret: set secret_file (or secret)', 'warning hb#1: no heartbeat is configured']],
   ['an edit that removes a required keyword is refused', { cluster: { secret: SECRET } }, { before: { cluster } }, ['error cluster.nodes: missing required keyword nodes']],
   ['an edit that removes the secret is refused', { cluster: { nodes: 'hv1' } }, { before: { cluster } }, ['error cluster.secret: no secret: set secret_file (or secret)']],

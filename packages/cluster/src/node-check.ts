@@ -18,13 +18,17 @@ export interface NodeIssue {
 export interface CheckOptions {
   /** The node reading the file: it must be one of nodes and have a heartbeat. Undefined on an arbitrator. */
   self?: string;
-  /** The daemon and the arbitrator need a cluster: its rules apply without a [cluster] section too. */
-  requireCluster?: boolean;
+  /**
+   * Read by the daemon or the arbitrator, to run: the cluster rules apply
+   * without a [cluster] section too, and what this node lacks is an error.
+   * Otherwise (a check, an edit: the file may be written on another host)
+   * what this node lacks is a warning.
+   */
+  running?: boolean;
   /**
    * The file before an edit. An edit is refused only for what it breaks: a
-   * required keyword left unset as it already was (a cluster is configured
-   * one keyword at a time), and what this node lacks (the file may be
-   * written on an arbitrator), are warnings.
+   * required keyword left unset as it already was is a warning (a cluster
+   * is configured one keyword at a time), one it unsets is an error.
    */
   before?: NodeSections;
 }
@@ -41,9 +45,8 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
     const already = o.before !== undefined && keywords.every((k) => o.before?.[section]?.[k] === undefined);
     add(already ? 'warning' : 'error', ErrorCode.ClusterConfigInvalid, section, keywords[0], message, hint);
   };
-  /** What this node itself needs, refused by the daemon here, said only to an edit. */
-  const selfSeverity = o.before ? 'warning' : 'error';
-  const clusterRules = o.requireCluster === true || Object.hasOwn(conf, 'cluster');
+  const selfSeverity = o.running ? 'error' : 'warning';
+  const clusterRules = o.running === true || Object.hasOwn(conf, 'cluster');
   const c = conf['cluster'] ?? {};
   const nodesParsed = CLUSTER.nodes.schema.safeParse(c['nodes'] ?? '');
   const nodes = nodesParsed.success ? nodesParsed.data : undefined;

@@ -2,7 +2,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNodeConfig, type NodeConfig } from './node-config.js';
-import { editNodeConfig, type NodeCheck } from './node-store.js';
+import { editNodeConfig, validateNodeConfig, type NodeCheck } from './node-store.js';
 
 const SEED = `# node.conf of hv1
 [cluster]
@@ -72,7 +72,7 @@ test('nothing to unset changes nothing, and creates no file', async () => {
 
 test('the check gets the file as the node would read it after the edit and before', async () => {
   const seen: NodeConfig[] = [];
-  await editNodeConfig(root, { section: 'hb#1', key: 'timeout', value: '5s' }, async (after, before) => (seen.push(after, before), []));
+  await editNodeConfig(root, { section: 'hb#1', key: 'timeout', value: '5s' }, async (after, before) => (seen.push(after, before!), []));
   expect(seen.map((c) => c['hb#1']?.['timeout'])).toEqual(['5s', '3s']);
   expect(seen[0]!['hb#1']?.['type']).toBe('unicast');
 });
@@ -81,10 +81,22 @@ test('an error of the check refuses the edit: one message naming file, line, sec
   const check: NodeCheck = async () => [{ section: 'hb#1', keyword: 'timeout', severity: 'error', message: 'must be longer than interval', hint: 'three intervals is usual', code: 'ClusterConfigInvalid' }];
   await expect(editNodeConfig(root, { section: 'hb#1', key: 'timeout', value: '1s' }, check)).rejects.toMatchObject({
     code: 'ClusterConfigInvalid',
-    message: `the change was not written:\n${file}:10: hb#1.timeout: must be longer than interval\n  hint: three intervals is usual`,
+    message: `the change was not written:\n${file}:10: hb#1.timeout: must be longer than interval`,
     hint: 'three intervals is usual',
   });
   expect(await readFile(file, 'utf8')).toBe(SEED);
+});
+
+test('several errors are listed, each hint said once', async () => {
+  const check: NodeCheck = async () => [
+    { section: 'hb#1', keyword: 'timeout', severity: 'error', message: 'a', hint: 'same' },
+    { section: 'hb#1', keyword: 'interval', severity: 'error', message: 'b', hint: 'same' },
+  ];
+  await expect(editNodeConfig(root, { section: 'hb#1', key: 'timeout', value: '1s' }, check)).rejects.toMatchObject({
+    code: 'NodeConfigInvalid',
+    message: `the change was not written:\n${file}:10: hb#1.timeout: a\n${file}:9: hb#1.interval: b`,
+    hint: 'same',
+  });
 });
 
 test('warnings do not stop the edit and carry the line of the written file', async () => {
@@ -92,6 +104,17 @@ test('warnings do not stop the edit and carry the line of the written file', asy
   const r = await editNodeConfig(root, { section: 'hb#1', key: 'timout', value: '5s' }, check);
   expect(r.warnings).toEqual([{ file, line: 12, section: 'hb#1', keyword: 'timout', severity: 'warning', message: 'unknown keyword "timout", ignored' }]);
   expect(await readFile(file, 'utf8')).toContain('addr@hv1 = 198.51.100.1\ntimout = 5s\n');
+});
+
+test('validateNodeConfig locates every problem of the file as it is', async () => {
+  const check: NodeCheck = async (conf, before) => [
+    { section: 'hb#1', keyword: 'timeout', severity: 'error', message: `timeout ${conf['hb#1']?.['timeout']}, before: ${String(before)}` },
+    { section: 'arbitrator#1', severity: 'warning', message: 'not there' },
+  ];
+  expect(await validateNodeConfig(root, check)).toEqual([
+    { file, line: 10, section: 'hb#1', keyword: 'timeout', severity: 'error', message: 'timeout 3s, before: undefined' },
+    { file, line: 1, section: 'arbitrator#1', severity: 'warning', message: 'not there' },
+  ]);
 });
 
 test('where the line-aware writer and the node reader disagree, the edit is refused, not guessed', async () => {

@@ -9,13 +9,13 @@
 // line, the edit is refused rather than guessed.
 import { CapsuleError, ErrorCode, isErrorCode } from '@capsule/core';
 import { safe } from 'ini';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { atomicWrite } from './atomic.js';
 import { nodeConfPath } from './cluster.js';
 import { formatIssue, type ConfigIssue } from './issues.js';
 import { withLock, type LockOptions } from './lock.js';
-import { parseNodeConfig, type NodeConfig } from './node-config.js';
+import { parseNodeConfig, readNodeConfigText, type NodeConfig } from './node-config.js';
 import { findEntry, findSection, parseConfig, splitKey, type ConfigDocument } from './reader.js';
 import { setKeyword, unsetKeyword } from './writer.js';
 
@@ -29,8 +29,8 @@ export interface NodeEdit {
   value?: string;
 }
 
-/** The problems of the file an edit would write (`before`: the file as it is); errors refuse the edit. */
-export type NodeCheck = (after: NodeConfig, before: NodeConfig) => Promise<ReadonlyArray<Omit<ConfigIssue, 'file' | 'line'>>>;
+/** The problems of node.conf as the node reads it; `before`, for an edit: the file as it is. Errors refuse an edit. */
+export type NodeCheck = (conf: NodeConfig, before?: NodeConfig) => Promise<ReadonlyArray<Omit<ConfigIssue, 'file' | 'line'>>>;
 
 export interface NodeEditResult {
   changed: boolean;
@@ -75,6 +75,15 @@ function differences(a: NodeConfig, b: NodeConfig): string[] {
   return out;
 }
 
+/** Refuses an edit that the node would read otherwise than asked. */
+function checkReadBack(before: NodeConfig, after: NodeConfig, e: NodeEdit, written: ConfigDocument): void {
+  const off = differences(after, intended(before, e));
+  if (!off.length) return;
+  const [issue] = located([{ section: e.section, keyword: e.key, severity: 'error', message: `the node would not read this edit as asked: ${off.join(', ')} would differ` }], written);
+  const hint = `node.conf is read with the ini package (no continuation lines; ; and # start a comment), and these lines read differently with it: edit ${written.file} by hand`;
+  throw refused([{ ...issue!, hint }], written.file);
+}
+
 /** Issues get the line of their keyword in the written file, else of their section. */
 function located(issues: ReadonlyArray<Omit<ConfigIssue, 'file' | 'line'>>, doc: ConfigDocument): ConfigIssue[] {
   return issues.map((i) => {
@@ -84,12 +93,22 @@ function located(issues: ReadonlyArray<Omit<ConfigIssue, 'file' | 'line'>>, doc:
   });
 }
 
+/** One error for all the problems; their hints are said once, as its hint. */
 function refused(errors: ConfigIssue[], file: string): CapsuleError {
   const first = errors[0]!;
-  return new CapsuleError(isErrorCode(first.code) ? first.code : ErrorCode.NodeConfigInvalid, `the change was not written:\n${errors.map(formatIssue).join('\n')}`, {
-    hint: first.hint ?? `fix ${file}`,
+  const lines = errors.map(({ hint: _, ...issue }) => formatIssue(issue));
+  const hints = [...new Set(errors.flatMap((i) => (i.hint ? [i.hint] : [])))];
+  return new CapsuleError(isErrorCode(first.code) ? first.code : ErrorCode.NodeConfigInvalid, `the change was not written:\n${lines.join('\n')}`, {
+    hint: hints.join('; ') || `fix ${file}`,
     details: { file, line: first.line, count: errors.length },
   });
+}
+
+/** Every problem of node.conf, located; a missing file is an empty one. */
+export async function validateNodeConfig(root: string, check: NodeCheck): Promise<ConfigIssue[]> {
+  const file = nodeConfPath(root);
+  const text = (await readNodeConfigText(root)) ?? '';
+  return located(await check(parseNodeConfig(text, file)), parseConfig(text, file));
 }
 
 /** Sets or unsets one keyword of node.conf; nothing is written when the result does not validate. */
@@ -100,10 +119,7 @@ export async function editNodeConfig(root: string, edit: NodeEdit, check: NodeCh
   const action = `${e.value === undefined ? 'unset' : 'set'} ${e.section}.${e.key}`;
   const lock = { action, svcname: 'node.conf', waitSeconds: o.waitSeconds ?? 30, ...o.lock, name: NODE_CONF_LOCK };
   return withLock(join(root, 'var/lib/capsule'), lock, async () => {
-    const current = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return undefined;
-      throw err;
-    });
+    const current = await readNodeConfigText(root);
     const doc = parseConfig(current ?? '', file);
     // ini's own escaping: `#` and `;` in a value would otherwise start a comment.
     const next = e.value === undefined ? unsetKeyword(doc, e.section, e.key) : setKeyword(doc, e.section, e.key, safe(e.value));
@@ -111,11 +127,7 @@ export async function editNodeConfig(root: string, edit: NodeEdit, check: NodeCh
     const before = parseNodeConfig(current ?? '', file);
     const after = parseNodeConfig(next, file);
     const written = parseConfig(next, file);
-    const off = differences(after, intended(before, e));
-    if (off.length) {
-      const [issue] = located([{ section: e.section, keyword: e.key, severity: 'error', message: `the node would not read this edit as asked: ${off.join(', ')} would differ` }], written);
-      throw refused([{ ...issue!, hint: `node.conf is read with the ini package (no continuation lines; ; and # start a comment), and these lines read differently with it: edit ${file} by hand` }], file);
-    }
+    checkReadBack(before, after, e, written);
     const issues = located(await check(after, before), written);
     const errors = issues.filter((i) => i.severity === 'error');
     if (errors.length) throw refused(errors, file);
