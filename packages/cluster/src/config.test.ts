@@ -23,21 +23,30 @@ test('a full [cluster], [hb#1] and [arbitrator#1]', async () => {
 test.each([
   ['no nodes', { ...good, cluster: { ...good.cluster, nodes: '' } }, /\[cluster\] nodes: no nodes/],
   ['this node not listed', { ...good, cluster: { ...good.cluster, nodes: 'hv2 hv3' } }, /this node \(hv1\) is not listed/],
-  ['a short secret', { ...good, cluster: { ...good.cluster, secret: 'short' } }, /\[cluster\] secret: missing or shorter than 16/],
+  ['a short secret', { ...good, cluster: { ...good.cluster, secret: 'short' } }, /\[cluster\] secret: shorter than 16 characters/],
+  ['no secret', { ...good, cluster: { nodes: 'hv1 hv2' } }, /\[cluster\] secret: no secret/],
+  ['no [cluster] at all', { 'hb#1': good['hb#1'] }, /\[cluster\] nodes: no \[cluster\] section/],
   ['no heartbeat', { cluster: good.cluster }, /no heartbeat is configured/],
-  ['a bad port', { ...good, 'hb#1': { ...good['hb#1'], port: 'http' } }, /\[hb#1\]: port/],
+  ['a bad port', { ...good, 'hb#1': { ...good['hb#1'], port: 'http' } }, /\[hb#1\] port: expected an integer/],
+  ['a port out of range', { ...good, 'hb#1': { ...good['hb#1'], port: '70000' } }, /\[hb#1\] port: a port is a number from 1 to 65535/],
+  ['an unknown heartbeat type', { ...good, 'hb#1': { ...good['hb#1'], type: 'broadcast' } }, /\[hb#1\] type: .*unicast/],
   ['a bad interval', { ...good, 'hb#1': { ...good['hb#1'], interval: 'soon' } }, /expected a duration/],
   ['a timeout shorter than the interval', { ...good, 'hb#1': { ...good['hb#1'], timeout: '100ms' } }, /timeout: must be longer than interval/],
-  ['a multicast group that is not one', { ...good, 'hb#1': { ...good['hb#1'], type: 'multicast', addr: '198.51.100.7' } }, /\[hb#1\]: addr: expected a multicast group address/],
-  ['a group address on a unicast heartbeat', { ...good, 'hb#1': { ...good['hb#1'], addr: '224.3.29.71' } }, /\[hb#1\] addr: a group address is for type = multicast/],
+  ['a multicast group that is not one', { ...good, 'hb#1': { ...good['hb#1'], type: 'multicast', group: '198.51.100.7' } }, /\[hb#1\] group: expected a multicast group address/],
+  ['a group address on a unicast heartbeat', { ...good, 'hb#1': { ...good['hb#1'], group: '224.3.29.71' } }, /\[hb#1\] group: a group address is for type = multicast/],
   ['an arbitrator without port', { ...good, 'arbitrator#1': { address: 'arb' } }, /\[arbitrator#1\] address: expected HOST:PORT/],
 ])('%s is a ClusterConfigInvalid naming the keyword', async (_, sections, message) => {
   await expect(clusterConfig(sections, 'hv1', '/etc/capsule/node.conf')).rejects.toMatchObject({ code: 'ClusterConfigInvalid', message: expect.stringMatching(message) });
 });
 
 test('a multicast heartbeat keeps its group, and the nodes their own addresses', async () => {
-  const c = await clusterConfig({ ...good, 'hb#1': { ...good['hb#1'], type: 'multicast', addr: '239.1.2.3' } }, 'hv1');
+  const c = await clusterConfig({ ...good, 'hb#1': { ...good['hb#1'], type: 'multicast', group: '239.1.2.3' } }, 'hv1');
   expect(c.hbs[0]).toMatchObject({ type: 'multicast', group: '239.1.2.3', addresses: { hv1: '198.51.100.1', hv2: '198.51.100.2' } });
+});
+
+test('what is only a warning (an unknown keyword or section) does not stop the daemon', async () => {
+  const c = await clusterConfig({ ...good, cluster: { ...good.cluster, colour: 'blue' }, 'hb#1': { ...good['hb#1'], 'addr@hv9': 'x' }, frobnicate: { a: '1' } }, 'hv1');
+  expect(c.hbs[0]!.addresses).toEqual({ hv1: '198.51.100.1', hv2: '198.51.100.2' });
 });
 
 test('secret_file: read when root-only, refused when others can read it; the secret never shows in errors', async () => {

@@ -6,6 +6,8 @@ export * from './membership.js';
 export * from './orchestrator.js';
 export { simulate, parseCmdlist, ScenarioCluster, type ScenarioEvent, type SimResult } from './sim.js';
 export { clusterConfig, type ClusterConfig, type HbConfig, type ArbitratorConfig } from './config.js';
+export { checkNodeConfig, type NodeIssue, type CheckOptions } from './node-check.js';
+export { NODE_SECTIONS, nodeSection, nodeKeyword, splitNodeKey, type NodeSections, type NodeSectionSpec, type NodeKeyword } from './node-keywords.js';
 export { encodeHeartbeat, decodeHeartbeat, ReplayGuard, newCounters, HeartbeatMessage, type HeartbeatCounters, type RejectReason, type DecodeContext } from './hb/codec.js';
 export { unicastLink, type HeartbeatLink } from './hb/unicast.js';
 export { multicastLink, DEFAULT_GROUP } from './hb/multicast.js';

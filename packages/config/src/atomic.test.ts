@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { lstat, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { atomicWrite, writeStateFile } from './atomic.js';
@@ -45,6 +45,17 @@ describe('atomicWrite', () => {
     await writeFile(join(dir, temp), 'half');
     await atomicWrite(join(dir, 'web1.conf'), 'new');
     expect((await readdir(dir)).sort()).toEqual(kept ? [temp, 'web1.conf'] : ['web1.conf']);
+  });
+
+  test.each([0o600, 0o664].map((m) => [m.toString(8), m] as const))('mode 0%s is the mode of the file, whatever the umask', async (_, mode) => {
+    const path = join(dir, 'node.conf');
+    const umask = process.umask(0o077);
+    try {
+      await atomicWrite(path, 'secret = x\n', { mode });
+    } finally {
+      process.umask(umask);
+    }
+    expect((await stat(path)).mode & 0o777).toBe(mode);
   });
 
   test.each([

@@ -44,6 +44,7 @@ async function resolveTarget(path: string): Promise<string> {
 }
 
 export interface AtomicWriteOptions {
+  /** The file's exact mode, whatever the umask (a file holding a secret must stay 0600). */
   mode?: number;
   /** Replace the target of a symlink at `path` instead of the link (the service file may be a link). */
   followSymlink?: boolean;
@@ -56,6 +57,7 @@ export async function atomicWrite(path: string, text: string | Uint8Array, optio
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${Date.now()}-${seq++}.tmp`);
   const fh = await open(tmp, 'wx', options.mode ?? 0o644);
   try {
+    if (options.mode !== undefined) await fh.chmod(options.mode);
     await fh.writeFile(text);
     await fh.sync();
   } catch (e) {

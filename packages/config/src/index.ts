@@ -20,5 +20,7 @@ export { acquireLock, withLock, holderLiveness, platformProbe, type LockOptions,
 export { ConfigVersion, decideSync, parseVersion, currentVersion, recordVersion, contentHash, type SyncDecision } from './version.js';
 export { guestView, mergeGuestView, type ViewRules } from './guest-view.js';
 export { updateConfig, installReceived, withConfigLock, CONFIG_LOCK, type WriteOptions, type Written } from './store.js';
-export { readNodeConfig, driverSettings, sshDefaults, peerAddress, type NodeConfig } from './node-config.js';
+export { readNodeConfig, readNodeConfigText, parseNodeConfig, driverSettings, sshDefaults, peerAddress, type NodeConfig } from './node-config.js';
+export { hideValues, HIDDEN } from './node-mask.js';
+export { editNodeConfig, validateNodeConfig, NODE_CONF_LOCK, type NodeEdit, type NodeCheck, type NodeEditResult, type NodeEditOptions } from './node-store.js';
 export { servicePaths, configMtime, MAX_SVCNAME_LENGTH, type ServicePaths } from './paths.js';

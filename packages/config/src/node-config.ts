@@ -9,13 +9,21 @@ import { nodeConfPath as nodeConfigPath } from './cluster.js';
 export type NodeConfig = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 
-/** The node config as sections of strings; a missing file is an empty config. */
-export async function readNodeConfig(root: string): Promise<NodeConfig> {
-  const file = nodeConfigPath(root);
-  const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return '';
+/** node.conf's text, undefined when there is none (a node with the defaults). */
+export async function readNodeConfigText(root: string): Promise<string | undefined> {
+  return readFile(nodeConfigPath(root), 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
     throw e;
   });
+}
+
+/** The node config as sections of strings; a missing file is an empty config. */
+export async function readNodeConfig(root: string): Promise<NodeConfig> {
+  return parseNodeConfig((await readNodeConfigText(root)) ?? '', nodeConfigPath(root));
+}
+
+/** node.conf's text as the node reads it: what an edit is checked against before it is written. */
+export function parseNodeConfig(text: string, file: string): NodeConfig {
   const out: Record<string, Record<string, string>> = {};
   // `ini` reads `[driver.kvm]` as { driver: { kvm: {...} } }: fold nested objects back into dotted section names.
   const walk = (name: string, body: Record<string, unknown>) => {

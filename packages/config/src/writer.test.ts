@@ -49,6 +49,10 @@ test('a new key goes before the trailing comment of its section', () => {
   expect(lines.indexOf('stop = x')).toBe(lines.indexOf('    echo b') + 1);
 });
 
+test('the first keyword of an empty file starts it', () => {
+  expect(setKeyword(parseConfig(''), 'hb#1', 'port', '10000')).toBe('[hb#1]\nport = 10000\n');
+});
+
 test('unset removes the key and its continuation lines only', () => {
   const after = unsetKeyword(doc(), 'app#1', 'start')!;
   expect(diff(COMMENTED, after)).toEqual({ added: [], removed: ['start = echo a', '    echo b'] });

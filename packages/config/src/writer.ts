@@ -14,7 +14,8 @@ function join_(lines: string[], doc: Pick<ConfigDocument, 'eol' | 'bom'> = { eol
 /** Sets `section.key` (key may carry a scope: `nodes@encapnodes`); creates the section when missing. */
 export function setKeyword(doc: ConfigDocument, section: string, key: string, value: string): string {
   const k = splitKey(key, keepsKeyCase(section)).key;
-  const lines = [...doc.lines];
+  // An empty file reads as one empty line: the first section must not start after it.
+  const lines = doc.lines.length === 1 && doc.lines[0] === '' ? [] : [...doc.lines];
   const sec = doc.sections.find((s) => s.name === section);
   if (!sec) {
     if (lines.length && lines[lines.length - 1]!.trim() !== '') lines.push('');

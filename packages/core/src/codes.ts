@@ -34,6 +34,7 @@ export const ErrorCode = {
   FileNotFound: 'FileNotFound',
   NodeConfigInvalid: 'NodeConfigInvalid',
   SecretFileUnsafe: 'SecretFileUnsafe',
+  SecretHidden: 'SecretHidden',
   // drivers
   DriverNotInstalled: 'DriverNotInstalled',
   DriverIncompatible: 'DriverIncompatible',

@@ -118,7 +118,7 @@ export class TestCluster {
 
   nodeConf(extra = ''): string {
     const addrs = [...this.nodes.values()].map((n) => `addr@${n.name} = ${n.addr}`).join('\n');
-    return `[cluster]\nname = test\nnodes = ${this.o.nodes.join(' ')}\nsecret = ${this.secret}\nquorum = ${this.o.fence ? 'true' : 'false'}\n\n[hb#1]\ntype = ${this.o.hb ?? 'unicast'}\n${this.o.hb === 'multicast' ? 'addr = 239.255.100.1\n' : ''}port = ${this.o.port ?? 10000}\ninterval = ${this.o.interval ?? '1s'}\ntimeout = ${this.o.timeout ?? '3s'}\n${addrs}\n${extra}`;
+    return `[cluster]\nname = test\nnodes = ${this.o.nodes.join(' ')}\nsecret = ${this.secret}\nquorum = ${this.o.fence ? 'true' : 'false'}\n\n[hb#1]\ntype = ${this.o.hb ?? 'unicast'}\n${this.o.hb === 'multicast' ? 'group = 239.255.100.1\n' : ''}port = ${this.o.port ?? 10000}\ninterval = ${this.o.interval ?? '1s'}\ntimeout = ${this.o.timeout ?? '3s'}\n${addrs}\n${extra}`;
   }
 
   node(name: string): ClusterNode {

@@ -31,7 +31,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
-import { evalContext, keywordRegistry, openService, parseParam, paths, serviceName } from './service-config.js';
+import { evalContext, keywordRegistry, openService, paths, serviceName, serviceParam } from './service-config.js';
 
 export async function validate(ctx: CommandContext): Promise<number> {
   const { doc } = await openService(ctx);
@@ -82,7 +82,7 @@ export async function mtime(ctx: CommandContext): Promise<number> {
 
 export async function get(ctx: CommandContext): Promise<number> {
   const { doc } = await openService(ctx);
-  const { section, key } = parseParam(ctx.options['param']);
+  const { section, key } = serviceParam(ctx.options['param']);
   let value: unknown;
   if (ctx.options['eval']) {
     const cfg = await evaluateConfig(doc, keywordRegistry(ctx), await evalContext(ctx, ctx.options['impersonate']));
@@ -131,7 +131,7 @@ async function editKeyword(ctx: CommandContext, action: string, change: (doc: Co
 }
 
 export async function set(ctx: CommandContext): Promise<number> {
-  const { section, key } = parseParam(ctx.options['param']);
+  const { section, key } = serviceParam(ctx.options['param']);
   const value = ctx.options['value'];
   if (typeof value !== 'string') throw new CapsuleError('UsageError', 'set needs --value', { hint: 'svcmgr -s SVC set --param K --value V' });
   await editKeyword(ctx, 'set', (doc) => setKeyword(doc, section, key, value));
@@ -139,7 +139,7 @@ export async function set(ctx: CommandContext): Promise<number> {
 }
 
 export async function unset(ctx: CommandContext): Promise<number> {
-  const { section, key } = parseParam(ctx.options['param']);
+  const { section, key } = serviceParam(ctx.options['param']);
   await editKeyword(ctx, 'unset', (doc) => unsetKeyword(doc, section, key));
   return 0;
 }

@@ -1,9 +1,9 @@
 // What the config commands share: the service's paths, its parsed file, and
 // a keyword registry whose driver keywords come from the installed drivers.
 import { KeywordRegistry, loadConfig, readClusterInfo, servicePaths, type ConfigDocument, type EvalContext, type ServicePaths } from '@capsule/config';
-import { CapsuleError } from '@capsule/core';
 import { discoverDrivers } from '@capsule/plugin-host';
 import { discoveryOptions } from './discovery.js';
+import { parseParam, type Param } from './param.js';
 import { join } from 'node:path';
 import type { CommandContext } from '../spec.js';
 
@@ -47,13 +47,6 @@ export async function openService(ctx: CommandContext): Promise<{ paths: Service
 }
 
 /** `--param fs#1.mnt@hv1` -> section fs#1, key mnt@hv1; a bare keyword is in DEFAULT. */
-export function parseParam(param: unknown): { section: string; key: string } {
-  if (typeof param !== 'string' || param === '') {
-    throw new CapsuleError('UsageError', 'no --param given', { hint: 'name the keyword as SECTION.KEYWORD, for example --param fs#1.mnt (DEFAULT when no section)' });
-  }
-  const at = param.indexOf('@');
-  const head = at < 0 ? param : param.slice(0, at);
-  const dot = head.lastIndexOf('.');
-  if (dot < 0) return { section: 'DEFAULT', key: param };
-  return { section: param.slice(0, dot), key: param.slice(dot + 1) };
+export function serviceParam(param: unknown): Param {
+  return parseParam(param, 'fs#1.mnt', 'DEFAULT');
 }

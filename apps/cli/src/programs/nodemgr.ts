@@ -1,6 +1,11 @@
 // nodemgr: acts on this node (drivers, node config).
-import type { ProgramSpec } from '../spec.js';
+import type { CommandModule, OptionSpec, ProgramSpec } from '../spec.js';
 import { format, version } from './options.js';
+// Type-only: erased at build, the command module still loads lazily below.
+import type * as nodeConfigModule from '../commands/node-config.js';
+
+const nodeConf = (name: keyof typeof nodeConfigModule) => async (): Promise<CommandModule> => ({ run: (await import('../commands/node-config.js'))[name] });
+const param: OptionSpec = { name: 'param', type: 'string', arg: 'KEY', help: 'SECTION.KEYWORD[@NODE] of node.conf: cluster.nodes, hb#1.timeout, hb#1.addr@hv1, driver.kvm.uri' };
 
 export const nodemgr: ProgramSpec = {
   name: 'nodemgr',
@@ -20,6 +25,11 @@ export const nodemgr: ProgramSpec = {
     },
     { words: ['freeze'], summary: 'the daemon starts and stops nothing here, and peers place nothing here (maintenance)', load: async () => ({ run: (await import('../commands/node-freeze.js')).command(true) }) },
     { words: ['thaw'], summary: 'undo freeze', load: async () => ({ run: (await import('../commands/node-freeze.js')).command(false) }) },
+    { words: ['get'], summary: 'print the value of one node.conf keyword (a secret is never printed)', options: [param], load: nodeConf('get') },
+    { words: ['set'], summary: 'set one node.conf keyword, atomically, if the result validates', options: [param, { name: 'value', type: 'string', arg: 'V', help: 'the new value' }], load: nodeConf('set') },
+    { words: ['unset'], summary: 'remove one node.conf keyword, atomically, if the result validates', options: [param], load: nodeConf('unset') },
+    { words: ['print', 'config'], summary: 'print node.conf as it is, secrets hidden (--format json: as the node reads it)', load: nodeConf('print') },
+    { words: ['validate', 'config'], summary: 'check node.conf: sections, keywords, values, and the cluster rules when it has a [cluster]', load: nodeConf('validate') },
     {
       words: ['arbitrator'],
       args: 'run',

@@ -1,0 +1,87 @@
+// nodemgr get|set|unset|print config|validate config: node.conf, checked
+// against its keyword table (@capsule/cluster) before anything is written,
+// and written by the node.conf store (@capsule/config). A secret is never
+// printed: not by get, not by print config, not in an error.
+import { checkNodeConfig, nodeKeyword } from '@capsule/cluster';
+import { editNodeConfig, formatIssue, hideValues, HIDDEN, nodeConfPath, readNodeConfig, readNodeConfigText, validateNodeConfig, type ConfigIssue, type NodeCheck, type NodeConfig } from '@capsule/config';
+import { CapsuleError, ErrorCode } from '@capsule/core';
+import { renderJson } from '../output.js';
+import type { CommandContext } from '../spec.js';
+import { parseParam, type Param } from './param.js';
+
+const param = (ctx: CommandContext): Param => parseParam(ctx.options['param'], 'hb#1.timeout');
+
+/** `secret`, `Secret`, `secret[]` and `secret@hv1` are all read as the secret by someone: all hidden. */
+const isSecret = (section: string, key: string) => nodeKeyword(section.toLowerCase(), key.toLowerCase().replace(/\[\]$/, ''))?.secret === true;
+
+/** What this node lacks is said, not refused: node.conf may be written on an arbitrator. */
+const check =
+  (ctx: CommandContext): NodeCheck =>
+  (conf, before) =>
+    checkNodeConfig(conf, { self: ctx.nodename, ...(before ? { before } : {}) });
+
+function printIssues(ctx: CommandContext, issues: readonly ConfigIssue[]): void {
+  for (const i of issues) ctx.err(formatIssue(i) + '\n');
+}
+
+export async function get(ctx: CommandContext): Promise<number> {
+  const { section, key } = param(ctx);
+  const file = nodeConfPath(ctx.root);
+  const body = (await readNodeConfig(ctx.root))[section];
+  // The node reads keys as written; edits write them lower-cased.
+  const value = body?.[key] ?? body?.[key.toLowerCase()];
+  if (value === undefined) {
+    const doc = nodeKeyword(section, key)?.doc;
+    throw new CapsuleError(ErrorCode.KeywordNotSet, `${section}.${key} is not set in ${file}`, { hint: `set it with \`nodemgr set --param ${section}.${key} --value V\`${doc ? `: ${doc}` : ''}` });
+  }
+  if (isSecret(section, key)) {
+    throw new CapsuleError(ErrorCode.SecretHidden, `${section}.${key} is set in ${file}; a secret is never printed`, {
+      hint: 'keep the secret in a root-only file named by cluster.secret_file (`nodemgr get --param cluster.secret_file` says which), and read that file as root',
+    });
+  }
+  ctx.out(ctx.format === 'json' ? renderJson(value) : `${value}\n`);
+  return 0;
+}
+
+async function edit(ctx: CommandContext, value: string | undefined): Promise<number> {
+  const { section, key } = param(ctx);
+  const r = await editNodeConfig(ctx.root, { section, key, ...(value !== undefined ? { value } : {}) }, check(ctx));
+  printIssues(ctx, r.warnings);
+  if (value !== undefined && isSecret(section, key)) {
+    ctx.err(`${nodeConfPath(ctx.root)}: ${section}.${key}: warning: a secret on the command line is seen by every user of this host (ps) and kept in shell history\n  hint: write it to a root-only file and set cluster.secret_file to it instead\n`);
+  }
+  return 0;
+}
+
+export async function set(ctx: CommandContext): Promise<number> {
+  const value = ctx.options['value'];
+  if (typeof value !== 'string') throw new CapsuleError(ErrorCode.UsageError, 'set needs --value', { hint: 'nodemgr set --param SECTION.KEYWORD --value V' });
+  return edit(ctx, value);
+}
+
+export async function unset(ctx: CommandContext): Promise<number> {
+  return edit(ctx, undefined);
+}
+
+/** The file as it is, secrets hidden; with --format json, as the node reads it. */
+export async function print(ctx: CommandContext): Promise<number> {
+  if (ctx.format === 'json') {
+    const shown = (s: string, body: NodeConfig[string]) => Object.fromEntries(Object.entries(body).map(([k, v]) => [k, isSecret(s, k) ? HIDDEN : v]));
+    ctx.out(renderJson(Object.fromEntries(Object.entries(await readNodeConfig(ctx.root)).map(([s, body]) => [s, shown(s, body)]))));
+    return 0;
+  }
+  const text = await readNodeConfigText(ctx.root);
+  if (text === undefined) ctx.err(`${nodeConfPath(ctx.root)} does not exist: this node has the defaults\n`);
+  else ctx.out(hideValues(text, isSecret));
+  return 0;
+}
+
+export async function validate(ctx: CommandContext): Promise<number> {
+  const issues = await validateNodeConfig(ctx.root, check(ctx));
+  const errors = issues.some((i) => i.severity === 'error');
+  if (ctx.format === 'json') ctx.out(renderJson({ valid: !errors, issues }));
+  else if (issues.length) printIssues(ctx, issues);
+  else ctx.out(`${nodeConfPath(ctx.root)}: valid\n`);
+  // As svcmgr validate config: warnings alone exit 2, so that scripts notice.
+  return errors ? 1 : issues.length ? 2 : 0;
+}

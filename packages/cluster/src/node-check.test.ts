@@ -1,0 +1,56 @@
+import { checkNodeConfig, type CheckOptions } from './node-check.js';
+import type { NodeSections } from './node-keywords.js';
+
+const SECRET = 'a-cluster-secret-0123456789';
+const cluster = { nodes: 'hv1 hv2', secret: SECRET };
+const hb = { interval: '1s', timeout: '3s', 'addr@hv1': '198.51.100.1' };
+
+/** [what, file, options, the issues expected as `severity section.keyword: message`]. */
+const CASES: Array<[string, NodeSections, CheckOptions, string[]]> = [
+  ['a standalone node: no [cluster], its ssh and driver sections', { ssh: { connect_timeout: '5', 'addr@hv2': '10.0.0.2' }, 'driver.kvm': { uri: 'qemu:///system', anything: 'x' } }, {}, []],
+  ['a cluster node', { cluster, 'hb#1': hb, 'arbitrator#1': { address: '[2001:db8::9]:10001' } }, { self: 'hv1' }, []],
+  ['an unknown section', { clustre: cluster }, {}, ['warning clustre: unknown section [clustre], ignored (did you mean [cluster]?)']],
+  ['an unknown keyword', { cluster, 'hb#1': { ...hb, timout: '5s' } }, {}, ['warning hb#1.timout: unknown keyword "timout", ignored (did you mean "timeout"?)']],
+  ['a scoped keyword that is not per node', { cluster, 'hb#1': { ...hb, 'port@hv1': '1' } }, {}, ['warning hb#1.port@hv1: port cannot be scoped, ignored']],
+  ['addr without a node', { cluster, 'hb#1': { ...hb, addr: 'x' } }, {}, ['warning hb#1.addr: addr is read per node only, ignored']],
+  ['addr of a node not in the cluster', { cluster, 'hb#1': { ...hb, 'addr@hv9': 'x' } }, {}, ['warning hb#1.addr@hv9: hv9 is not one of the cluster nodes (hv1 hv2), ignored']],
+  ['a timeout not longer than the interval', { cluster, 'hb#1': { ...hb, interval: '2s', timeout: '1s' } }, {}, ['error hb#1.timeout: must be longer than interval (timeout 1000 ms, interval 2000 ms)']],
+  ['the default interval counts too', { cluster, 'hb#1': { timeout: '500ms' } }, {}, ['error hb#1.timeout: must be longer than interval (timeout 500 ms, interval 1000 ms)']],
+  ['a port out of range', { cluster, 'hb#1': { ...hb, port: '70000' } }, {}, ['error hb#1.port: a port is a number from 1 to 65535']],
+  ['an unknown heartbeat type', { cluster, 'hb#1': { ...hb, type: 'broadcast' } }, {}, ['error hb#1.type: Invalid option: expected one of "unicast"|"multicast"']],
+  ['an arbitrator without port', { cluster, 'arbitrator#1': { address: 'arb' } }, {}, ['error arbitrator#1.address: expected HOST:PORT with a port from 1 to 65535, got "arb"']],
+  ['empty nodes', { cluster: { ...cluster, nodes: '' } }, {}, ['error cluster.nodes: no nodes']],
+  ['a quorum that is no boolean', { cluster: { ...cluster, quorum: 'maybe' } }, {}, ['error cluster.quorum: expected a boolean (true/false, yes/no), got "maybe"']],
+  ['a relative secret_file', { cluster: { nodes: 'hv1', secret_file: 'cluster.secret' } }, {}, ['error cluster.secret_file: expected an absolute path (starting with /), got "cluster.secret"']],
+  ['a secret_file that does not exist', { cluster: { nodes: 'hv1', secret_file: '/nonexistent/cluster.secret' } }, {}, ['error cluster.secret_file: /nonexistent/cluster.secret does not exist']],
+  ['secret beside secret_file', { cluster: { ...cluster, secret_file: '/nonexistent/s' } }, {}, ['warning cluster.secret: secret is ignored: secret_file is set', 'error cluster.secret_file: /nonexistent/s does not exist']],
+  ['an ssh timeout of 0', { ssh: { connect_timeout: '0' } }, {}, ['error ssh.connect_timeout: expected a number of seconds above 0, got "0"']],
+  // Without [cluster] nothing reads heartbeats: a wrong value is still wrong, nothing is required.
+  ['a heartbeat section on a standalone node', { 'hb#1': { port: '0' }, 'arbitrator#1': {} }, {}, ['error hb#1.port: a port is a number from 1 to 65535']],
+  ['a cluster without nodes and secret', { cluster: { name: 'c' } }, {}, ['error cluster.nodes: missing required keyword nodes', 'error cluster.secret: no secret: set secret_file (or secret)']],
+  ['the daemon: this node not listed, no heartbeat', { cluster }, { self: 'hv3', running: true }, ['error cluster.nodes: this node (hv3) is not listed in hv1 hv2', 'error hb#1: no heartbeat is configured']],
+  ['a check: what this node lacks is a warning (the file may be written on an arbitrator)', { cluster }, { self: 'hv3' }, ['warning cluster.nodes: this node (hv3) is not listed in hv1 hv2', 'warning hb#1: no heartbeat is configured']],
+  ['the daemon without [cluster]', { ssh: {} }, { self: 'hv1', running: true }, ['error cluster.nodes: no [cluster] section', 'error cluster.secret: no secret: set secret_file (or secret)', 'error hb#1: no heartbeat is configured']],
+  ['an edit: what was already missing, and what this node lacks, are warnings', { cluster: { name: 'c', nodes: 'hv2' } }, { self: 'hv1', before: {} }, ['warning cluster.nodes: this node (hv1) is not listed in hv2', 'warning cluster.secret: no secret: set secret_file (or secret)', 'warning hb#1: no heartbeat is configured']],
+  ['an edit that removes a required keyword is refused', { cluster: { secret: SECRET } }, { before: { cluster } }, ['error cluster.nodes: missing required keyword nodes']],
+  ['an edit that removes the secret is refused', { cluster: { nodes: 'hv1' } }, { before: { cluster } }, ['error cluster.secret: no secret: set secret_file (or secret)']],
+];
+
+test.each(CASES)('%s', async (_, conf, o, expected) => {
+  const issues = await checkNodeConfig(conf, o);
+  expect(issues.map((i) => `${i.severity} ${i.section}${i.keyword ? `.${i.keyword}` : ''}: ${i.message}${/^did you mean/.test(i.hint) ? ` (${i.hint})` : ''}`)).toEqual(expected);
+  for (const i of issues) expect(i.hint).not.toBe('');
+});
+
+test('a secret too short is refused without being quoted', async () => {
+  const issues = await checkNodeConfig({ cluster: { nodes: 'hv1', secret: 'tiny-secret' } });
+  expect(issues).toMatchObject([{ severity: 'error', section: 'cluster', keyword: 'secret', message: 'shorter than 16 characters' }]);
+  expect(JSON.stringify(issues)).not.toContain('tiny-secret');
+});
+
+test.each([
+  ['ClusterConfigInvalid', { cluster: { ...cluster, nodes: '' } }],
+  ['NodeConfigInvalid', { ssh: { identity_file: 'id' } }],
+])('a problem carries the code of its section: %s', async (code, conf) => {
+  expect((await checkNodeConfig(conf)).map((i) => i.code)).toEqual([code]);
+});

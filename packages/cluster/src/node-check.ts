@@ -1,0 +1,136 @@
+// Every problem of a node.conf at once, against the keyword table: errors
+// (clusterConfig throws the first; `nodemgr set` refuses an edit that has
+// one) and warnings (ignored keywords and sections, said but not refused).
+// A secret keyword's value never appears in an issue.
+import { closest, ErrorCode } from '@capsule/core';
+import { CLUSTER, HB, NODE_SECTIONS, nodeSection, splitNodeKey, type NodeSections, type NodeSectionSpec } from './node-keywords.js';
+import { clusterSecret } from './secret.js';
+
+export interface NodeIssue {
+  section: string;
+  keyword?: string;
+  message: string;
+  hint: string;
+  severity: 'error' | 'warning';
+  code: ErrorCode;
+}
+
+export interface CheckOptions {
+  /** The node reading the file: it must be one of nodes and have a heartbeat. Undefined on an arbitrator. */
+  self?: string;
+  /**
+   * Read by the daemon or the arbitrator, to run: the cluster rules apply
+   * without a [cluster] section too, and what this node lacks is an error.
+   * Otherwise (a check, an edit: the file may be written on another host)
+   * what this node lacks is a warning.
+   */
+  running?: boolean;
+  /**
+   * The file before an edit. An edit is refused only for what it breaks: a
+   * required keyword left unset as it already was is a warning (a cluster
+   * is configured one keyword at a time), one it unsets is an error.
+   */
+  before?: NodeSections;
+}
+
+const isCluster = (s: NodeSectionSpec) => s.code === ErrorCode.ClusterConfigInvalid;
+
+export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}): Promise<NodeIssue[]> {
+  const issues: NodeIssue[] = [];
+  const add = (severity: NodeIssue['severity'], code: ErrorCode, section: string, keyword: string | undefined, message: string, hint: string) =>
+    issues.push({ section, ...(keyword !== undefined ? { keyword } : {}), message, hint, severity, code });
+  const warn = (section: string, keyword: string | undefined, message: string, hint: string) => add('warning', ErrorCode.NodeConfigInvalid, section, keyword, message, hint);
+  /** Needs `keywords` set: an error unless the edit left them as unset as they were. */
+  const missing = (section: string, keywords: readonly string[], message: string, hint: string) => {
+    const already = o.before !== undefined && keywords.every((k) => o.before?.[section]?.[k] === undefined);
+    add(already ? 'warning' : 'error', ErrorCode.ClusterConfigInvalid, section, keywords[0], message, hint);
+  };
+  const selfSeverity = o.running ? 'error' : 'warning';
+  const clusterRules = o.running === true || Object.hasOwn(conf, 'cluster');
+  const c = conf['cluster'] ?? {};
+  const nodesParsed = CLUSTER.nodes.schema.safeParse(c['nodes'] ?? '');
+  const nodes = nodesParsed.success ? nodesParsed.data : undefined;
+
+  function checkSection(name: string, body: Readonly<Record<string, string>>): void {
+    const spec = nodeSection(name);
+    if (!spec) {
+      const near = closest(name, NODE_SECTIONS.map((s) => s.title));
+      warn(name, undefined, `unknown section [${name}], ignored`, near ? `did you mean [${near}]?` : `node.conf sections are ${NODE_SECTIONS.map((s) => `[${s.title}]`).join(', ')}`);
+      return;
+    }
+    if (spec.freeForm) return;
+    const names = Object.values(spec.keywords).map((k) => (k.perNode ? `${k.name}@NODE` : k.name));
+    for (const [key, value] of Object.entries(body)) {
+      const { keyword, node } = splitNodeKey(key);
+      const k = Object.hasOwn(spec.keywords, keyword) ? spec.keywords[keyword] : undefined;
+      if (!k) {
+        const near = closest(keyword, Object.keys(spec.keywords));
+        warn(name, key, `unknown keyword "${keyword}", ignored`, near ? `did you mean "${near}"?` : `[${spec.title}] accepts ${names.join(', ')}`);
+        continue;
+      }
+      if (k.perNode && node === undefined) {
+        warn(name, key, `${keyword} is read per node only, ignored`, `write ${keyword}@NODE = VALUE, one line a node`);
+        continue;
+      }
+      if (!k.perNode && node !== undefined) {
+        warn(name, key, `${keyword} cannot be scoped, ignored`, `write ${keyword} without @${node}`);
+        continue;
+      }
+      if (k.perNode && isCluster(spec) && nodes && !nodes.includes(node!)) warn(name, key, `${node} is not one of the cluster nodes (${nodes.join(' ')}), ignored`, `add ${node} to cluster.nodes, or fix the name`);
+      if (k.secret && body['secret_file'] !== undefined) {
+        warn(name, key, `${keyword} is ignored: secret_file is set`, `unset ${name}.${keyword}`);
+        continue;
+      }
+      const r = k.schema.safeParse(value);
+      if (!r.success) add('error', spec.code, name, key, r.error.issues.map((i) => i.message).join('; '), k.doc);
+    }
+    if (clusterRules && isCluster(spec)) {
+      for (const k of Object.values(spec.keywords)) if (k.required && body[k.name] === undefined) missing(name, [k.name], `missing required keyword ${k.name}`, k.doc);
+    }
+    if (spec.keywords === HB) checkTimeout(name, body);
+    if (spec.keywords === HB && body['group'] !== undefined && (body['type'] ?? 'unicast') !== 'multicast') {
+      add('error', ErrorCode.ClusterConfigInvalid, name, 'group', 'a group address is for type = multicast', 'set type = multicast, or unset group and set addr@NODE for each node');
+    }
+  }
+
+  function checkTimeout(name: string, body: Readonly<Record<string, string>>): void {
+    // A value that does not parse is reported on its own line, not compared.
+    const ms = (k: typeof HB.interval): number | undefined => {
+      const raw = body[k.name];
+      if (raw === undefined) return k.default;
+      const r = k.schema.safeParse(raw);
+      return r.success ? r.data : undefined;
+    };
+    const interval = ms(HB.interval);
+    const timeout = ms(HB.timeout);
+    if (interval !== undefined && timeout !== undefined && timeout <= interval) {
+      add('error', ErrorCode.ClusterConfigInvalid, name, 'timeout', `must be longer than interval (timeout ${timeout} ms, interval ${interval} ms)`, 'a timeout of three intervals is usual');
+    }
+  }
+
+  async function checkCluster(): Promise<void> {
+    if (o.self !== undefined && nodes && !nodes.includes(o.self)) {
+      add(selfSeverity, ErrorCode.ClusterConfigInvalid, 'cluster', 'nodes', `this node (${o.self}) is not listed in ${nodes.join(' ')}`, `add ${o.self} to nodes, or fix CAPSULE_NODENAME`);
+    }
+    // A broken secret_file value is reported as such; reading a file it does not name says nothing more.
+    if (c['secret_file'] !== undefined && !CLUSTER.secret_file.schema.safeParse(c['secret_file']).success) return;
+    const s = await clusterSecret(c);
+    if (!('problem' in s)) return;
+    const p = s.problem;
+    if (p.missing) missing('cluster', p.missing, p.message, p.hint);
+    else add('error', p.code, 'cluster', p.keyword, p.message, p.hint);
+  }
+
+  // [cluster] first: the daemon stops at the first error, and the cluster's own come first.
+  if (conf['cluster']) checkSection('cluster', c);
+  if (clusterRules) {
+    if (!conf['cluster']) missing('cluster', ['nodes'], 'no [cluster] section', 'add [cluster] with nodes and secret_file');
+    await checkCluster();
+  }
+  for (const [name, body] of Object.entries(conf)) if (name !== 'cluster') checkSection(name, body);
+  if (clusterRules && o.self !== undefined && !Object.keys(conf).some((n) => nodeSection(n)?.keywords === HB)) {
+    add(selfSeverity, ErrorCode.ClusterConfigInvalid, 'hb#1', undefined, 'no heartbeat is configured', 'add [hb#1] with type = unicast and addr@NODE for each node');
+  }
+  return issues;
+}
+

@@ -1,0 +1,145 @@
+// The node.conf keyword table: every section and keyword a node reads, with
+// a one-line help each. clusterConfig parses with it and `nodemgr set`
+// validates with it, so an edit the command accepts is one the daemon reads.
+// [ssh] and [driver.TYPE] are read by @capsule/config (node-config.ts); they
+// are listed here so that the table covers the whole file.
+import { boolFromString, ErrorCode, intFromString, kw, listFromString, type KeywordSpec } from '@capsule/core';
+import { z } from 'zod';
+
+export type NodeSections = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
+export interface NodeKeyword<T = unknown> extends KeywordSpec<T> {
+  /** Read only as `KEYWORD@NODE`, one value a node (`addr@hv1`). */
+  perNode?: true;
+  /** Never printed, logged or put in an error. */
+  secret?: true;
+}
+
+export interface NodeSectionSpec {
+  /** As help writes it: `cluster`, `hb#N`, `driver.TYPE`. */
+  title: string;
+  help: string;
+  matches(name: string): boolean;
+  keywords: Readonly<Record<string, NodeKeyword>>;
+  /** [driver.TYPE] belongs to its driver: any keyword goes. */
+  freeForm?: true;
+  /** The code of a problem in this section. */
+  code: ErrorCode;
+}
+
+/** A keyword whose value is parsed by `schema`; node.conf keywords are not scoped unless perNode. */
+function keyword<T>(name: string, schema: z.ZodType<T, string>, o: { doc: string; default?: T; required?: boolean; perNode?: true; secret?: true }): NodeKeyword<T> {
+  return {
+    name,
+    schema,
+    doc: o.doc,
+    scopable: o.perNode === true,
+    required: o.required ?? false,
+    present: o.required === true || o.default !== undefined,
+    ...(o.default !== undefined ? { default: o.default } : {}),
+    ...(o.perNode ? { perNode: true } : {}),
+    ...(o.secret ? { secret: true } : {}),
+  };
+}
+
+/** `1s`, `500ms`, `1.5` (seconds) -> milliseconds: heartbeats work below the second. */
+const millis = z.string().transform((s, ctx) => {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(s.trim());
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as 1s or 500ms, got "${s}"` });
+    return z.NEVER;
+  }
+  return Number(m[1]) * (m[2] === 'ms' ? 1 : 1000);
+});
+
+const PORT = 'a port is a number from 1 to 65535';
+const port = intFromString.pipe(z.number().min(1, PORT).max(65535, PORT));
+
+/** `HOST:PORT`, `[V6]:PORT`. */
+const hostPort = z.string().transform((s, ctx) => {
+  const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(s.trim());
+  const p = Number(m?.[2]);
+  if (!m || p < 1 || p > 65535) {
+    ctx.addIssue({ code: 'custom', message: `expected HOST:PORT with a port from 1 to 65535, got "${s}"` });
+    return z.NEVER;
+  }
+  return { host: m[1]!, port: p };
+});
+
+const multicastGroup = z.ipv4().refine((a) => /^2(2[4-9]|3\d)\./.test(a), 'expected a multicast group address (224.0.0.0 to 239.255.255.255)');
+
+const nodeList = listFromString.refine((l) => l.length > 0, 'no nodes');
+
+/** The secret is never quoted back: a message about it says how it is wrong, not what it is. */
+const secret = z.string().refine((s) => s.trim().length >= 16, 'shorter than 16 characters');
+
+const positiveSeconds = z.string().transform((s, ctx) => {
+  const v = Number(s.trim());
+  if (s.trim() === '' || !Number.isFinite(v) || v <= 0) {
+    ctx.addIssue({ code: 'custom', message: `expected a number of seconds above 0, got "${s}"` });
+    return z.NEVER;
+  }
+  return v;
+});
+
+export const CLUSTER = {
+  // OpenSVC lower-cases the cluster name, and calls a cluster without one "default".
+  name: keyword('name', z.string().transform((s) => (s.trim() || 'default').toLowerCase()), { doc: 'the cluster name, lower-cased', default: 'default' }),
+  id: kw.string('id', { doc: 'the cluster id, the same on every node ({clusterid} in service files)', scopable: false }),
+  nodes: keyword('nodes', nodeList, { doc: 'the cluster nodes by name: nodes = hv1 hv2 hv3', required: true }),
+  drpnodes: keyword('drpnodes', listFromString, { doc: 'the disaster recovery nodes' }),
+  dns: keyword('dns', listFromString, { doc: 'the cluster DNS servers ({dns} in service files)' }),
+  secret: keyword('secret', secret, { doc: 'the HMAC key of heartbeats, 16 characters or more; prefer secret_file', secret: true }),
+  secret_file: kw.path('secret_file', { doc: 'a root-only file (mode 0600) holding the cluster secret: openssl rand -hex 32 > FILE', scopable: false }),
+  quorum: keyword('quorum', boolFromString, { doc: 'true: a node that loses quorum stops its ha services', default: false }),
+};
+
+export const HB = {
+  type: { ...kw.choice('type', ['unicast', 'multicast'], { doc: 'unicast or multicast', default: 'unicast' }), scopable: false },
+  port: keyword('port', port, { doc: 'the UDP port heartbeats are sent to and heard on', default: 10000 }),
+  interval: keyword('interval', millis, { doc: 'time between two heartbeats: 1s, 500ms', default: 1000 }),
+  timeout: keyword('timeout', millis, { doc: 'a peer unheard for this long is lost; longer than interval (three intervals is usual)', default: 3000 }),
+  addr: keyword('addr', z.string(), { doc: 'addr@NODE: where NODE listens and is sent to (default: the node name)', perNode: true }),
+  group: keyword('group', multicastGroup, { doc: 'type = multicast: the group heartbeats are sent to (224.3.29.71 by default)' }),
+};
+
+export const ARBITRATOR = {
+  address: keyword('address', hostPort, { doc: 'where the arbitrator listens: address = 198.51.100.9:10001', required: true }),
+};
+
+export const SSH = {
+  identity_file: kw.path('identity_file', { doc: 'the private key this node uses (default: etc/capsule/ssh/id_ed25519)', scopable: false }),
+  known_hosts: kw.path('known_hosts', { doc: 'the known_hosts file checked (default: etc/capsule/ssh/known_hosts)', scopable: false }),
+  connect_timeout: keyword('connect_timeout', positiveSeconds, { doc: 'seconds to wait for an ssh connection', default: 10 }),
+  addr: keyword('addr', z.string(), { doc: "addr@NODE: where this node reaches NODE over ssh (default: NODE's heartbeat address)", perNode: true }),
+};
+
+export const NODE_SECTIONS: readonly NodeSectionSpec[] = [
+  { title: 'cluster', help: 'the cluster this node belongs to', matches: (n) => n === 'cluster', keywords: CLUSTER, code: ErrorCode.ClusterConfigInvalid },
+  { title: 'hb#N', help: 'a heartbeat link', matches: (n) => /^hb#\d+$/.test(n), keywords: HB, code: ErrorCode.ClusterConfigInvalid },
+  { title: 'arbitrator#N', help: 'a tie-breaker on a host every node reaches', matches: (n) => /^arbitrator#\d+$/.test(n), keywords: ARBITRATOR, code: ErrorCode.ClusterConfigInvalid },
+  { title: 'ssh', help: 'how this node reaches guests and peers over ssh', matches: (n) => n === 'ssh', keywords: SSH, code: ErrorCode.NodeConfigInvalid },
+  { title: 'driver.TYPE', help: "the settings of driver TYPE (see the driver's documentation)", matches: (n) => /^driver\.[^.]+$/.test(n), keywords: {}, freeForm: true, code: ErrorCode.NodeConfigInvalid },
+];
+
+export function nodeSection(name: string): NodeSectionSpec | undefined {
+  return NODE_SECTIONS.find((s) => s.matches(name));
+}
+
+/** `addr@hv1` -> addr, hv1. */
+export function splitNodeKey(key: string): { keyword: string; node?: string } {
+  const at = key.indexOf('@');
+  return at < 0 ? { keyword: key } : { keyword: key.slice(0, at), node: key.slice(at + 1) };
+}
+
+/** The keyword's spec, for `section` and `key` as written (scope included). */
+export function nodeKeyword(section: string, key: string): NodeKeyword | undefined {
+  const s = nodeSection(section);
+  const { keyword } = splitNodeKey(key);
+  return s && Object.hasOwn(s.keywords, keyword) ? s.keywords[keyword] : undefined;
+}
+
+/** The typed value of a keyword already checked, or its default. */
+export function readKeyword<T>(spec: NodeKeyword<T> | KeywordSpec<T>, raw: string | undefined): T | undefined {
+  return raw === undefined ? spec.default : spec.schema.parse(raw);
+}

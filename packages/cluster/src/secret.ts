@@ -1,0 +1,46 @@
+// The cluster secret: the content of secret_file when it is set, else
+// [cluster] secret. However it is wrong, what is reported says how, never
+// what the secret is.
+import { ErrorCode } from '@capsule/core';
+import { readFile, stat } from 'node:fs/promises';
+import { CLUSTER } from './node-keywords.js';
+
+export interface SecretProblem {
+  keyword: 'secret' | 'secret_file';
+  message: string;
+  hint: string;
+  code: ErrorCode;
+  /** Set when neither keyword is: what the section lacks. */
+  missing?: readonly string[];
+}
+
+const MAKE = 'openssl rand -hex 32 > FILE && chmod 600 FILE';
+
+async function fromFile(file: string): Promise<{ secret: string } | { problem: SecretProblem }> {
+  const problem = (message: string, hint: string, code: ErrorCode = ErrorCode.ClusterConfigInvalid) => ({ problem: { keyword: 'secret_file' as const, message, hint, code } });
+  const st = await stat(file).catch(() => undefined);
+  if (!st) return problem(`${file} does not exist`, `create it with mode 0600, owned by root, holding the cluster secret: ${MAKE}`);
+  // A secret others can read or change is refused rather than used: a shared secret is no secret.
+  if ((st.mode & 0o077) !== 0) return problem(`${file} is readable or writable by others (mode ${(st.mode & 0o777).toString(8)})`, `chmod 600 ${file}`, ErrorCode.SecretFileUnsafe);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    return problem(`${file} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'run this as root, the owner of the secret file');
+  }
+  // The file holds what `secret =` would: the same rule applies to it.
+  const r = CLUSTER.secret.schema.safeParse(text.trim());
+  if (!r.success) return problem(`the secret in ${file}: ${r.error.issues.map((i) => i.message).join('; ')}`, `write a long random secret to it: ${MAKE}`);
+  return { secret: text.trim() };
+}
+
+/** The secret of a [cluster] section whose keywords are checked, or why there is none to use. */
+export async function clusterSecret(cluster: Readonly<Record<string, string>>): Promise<{ secret: string } | { problem: SecretProblem }> {
+  const file = cluster['secret_file'];
+  if (file !== undefined) return fromFile(file);
+  const inline = cluster['secret'];
+  if (inline === undefined) {
+    return { problem: { keyword: 'secret', message: 'no secret: set secret_file (or secret)', hint: `set secret_file to a root-only file holding a long random secret: ${MAKE}`, code: ErrorCode.ClusterConfigInvalid, missing: ['secret', 'secret_file'] } };
+  }
+  return { secret: inline.trim() };
+}
