@@ -44,7 +44,7 @@ try {
     });
     figures.push(Date.now() - t0);
     console.log(`run ${i + 1}: ${holder} lost, ${next} answers after ${figures.at(-1)} ms`);
-    if (process.env.BENCH_DEBUG) console.log(new Date(t0).toISOString(), c.node(next).log.slice(-3).join('\n'));
+    if (process.env.BENCH_DEBUG) console.log('power off at', new Date(t0).toISOString(), '\n' + c.node(next).log.slice(-1).join('\n') + '\n' + (await import('node:fs')).readFileSync(`${c.node(next).root}/var/lib/capsule/web/log`, 'utf8').trim().split('\n').slice(-8).join('\n'));
     await c.powerOn(holder);
     // Let the node rejoin before the next loss.
     await until(async () => (await c.cli(holder, 'nodemgr', ['daemon', 'status'])).stdout.includes('majority (3/3)'));

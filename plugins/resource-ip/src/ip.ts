@@ -1,9 +1,18 @@
 // A service address on an interface: refused when anyone already answers
 // for it, added with `ip addr`, announced with a gratuitous ARP.
-import { CapsuleError, type ActionContext, type Resource, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
+import { CapsuleError, isCapsuleError, type ActionContext, type ExecResult, type Resource, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
 import type { keywords } from './keywords.js';
 import { isIP } from 'node:net';
 import { prefixLength } from './address.js';
+
+/** How long arping runs: a holder's ARP reply on the link comes within milliseconds. */
+const ARP_WAIT_MS = 300;
+
+/** arping cut short at ARP_WAIT_MS: nobody answered (-D), or the announce is out (-U). */
+function ignoreTimeout(e: unknown): ExecResult {
+  if (isCapsuleError(e) && e.code === 'ExecTimeout') return { code: 0, stdout: '', stderr: '' };
+  throw e;
+}
 
 export type IpConfig = SectionConfig<typeof keywords>;
 
@@ -72,8 +81,9 @@ export class Ip implements Resource {
     const add = await ctx.exec(['ip', 'addr', 'add', `${addr}/${prefix}`, 'dev', this.cfg.ipdev]);
     if (add.code !== 0) throw new CapsuleError('IpAddFailed', `${this.rid}: ip addr add ${addr}/${prefix} dev ${this.cfg.ipdev} failed: ${add.stderr.trim()}`, { hint: 'see the ip(8) error above' });
     if (family === 4) {
-      // Tell the neighbours' ARP caches the address moved here; best effort.
-      await ctx.exec(['arping', '-U', '-c', '1', '-I', this.cfg.ipdev, addr]);
+      // Tell the neighbours' ARP caches the address moved here; best effort. The packet leaves at
+      // once, then arping idles a second before exiting: not waited for.
+      await ctx.exec(['arping', '-U', '-c', '1', '-I', this.cfg.ipdev, addr], { timeoutMs: ARP_WAIT_MS }).catch(ignoreTimeout);
     }
   }
 
@@ -83,8 +93,9 @@ export class Ip implements Resource {
       ctx.log.info(`${addr}: IPv6 duplicate detection is left to the kernel (DAD)`);
       return;
     }
-    // One probe: a holder on the link answers within milliseconds, and a failover waits for this second.
-    const r = await ctx.exec(['arping', '-D', '-q', '-c', '1', '-w', '1', '-I', this.cfg.ipdev, addr]);
+    // One probe: a holder on the link answers within milliseconds. arping itself waits out its whole
+    // -w second (whole seconds only) when nobody does, and a failover would wait with it: cut short.
+    const r = await ctx.exec(['arping', '-D', '-q', '-c', '1', '-w', '1', '-I', this.cfg.ipdev, addr], { timeoutMs: ARP_WAIT_MS }).catch(ignoreTimeout);
     if (r.code === 127) {
       ctx.log.warn(`arping is not installed: the check that ${addr} is free on the network was skipped (apt-get install iputils-arping)`);
       return;

@@ -74,7 +74,7 @@ export class Agent {
     this.o.log(`agent of ${this.self} in cluster ${this.o.cluster.name} (${this.o.cluster.nodes.join(' ')}): heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);
     this.timers.push(setInterval(() => void this.send(), this.hb.intervalMs));
     // Decisions are cheap: taken several times per interval, a lost peer is acted on soon after its timeout.
-    this.timers.push(setInterval(() => this.decide(), Math.min(250, this.hb.intervalMs)));
+    this.timers.push(setInterval(() => this.decide(), Math.min(100, this.hb.intervalMs)));
     this.timers.push(setInterval(() => void this.refreshAll(), this.o.statusIntervalMs ?? 5000));
     await new Promise<void>((resolve) => (this.stopped = resolve));
   }
