@@ -41,7 +41,7 @@ script = ${REPO_ROOT}/apps/cli/test/fixtures/shop
 tags = encap
 `,
   );
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await ssh?.close();
   await vms.dispose();

@@ -20,6 +20,14 @@ describe('atomicWrite', () => {
     expect(await readdir(dir)).toEqual(['web1.conf']);
   });
 
+  test('an mtime given is on the file from the moment it appears (a replicated copy keeps its sender\'s)', async () => {
+    const path = join(dir, 'web1.conf');
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    await atomicWrite(path, 'copy', { mtime: at });
+    // Seconds as a float on the way down: exact to the millisecond, not below.
+    expect(Math.abs((await stat(path)).mtimeMs - at.getTime())).toBeLessThan(1);
+  });
+
   test('concurrent writes of one file in one process all land, one of them whole', async () => {
     // Found by syncing four guests at once: temp names were only pid and millisecond.
     const path = join(dir, 'config.version');

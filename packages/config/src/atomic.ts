@@ -48,6 +48,8 @@ export interface AtomicWriteOptions {
   mode?: number;
   /** Replace the target of a symlink at `path` instead of the link (the service file may be a link). */
   followSymlink?: boolean;
+  /** The file's mtime, set before the rename: no reader sees the new content with another time. */
+  mtime?: Date;
 }
 
 export async function atomicWrite(path: string, text: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
@@ -59,6 +61,7 @@ export async function atomicWrite(path: string, text: string | Uint8Array, optio
   try {
     if (options.mode !== undefined) await fh.chmod(options.mode);
     await fh.writeFile(text);
+    if (options.mtime) await fh.utimes(options.mtime, options.mtime);
     await fh.sync();
   } catch (e) {
     await fh.close();

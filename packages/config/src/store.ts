@@ -2,7 +2,7 @@
 // config lock (so concurrent writers never lose each other's edit), only
 // when the result validates, atomically, with its generation recorded.
 import { CapsuleError, systemClock, type Clock } from '@capsule/core';
-import { mkdir, readFile, utimes } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import type { EvalContext } from './evaluator.js';
 import { issuesError, type ConfigIssue } from './issues.js';
 import { withLock, type LockOptions } from './lock.js';
@@ -24,6 +24,8 @@ export interface WriteOptions {
   lock?: Partial<LockOptions>;
   /** This node's clock: the written file's mtime (informative only: versions decide, never mtimes). */
   clock?: Clock;
+  /** A received copy keeps its sender's mtime: set under the lock, with the write, never after it. */
+  mtimeMs?: number;
 }
 
 /** Runs fn under the service's config lock. */
@@ -41,9 +43,7 @@ async function checkAndWrite(paths: ServicePaths, content: string | Uint8Array, 
   if (err) throw err;
   await mkdir(dirname(paths.config), { recursive: true });
   // A service file that is a symlink (to a shared repository) stays one.
-  await atomicWrite(paths.config, content, { followSymlink: true });
-  const at = new Date((o.clock ?? systemClock).now());
-  await utimes(paths.config, at, at);
+  await atomicWrite(paths.config, content, { followSymlink: true, mtime: new Date(o.mtimeMs ?? (o.clock ?? systemClock).now()) });
   const version = { generation, hash: contentHash(content) };
   await recordVersion(paths.varDir, version);
   return { version, warnings: issues.filter((i) => i.severity === 'warning') };

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localExec } from '@capsule/transport';
-import { TestNetwork, type TestHost, type TestSwitch } from './netns.js';
+import { killAllIn, TestNetwork, type TestHost, type TestSwitch } from './netns.js';
 import { sh } from './run.js';
 import { startSshd, type TestSshd } from './sshd.js';
 
@@ -193,7 +193,7 @@ export class TestCluster {
 
   async dispose(): Promise<void> {
     for (const ns of [...[...this.nodes.values()].map((n) => n.host.ns), ...(this.client ? [this.client.ns] : [])]) {
-      await localExec(['sh', '-c', `ip netns pids ${ns} | xargs -r kill -9`]);
+      await killAllIn(ns);
     }
     for (const n of this.nodes.values()) await n.sshd?.dispose();
     await this.net.dispose();

@@ -80,6 +80,23 @@ export class TestNetwork {
 
   /** Deleting a namespace deletes the veth ends inside it. */
   async dispose(): Promise<void> {
-    for (const ns of this.namespaces.splice(0)) await localExec(['ip', 'netns', 'del', ns]);
+    for (const ns of this.namespaces.splice(0)) {
+      await killAllIn(ns);
+      await localExec(['ip', 'netns', 'del', ns]);
+    }
+  }
+}
+
+/**
+ * Kills every process in a namespace, again until none is left: a process
+ * forked between the listing and the kill (a start script's daemon) would
+ * otherwise outlive the test, holding the namespace.
+ */
+export async function killAllIn(ns: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const pids = (await localExec(['ip', 'netns', 'pids', ns])).stdout.split('\n').filter(Boolean);
+    if (!pids.length) return;
+    await localExec(['kill', '-9', ...pids]);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

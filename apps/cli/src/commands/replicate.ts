@@ -6,7 +6,7 @@
 import { contentHash, currentVersion, decideSync, installReceived, parseVersion, peerAddress, readClusterInfo, servicePaths, withConfigLock, atomicWrite } from '@capsule/config';
 import { CapsuleError, ErrorCode, isContainerResource, systemClock, type Exec } from '@capsule/core';
 import { randomBytes } from 'node:crypto';
-import { readFile, rm, stat, utimes } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
@@ -92,8 +92,7 @@ export async function receive(ctx: CommandContext): Promise<number> {
       // A container's file: only under this node's root, never outside it.
       const dest = resolve(ctx.root, rel);
       if (relative(ctx.root, dest).startsWith('..')) throw new CapsuleError(ErrorCode.UsageError, `--path ${rel} leaves ${ctx.root}`, { hint: 'paths are relative to CAPSULE_ROOT' });
-      await atomicWrite(dest, text);
-      if (Number.isFinite(mtime)) await utimes(dest, mtime / 1000, mtime / 1000);
+      await atomicWrite(dest, text, Number.isFinite(mtime) ? { mtime: new Date(mtime) } : {});
       return 0;
     }
     const version = { generation: Number(ctx.options['generation']), hash: String(ctx.options['hash']) };
@@ -101,8 +100,7 @@ export async function receive(ctx: CommandContext): Promise<number> {
       throw new CapsuleError(ErrorCode.ConfigVersionInvalid, `the config pushed by ${from} does not match the version it announced`, { hint: `rerun svcmgr -s ${name} sync on ${from}` });
     }
     const evalCtx = { nodename: ctx.nodename, svcname: name, root: ctx.root, cluster: await readClusterInfo(ctx.root) };
-    const installed = await installReceived(paths, text, version, { registry: keywordRegistry(ctx), ctx: evalCtx, from, clock: systemClock });
-    if (installed && Number.isFinite(mtime)) await utimes(paths.config, mtime / 1000, mtime / 1000);
+    await installReceived(paths, text, version, { registry: keywordRegistry(ctx), ctx: evalCtx, from, clock: systemClock, ...(Number.isFinite(mtime) ? { mtimeMs: mtime } : {}) });
     return 0;
   } finally {
     await rm(tmp, { force: true });
