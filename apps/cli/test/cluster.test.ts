@@ -253,6 +253,17 @@ describe('two nodes, network cut', () => {
       return after.rejected['badMac']! - before.rejected['badMac']! === 1 && after.rejected['replay']! - before.rejected['replay']! === 1 && after.accepted > before.accepted && after;
     });
   }, T);
+
+  test('nodemgr set on a heartbeat keyword reaches the running daemon: it reloads, keeps its services and its peer', async () => {
+    await until('web on hv1', async () => (await reach(c)) === 'hv1');
+    const r = await c.cli('hv1', 'nodemgr', ['set', '--param', 'hb#1.timeout', '--value', '4s']);
+    expect(r).toMatchObject({ code: 0, stderr: expect.stringContaining('the agent daemon reloaded node.conf') });
+    expect(c.node('hv1').log.join('\n')).toMatch(/reloaded node.conf: cluster test \(hv1 hv2\), heartbeats every 1000 ms, timeout 4000 ms/);
+    await until('hv1 with its peer again', async () => (await c.cli('hv1', 'nodemgr', ['daemon', 'status'])).stdout.includes(': quorum'));
+    expect(await holders(c)).toEqual(['hv1']);
+    // An edit the daemon could not run with is refused before it: the file and the daemon keep the previous one.
+    expect(await c.cli('hv1', 'nodemgr', ['set', '--param', 'hb#1.timeout', '--value', '500ms'])).toMatchObject({ code: 1, stderr: expect.stringContaining('must be longer than interval') });
+  }, T);
 });
 
 describe('two nodes with an arbitrator', () => {

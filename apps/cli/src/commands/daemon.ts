@@ -24,9 +24,10 @@ async function answers(socket: string): Promise<boolean> {
 export async function runDaemon(ctx: CommandContext): Promise<number> {
   const p = daemonPaths(ctx.root);
   if (await answers(p.socket)) throw new CapsuleError(ErrorCode.DaemonAlreadyRunning, `an agent daemon already answers on ${p.socket}`, { hint: 'nodemgr daemon stop first' });
-  const cluster = await clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
+  const loadCluster = async () => clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
+  const cluster = await loadCluster();
   const log = (line: string) => ctx.out(`${new Date().toISOString()} ${line}\n`);
-  const agent = new Agent({ ctx, cluster, svcmgr: join(dirname(process.argv[1]!), 'svcmgr.js'), log });
+  const agent = new Agent({ ctx, cluster, loadCluster, svcmgr: join(dirname(process.argv[1]!), 'svcmgr.js'), log });
   await mkdir(p.runDir, { recursive: true, mode: 0o700 });
   await writeFile(p.pid, `${process.pid}\n`);
   const stop = () => void agent.stop();

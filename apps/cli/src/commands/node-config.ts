@@ -7,6 +7,8 @@ import { editNodeConfig, formatIssue, hideValues, HIDDEN, nodeConfPath, readNode
 import { CapsuleError, ErrorCode } from '@capsule/core';
 import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
+import { daemonPaths } from '../daemon/paths.js';
+import { ask } from '../daemon/socket.js';
 import { parseParam, type Param } from './param.js';
 
 const param = (ctx: CommandContext): Param => parseParam(ctx.options['param'], 'hb#1.timeout');
@@ -50,7 +52,15 @@ async function edit(ctx: CommandContext, value: string | undefined): Promise<num
   if (value !== undefined && isSecret(section, key)) {
     ctx.err(`${nodeConfPath(ctx.root)}: ${section}.${key}: warning: a secret on the command line is seen by every user of this host (ps) and kept in shell history\n  hint: write it to a root-only file and set cluster.secret_file to it instead\n`);
   }
+  if (/^(cluster|hb#\d+|arbitrator#\d+)$/.test(section)) await reloadDaemon(ctx);
   return 0;
+}
+
+/** A running agent daemon reads the cluster sections again; none running, nothing to do. */
+async function reloadDaemon(ctx: CommandContext): Promise<void> {
+  const r = await ask<{ ok?: true; error?: string }>(daemonPaths(ctx.root).socket, { cmd: 'reload' }, 10_000).catch(() => undefined);
+  if (r?.ok) ctx.err('the agent daemon reloaded node.conf\n');
+  else if (r?.error) ctx.err(`warning: the agent daemon kept its previous settings: ${r.error}\n  hint: fix node.conf, then nodemgr daemon stop; nodemgr daemon start\n`);
 }
 
 export async function set(ctx: CommandContext): Promise<number> {

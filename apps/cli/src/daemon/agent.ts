@@ -37,6 +37,8 @@ export interface AgentOptions {
   statusIntervalMs?: number;
   /** Heartbeats on the [hb#N] links of node.conf when not given. */
   backend?: ClusterBackend;
+  /** Reads node.conf again, for `reload`. */
+  loadCluster?: () => Promise<ClusterConfig>;
   log(line: string): void;
 }
 
@@ -45,7 +47,8 @@ const AVAIL: Record<string, InstanceView['avail']> = { up: 'up', warn: 'warn', d
 export class Agent {
   private readonly orchestrator = new Orchestrator();
   private readonly local = new Map<string, Local>();
-  private readonly backend: ClusterBackend;
+  private backend: ClusterBackend;
+  private cluster: ClusterConfig;
   private server?: Server;
   private timers: NodeJS.Timeout[] = [];
   private lastQuorum?: boolean;
@@ -54,10 +57,11 @@ export class Agent {
   private refreshing?: Promise<void>;
   private stopped?: () => void;
   private readonly paths;
-  private readonly hb;
+  private hb;
 
   constructor(private readonly o: AgentOptions) {
     this.paths = daemonPaths(o.ctx.root);
+    this.cluster = o.cluster;
     this.hb = o.cluster.hbs[0]!;
     this.backend = o.backend ?? new HeartbeatBackend(o.cluster, o.ctx.nodename);
   }
@@ -71,12 +75,41 @@ export class Agent {
     await this.refreshAll();
     await this.backend.start();
     this.server = await serve(this.paths.socket, (r) => this.handle(r));
-    this.o.log(`agent of ${this.self} in cluster ${this.o.cluster.name} (${this.o.cluster.nodes.join(' ')}): heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);
+    this.o.log(`agent of ${this.self} in cluster ${this.cluster.name} (${this.cluster.nodes.join(' ')}): heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);
+    this.startTimers();
+    await new Promise<void>((resolve) => (this.stopped = resolve));
+  }
+
+  private startTimers(): void {
     this.timers.push(setInterval(() => void this.send(), this.hb.intervalMs));
     // Decisions are cheap: taken several times per interval, a lost peer is acted on soon after its timeout.
     this.timers.push(setInterval(() => this.decide(), Math.min(100, this.hb.intervalMs)));
     this.timers.push(setInterval(() => void this.refreshAll(), this.o.statusIntervalMs ?? 5000));
-    await new Promise<void>((resolve) => (this.stopped = resolve));
+  }
+
+  /**
+   * node.conf read again (after `nodemgr set`): a file that does not validate
+   * changes nothing; one that does replaces the backend (links, secret,
+   * arbitrator) and the timers. Services keep running meanwhile.
+   */
+  private async reload(): Promise<{ ok: true } | { error: string }> {
+    if (!this.o.loadCluster || this.o.backend) return { error: 'this daemon was not started from node.conf: restart it' };
+    let next: ClusterConfig;
+    try {
+      next = await this.o.loadCluster();
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+    for (const t of this.timers.splice(0)) clearInterval(t);
+    await this.backend.close();
+    this.cluster = next;
+    this.hb = next.hbs[0]!;
+    this.backend = new HeartbeatBackend(next, this.self);
+    await this.backend.start();
+    this.startTimers();
+    this.o.log(`reloaded node.conf: cluster ${next.name} (${next.nodes.join(' ')}), heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);
+    await this.send();
+    return { ok: true };
   }
 
   async stop(): Promise<void> {
@@ -117,7 +150,7 @@ export class Agent {
       this.lastQuorum = q.quorum;
     }
     const services = [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : []));
-    for (const d of this.orchestrator.decide({ self: this.self, ready, quorum: q.quorum, fence: this.o.cluster.fence, alive, views, services })) void this.act(d);
+    for (const d of this.orchestrator.decide({ self: this.self, ready, quorum: q.quorum, fence: this.cluster.fence, alive, views, services })) void this.act(d);
     if (ready) for (const l of this.local.values()) if (l.policy) this.replicate(l.policy, alive, views);
   }
 
@@ -220,7 +253,7 @@ export class Agent {
     switch (r.cmd) {
       case 'status': {
         const { quorum: q, views } = this.backend.membership();
-        return { node: this.self, cluster: this.o.cluster.name, ...this.backend.details(), quorum: q, peers: this.backend.peers(), views, policies: [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : [])) };
+        return { node: this.self, cluster: this.cluster.name, ...this.backend.details(), quorum: q, peers: this.backend.peers(), views, policies: [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : [])) };
       }
       case 'refresh': {
         // svcmgr acted by hand: the peers learn the new state now, not at the next status round.
@@ -230,6 +263,8 @@ export class Agent {
         await this.send();
         return { ok: true };
       }
+      case 'reload':
+        return this.reload();
       case 'stop':
         setImmediate(() => void this.stop());
         return { ok: true };

@@ -5,7 +5,7 @@ import { chmod, mkdir, rm } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import { dirname } from 'node:path';
 
-export type Request = { cmd: 'status' } | { cmd: 'stop' } | { cmd: 'refresh'; service?: string };
+export type Request = { cmd: 'status' } | { cmd: 'stop' } | { cmd: 'reload' } | { cmd: 'refresh'; service?: string };
 
 export async function serve(path: string, handle: (r: Request) => Promise<unknown>): Promise<Server> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
