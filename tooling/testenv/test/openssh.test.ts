@@ -94,7 +94,8 @@ test('sshd going away is SshUnreachable at once; when it is back the pool reconn
   expect((await exec(['echo', 'before'])).stdout).toBe('before\n');
   await sshd.stop();
   // Stopping the listener leaves established sessions: drop ours as a server restart would.
-  await host.exec(['sh', '-c', 'pkill -f "sshd: root" || true']);
+  // Only this host's: pkill alone sees every process of the machine, other tests' sessions too.
+  await host.exec(['sh', '-c', 'for p in $(ip netns pids "$1"); do grep -qs "^sshd: root" /proc/$p/cmdline && kill $p; done; true', 'sh', host.ns]);
   const t0 = Date.now();
   await expect(exec(['echo', 'during'])).rejects.toMatchObject({ code: expect.stringMatching(/^(SshUnreachable|SshDisconnected)$/) });
   await expect(exec(['echo', 'during'])).rejects.toMatchObject({ code: 'SshUnreachable' });
