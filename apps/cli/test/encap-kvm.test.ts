@@ -46,7 +46,7 @@ afterAll(async () => {
   await ssh?.close();
   await vms.dispose();
   await rm(root, { recursive: true, force: true });
-}, 60_000);
+}, 180_000);
 
 const hv = (...args: string[]) => cli('svcmgr', ['-s', 'web1', ...args], { CAPSULE_ROOT: root, CAPSULE_NODENAME: 'hv1', CAPSULE_GUEST_STATUS_TIMEOUT: '60' });
 const inGuest = (...argv: string[]) => ssh.exec({ host: vm.address!, user: 'root' })(argv, { timeoutMs: 60_000 });

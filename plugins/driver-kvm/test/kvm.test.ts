@@ -24,7 +24,7 @@ afterAll(async () => {
   await ssh?.close();
   await vms.dispose();
   await rm(dir, { recursive: true, force: true });
-});
+}, 180_000);
 
 function container(vm: Pick<TestVm, 'name' | 'uri'>, extra: Record<string, unknown> = {}, settings: Record<string, string> = {}): ContainerResource {
   const r = driver.create({
@@ -54,7 +54,8 @@ test('start, status, a guest that never answers over ssh, a clean stop', async (
   expect(await c.status(ctx)).toEqual({ status: 'down', log: [] });
   const t0 = Date.now();
   await expect(c.start(ctx)).rejects.toMatchObject({ code: 'ContainerNotOperational', message: expect.stringMatching(/runs but does not answer after 3s: .*unreachable/) });
-  expect(Date.now() - t0).toBeLessThan(15_000);
+  // Bounded by start_timeout plus virsh's own time, which a loaded host stretches: not minutes.
+  expect(Date.now() - t0).toBeLessThan(60_000);
   expect(await c.status(ctx)).toEqual({ status: 'up', log: [] });
   // The definition was saved for the peers.
   expect(c.replicatedFiles!()).toEqual([join(dir, 'var/lib/capsule/s/kvm', `${vm.name}.xml`)]);
@@ -121,12 +122,13 @@ test('migration: the precheck refuses a destination where the guest runs; a fail
 
 test('a guest whose ssh key the node cannot use fails at once, not after start_timeout', async () => {
   const vm = await vms.define();
-  const c = container(vm, { start_timeout: 60 });
+  const c = container(vm, { start_timeout: 600 });
   const broken = new SshSessions({ identityFile: join(dir, 'missing-key'), knownHosts: join(dir, 'known_hosts') });
   const ctx = { ...contextOf(c), guest: guestExec(c.guestChannel(), localExec, broken) };
   const t0 = Date.now();
   await expect(c.start(ctx)).rejects.toMatchObject({ code: 'SshKeyInvalid' });
-  expect(Date.now() - t0).toBeLessThan(20_000);
+  // Far less than start_timeout (600 s), even with a slow virsh start.
+  expect(Date.now() - t0).toBeLessThan(120_000);
   await localExec(['virsh', '-c', vm.uri, 'destroy', vm.name]);
 }, 180_000);
 
