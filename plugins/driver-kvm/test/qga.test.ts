@@ -90,6 +90,10 @@ test('a qga domain with no agent channel: start fails at once, naming the channe
   // Waiting would not add the channel: well before the 60 s of start_timeout.
   expect(Date.now() - t0).toBeLessThan(30_000);
   expect((await c.status(ctx)).status).toBe('up');
+  // A guest defined without qga boots the base image: init runs to the end, and no agent.
+  for (let i = 0; i < 150 && !(await vms.console(vm)).includes('capsule-guest: up'); i++) await new Promise((r) => setTimeout(r, 200));
+  expect(await vms.console(vm)).toContain('capsule-guest: up');
+  expect(await vms.console(vm)).not.toContain('qemu-ga');
   await expect(ctx.guest(['true'])).rejects.toMatchObject({
     code: 'GuestUnreachable',
     message: `the QEMU guest agent of ${vm.name} does not answer: argument unsupported: QEMU guest agent is not configured`,

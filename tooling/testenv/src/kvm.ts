@@ -1,7 +1,8 @@
 // Real test VMs on libvirt (domain type qemu: software emulation, since
 // nested KVM hangs here): Debian's cloud kernel and a busybox initramfs that
 // boots in a few seconds. A guest powers off on the ACPI power button
-// (`virsh shutdown`) unless told to ignore it. libvirtd and virtlogd are
+// (`virsh shutdown`) unless told to ignore it; a qga guest also runs the
+// QEMU guest agent (qga-image.ts). libvirtd and virtlogd are
 // started when they are not running; every domain, bridge and file the
 // fixture made is removed on dispose, and the daemons by the last user.
 import type { Exec } from '@capsule/core';
