@@ -108,11 +108,14 @@ export interface Resource {
  * How the engine reaches a guest. `native`: a command prefix run on the
  * hypervisor (`lxc-attach --clear-env -n NAME --`, `zlogin -S NAME`,
  * `jexec NAME`, `vzctl exec2 ID`, `srp_su NAME root -c`); `ssh`: the guest's
- * own sshd, host key checked against `knownHosts`.
+ * own sshd, host key checked against `knownHosts`; `qga`: the QEMU guest
+ * agent of libvirt domain `domain`, through `virsh -c URI
+ * qemu-agent-command` on the hypervisor (no network to the guest needed).
  */
 export type GuestChannel =
   | { kind: 'native'; prefix: readonly string[] }
-  | { kind: 'ssh'; host: string; port: number; user: string; knownHosts?: string };
+  | { kind: 'ssh'; host: string; port: number; user: string; knownHosts?: string }
+  | { kind: 'qga'; uri: string; domain: string };
 
 /** The host a remote-managed driver's tools run on (an HP-UX host, a SPARC control domain), reached over ssh. */
 export interface ManagementHost {

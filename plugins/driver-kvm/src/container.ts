@@ -1,9 +1,11 @@
 // A KVM/QEMU guest as a capsule resource: a libvirt domain driven with
 // virsh; its guest is reached over ssh (the engine's ssh channel, the
-// node's key and known_hosts).
+// node's key and known_hosts), or with `qga = true` through its QEMU guest
+// agent (virsh qemu-agent-command on this host).
 import { CapsuleError, type ActionContext, type ContainerContext, type ContainerResource, type ExecResult, type GuestChannel, type MigrationDestination, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
 import { lastLine, stopWithTimeout, waitForGuest, writeFileAtomic } from '@capsule/driver-kit';
 import { join } from 'node:path';
+import { pingArgs, waitForAgent } from './agent.js';
 import type { keywords } from './keywords.js';
 
 export type KvmConfig = SectionConfig<typeof keywords>;
@@ -85,7 +87,10 @@ export class KvmContainer implements ContainerResource {
       if (r.code !== 0 && (await this.state(ctx)) !== 'running') throw this.failed(`virsh ${verb}`, r);
     } else if (ctx.dryRun) return;
     await this.saveXml(ctx);
-    // Running is not enough for encap actions: the guest must answer over ssh.
+    // Running is not enough for encap actions: the guest must answer on its channel.
+    if (this.cfg.qga) {
+      return waitForAgent(ctx, { rid: this.rid, name: this.cfg.name, timeoutS: this.cfg.start_timeout, ping: () => this.virsh(ctx, pingArgs(this.cfg.name)) });
+    }
     await waitForGuest(ctx, { rid: this.rid, name: this.cfg.name, timeoutS: this.cfg.start_timeout, hint: `check the guest's network and sshd (virsh console ${this.cfg.name}) and the node's known_hosts` });
   }
 
@@ -108,6 +113,7 @@ export class KvmContainer implements ContainerResource {
   }
 
   guestChannel(): GuestChannel {
+    if (this.cfg.qga) return { kind: 'qga', uri: this.cfg.uri, domain: this.cfg.name };
     return { kind: 'ssh', host: this.cfg.address ?? this.guestName, port: this.cfg.ssh_port, user: this.cfg.ssh_user };
   }
 

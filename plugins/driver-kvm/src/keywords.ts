@@ -8,6 +8,7 @@ export const keywords = [
   kw.string('uri', { doc: 'the libvirt connection URI (virsh -c URI)', default: 'qemu:///system' }),
   kw.int('ssh_port', { doc: "the port of the guest's ssh server", default: 22 }),
   kw.string('ssh_user', { doc: 'the user capsule logs in as in the guest', default: 'root' }),
-  kw.duration('start_timeout', { doc: 'seconds to wait for the guest to run and answer over ssh', default: 120 }),
+  kw.bool('qga', { doc: "reach the guest through its QEMU guest agent (virsh qemu-agent-command) instead of ssh: needs qemu-guest-agent running in it and the org.qemu.guest_agent.0 channel in the domain", default: false }),
+  kw.duration('start_timeout', { doc: 'seconds to wait for the guest to run and answer (over ssh, or its guest agent with qga)', default: 120 }),
   kw.duration('stop_timeout', { doc: 'seconds to wait for a clean shutdown (ACPI) before destroying the domain', default: 120 }),
 ] as const;

@@ -1,7 +1,8 @@
 // Real test VMs on libvirt (domain type qemu: software emulation, since
 // nested KVM hangs here): Debian's cloud kernel and a busybox initramfs that
 // boots in a few seconds. A guest powers off on the ACPI power button
-// (`virsh shutdown`) unless told to ignore it. libvirtd and virtlogd are
+// (`virsh shutdown`) unless told to ignore it; a qga guest also runs the
+// QEMU guest agent (qga-image.ts). libvirtd and virtlogd are
 // started when they are not running; every domain, bridge and file the
 // fixture made is removed on dispose, and the daemons by the last user.
 import type { Exec } from '@capsule/core';
@@ -12,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './lxc.js';
+import { QGA_PORT, qgaArchive } from './qga-image.js';
 import { freeSubnet30, sh, uniqueName } from './run.js';
 
 /** Where scripts/bootstrap unpacks the kernel. */
@@ -42,6 +44,8 @@ mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 for m in ${MODULES.map((m) => m.split('/').pop()).join(' ')}; do insmod /modules/$m.ko || echo "capsule-guest: insmod $m failed"; done
 arg() { sed -n "s/.*capsule\\.$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 hostname "$(arg hostname)"
+# Only in qga guests: their image has the agent's archive appended (qga-image.ts).
+[ -f /qga.init ] && . /qga.init
 if [ "$(arg shutdown)" != ignore ]; then
   for e in /sys/class/input/event*; do
     if grep -q "Power Button" $e/device/name 2>/dev/null; then
@@ -192,10 +196,34 @@ export class TestVms {
     return dir;
   }
 
-  /** Defines (does not start) a guest; `shutdown: 'ignore'` makes it ignore `virsh shutdown`. */
-  async define(o: { hostname?: string; shutdown?: 'obey' | 'ignore'; agent?: AgentOptions } = {}): Promise<TestVm> {
+  private qgaInitrd?: Promise<string>;
+
+  /** The base image with the guest agent's archive appended, built once. */
+  private qgaImage(dir: string): Promise<string> {
+    this.qgaInitrd ??= (async () => {
+      const extra = await qgaArchive(dir, join(KERNEL_CACHE, 'modules'));
+      const initrd = join(dir, 'initrd-qga.gz');
+      await sh('sh', '-c', 'cat "$1" "$2" > "$3"', 'sh', join(dir, 'initrd.gz'), extra, initrd);
+      return initrd;
+    })();
+    return this.qgaInitrd;
+  }
+
+  /**
+   * Defines (does not start) a guest; `shutdown: 'ignore'` makes it ignore
+   * `virsh shutdown`. `qga: true` gives it the guest agent's virtio-serial
+   * channel and runs qemu-ga in it; `'channel-only'` the channel with no
+   * agent behind it.
+   */
+  async define(o: { hostname?: string; shutdown?: 'obey' | 'ignore'; agent?: AgentOptions; qga?: boolean | 'channel-only' } = {}): Promise<TestVm> {
     await this.libvirt();
     const dir = await this.image();
+    const initrd = o.qga === true ? await this.qgaImage(dir) : join(dir, 'initrd.gz');
+    const qgaDevices = o.qga
+      ? `
+    <controller type='virtio-serial' index='0'/>
+    <channel type='unix'><source mode='bind'/><target type='virtio' name='${QGA_PORT}'/></channel>`
+      : '';
     // Domain names are not interface names: no 15-character limit, so room for randomness.
     const name = `capsule-vm-${process.pid.toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const agent = o.agent ? await this.agentParts(o.agent) : undefined;
@@ -207,13 +235,13 @@ export class TestVms {
   <os>
     <type arch='x86_64' machine='pc'>hvm</type>
     <kernel>${join(dir, 'vmlinuz')}</kernel>
-    <initrd>${join(dir, 'initrd.gz')}</initrd>
+    <initrd>${initrd}</initrd>
     <cmdline>console=ttyS0 quiet capsule.hostname=${o.hostname ?? name} capsule.shutdown=${o.shutdown ?? 'obey'}${agent?.cmdline ?? ''}</cmdline>
   </os>
   <features><acpi/></features>
   <on_poweroff>destroy</on_poweroff>
   <devices>
-    <serial type='file'><source path='${consoleLog}'/><target port='0'/></serial>${agent?.devices ?? ''}
+    <serial type='file'><source path='${consoleLog}'/><target port='0'/></serial>${agent?.devices ?? ''}${qgaDevices}
   </devices>
 </domain>
 `;
@@ -290,6 +318,7 @@ export class TestVms {
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
     this.dir = undefined;
     this.agentDisks = undefined;
+    this.qgaInitrd = undefined;
     await this.release();
   }
 }
