@@ -79,15 +79,21 @@ export class Guest {
     return e;
   }
 
-  /** Runs the guest's agent (`svcmgr -s SVC args`); exit 127 is a missing agent. */
+  /**
+   * Runs the guest's agent (`svcmgr -s SVC args`). A missing agent is exit
+   * 127 through a shell (ssh, lxc-attach), CommandNotFound through a guest
+   * agent that refuses to run what it cannot find (qga): the same error.
+   */
   async agent(c: GuestCall, args: string[], o: { timeoutMs: number; input?: string }): Promise<ExecResult> {
-    const r = await this.run(c, ['svcmgr', '-s', this.svc.svcname, ...args], o);
-    if (r.code === 127) {
-      throw new CapsuleError('GuestAgentMissing', `${this.rid}: no capsule agent in ${this.name} (svcmgr not found, exit 127)`, {
+    const missing = () =>
+      new CapsuleError('GuestAgentMissing', `${this.rid}: no capsule agent in ${this.name} (svcmgr not found)`, {
         hint: `install capsule in ${this.name} so that svcmgr is on its PATH`,
         details: { rid: this.rid, guest: this.name },
       });
-    }
+    const r = await this.run(c, ['svcmgr', '-s', this.svc.svcname, ...args], o).catch((e: unknown) => {
+      throw isCapsuleError(e) && e.code === ErrorCode.CommandNotFound ? missing() : e;
+    });
+    if (r.code === 127) throw missing();
     return r;
   }
 
