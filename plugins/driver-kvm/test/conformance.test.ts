@@ -61,7 +61,7 @@ runConformance(driver, manifest.capsule.capabilities ?? {}, {
   // No agent: the domain runs, but nothing answers at the TEST-NET-3 address.
   silentGuest: async () => {
     const vm = await vms.define();
-    return { section: { name: vm.name, uri: vm.uri, address: '203.0.113.250' }, exec: localExec, ssh, isRunning: async () => (await domstate(localExec, vm)) === 'running' };
+    return { section: { name: vm.name, uri: vm.uri, address: '203.0.113.254' }, exec: localExec, ssh, isRunning: async () => (await domstate(localExec, vm)) === 'running' };
   },
   peer: async (g) => ({
     node: 'hv2',

@@ -32,7 +32,7 @@ function container(vm: Pick<TestVm, 'name' | 'uri'>, extra: Record<string, unkno
     svcname: 's',
     nodename: 'hv1',
     // No guest network in these tests: the guest's ssh address is a TEST-NET-3 address nobody answers.
-    config: { name: vm.name, hostname: '203.0.113.250', uri: vm.uri, ssh_port: 22, ssh_user: 'root', start_timeout: 3, stop_timeout: 20, ...extra },
+    config: { name: vm.name, hostname: '203.0.113.254', uri: vm.uri, ssh_port: 22, ssh_user: 'root', start_timeout: 3, stop_timeout: 20, ...extra },
     env: {},
     root: dir,
     service: { nodes: ['hv1'], drpnodes: [], encapnodes: [vm.name] },
@@ -50,7 +50,7 @@ test('start, status, a guest that never answers over ssh, a clean stop', async (
   const vm = await vms.define();
   const c = container(vm);
   const ctx = contextOf(c);
-  expect([c.label(), c.guestName, c.guestChannel()]).toEqual([vm.name, '203.0.113.250', { kind: 'ssh', host: '203.0.113.250', port: 22, user: 'root' }]);
+  expect([c.label(), c.guestName, c.guestChannel()]).toEqual([vm.name, '203.0.113.254', { kind: 'ssh', host: '203.0.113.254', port: 22, user: 'root' }]);
   expect(await c.status(ctx)).toEqual({ status: 'down', log: [] });
   const t0 = Date.now();
   await expect(c.start(ctx)).rejects.toMatchObject({ code: 'ContainerNotOperational', message: expect.stringMatching(/runs but does not answer after 3s: .*unreachable/) });

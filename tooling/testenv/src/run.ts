@@ -21,6 +21,7 @@ export function uniqueName(prefix: string, max = 15): string {
 export async function freeSubnet30(): Promise<{ here: string; there: string }> {
   const used = await sh('ip', '-o', '-4', 'addr', 'show');
   for (let attempt = 0; attempt < 64; attempt++) {
+    // Bases 4 to 248: 203.0.113.253 and .254 are never handed out, so tests use .254 as the address nobody answers on.
     const base = 4 * (1 + Math.floor(Math.random() * 62));
     const here = `203.0.113.${base + 1}`;
     const there = `203.0.113.${base + 2}`;
