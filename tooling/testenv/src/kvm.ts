@@ -343,7 +343,8 @@ export class TestVms {
 export class TestLibvirtPeer {
   private constructor(
     readonly dir: string,
-    private readonly pid: number,
+    /** The process whose mount namespace is the peer host (for nsenter). */
+    readonly pid: number,
   ) {}
 
   get uri(): string {
