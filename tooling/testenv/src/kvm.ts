@@ -6,6 +6,7 @@
 // started when they are not running; every domain, bridge and file the
 // fixture made is removed on dispose, and the daemons by the last user.
 import type { Exec } from '@capsule/core';
+import { withLock } from '@capsule/config';
 import { localExec } from '@capsule/transport';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -92,29 +93,11 @@ export interface AgentOptions {
 
 /**
  * Registering and starting, or unregistering and stopping, the shared
- * daemons is done under one lock across test processes: without it a file
- * finishing could stop libvirtd just after another one found it running.
+ * daemons is done under one lock across test processes (the service lock,
+ * with its dead-holder detection): without it a file finishing could stop
+ * libvirtd just after another one found it running.
  */
-async function withSharedLock<T>(fn: () => Promise<T>): Promise<T> {
-  await mkdir(SHARED, { recursive: true });
-  const lock = join(SHARED, 'lock');
-  for (;;) {
-    try {
-      await writeFile(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch {
-      // A holder that died leaves its lock behind: taken over.
-      const holder = Number(await readFile(lock, 'utf8').catch(() => ''));
-      if (holder > 0 && !pidAlive(holder)) await rm(lock, { force: true });
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rm(lock, { force: true });
-  }
-}
+const withSharedLock = <T>(action: string, fn: () => Promise<T>): Promise<T> => withLock(SHARED, { name: 'lock', action, svcname: 'testenv libvirtd', waitSeconds: 900 }, fn);
 
 /**
  * libvirtd with /dev/kvm hidden from it: here KVM is present but nested KVM
@@ -149,7 +132,7 @@ export class TestVms {
    * stops the daemons if the testenv started them.
    */
   libvirt(): Promise<void> {
-    return withSharedLock(() => this.libvirtLocked());
+    return withSharedLock('start', () => this.libvirtLocked());
   }
 
   private async libvirtLocked(): Promise<void> {
@@ -171,7 +154,7 @@ export class TestVms {
   }
 
   private release(): Promise<void> {
-    return this.registered ? withSharedLock(() => this.releaseLocked()) : Promise.resolve();
+    return this.registered ? withSharedLock('stop', () => this.releaseLocked()) : Promise.resolve();
   }
 
   private async releaseLocked(): Promise<void> {
