@@ -56,8 +56,7 @@ export class Orchestrator {
     }
     // Frozen: left alone, by the daemon and by the peers' placement.
     const frozenHere = input.views[input.self]?.frozen === true || mine?.frozen === true;
-    const eligible = alive.filter((n) => input.views[n]?.frozen !== true && inst(n)?.frozen !== true && inst(n)?.startFailed !== true);
-    const order = placementOrder(svc, eligible, input.views, placed);
+    const order = placementOrder(svc, eligibleNodes(svc.name, alive, input.views), input.views, placed);
     if (holders.length === 0 && order[0] !== undefined) placed.set(order[0], (placed.get(order[0]) ?? 0) + 1);
     if (frozenHere) return undefined;
     if (svc.topology === 'flex') return this.flex(svc, input.self, holders, order, mine);
@@ -94,6 +93,14 @@ export class Orchestrator {
     }
     return undefined;
   }
+}
+
+/** Nodes that may run `service`: alive, the node not frozen, its instance neither frozen nor failed to start there. */
+export function eligibleNodes(service: string, alive: readonly string[], views: Readonly<Record<string, NodeView>>): string[] {
+  return alive.filter((n) => {
+    const i = views[n]?.services[service];
+    return views[n]?.frozen !== true && i?.frozen !== true && i?.startFailed !== true;
+  });
 }
 
 /**

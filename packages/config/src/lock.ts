@@ -160,12 +160,15 @@ async function breakStale(path: string, seen: Seen, clock: Clock): Promise<boole
   }
 }
 
+/** The lock file of service actions (start, stop...), beside CONFIG_LOCK of config writers. */
+export const ACTION_LOCK = 'lock';
+
 /** Takes a service lock, waiting up to waitSeconds; returns its release. */
 export async function acquireLock(varDir: string, o: LockOptions): Promise<() => Promise<void>> {
   const clock = o.clock ?? systemClock;
   const probe = o.probe ?? platformProbe;
   await mkdir(varDir, { recursive: true });
-  const path = join(varDir, o.name ?? 'lock');
+  const path = join(varDir, o.name ?? ACTION_LOCK);
   const me: LockHolder = { pid: process.pid, start: (await probe(process.pid)) ?? '', action: o.action, since: new Date(clock.now()).toISOString() };
   const content = JSON.stringify(me);
   const deadline = clock.now() + o.waitSeconds * 1000;

@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { driverSettings, peerAddress, readNodeConfig } from './node-config.js';
+import { driverSettings, peerAddress, peerEndpoint, readNodeConfig } from './node-config.js';
 
 let root: string;
 beforeEach(async () => {
@@ -48,3 +48,7 @@ test.each([
   ['then the heartbeat address', { 'hb#1': { 'addr@hv2': '198.51.100.2' } }, '198.51.100.2'],
   ['else the node name', {}, 'hv2'],
 ])('peerAddress: %s', (_, conf, addr) => expect(peerAddress(conf, 'hv2')).toBe(addr));
+
+test('peerEndpoint: root over ssh at the peer address', () => {
+  expect(peerEndpoint({ ssh: { 'addr@hv2': '198.51.100.2' } }, 'hv2')).toEqual({ host: '198.51.100.2', port: 22, user: 'root' });
+});

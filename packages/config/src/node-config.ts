@@ -90,3 +90,8 @@ export function peerAddress(conf: NodeConfig, node: string): string {
   const hb = Object.keys(conf).filter((k) => k.startsWith('hb#')).sort()[0];
   return conf['ssh']?.[key] ?? (hb ? conf[hb]?.[key] : undefined) ?? node;
 }
+
+/** How this node runs commands on a peer: root over ssh (port 22) at its address. */
+export function peerEndpoint(conf: NodeConfig, node: string): { host: string; port: number; user: string } {
+  return { host: peerAddress(conf, node), port: 22, user: 'root' };
+}

@@ -3,7 +3,7 @@
 // service over ssh, to the peers whose copy is older by generation or
 // missing; `sync --receive` installs a pushed copy on the receiving side,
 // validated, atomically, under the config lock, with the sender's mtime.
-import { contentHash, currentVersion, decideSync, installReceived, parseVersion, peerAddress, readClusterInfo, servicePaths, withConfigLock, atomicWrite } from '@capsule/config';
+import { contentHash, currentVersion, decideSync, installReceived, parseVersion, peerEndpoint, readClusterInfo, servicePaths, withConfigLock, atomicWrite } from '@capsule/config';
 import { CapsuleError, ErrorCode, isContainerResource, systemClock, type Exec } from '@capsule/core';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
@@ -45,7 +45,7 @@ export async function push(ctx: CommandContext): Promise<number> {
     const peers = [...new Set([...svc.nodes, ...svc.drpnodes])].filter((n) => n !== ctx.nodename);
     const results = await Promise.all(
       peers.map(async (node): Promise<PeerResult> => {
-        const target = { host: peerAddress(conf, node), port: 22, user: 'root' };
+        const target = peerEndpoint(conf, node);
         const exec = ssh.exec(target);
         try {
           const decision = decideSync(version, await peerVersion(exec, name, node));

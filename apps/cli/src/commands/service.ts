@@ -13,7 +13,7 @@ import {
   type Service,
   type ServiceStatus,
 } from '@capsule/service';
-import { peerAddress, readNodeConfig, sshDefaults } from '@capsule/config';
+import { peerEndpoint, readNodeConfig, sshDefaults } from '@capsule/config';
 import { daemonPaths } from '../daemon/paths.js';
 import { ask } from '../daemon/socket.js';
 import { envSeconds, systemClock } from '@capsule/core';
@@ -106,7 +106,7 @@ export function action(name: string) {
     const conf = await readNodeConfig(ctx.root);
     try {
       await runAction(svc, name, {
-        peers: (node) => ({ node, exec: ssh.exec({ host: peerAddress(conf, node), port: 22, user: 'root' }) }),
+        peers: (node) => ({ node, exec: ssh.exec(peerEndpoint(conf, node)) }),
         exec: localExec,
         ssh,
         log: log(svc, ctx),

@@ -3,8 +3,8 @@
 // wherever it runs: the node running it is asked over ssh to `switch --to`,
 // so the stop and the start happen in order and under that node's lock.
 // Where it runs and who leads come from the local daemon's view.
-import { placementOrder } from '@capsule/cluster';
-import { peerAddress, readNodeConfig, sshDefaults } from '@capsule/config';
+import { eligibleNodes, holds, placementOrder } from '@capsule/cluster';
+import { peerEndpoint, readNodeConfig, sshDefaults } from '@capsule/config';
 import { CapsuleError, ErrorCode } from '@capsule/core';
 import { runOnPeer } from '@capsule/service';
 import { SshSessions } from '@capsule/transport';
@@ -15,17 +15,12 @@ import { action } from './service.js';
 import { serviceName } from './service-config.js';
 import type { DaemonView } from './svcmon.js';
 
-const HOLDS = new Set(['up', 'warn', 'starting']);
-
 /** The node to move to: this one, or the placement leader among the live, unfrozen nodes. */
 function target(kind: 'takeover' | 'giveback', d: DaemonView, name: string, nodes: string[]): string {
   if (kind === 'takeover') return d.node;
   const policy = d.policies.find((p) => p.name === name)!;
-  const eligible = Object.keys(d.views).filter((n) => {
-    const i = d.views[n]!.services[name];
-    return d.views[n]!.frozen !== true && i?.frozen !== true && i?.startFailed !== true;
-  });
-  const leader = placementOrder(policy, eligible, d.views)[0];
+  // The daemon's views are of the live members: the orchestrator's own rule picks among them.
+  const leader = placementOrder(policy, eligibleNodes(name, Object.keys(d.views), d.views), d.views)[0];
   if (!leader) {
     throw new CapsuleError(ErrorCode.NoEligibleNode, `${name}: no live, unfrozen node of ${nodes.join(' ')} can take it`, { hint: 'thaw a node, or bring one back, then give back again' });
   }
@@ -43,7 +38,7 @@ export function command(kind: 'takeover' | 'giveback') {
     }
     if (!d.quorum.quorum) throw new CapsuleError(ErrorCode.NoQuorum, `${d.node} has no quorum (${d.quorum.reason}): moving ${name} now could start it twice`, { hint: 'restore the network between the nodes first' });
     const to = target(kind, d, name, policy.nodes);
-    const holder = policy.nodes.find((n) => HOLDS.has(d.views[n]?.services[name]?.avail ?? ''));
+    const holder = policy.nodes.find((n) => holds(d.views[n]?.services[name]));
     if (holder === to) {
       ctx.err(`${name} already runs on ${to}\n`);
       return 0;
@@ -57,7 +52,7 @@ export function command(kind: 'takeover' | 'giveback') {
     const ssh = new SshSessions(sshDefaults(conf, ctx.root));
     try {
       ctx.err(`${name}: asking ${holder} to switch it to ${to}\n`);
-      await runOnPeer({ node: holder, exec: ssh.exec({ host: peerAddress(conf, holder), port: 22, user: 'root' }) }, name, ['switch', '--to', to]);
+      await runOnPeer({ node: holder, exec: ssh.exec(peerEndpoint(conf, holder)) }, name, ['switch', '--to', to]);
     } finally {
       await ssh.close();
     }

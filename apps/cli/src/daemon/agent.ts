@@ -4,13 +4,13 @@
 // after claiming the placement. Service status is computed in-process;
 // actions run in a child so that a hung or crashing driver never takes the
 // daemon with it.
-import { HeartbeatBackend, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type Decision, type InstanceView, type NodeView, type PublishedView, type ServicePolicy } from '@capsule/cluster';
+import { HeartbeatBackend, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type Decision, type InstanceView, type Membership, type NodeView, type PublishedView, type ServicePolicy } from '@capsule/cluster';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:net';
-import { currentVersion, servicePaths, writeStateFile } from '@capsule/config';
+import { ACTION_LOCK, currentVersion, servicePaths, writeStateFile } from '@capsule/config';
 import type { Service, ServiceStatus } from '@capsule/service';
 import { localExec } from '@capsule/transport';
 import type { CommandContext } from '../spec.js';
@@ -140,11 +140,16 @@ export class Agent {
     return this.backend.publish(this.view());
   }
 
+  /** The backend's membership, with this node's view as it is now, not as last published: a start just begun shows. */
+  private membership(): Membership {
+    const m = this.backend.membership();
+    m.views[this.self] = { ...this.view(), hears: m.views[this.self]?.hears ?? [] };
+    return m;
+  }
+
   /** Runs the orchestrator on what was heard, and carries out its decisions for this node. */
   private decide(): void {
-    const { alive, quorum: q, views, ready } = this.backend.membership();
-    // Our own view as it is now, not as last published: a decision must see a start this daemon just began.
-    views[this.self] = { ...this.view(), hears: views[this.self]?.hears ?? [] };
+    const { alive, quorum: q, views, ready } = this.membership();
     if (ready && q.quorum !== this.lastQuorum) {
       this.o.log(q.quorum ? `quorum: ${q.reason}` : `quorum lost: ${q.reason}`);
       this.lastQuorum = q.quorum;
@@ -200,12 +205,12 @@ export class Agent {
 
   private async refreshOne(name: string, l: Local): Promise<void> {
     try {
+      const paths = servicePaths(this.o.ctx.root, name);
       // An action under way before or after the status was read: a resource seen down may be one it stops.
-      const lock = join(servicePaths(this.o.ctx.root, name).varDir, 'lock');
+      const lock = join(paths.varDir, ACTION_LOCK);
       const actionBefore = existsSync(lock);
       const { svc, status } = await inspectService(l.ctx);
-      const file = servicePaths(this.o.ctx.root, name).config;
-      const [text, st, version] = await Promise.all([readFile(file), stat(file), currentVersion(file, servicePaths(this.o.ctx.root, name).varDir)]);
+      const [text, st, version] = await Promise.all([readFile(paths.config), stat(paths.config), currentVersion(paths.config, paths.varDir)]);
       const avail = AVAIL[status.avail] ?? 'down';
       l.policy = { name, topology: svc.topology, orchestrate: svc.orchestrate, placement: svc.placement, nodes: svc.nodes, flexMin: svc.flex.min, flexMax: svc.flex.max, failback: svc.failback };
       l.view = { avail, overall: status.overall, frozen: status.frozen, startFailed: avail === 'up' ? false : l.view.startFailed, csum: createHash('sha256').update(text).digest('hex'), mtime: st.mtimeMs, generation: version?.generation ?? 0 };
@@ -252,7 +257,7 @@ export class Agent {
   private async handle(r: Request): Promise<unknown> {
     switch (r.cmd) {
       case 'status': {
-        const { quorum: q, views } = this.backend.membership();
+        const { quorum: q, views } = this.membership();
         return { node: this.self, cluster: this.cluster.name, ...this.backend.details(), quorum: q, peers: this.backend.peers(), views, policies: [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : [])) };
       }
       case 'refresh': {

@@ -68,7 +68,7 @@ export async function syncConfig(g: Guest, c: GuestCall, registry: KeywordRegist
     const installed = await installReceived(paths, p.merged, version, { registry, ctx, from: g.name, ...(c.runtime.clock ? { clock: c.runtime.clock } : {}) });
     if (!installed) return 'in sync';
     c.log.info(`fetched generation ${remote!.generation} of the config of ${svc.svcname} from ${g.name}`);
-    if (!p.exact) await push(g, c, (await viewFor(svc, p.merged, g.name, registry)).text, version.generation);
+    if (!p.exact) await push(g, c, p.view, version.generation);
     return 'fetched';
   }
   const pending = await heldGuestConfig(svc, g.name);

@@ -63,6 +63,8 @@ export async function viewFor(svc: ServiceFile, text: string, guest: string, reg
 export interface GuestProposal {
   /** This node's file with the guest's edit in it. */
   merged: string;
+  /** The guest's view of the merged file: what it is given if it differs from what it sent. */
+  view: string;
   /** Projecting the merge gives back the guest's text: both levels stay in step at its generation. */
   exact: boolean;
   changes: ViewChange[];
@@ -71,11 +73,11 @@ export interface GuestProposal {
 /** What installing a guest's copy (its view, edited) would change here. */
 export async function proposalFrom(svc: ServiceFile, current: string, theirs: string, guest: string, registry: KeywordRegistry): Promise<GuestProposal> {
   const from = `${guest}:${svc.configFile}`;
-  const ours = parseConfig(current, svc.configFile);
-  const merged = mergeGuestView(ours, parseConfig(theirs, from), viewRules(await evaluated(svc, current, svc.configFile, registry), guest));
-  const mergedDoc = parseConfig(merged, from);
-  const after = guestView(mergedDoc, viewRules(await evaluated(svc, merged, from, registry), guest));
-  const changes = await hypervisorChanges(svc, current, merged, guest, registry);
+  const here = await evaluated(svc, current, svc.configFile, registry);
+  const merged = mergeGuestView(parseConfig(current, svc.configFile), parseConfig(theirs, from), viewRules(here, guest));
+  const there = await evaluated(svc, merged, from, registry);
+  const after = guestView(parseConfig(merged, from), viewRules(there, guest));
+  const changes = changesBetween(here, there);
   if (after !== theirs) {
     // Entries the guest would see after this merge and does not see now.
     const had = new Set(parseConfig(theirs, from).sections.flatMap((s) => s.entries.map((e) => `${s.name}.${e.key}`)));
@@ -86,7 +88,7 @@ export async function proposalFrom(svc: ServiceFile, current: string, theirs: st
       }
     }
   }
-  return { merged, exact: after === theirs, changes };
+  return { merged, view: after, exact: after === theirs, changes };
 }
 
 export interface ViewChange {
@@ -99,6 +101,10 @@ export interface ViewChange {
 /** The hypervisor-level keywords `proposed` changes (added, removed or with another value), sorted. */
 export async function hypervisorChanges(svc: ServiceFile, current: string, proposed: string, from: string, registry: KeywordRegistry): Promise<ViewChange[]> {
   const [a, b] = await Promise.all([evaluated(svc, current, svc.configFile, registry), evaluated(svc, proposed, `${from}:${svc.configFile}`, registry)]);
+  return changesBetween(a, b);
+}
+
+function changesBetween(a: EvaluatedConfig, b: EvaluatedConfig): ViewChange[] {
   const [va, vb] = [hypervisorView(a), hypervisorView(b)];
   // Hooks first: they are what would run as root here.
   const rank = (k: string) => (HOOK.test(k.slice(k.lastIndexOf('.') + 1)) ? 0 : 1);
