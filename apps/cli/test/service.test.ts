@@ -1,6 +1,6 @@
 // A real service on this machine: an address on a veth in a test host's
 // network namespace, a tmpfs, an app script; driven through svcmgr.
-import { ServiceStatus } from '@capsule/service';
+import { ServiceStatus } from '@capsule/service/status-schema';
 import { TestNetwork, type TestHost } from '@capsule/testenv';
 import { localExec } from '@capsule/transport';
 import { spawn } from 'node:child_process';

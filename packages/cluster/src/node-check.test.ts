@@ -17,7 +17,7 @@ const CASES: Array<[string, NodeSections, CheckOptions, string[]]> = [
   ['a timeout not longer than the interval', { cluster, 'hb#1': { ...hb, interval: '2s', timeout: '1s' } }, {}, ['error hb#1.timeout: must be longer than interval (timeout 1000 ms, interval 2000 ms)']],
   ['the default interval counts too', { cluster, 'hb#1': { timeout: '500ms' } }, {}, ['error hb#1.timeout: must be longer than interval (timeout 500 ms, interval 1000 ms)']],
   ['a port out of range', { cluster, 'hb#1': { ...hb, port: '70000' } }, {}, ['error hb#1.port: a port is a number from 1 to 65535']],
-  ['an unknown heartbeat type', { cluster, 'hb#1': { ...hb, type: 'broadcast' } }, {}, ['error hb#1.type: Invalid option: expected one of "unicast"|"multicast"']],
+  ['an unknown heartbeat type', { cluster, 'hb#1': { ...hb, type: 'broadcast' } }, {}, ['error hb#1.type: expected one of "unicast"|"multicast", got "broadcast"']],
   ['an arbitrator without port', { cluster, 'arbitrator#1': { address: 'arb' } }, {}, ['error arbitrator#1.address: expected HOST:PORT with a port from 1 to 65535, got "arb"']],
   ['empty nodes', { cluster: { ...cluster, nodes: '' } }, {}, ['error cluster.nodes: no nodes']],
   ['a quorum that is no boolean', { cluster: { ...cluster, quorum: 'maybe' } }, {}, ['error cluster.quorum: expected a boolean (true/false, yes/no), got "maybe"']],

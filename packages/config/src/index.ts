@@ -17,7 +17,7 @@ export { atomicWrite, writeStateFile, cleanStaleTemps, type AtomicWriteOptions }
 export { loadConfig, noConfigFile } from './files.js';
 export { readCapped } from './read-capped.js';
 export { ACTION_LOCK, acquireLock, withLock, holderLiveness, platformProbe, type LockOptions, type LockHolder, type Liveness, type ProcessProbe } from './lock.js';
-export { ConfigVersion, decideSync, parseVersion, currentVersion, recordVersion, contentHash, type SyncDecision } from './version.js';
+export { asConfigVersion, type ConfigVersion, decideSync, parseVersion, currentVersion, recordVersion, contentHash, type SyncDecision } from './version.js';
 export { guestView, mergeGuestView, type ViewRules } from './guest-view.js';
 export { updateConfig, installReceived, withConfigLock, CONFIG_LOCK, type WriteOptions, type Written } from './store.js';
 export { readNodeConfig, readNodeConfigText, parseNodeConfig, driverSettings, sshDefaults, peerAddress, peerEndpoint, type NodeConfig } from './node-config.js';

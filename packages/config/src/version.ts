@@ -7,14 +7,22 @@ import { CapsuleError } from '@capsule/core';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { atomicWrite } from './atomic.js';
 
-export const ConfigVersion = z.object({
-  generation: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest'),
-});
-export type ConfigVersion = z.infer<typeof ConfigVersion>;
+export interface ConfigVersion {
+  generation: number;
+  /** sha256 of the file, hex. */
+  hash: string;
+}
+
+/** Another agent's or a record's version, or undefined: read from outside, so checked field by field. */
+export function asConfigVersion(v: unknown): ConfigVersion | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const { generation, hash } = v as Record<string, unknown>;
+  if (!Number.isSafeInteger(generation) || (generation as number) < 0) return undefined;
+  if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return undefined;
+  return { generation: generation as number, hash };
+}
 
 export type SyncDecision = 'in sync' | 'fetch' | 'push' | 'conflict';
 
@@ -40,13 +48,13 @@ export function parseVersion(text: string, from: string): ConfigVersion {
   } catch {
     body = undefined;
   }
-  const r = ConfigVersion.safeParse(body);
-  if (!r.success) {
+  const version = asConfigVersion(body);
+  if (!version) {
     throw new CapsuleError('ConfigVersionInvalid', `${from} answered an invalid config version: ${JSON.stringify(text.slice(0, 80))}`, {
       hint: `check the capsule agent of ${from}`,
     });
   }
-  return r.data;
+  return version;
 }
 
 const recordFile = (varDir: string) => join(varDir, 'config.version');
@@ -54,14 +62,11 @@ const recordFile = (varDir: string) => join(varDir, 'config.version');
 async function readRecord(varDir: string): Promise<ConfigVersion | undefined> {
   const text = await readFile(recordFile(varDir), 'utf8').catch(() => undefined);
   if (text === undefined) return undefined;
-  const r = ConfigVersion.safeParse((() => {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-  })());
-  return r.success ? r.data : undefined;
+  try {
+    return asConfigVersion(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
 }
 
 export async function recordVersion(varDir: string, v: ConfigVersion): Promise<void> {

@@ -4,11 +4,10 @@
 // guest channel). Designed for the 14 container technologies of the mission:
 // local tools (lxc, virsh, zoneadm), tools on a remote-managed host over ssh
 // (hpvm, srp, ldom) and REST endpoints (esx, openstack, vcloud).
-import { z } from 'zod';
 import type { Clock } from './context.js';
-import { KeywordSpecShape, type KeywordSpec, type SectionConfig } from './keywords.js';
+import { keywordSpecProblems, type KeywordSpec, type SectionConfig } from './keywords.js';
 import { API_VERSION } from './manifest.js';
-import type { Status } from './status.js';
+import type { Status } from './status-values.js';
 
 export const DRIVER_BRAND = 'capsule.driver';
 
@@ -170,14 +169,25 @@ export interface DriverDefinition {
   create(init: ResourceInit): Resource;
 }
 
-/** Checked after import: a module that does not match is DriverBroken, not a crash later. */
-export const DriverDefinitionSchema = z.object({
-  $$type: z.literal(DRIVER_BRAND),
-  apiVersion: z.number().int(),
-  provides: z.array(z.string()).min(1),
-  keywords: z.array(KeywordSpecShape),
-  create: z.custom<DriverDefinition['create']>((v) => typeof v === 'function', 'create must be a function'),
-});
+/**
+ * What is wrong with a driver module's default export, checked after import:
+ * a module that does not match is DriverBroken, not a crash later. Empty
+ * when it is a driver definition.
+ */
+export function driverDefinitionProblems(v: unknown): string[] {
+  if (typeof v !== 'object' || v === null) return ['default export: expected the object defineDriver returns'];
+  const d = v as Record<string, unknown>;
+  const out: string[] = [];
+  if (d['$$type'] !== DRIVER_BRAND) out.push(`$$type: expected "${DRIVER_BRAND}" (made by defineDriver)`);
+  if (!Number.isInteger(d['apiVersion'])) out.push('apiVersion: expected an integer');
+  const provides = d['provides'];
+  if (!Array.isArray(provides) || provides.length === 0 || !provides.every((p) => typeof p === 'string')) out.push('provides: expected a non-empty list of strings');
+  const keywords = d['keywords'];
+  if (!Array.isArray(keywords)) out.push('keywords: expected a list of keyword specs');
+  else keywords.forEach((k, i) => out.push(...keywordSpecProblems(k).map((p) => `keywords.${i}.${p}`)));
+  if (typeof d['create'] !== 'function') out.push('create: create must be a function');
+  return out;
+}
 
 /** A driver module's default export; `create` receives its section typed from `keywords`. */
 export function defineDriver<const K extends readonly KeywordSpec[]>(d: {

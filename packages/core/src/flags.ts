@@ -1,14 +1,12 @@
 // The 4-character flags column of `print status`: M monitored, D disabled,
 // O optional, E encap; a dot where the flag is unset.
-import { z } from 'zod';
 
-export const ResourceFlags = z.object({
-  monitor: z.boolean().default(false),
-  disable: z.boolean().default(false),
-  optional: z.boolean().default(false),
-  encap: z.boolean().default(false),
-});
-export type ResourceFlags = z.infer<typeof ResourceFlags>;
+export interface ResourceFlags {
+  monitor: boolean;
+  disable: boolean;
+  optional: boolean;
+  encap: boolean;
+}
 
 const COLUMNS: ReadonlyArray<readonly [keyof ResourceFlags, string]> = [
   ['monitor', 'M'],

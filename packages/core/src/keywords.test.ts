@@ -1,4 +1,4 @@
-import { absolutePathFromString, boolFromString, durationFromString, intFromString, kw, listFromString, type SectionConfig } from './keywords.js';
+import { absolutePathFromString, boolFromString, durationFromString, intFromString, keywordSpecProblems, kw, listFromString, stringFromString, type SectionConfig } from './keywords.js';
 
 test.each([
   ['true', true], ['yes', true], ['Y', true], ['1', true], ['on', true],
@@ -55,3 +55,33 @@ test('present is true for required and defaulted keywords only', () => {
   const missing: SectionConfig<typeof specs> = { t: 5 };
   expect([section.cf, missing]).toEqual([undefined, { t: 5 }]);
 });
+
+test.each([
+  ['flex', { success: true, data: 'flex' }],
+  [' failover ', { success: true, data: 'failover' }],
+  ['farm', { success: false, error: { issues: [{ message: 'expected one of "failover"|"flex", got "farm"' }] } }],
+])('choice %j', (raw, result) => expect(kw.choice('t', ['failover', 'flex'], { doc: 'd' }).schema.safeParse(raw)).toEqual(result));
+
+test.each([[undefined], [5], [null], [['a']]])('a value that is not text (%j) is refused, never coerced', (raw) => {
+  const r = boolFromString.safeParse(raw);
+  expect(r.success).toBe(false);
+  expect(() => intFromString.parse(raw)).toThrow(TypeError);
+});
+
+test('refine adds a check after the conversion, keeping the conversion\'s own complaint first', () => {
+  const port = intFromString.refine((n) => n >= 1 && n <= 65535, 'a port is a number from 1 to 65535');
+  expect(port.parse(' 22 ')).toBe(22);
+  expect(port.safeParse('0')).toEqual({ success: false, error: { issues: [{ message: 'a port is a number from 1 to 65535' }] } });
+  expect(port.safeParse('x')).toEqual({ success: false, error: { issues: [{ message: 'expected an integer, got "x"' }] } });
+  const nonEmpty = listFromString.refine((l) => l.length > 0, (l) => `got ${l.length}`);
+  expect(nonEmpty.safeParse('')).toMatchObject({ success: false, error: { issues: [{ message: 'got 0' }] } });
+});
+
+test.each([
+  ['a keyword spec', kw.string('name', { doc: 'n' }), []],
+  ['a zod-like schema', { name: 'n', doc: 'd', scopable: false, schema: { safeParse: () => ({ success: true, data: 1 }) } }, []],
+  ['not an object', 'name', ['entry: expected an object']],
+  ['an empty name', { name: '', doc: 'd', scopable: true, schema: stringFromString }, ['name: expected a non-empty string']],
+  ['no schema', { name: 'n', doc: 'd', scopable: true }, ['schema: expected a value schema (with safeParse)']],
+  ['everything missing', {}, ['name: expected a non-empty string', 'doc: expected a string', 'scopable: expected a boolean', 'schema: expected a value schema (with safeParse)']],
+])('keywordSpecProblems: %s', (_what, v, problems) => expect(keywordSpecProblems(v)).toEqual(problems));

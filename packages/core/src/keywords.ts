@@ -1,7 +1,42 @@
 // Keyword specifications: how one `key = value` line of a section is parsed,
 // defaulted and documented. Owned by the package that defines the keyword
 // (config for core keywords, each driver for its own section keywords).
-import { z } from 'zod';
+// A value is one INI string: its parsers are a few lines each, not zod, so
+// that a command that loads drivers does not load zod (14 MiB resident).
+
+/** zod's `safeParse` result shape, so a zod schema can stand where a ValueSchema is asked. */
+export type ParseResult<T> = { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ message: string }> } };
+
+export interface ValueSchema<T> {
+  /** Anything but a string is refused: a keyword's value is text. */
+  safeParse(raw: unknown): ParseResult<T>;
+  /** Throws a TypeError with the complaint. */
+  parse(raw: unknown): T;
+}
+
+/** A keyword's value parser; `refine` adds a check, as zod's does. */
+export class ValueParser<T> implements ValueSchema<T> {
+  constructor(private readonly convert: (raw: string) => { value: T } | { problem: string }) {}
+
+  safeParse(raw: unknown): ParseResult<T> {
+    const r = typeof raw === 'string' ? this.convert(raw) : { problem: `expected text, got ${typeof raw}` };
+    return 'problem' in r ? { success: false, error: { issues: [{ message: r.problem }] } } : { success: true, data: r.value };
+  }
+
+  parse(raw: unknown): T {
+    const r = this.safeParse(raw);
+    if (!r.success) throw new TypeError(r.error.issues.map((i) => i.message).join('; '));
+    return r.data;
+  }
+
+  refine(ok: (value: T) => boolean, problem: string | ((value: T) => string)): ValueParser<T> {
+    return new ValueParser((raw) => {
+      const r = this.convert(raw);
+      if ('problem' in r || ok(r.value)) return r;
+      return { problem: typeof problem === 'string' ? problem : problem(r.value) };
+    });
+  }
+}
 
 /**
  * `P` (present) is true when the keyword always has a value after evaluation
@@ -11,7 +46,7 @@ import { z } from 'zod';
 export interface KeywordSpec<T = unknown, N extends string = string, P extends boolean = boolean> {
   name: N;
   /** Parses the raw (reference-resolved) INI string into the typed value. */
-  schema: z.ZodType<T, string>;
+  schema: ValueSchema<T>;
   default?: T;
   doc: string;
   /** May take `@node`, `@nodes`, `@encapnodes`... variants. */
@@ -25,17 +60,20 @@ export interface KeywordSpec<T = unknown, N extends string = string, P extends b
 }
 
 /**
- * What a driver's keyword list must hold, checked when it is loaded: a
- * malformed entry is a DriverBroken naming the package, not a TypeError later.
+ * What is wrong with one entry of a driver's keyword list, checked when it
+ * is loaded: a malformed entry is a DriverBroken naming the package, not a
+ * TypeError later. Empty when it is a keyword spec.
  */
-export const KeywordSpecShape = z
-  .object({
-    name: z.string().min(1),
-    doc: z.string(),
-    scopable: z.boolean(),
-    schema: z.custom<KeywordSpec['schema']>((v) => typeof (v as { safeParse?: unknown } | null)?.safeParse === 'function', 'schema must be a zod schema'),
-  })
-  .loose();
+export function keywordSpecProblems(v: unknown): string[] {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return ['entry: expected an object'];
+  const k = v as Record<string, unknown>;
+  const out: string[] = [];
+  if (typeof k['name'] !== 'string' || k['name'] === '') out.push('name: expected a non-empty string');
+  if (typeof k['doc'] !== 'string') out.push('doc: expected a string');
+  if (typeof k['scopable'] !== 'boolean') out.push('scopable: expected a boolean');
+  if (typeof (k['schema'] as { safeParse?: unknown } | null)?.safeParse !== 'function') out.push('schema: expected a value schema (with safeParse)');
+  return out;
+}
 
 interface Options<T> {
   doc: string;
@@ -48,7 +86,7 @@ interface Options<T> {
 
 type Present<O> = O extends { required: true } ? true : O extends { default: unknown } ? true : false;
 
-function spec<T, N extends string, O extends Options<T>>(name: N, schema: z.ZodType<T, string>, o: O): KeywordSpec<T, N, Present<O>> {
+function spec<T, N extends string, O extends Options<T>>(name: N, schema: ValueSchema<T>, o: O): KeywordSpec<T, N, Present<O>> {
   return {
     name,
     schema,
@@ -65,47 +103,51 @@ function spec<T, N extends string, O extends Options<T>>(name: N, schema: z.ZodT
 const TRUE = new Set(['true', 'yes', 'y', '1', 'on']);
 const FALSE = new Set(['false', 'no', 'n', '0', 'off', '']);
 
-export const boolFromString = z.string().transform((s, ctx) => {
+export const stringFromString = new ValueParser<string>((s) => ({ value: s }));
+
+export const boolFromString = new ValueParser<boolean>((s) => {
   const v = s.trim().toLowerCase();
-  if (TRUE.has(v)) return true;
-  if (FALSE.has(v)) return false;
-  ctx.addIssue({ code: 'custom', message: `expected a boolean (true/false, yes/no), got "${s}"` });
-  return z.NEVER;
+  if (TRUE.has(v)) return { value: true };
+  if (FALSE.has(v)) return { value: false };
+  return { problem: `expected a boolean (true/false, yes/no), got "${s}"` };
 });
 
-export const intFromString = z.string().transform((s, ctx) => {
+export const intFromString = new ValueParser<number>((s) => {
   const v = s.trim();
-  if (/^[+-]?\d+$/.test(v)) return Number(v);
-  ctx.addIssue({ code: 'custom', message: `expected an integer, got "${s}"` });
-  return z.NEVER;
+  return /^[+-]?\d+$/.test(v) ? { value: Number(v) } : { problem: `expected an integer, got "${s}"` };
 });
 
-export const listFromString = z.string().transform((s) => s.split(/[\s,]+/).filter(Boolean));
+export const listFromString = new ValueParser<string[]>((s) => ({ value: s.split(/[\s,]+/).filter(Boolean) }));
 
 const UNIT_SECONDS: Record<string, number> = { '': 1, s: 1, m: 60, h: 3600, d: 86400 };
 
 /** `90`, `30s`, `5m`, `1h30m` -> seconds. */
-export const durationFromString = z.string().transform((s, ctx) => {
+export const durationFromString = new ValueParser<number>((s) => {
   const v = s.trim();
   const parts = [...v.matchAll(/(\d+)([smhd]?)/g)];
-  if (v === '' || parts.map((p) => p[0]).join('') !== v) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like 30, 30s, 5m or 1h30m, got "${s}"` });
-    return z.NEVER;
-  }
-  return parts.reduce((acc, p) => acc + Number(p[1]) * UNIT_SECONDS[p[2]!]!, 0);
+  if (v === '' || parts.map((p) => p[0]).join('') !== v) return { problem: `expected a duration like 30, 30s, 5m or 1h30m, got "${s}"` };
+  return { value: parts.reduce((acc, p) => acc + Number(p[1]) * UNIT_SECONDS[p[2]!]!, 0) };
 });
 
 /** An absolute path: a relative one would depend on the caller's working directory. */
-export const absolutePathFromString = z
-  .string()
-  .trim()
-  .refine((v) => v.startsWith('/'), { error: (i) => `expected an absolute path (starting with /), got "${String(i.input)}"` });
+export const absolutePathFromString = new ValueParser<string>((s) => {
+  const v = s.trim();
+  return v.startsWith('/') ? { value: v } : { problem: `expected an absolute path (starting with /), got "${v}"` };
+});
+
+/** One of `candidates`, surrounding blanks ignored. */
+export function choiceFromString<const C extends readonly [string, ...string[]]>(candidates: C): ValueParser<C[number]> {
+  return new ValueParser<C[number]>((s) => {
+    const v = s.trim();
+    return candidates.includes(v) ? { value: v } : { problem: `expected one of ${candidates.map((c) => `"${c}"`).join('|')}, got "${v}"` };
+  });
+}
 
 export const kw = {
-  string: <const N extends string, const O extends Options<string>>(name: N, o: O) => spec(name, z.string(), o),
+  string: <const N extends string, const O extends Options<string>>(name: N, o: O) => spec(name, stringFromString, o),
   path: <const N extends string, const O extends Options<string>>(name: N, o: O) => spec(name, absolutePathFromString, o),
   choice: <const N extends string, const C extends readonly [string, ...string[]], const O extends Options<C[number]>>(name: N, candidates: C, o: O) =>
-    spec<C[number], N, O>(name, z.string().trim().pipe(z.enum(candidates)) as unknown as z.ZodType<C[number], string>, { ...o, candidates }),
+    spec<C[number], N, O>(name, choiceFromString(candidates), { ...o, candidates }),
   bool: <const N extends string, const O extends Options<boolean>>(name: N, o: O) => spec(name, boolFromString, o),
   int: <const N extends string, const O extends Options<number>>(name: N, o: O) => spec(name, intFromString, o),
   list: <const N extends string, const O extends Options<string[]>>(name: N, o: O) => spec(name, listFromString, o),

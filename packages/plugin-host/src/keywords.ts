@@ -1,5 +1,5 @@
 // A driver's keyword list, checked entry by entry when it is loaded.
-import type { KeywordSpec, KeywordSpecShape } from '@capsule/core';
+import { keywordSpecProblems, type KeywordSpec } from '@capsule/core/keywords';
 import type { DriverEntry } from './entry.js';
 import { driverBroken } from './errors.js';
 
@@ -11,12 +11,12 @@ function show(v: unknown): string {
   }
 }
 
-export function checkKeywords(entry: DriverEntry, file: string, value: unknown, shape: typeof KeywordSpecShape): KeywordSpec[] {
+export function checkKeywords(entry: DriverEntry, file: string, value: unknown): KeywordSpec[] {
   if (!Array.isArray(value)) throw driverBroken(entry, `${file} does not export a keywords array`);
   value.forEach((k: unknown, i) => {
-    const r = shape.safeParse(k);
-    if (r.success) return;
-    const why = r.error.issues.map((x) => `${x.path.join('.') || 'entry'}: ${x.message}`).join('; ');
+    const problems = keywordSpecProblems(k);
+    if (!problems.length) return;
+    const why = problems.join('; ');
     throw driverBroken(entry, `${file}: keywords[${i}] (${show(k).slice(0, 60)}) is not a keyword spec (${why})`);
   });
   return value as KeywordSpec[];

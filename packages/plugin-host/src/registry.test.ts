@@ -205,7 +205,7 @@ describe('a broken package affects only the services that use it', () => {
   });
 
   test.each([
-    ['[{name:"x"}, 5, null]', /keywords\.js: keywords\[0\] \(\{"name":"x"\}\) is not a keyword spec \(doc: .*scopable: .*schema: schema must be a zod schema/],
+    ['[{name:"x"}, 5, null]', /keywords\.js: keywords\[0\] \(\{"name":"x"\}\) is not a keyword spec \(doc: .*scopable: .*schema: expected a value schema \(with safeParse\)/],
     ['"nope"', /keywords\.js does not export a keywords array/],
   ])('a keywords module exporting %s is DriverBroken naming the package and file', async (value, message) => {
     await install(app(), [{ name: 'capsule-driver-foo', keywords: `export const keywords = ${value};` }]);

@@ -109,7 +109,7 @@ export class DriverRegistry {
     const subpath = entry.manifest?.keywords;
     if (!subpath) return [...(await this.load(group, type)).keywords];
     const { mod, file } = await this.importSubpath(entry, subpath);
-    return checkKeywords(entry, file, mod['keywords'], (await import('@capsule/core')).KeywordSpecShape);
+    return checkKeywords(entry, file, mod['keywords']);
   }
 
   private async importSubpath(entry: DriverEntry, subpath: string): Promise<{ mod: Record<string, unknown>; file: string }> {
@@ -129,11 +129,10 @@ export class DriverRegistry {
 
   private async importDriver(entry: DriverEntry): Promise<DriverDefinition> {
     const { mod, file } = await this.importSubpath(entry, '.');
-    // zod comes with the first driver loaded, never with discovery alone.
-    const { DriverDefinitionSchema } = await import('@capsule/core');
-    const parsed = DriverDefinitionSchema.safeParse(mod['default']);
-    if (!parsed.success) {
-      const why = parsed.error.issues.map((i) => `${i.path.join('.') || 'default export'}: ${i.message}`).join('; ');
+    const { driverDefinitionProblems } = await import('@capsule/core');
+    const problems = driverDefinitionProblems(mod['default']);
+    if (problems.length) {
+      const why = problems.join('; ');
       throw driverBroken(entry, `the default export of ${file} is not a capsule driver (${why})`);
     }
     const def = mod['default'] as DriverDefinition;

@@ -14,7 +14,9 @@ export { readStatusCache, isServiceStatus, isFresh } from './cache.js';
 export { computeStatus, resourceStatus, writeStatusCache, isFrozen, DEFAULT_STATUS_TIMEOUT_MS, type StatusOptions } from './status.js';
 export { aggregate } from './aggregate.js';
 export { renderStatusTree } from './tree.js';
-export { ServiceStatus, EncapStatus, ResourceStatusEntry, ReceivedStatus, STATUS_SCHEMA_VERSION } from './status-schema.js';
+// The zod schemas are at @capsule/service/status-schema: loading zod is for who validates a document.
+export type { ServiceStatus, EncapStatus, ResourceStatusEntry, ReceivedStatus } from './status-schema.js';
+export { STATUS_CACHE_VERSION as STATUS_SCHEMA_VERSION } from './cache.js';
 export { START_ORDER, AVAIL_GROUPS, ACCESSORY_GROUPS } from './groups.js';
 export { encapChain, resolveTargets, CHAINED_ACTIONS, type LevelFlags, type Targets } from './encap/chain.js';
 export { encapStatuses, foldGuestStatus } from './encap/status.js';

@@ -1,12 +1,13 @@
 // `json status`, version 1: what `svcmgr -s SVC json status` prints and what
 // a hypervisor reads from each guest. Strict and versioned: guests and
 // hypervisors may run different capsule versions.
-import { Status } from '@capsule/core';
+import { STATUSES } from '@capsule/core/status';
 import { z } from 'zod';
 
 import { STATUS_CACHE_VERSION } from './cache.js';
 
 export const STATUS_SCHEMA_VERSION = STATUS_CACHE_VERSION;
+const Status = z.enum(STATUSES);
 
 export const ResourceStatusEntry = z.strictObject({
   rid: z.string(),

@@ -11,8 +11,15 @@ import { buildService } from '../src/build.js';
 import { ServiceLog } from '../src/log.js';
 import type { Service } from '../src/model.js';
 import { readStatusCache } from '../src/cache.js';
-import { computeStatus, writeStatusCache } from '../src/status.js';
+import { computeStatus as compute, writeStatusCache, type StatusOptions } from '../src/status.js';
+import { ServiceStatus } from '../src/status-schema.js';
 import { drivers, markerDriver } from './fixtures/drivers.js';
+
+/** Every status computed here is held to the published strict schema: computeStatus builds it typed, unparsed. */
+async function computeStatus(svc: Service, o: StatusOptions) {
+  const s = await compute(svc, o);
+  return ServiceStatus.parse(s);
+}
 
 let dir: string;
 beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'capsule-eng-'))));

@@ -7,7 +7,7 @@
 import { isCapsuleError, mergeStatus, renderFlags, type Status } from '@capsule/core';
 import { aggregate } from '../aggregate.js';
 import type { Service } from '../model.js';
-import { ReceivedStatus, type EncapStatus, type ResourceStatusEntry } from '../status-schema.js';
+import type { EncapStatus, ReceivedStatus, ResourceStatusEntry } from '../status-schema.js';
 import { agentlessStatus } from './agentless.js';
 import { heldGuestConfig, heldWarning } from './guest-config.js';
 import { GUEST_STATUS_TIMEOUT_MS, guestsOf, sanitize, type Guest, type GuestCall } from './guest.js';
@@ -56,6 +56,8 @@ async function guestStatus(g: Guest, c: GuestCall, refresh: boolean, timeoutMs: 
     if (g.agentless) return await agentlessStatus(g, c, timeoutMs);
     const r = await g.agent(c, ['json', 'status', ...(refresh ? ['--refresh'] : [])], { timeoutMs });
     if (r.code !== 0) throw new Error(sanitize(r.stderr.trim().split('\n').pop() || `json status exited ${r.code}`));
+    // zod is loaded when a guest answers, not by every status.
+    const { ReceivedStatus } = await import('../status-schema.js');
     return foldGuestStatus(svc, g.name, ReceivedStatus.parse(JSON.parse(r.stdout)));
   } catch (e) {
     // The guest's resources are unknown, and the service says so: warn, not a silent up.
