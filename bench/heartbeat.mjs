@@ -28,7 +28,8 @@ async function run(peers) {
   mkdirSync(join(root, 'etc/capsule'), { recursive: true });
   const addrs = [`addr@hv0 = 127.0.0.1`, ...names.map((n, i) => `addr@${n} = 127.0.1.${i + 1}`)].join('\n');
   writeFileSync(join(root, 'etc/capsule/node.conf'), `[cluster]\nname = bench\nnodes = hv0 ${names.join(' ')}\nsecret = ${secret}\n\n[hb#1]\ntype = unicast\nport = ${port}\ninterval = 1s\ntimeout = 3s\n${addrs}\n`, { mode: 0o600 });
-  const daemon = spawn(process.execPath, [`${repo}apps/cli/dist/bin/nodemgr.js`, 'daemon', 'run'], { env: { ...process.env, CAPSULE_ROOT: root, CAPSULE_NODENAME: 'hv0' }, stdio: 'ignore' });
+  // The agent itself (what `nodemgr daemon run` runs), so that its CPU and memory are what is measured.
+  const daemon = spawn(process.execPath, [`${repo}apps/agent/dist/bin/capsule-agent.js`, '--svcmgr', `${repo}apps/cli/dist/bin/svcmgr.js`], { env: { ...process.env, CAPSULE_ROOT: root, CAPSULE_NODENAME: 'hv0' }, stdio: 'ignore' });
   let bytesIn = 0;
   let bytesOut = 0;
   const services = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`svc${i}`, { avail: 'up', overall: 'up', frozen: false, startFailed: false, csum: 'a'.repeat(64), mtime: Date.now() }]));

@@ -1,7 +1,8 @@
 // Runs one program invocation: parse, help, lazy-load the command, print errors.
 import { CapsuleError, formatError, isCapsuleError } from '@capsule/core/errors';
 import { parseArgs } from './argv.js';
-import { appRoot, capsuleRoot, nodename } from './context.js';
+import { capsuleRoot, nodename } from '@capsule/runtime/node';
+import { appRoot } from './app.js';
 import { commandHelp, programHelp } from './help.js';
 import type { CommandContext, ProgramSpec } from './spec.js';
 

@@ -25,7 +25,7 @@ export async function load(url, context, next) { appendFileSync(${JSON.stringify
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-async function loadedBy(program: 'svcmgr' | 'nodemgr', args: string[]): Promise<string[]> {
+async function loadedBy(program: 'svcmgr' | 'nodemgr' | 'svcmon', args: string[]): Promise<string[]> {
   await rm(record, { force: true });
   const r = cli(program, args, env);
   expect({ code: r.code, stderr: r.code ? r.stderr : '' }).toEqual({ code: 0, stderr: '' });
@@ -51,4 +51,10 @@ test('nodemgr drivers reads manifests: no driver code, no zod', async () => {
   const urls = await loadedBy('nodemgr', ['drivers']);
   expect(zod(urls)).toEqual([]);
   expect(urls.filter((u) => /\/plugins\/[^/]+\/(dist|src)\//.test(u))).toEqual([]);
+});
+
+test('svcmon without a daemon reads the status caches: no driver, no zod', async () => {
+  const urls = await loadedBy('svcmon', []);
+  expect(zod(urls)).toEqual([]);
+  expect(drivers(urls)).toEqual([]);
 });

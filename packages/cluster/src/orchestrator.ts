@@ -3,7 +3,13 @@
 // acts; each only ever decides for itself (start or stop here), and a
 // peer's instance is its own business.
 import type { ServicePolicy } from './policy.js';
-import { holds, type InstanceView, type NodeView } from './view.js';
+// Types only from view.ts: its zod schemas are for received views, and svcmon loads this module.
+import type { InstanceView, NodeView } from './view.js';
+
+/** Instances that hold the service: up, or on their way up or down. */
+export function holds(i: InstanceView | undefined): boolean {
+  return i !== undefined && (i.avail === 'up' || i.avail === 'warn' || i.avail === 'starting' || i.avail === 'stopping');
+}
 
 export interface OrchestratorInput {
   self: string;

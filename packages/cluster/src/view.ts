@@ -30,8 +30,3 @@ export const NodeView = z.object({
   services: z.record(z.string().max(64), InstanceView),
 });
 export type NodeView = z.infer<typeof NodeView>;
-
-/** Instances that hold the service: up, or on their way up or down. */
-export function holds(i: InstanceView | undefined): boolean {
-  return i !== undefined && (i.avail === 'up' || i.avail === 'warn' || i.avail === 'starting' || i.avail === 'stopping');
-}

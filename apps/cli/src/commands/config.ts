@@ -31,7 +31,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
-import { evalContext, keywordRegistry, openService, paths, serviceName, serviceParam } from './service-config.js';
+import { keywordRegistry } from '@capsule/runtime';
+import { evalContext, openService, paths, serviceName, serviceParam } from './service-config.js';
 
 export async function validate(ctx: CommandContext): Promise<number> {
   const { doc } = await openService(ctx);

@@ -1,13 +1,14 @@
-// nodemgr daemon run|start|stop|status: the agent daemon of this node.
+// nodemgr daemon run|start|stop|status: the agent daemon of this node, the
+// capsule-agent program of @capsule/agent (its own bundle and drivers).
 import { clusterConfig } from '@capsule/cluster';
 import { nodeConfPath, readNodeConfig } from '@capsule/config';
 import { CapsuleError, ErrorCode } from '@capsule/core';
+import { ask, daemonPaths } from '@capsule/runtime/daemon';
 import { spawn } from 'node:child_process';
-import { mkdir, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Agent } from '../daemon/agent.js';
-import { daemonPaths } from '../daemon/paths.js';
-import { ask } from '../daemon/socket.js';
 import { renderJson, renderTable } from '../output.js';
 import type { CommandContext } from '../spec.js';
 
@@ -20,29 +21,35 @@ async function answers(socket: string): Promise<boolean> {
   );
 }
 
-/** Foreground, for systemd and tests: logs to stdout, stops on SIGTERM or `nodemgr daemon stop`. */
-export async function runDaemon(ctx: CommandContext): Promise<number> {
-  const p = daemonPaths(ctx.root);
-  if (await answers(p.socket)) throw new CapsuleError(ErrorCode.DaemonAlreadyRunning, `an agent daemon already answers on ${p.socket}`, { hint: 'nodemgr daemon stop first' });
-  const loadCluster = async () => clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
-  const cluster = await loadCluster();
-  const log = (line: string) => ctx.out(`${new Date().toISOString()} ${line}\n`);
-  const agent = new Agent({ ctx, cluster, loadCluster, svcmgr: join(dirname(process.argv[1]!), 'svcmgr.js'), log });
-  await mkdir(p.runDir, { recursive: true, mode: 0o700 });
-  await writeFile(p.pid, `${process.pid}\n`);
-  const stop = () => void agent.stop();
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+/** The agent program and its arguments: actions run with this CLI's svcmgr. */
+function agentCommand(): string[] {
+  let pkg: string;
   try {
-    await agent.run();
-  } finally {
-    process.off('SIGTERM', stop);
-    process.off('SIGINT', stop);
-    await rm(p.pid, { force: true });
-    await rm(p.socket, { force: true });
-    log('agent stopped');
+    pkg = createRequire(import.meta.url).resolve('@capsule/agent/package.json');
+  } catch {
+    throw new CapsuleError(ErrorCode.DaemonNotRunning, 'the capsule agent (@capsule/agent) is not installed beside nodemgr', { hint: 'install the agent package of this capsule version' });
   }
-  return 0;
+  return [process.execPath, join(dirname(pkg), 'dist/bin/capsule-agent.js'), '--svcmgr', join(dirname(process.argv[1]!), 'svcmgr.js')];
+}
+
+/** Foreground, for systemd and tests: the agent's output on ours, our signals passed on, its exit code ours. */
+async function runDaemon(): Promise<number> {
+  const [cmd, ...args] = agentCommand();
+  const child = spawn(cmd!, args, { stdio: 'inherit', env: process.env });
+  const pass = (sig: NodeJS.Signals) => () => child.kill(sig);
+  const onTerm = pass('SIGTERM');
+  const onInt = pass('SIGINT');
+  process.on('SIGTERM', onTerm);
+  process.on('SIGINT', onInt);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      child.once('error', reject);
+      child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+    });
+  } finally {
+    process.off('SIGTERM', onTerm);
+    process.off('SIGINT', onInt);
+  }
 }
 
 async function start(ctx: CommandContext): Promise<number> {
@@ -53,9 +60,10 @@ async function start(ctx: CommandContext): Promise<number> {
   }
   // Checked here too, so that a broken node.conf is an error on the terminal, not only in the log.
   await clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
+  const [cmd, ...args] = agentCommand();
   await mkdir(dirname(p.log), { recursive: true });
   const out = await open(p.log, 'a', 0o600);
-  const child = spawn(process.execPath, [process.argv[1]!, 'daemon', 'run'], { detached: true, stdio: ['ignore', out.fd, out.fd], env: process.env });
+  const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', out.fd, out.fd], env: process.env });
   child.unref();
   await out.close();
   for (let i = 0; i < 100; i++) {
@@ -109,7 +117,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   const sub = ctx.positionals[0];
   switch (sub) {
     case 'run':
-      return runDaemon(ctx);
+      return runDaemon();
     case 'start':
       return start(ctx);
     case 'stop':

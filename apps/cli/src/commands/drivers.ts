@@ -4,7 +4,7 @@ import { discoverDrivers, PREFERENCE_RULE, type DriverEntry } from '@capsule/plu
 import type { DriverCapabilities } from '@capsule/core';
 import { renderJson, renderTable } from '../output.js';
 import type { CommandContext } from '../spec.js';
-import { discoveryOptions } from './discovery.js';
+import { discoveryOptions } from '@capsule/runtime/discovery';
 
 /** For every group.type with several usable providers: the one used, and the others. */
 function contested(entries: readonly DriverEntry[], providers: (key: string) => DriverEntry[]): Array<{ provides: string; used: string; others: string[] }> {

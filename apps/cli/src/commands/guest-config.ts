@@ -5,7 +5,8 @@ import { CapsuleError, systemClock } from '@capsule/core';
 import { heldGuestConfig, hypervisorChanges, releaseGuestConfig } from '@capsule/service';
 import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
-import { keywordRegistry, serviceName } from './service-config.js';
+import { keywordRegistry } from '@capsule/runtime';
+import { serviceName } from './service-config.js';
 
 async function held(ctx: CommandContext, guest: string) {
   const paths = servicePaths(ctx.root, serviceName(ctx));

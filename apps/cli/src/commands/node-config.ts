@@ -7,8 +7,7 @@ import { editNodeConfig, formatIssue, hideValues, HIDDEN, nodeConfPath, readNode
 import { CapsuleError, ErrorCode } from '@capsule/core';
 import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
-import { daemonPaths } from '../daemon/paths.js';
-import { ask } from '../daemon/socket.js';
+import { ask, daemonPaths } from '@capsule/runtime/daemon';
 import { parseParam, type Param } from './param.js';
 
 const param = (ctx: CommandContext): Param => parseParam(ctx.options['param'], 'hb#1.timeout');

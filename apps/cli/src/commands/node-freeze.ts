@@ -3,8 +3,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CommandContext } from '../spec.js';
-import { daemonPaths } from '../daemon/paths.js';
-import { ask } from '../daemon/socket.js';
+import { ask, daemonPaths } from '@capsule/runtime/daemon';
 
 export function command(freeze: boolean) {
   return async (ctx: CommandContext): Promise<number> => {

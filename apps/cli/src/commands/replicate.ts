@@ -3,15 +3,15 @@
 // service over ssh, to the peers whose copy is older by generation or
 // missing; `sync --receive` installs a pushed copy on the receiving side,
 // validated, atomically, under the config lock, with the sender's mtime.
-import { contentHash, currentVersion, decideSync, installReceived, parseVersion, peerEndpoint, readClusterInfo, servicePaths, withConfigLock, atomicWrite } from '@capsule/config';
+import { contentHash, currentVersion, decideSync, installReceived, parseVersion, peerEndpoint, readClusterInfo, readNodeConfig, servicePaths, withConfigLock, atomicWrite } from '@capsule/config';
 import { CapsuleError, ErrorCode, isContainerResource, systemClock, type Exec } from '@capsule/core';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
-import { openWithSsh } from './service.js';
-import { keywordRegistry, serviceName } from './service-config.js';
+import { keywordRegistry, loadService } from '@capsule/runtime';
+import { serviceName } from './service-config.js';
 
 interface PeerResult {
   node: string;
@@ -32,7 +32,7 @@ async function peerVersion(exec: Exec, svc: string, node: string) {
 export async function push(ctx: CommandContext): Promise<number> {
   const name = serviceName(ctx);
   const paths = servicePaths(ctx.root, name);
-  const { svc, ssh, conf } = await openWithSsh(ctx);
+  const [{ svc, ssh }, conf] = await Promise.all([loadService(ctx, name), readNodeConfig(ctx.root)]);
   try {
     const version = await withConfigLock(paths, name, 'sync', () => currentVersion(paths.config, paths.varDir));
     if (!version) throw new CapsuleError(ErrorCode.ConfigNotFound, `${paths.config} does not exist`, { hint: `svcmgr -s ${name} create` });

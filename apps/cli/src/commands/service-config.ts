@@ -1,25 +1,9 @@
-// What the config commands share: the service's paths, its parsed file, and
-// a keyword registry whose driver keywords come from the installed drivers.
-import { KeywordRegistry, loadConfig, readClusterInfo, servicePaths, type ConfigDocument, type EvalContext, type ServicePaths } from '@capsule/config';
-import { discoverDrivers } from '@capsule/plugin-host';
-import { discoveryOptions } from './discovery.js';
+// What the config commands share: the service's name and paths, its parsed
+// file, the evaluation context.
+import { loadConfig, readClusterInfo, servicePaths, type ConfigDocument, type EvalContext, type ServicePaths } from '@capsule/config';
 import { parseParam, type Param } from './param.js';
 import { join } from 'node:path';
 import type { CommandContext } from '../spec.js';
-
-const discovered = new WeakMap<CommandContext, ReturnType<typeof discoverDrivers>>();
-
-/** The installed drivers, discovered once per command. */
-export function drivers(ctx: CommandContext): ReturnType<typeof discoverDrivers> {
-  let d = discovered.get(ctx);
-  if (!d) discovered.set(ctx, (d = discoverDrivers(discoveryOptions(ctx))));
-  return d;
-}
-
-/** Driver keywords come from the drivers' keyword modules, loaded only for the sections present. */
-export function keywordRegistry(ctx: CommandContext): KeywordRegistry {
-  return new KeywordRegistry(async (group, type) => (await drivers(ctx)).loadKeywords(group, type));
-}
 
 export function serviceName(ctx: CommandContext): string {
   return ctx.options['service'] as string;

@@ -2,15 +2,15 @@
 // service on every node of the cluster (avail, overall, frozen, placement
 // leader, config up to date), from the daemon's heartbeat views; without
 // one, this node's cached status. `--watch` redraws in place.
-import { placementOrder, type NodeView, type ServicePolicy } from '@capsule/cluster';
+import { placementOrder } from '@capsule/cluster/orchestrator';
+import type { NodeView, ServicePolicy } from '@capsule/cluster';
 import { readStatusCache } from '@capsule/service/cache';
 import { servicePaths } from '@capsule/config/paths';
 import { sanitize } from '@capsule/service/tree';
 import { renderJson, renderTable } from '../output.js';
 import type { CommandContext } from '../spec.js';
-import { daemonPaths } from '../daemon/paths.js';
-import { ask } from '../daemon/socket.js';
-import { listServices } from './ls.js';
+import { ask, daemonPaths } from '@capsule/runtime/daemon';
+import { listServices } from '@capsule/runtime/services';
 
 export interface DaemonView {
   node: string;

@@ -1,8 +1,8 @@
-// Where this process runs: CAPSULE_ROOT, node name, and the CLI package directory.
+// Where a capsule program runs: CAPSULE_ROOT, the node name, and the app
+// package it was built from (whose dependencies are the drivers it ships).
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export function capsuleRoot(env: NodeJS.ProcessEnv = process.env): string {
   return env['CAPSULE_ROOT'] || '/';
@@ -28,4 +28,12 @@ export function findAppRoot(from: string): string {
   throw new Error(`no capsule app package (a package.json with a "capsuleApp" field) above ${from}`);
 }
 
-export const appRoot = findAppRoot(dirname(fileURLToPath(import.meta.url)));
+/** What loading a node's services needs to know of the program: the CLI's command context is one. */
+export interface NodeContext {
+  root: string;
+  nodename: string;
+  /** Directory of the app package, whose dependencies are the bundled drivers. */
+  appRoot: string;
+  /** The environment, read once: packages get values from the context, never from process.env. */
+  env: Readonly<Record<string, string | undefined>>;
+}

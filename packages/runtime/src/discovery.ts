@@ -1,10 +1,10 @@
-// Where drivers are found, from the command's context. Kept free of the
+// Where drivers are found, from the program's context. Kept free of the
 // config and schema libraries: `nodemgr drivers` loads only this.
 import type { DiscoveryOptions } from '@capsule/plugin-host';
-import type { CommandContext } from '../spec.js';
+import type { NodeContext } from './node.js';
 
 /** CAPSULE_DRIVER_IMPORT_TIMEOUT (seconds) bounds a driver module's import; 10 s by default. */
-export function discoveryOptions(ctx: CommandContext): DiscoveryOptions {
+export function discoveryOptions(ctx: NodeContext): DiscoveryOptions {
   const s = Number(ctx.env['CAPSULE_DRIVER_IMPORT_TIMEOUT']);
   return { appRoot: ctx.appRoot, capsuleRoot: ctx.root, ...(Number.isFinite(s) && s > 0 ? { importTimeoutMs: s * 1000 } : {}) };
 }

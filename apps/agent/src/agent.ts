@@ -13,12 +13,9 @@ import type { Server } from 'node:net';
 import { ACTION_LOCK, currentVersion, servicePaths, writeStateFile } from '@capsule/config';
 import type { Service, ServiceStatus } from '@capsule/service';
 import { localExec } from '@capsule/transport';
-import type { CommandContext } from '../spec.js';
-import { listServices } from '../commands/ls.js';
-import { inspectService } from '../commands/service.js';
+import { inspectService, listServices, type NodeContext } from '@capsule/runtime';
+import { daemonPaths, serve, type Request } from '@capsule/runtime/daemon';
 import { monitorVerdict } from './monitor.js';
-import { daemonPaths } from './paths.js';
-import { serve, type Request } from './socket.js';
 
 interface Local {
   policy?: ServicePolicy;
@@ -26,14 +23,15 @@ interface Local {
   /** Monitor restarts spent per rid since the service last ran whole here. */
   tries: Map<string, number>;
   busy?: 'starting' | 'stopping';
-  ctx: CommandContext;
 }
 
 export interface AgentOptions {
-  ctx: CommandContext;
+  ctx: NodeContext;
   cluster: ClusterConfig;
-  /** The svcmgr entry point the daemon runs actions with. */
-  svcmgr: string;
+  /** The command the daemon runs actions with: `[node, svcmgr.js]`, or `['svcmgr']` from PATH. */
+  svcmgr: readonly string[];
+  /** Where the services' log lines go besides their log files. */
+  echo?: (line: string) => void;
   statusIntervalMs?: number;
   /** Heartbeats on the [hb#N] links of node.conf when not given. */
   backend?: ClusterBackend;
@@ -56,6 +54,7 @@ export class Agent {
   private readonly pushes = new Map<string, { key: string; at: number; running: boolean }>();
   private refreshing?: Promise<void>;
   private stopped?: () => void;
+  private stopping?: Promise<void>;
   private readonly paths;
   private hb;
 
@@ -112,11 +111,15 @@ export class Agent {
     return { ok: true };
   }
 
-  async stop(): Promise<void> {
-    for (const t of this.timers) clearInterval(t);
-    await this.backend.close();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-    this.stopped?.();
+  /** Idempotent: a terminal's Ctrl-C reaches both `nodemgr daemon run` and the agent, which gets it twice. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (const t of this.timers) clearInterval(t);
+      await this.backend.close();
+      await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+      this.stopped?.();
+    })();
+    return this.stopping;
   }
 
   private view(): PublishedView {
@@ -174,7 +177,7 @@ export class Agent {
     if (last && (last.running || (last.key === key && Date.now() - last.at < 30_000))) return;
     this.pushes.set(policy.name, { key, at: Date.now(), running: true });
     this.o.log(`sync ${policy.name}: ${stale.join(', ')} need update`);
-    void localExec([process.execPath, this.o.svcmgr, '-s', policy.name, 'sync'], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 5 * 60_000 }).then((r) => {
+    void localExec([...this.o.svcmgr, '-s', policy.name, 'sync'], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 5 * 60_000 }).then((r) => {
       this.pushes.set(policy.name, { key, at: Date.now(), running: false });
       this.o.log(`sync ${policy.name}: ${r.stdout.trim().replace(/\n/g, '; ') || r.stderr.trim().split('\n').pop()}`);
     });
@@ -193,7 +196,7 @@ export class Agent {
     this.o.log(`${d.action} ${d.service}: ${d.reason}`);
     // Tell the peers at once that this node holds the service now.
     await this.send();
-    const r = await localExec([process.execPath, this.o.svcmgr, '-s', d.service, d.action, ...args], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 15 * 60_000 });
+    const r = await localExec([...this.o.svcmgr, '-s', d.service, d.action, ...args], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 15 * 60_000 });
     if (r.code !== 0) this.o.log(`${d.action} ${d.service} failed (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
     if (d.action === 'start') l.view = { ...l.view, startFailed: r.code !== 0 };
     if (d.action === 'start' && !args.length && r.code === 0) l.tries.clear();
@@ -209,7 +212,7 @@ export class Agent {
       // An action under way before or after the status was read: a resource seen down may be one it stops.
       const lock = join(paths.varDir, ACTION_LOCK);
       const actionBefore = existsSync(lock);
-      const { svc, status } = await inspectService(l.ctx);
+      const { svc, status } = await inspectService(this.o.ctx, name, { refreshGuests: false, ...(this.o.echo ? { echo: this.o.echo } : {}) });
       const [text, st, version] = await Promise.all([readFile(paths.config), stat(paths.config), currentVersion(paths.config, paths.varDir)]);
       const avail = AVAIL[status.avail] ?? 'down';
       l.policy = { name, topology: svc.topology, orchestrate: svc.orchestrate, placement: svc.placement, nodes: svc.nodes, flexMin: svc.flex.min, flexMax: svc.flex.max, failback: svc.failback };
@@ -245,7 +248,7 @@ export class Agent {
       for (const name of names) {
         let l = this.local.get(name);
         if (!l) {
-          l = { tries: new Map(), view: { avail: 'undef', overall: 'undef', frozen: false, startFailed: false, csum: '', mtime: 0, generation: 0 }, ctx: { ...this.o.ctx, options: { ...this.o.ctx.options, service: name } } };
+          l = { tries: new Map(), view: { avail: 'undef', overall: 'undef', frozen: false, startFailed: false, csum: '', mtime: 0, generation: 0 } };
           this.local.set(name, l);
         }
         if (!l.busy) await this.refreshOne(name, l);

@@ -1,9 +1,21 @@
-// The daemon's local API: one JSON request per connection on a Unix socket
-// that only root can open, one JSON answer back.
-import { CapsuleError, ErrorCode } from '@capsule/core';
+// The agent daemon's local API: one JSON request per connection on a Unix
+// socket that only root can open, one JSON answer back; and where the daemon
+// keeps its socket, pid and log under CAPSULE_ROOT.
+import { CapsuleError } from '@capsule/core/errors';
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+
+export function daemonPaths(root: string) {
+  return {
+    runDir: join(root, 'var/run/capsule'),
+    socket: join(root, 'var/run/capsule/agent.sock'),
+    pid: join(root, 'var/run/capsule/agent.pid'),
+    log: join(root, 'var/log/capsule/agent.log'),
+    /** `nodemgr freeze`: the daemon starts and stops nothing on this node. */
+    nodeFrozen: join(root, 'var/lib/capsule/node.frozen'),
+  };
+}
 
 export type Request = { cmd: 'status' } | { cmd: 'stop' } | { cmd: 'reload' } | { cmd: 'refresh'; service?: string };
 
@@ -53,12 +65,12 @@ export function ask<T>(path: string, req: Request, timeoutMs = 5000): Promise<T>
       try {
         resolve(JSON.parse(buf) as T);
       } catch {
-        reject(new CapsuleError(ErrorCode.DaemonNotRunning, `the agent daemon answered garbage on ${path}`, { hint: 'restart it: nodemgr daemon stop; nodemgr daemon start' }));
+        reject(new CapsuleError('DaemonNotRunning', `the agent daemon answered garbage on ${path}`, { hint: 'restart it: nodemgr daemon stop; nodemgr daemon start' }));
       }
     });
     sock.on('error', (e) => {
       clearTimeout(timer);
-      reject(new CapsuleError(ErrorCode.DaemonNotRunning, `the agent daemon does not answer on ${path}: ${e.message}`, { hint: 'start it: nodemgr daemon start' }));
+      reject(new CapsuleError('DaemonNotRunning', `the agent daemon does not answer on ${path}: ${e.message}`, { hint: 'start it: nodemgr daemon start' }));
     });
   });
 }

@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The capsule-agent entry point.
+import { main } from '../main.js';
+
+await main();

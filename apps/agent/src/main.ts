@@ -1,0 +1,66 @@
+// capsule-agent: the agent daemon of this node, in the foreground (logs to
+// stdout). `nodemgr daemon run` runs it as is, for systemd; `nodemgr daemon
+// start` runs it detached with its output in var/log/capsule/agent.log.
+// Stops on SIGTERM, SIGINT or `nodemgr daemon stop`.
+import { clusterConfig } from '@capsule/cluster';
+import { nodeConfPath, readNodeConfig } from '@capsule/config';
+import { CapsuleError, ErrorCode, formatError, isCapsuleError } from '@capsule/core';
+import { ask, daemonPaths } from '@capsule/runtime/daemon';
+import { capsuleRoot, findAppRoot, nodename, type NodeContext } from '@capsule/runtime/node';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent } from './agent.js';
+
+const USAGE = 'usage: capsule-agent [--svcmgr PATH]  (PATH: the svcmgr.js actions run with; default: svcmgr from PATH)';
+
+/** `--svcmgr FILE.js` runs actions with this node binary; without it, `svcmgr` is looked up in PATH. */
+export function svcmgrCommand(argv: readonly string[], execPath = process.execPath): string[] {
+  if (argv.length === 0) return ['svcmgr'];
+  const [flag, path, ...rest] = argv;
+  if (flag === '--svcmgr' && path && !rest.length) return /\.[cm]?js$/.test(path) ? [execPath, path] : [path];
+  throw new CapsuleError(ErrorCode.UsageError, `capsule-agent ${argv.join(' ')}: unexpected arguments`, { hint: USAGE });
+}
+
+async function answers(socket: string): Promise<boolean> {
+  return ask(socket, { cmd: 'status' }, 1000).then(
+    () => true,
+    () => false,
+  );
+}
+
+export async function runAgent(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const svcmgr = svcmgrCommand(argv);
+  const ctx: NodeContext = { root: capsuleRoot(env), nodename: nodename(env), appRoot: findAppRoot(dirname(fileURLToPath(import.meta.url))), env };
+  const p = daemonPaths(ctx.root);
+  if (await answers(p.socket)) throw new CapsuleError(ErrorCode.DaemonAlreadyRunning, `an agent daemon already answers on ${p.socket}`, { hint: 'nodemgr daemon stop first' });
+  const loadCluster = async () => clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
+  const cluster = await loadCluster();
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const agent = new Agent({ ctx, cluster, loadCluster, svcmgr, log, echo: (line) => process.stderr.write(line) });
+  await mkdir(p.runDir, { recursive: true, mode: 0o700 });
+  await writeFile(p.pid, `${process.pid}\n`);
+  const stop = () => void agent.stop();
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  try {
+    await agent.run();
+  } finally {
+    process.off('SIGTERM', stop);
+    process.off('SIGINT', stop);
+    await rm(p.pid, { force: true });
+    await rm(p.socket, { force: true });
+    log('agent stopped');
+  }
+}
+
+export async function main(): Promise<void> {
+  try {
+    await runAgent(process.argv.slice(2));
+    process.exit(0);
+  } catch (e) {
+    process.stderr.write(`error: ${formatError(e)}\n`);
+    if (!isCapsuleError(e) && process.env['CAPSULE_DEBUG']) process.stderr.write(`${(e as Error).stack}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,85 @@
+// The built capsule-agent as a process on this machine: a one-node cluster
+// heartbeating on loopback, its socket, one agent per node, clean stops.
+import { ask, daemonPaths } from '@capsule/runtime/daemon';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const agentJs = fileURLToPath(new URL('../dist/bin/capsule-agent.js', import.meta.url));
+let root: string;
+let env: NodeJS.ProcessEnv;
+const children: ChildProcess[] = [];
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'capsule-agent-'));
+  await mkdir(join(root, 'etc/capsule'), { recursive: true });
+  // A port of its own per test file run: two CI runs on one machine do not hear each other.
+  const port = 20000 + (process.pid % 20000);
+  await writeFile(join(root, 'etc/capsule/node.conf'), `[cluster]\nname = solo\nnodes = n1\nsecret = ${'s'.repeat(32)}\n\n[hb#1]\ntype = unicast\nport = ${port}\naddr@n1 = 127.0.0.1\n`, { mode: 0o600 });
+  env = { PATH: process.env['PATH'], CAPSULE_ROOT: root, CAPSULE_NODENAME: 'n1' };
+});
+afterEach(async () => {
+  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+  await rm(root, { recursive: true, force: true });
+});
+
+function startAgent(args: string[] = []): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+  const child = spawn(process.execPath, [agentJs, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => out, exited };
+}
+
+async function answering(): Promise<{ node: string; cluster: string; quorum: { quorum: boolean } }> {
+  for (let i = 0; ; i++) {
+    try {
+      return await ask(daemonPaths(root).socket, { cmd: 'status' }, 1000);
+    } catch (e) {
+      if (i > 100) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+test('answers on its socket (root only), writes its pid, and stops on SIGTERM leaving neither behind', async () => {
+  const a = startAgent();
+  const s = await answering();
+  expect(s).toMatchObject({ node: 'n1', cluster: 'solo', quorum: { quorum: true } });
+  const p = daemonPaths(root);
+  expect(spawnSync('stat', ['-c', '%a', p.socket], { encoding: 'utf8' }).stdout.trim()).toBe('600');
+  a.child.kill('SIGTERM');
+  expect(await a.exited).toBe(0);
+  expect([existsSync(p.socket), existsSync(p.pid)]).toEqual([false, false]);
+  expect(a.output()).toMatch(/agent of n1 in cluster solo[\s\S]*agent stopped/);
+});
+
+test('a second agent on the same node refuses to start and leaves the first one running', async () => {
+  const first = startAgent();
+  await answering();
+  const second = startAgent();
+  expect(await second.exited).toBe(1);
+  expect(second.output()).toMatch(/error: an agent daemon already answers on .*agent\.sock/);
+  expect((await answering()).node).toBe('n1');
+  await ask(daemonPaths(root).socket, { cmd: 'stop' });
+  expect(await first.exited).toBe(0);
+});
+
+test('a broken node.conf is one error naming the file, and no agent', async () => {
+  await writeFile(join(root, 'etc/capsule/node.conf'), '[cluster]\nname = solo\n');
+  const a = startAgent();
+  expect(await a.exited).toBe(1);
+  expect(a.output()).toMatch(/node\.conf/);
+  expect(existsSync(daemonPaths(root).socket)).toBe(false);
+});
+
+test('unexpected arguments: usage error, nothing started', async () => {
+  const a = startAgent(['--daemonize']);
+  expect(await a.exited).toBe(1);
+  expect(a.output()).toMatch(/error: capsule-agent --daemonize: unexpected arguments[\s\S]*usage: capsule-agent/);
+});

@@ -1,0 +1,59 @@
+// nodemgr daemon start|run|stop launch the agent program of @capsule/agent,
+// which runs this CLI's svcmgr for its actions: a one-node cluster on
+// loopback whose ha service the agent starts by itself.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, cliEntry } from './cli.js';
+
+let root: string;
+let env: Record<string, string>;
+
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'capsule-daemon-'));
+  await mkdir(join(root, 'etc/capsule/web.d'), { recursive: true });
+  const port = 20000 + ((process.pid + 7) % 20000);
+  await writeFile(join(root, 'etc/capsule/node.conf'), `[cluster]\nname = solo\nnodes = hv1\nsecret = ${'s'.repeat(32)}\n\n[hb#1]\nport = ${port}\naddr@hv1 = 127.0.0.1\n`, { mode: 0o600 });
+  await writeFile(join(root, 'etc/capsule/web.d/run'), `#!/bin/sh\ncase "$1" in start) touch ${root}/up ;; stop) rm -f ${root}/up ;; status) [ -e ${root}/up ] ;; esac\n`, { mode: 0o755 });
+  await writeFile(join(root, 'etc/capsule/web.conf'), '[DEFAULT]\nnodes = hv1\norchestrate = ha\n\n[app#0]\nscript = run\n');
+  env = { CAPSULE_ROOT: root };
+});
+afterEach(async () => {
+  cli('nodemgr', ['daemon', 'stop'], env);
+  await rm(root, { recursive: true, force: true });
+});
+
+async function until(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
+  for (const t0 = Date.now(); !ok(); await new Promise((r) => setTimeout(r, 100))) if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms: ${what}`);
+}
+
+test('start runs capsule-agent detached; it starts the ha service with this svcmgr; stop ends it', async () => {
+  const r = cli('nodemgr', ['daemon', 'start'], env);
+  expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/agent daemon started \(pid \d+\), log in .*agent\.log/) });
+  const pid = Number(readFileSync(join(root, 'var/run/capsule/agent.pid'), 'utf8'));
+  const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  expect(argv.slice(1, 4)).toEqual([expect.stringMatching(/apps\/agent\/dist\/bin\/capsule-agent\.js$/), '--svcmgr', cliEntry('svcmgr')]);
+  await until('the agent starts web', () => existsSync(join(root, 'up')));
+  expect(cli('nodemgr', ['daemon', 'start'], env).stdout).toBe('the agent daemon is already running\n');
+  expect(cli('nodemgr', ['daemon', 'stop'], env)).toMatchObject({ code: 0, stdout: 'agent daemon stopped\n' });
+  await until('the agent process exits', () => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z');
+  expect(await readFile(join(root, 'var/log/capsule/agent.log'), 'utf8')).toMatch(/start web: [\s\S]*agent stopped/);
+});
+
+test('run stays in the foreground with the agent output, passes SIGTERM on, and exits 0', async () => {
+  const child = spawn(process.execPath, [cliEntry('nodemgr'), 'daemon', 'run'], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CAPSULE_NODENAME: 'hv1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    await until('the agent answers', () => cli('nodemgr', ['daemon', 'status'], env).code === 0);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/agent of hv1 in cluster solo[\s\S]*agent stopped/);
+    expect(cli('nodemgr', ['daemon', 'status'], env).code).toBe(1);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});

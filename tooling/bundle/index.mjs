@@ -1,0 +1,29 @@
+// Builds an app as one ESM bundle per program with shared lazy chunks: Node
+// loads one file instead of hundreds. Driver packages are never bundled:
+// plugin-host imports them at run time from the app's dependencies.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+/** Run from the app's directory: src/bin/PROGRAM.ts -> dist/bin/PROGRAM.js, chunks in dist/chunks. */
+export async function bundleApp(programs) {
+  rmSync('dist', { recursive: true, force: true });
+  await build({
+    entryPoints: programs.map((p) => `src/bin/${p}.ts`),
+    outdir: 'dist/bin',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // Sibling packages are bundled from their TypeScript sources, so no prior build is needed.
+    conditions: ['@capsule/source'],
+    chunkNames: '../chunks/[name]-[hash]',
+    sourcemap: true,
+    minifySyntax: true,
+    // ssh2 stays a package of its own: loaded only when a command reaches a host over ssh.
+    // zod too: loaded from node_modules only by what validates a document (a guest's
+    // status, heartbeats, node.conf edits), never by the status path of a plain service.
+    external: ['ssh2', 'zod'],
+    logLevel: 'warning',
+  });
+}
