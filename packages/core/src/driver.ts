@@ -99,7 +99,13 @@ export interface Resource {
   start(ctx: ActionContext): Promise<void>;
   stop(ctx: ActionContext): Promise<void>;
   status(ctx: ActionContext): Promise<ResourceStatus>;
-  /** Closes what the resource opened (API sessions, connections); called once the command is done. */
+  /**
+   * Closes what the resource holds open in this process (connections,
+   * sockets, timers); the engine calls it once the command is done, and the
+   * agent daemon after every status round. Not for a session kept on
+   * purpose for the next command (esx and vcloud keep their API token):
+   * ending it here would log in again at every command.
+   */
   dispose?(): Promise<void>;
 }
 

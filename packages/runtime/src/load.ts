@@ -4,15 +4,17 @@
 // agent daemon does every status round.
 import { envSeconds, systemClock } from '@capsule/core';
 import { readNodeConfig, sshDefaults } from '@capsule/config';
-import { computeStatus, encapStatuses, openService, ServiceLog, writeStatusCache, type Service, type ServiceStatus } from '@capsule/service';
+import { computeStatus, disposeService, encapStatuses, openService, ServiceLog, writeStatusCache, type Service, type ServiceStatus } from '@capsule/service';
 import { localExec, SshSessions } from '@capsule/transport';
 import { drivers, keywordRegistry } from './drivers.js';
 import type { NodeContext } from './node.js';
 
 export interface LoadedService {
   svc: Service;
-  /** The node's ssh sessions: closed by the caller when it is done. */
+  /** The node's ssh sessions. */
   ssh: SshSessions;
+  /** Closes what the resources opened and the ssh sessions; call once the command is done. Returns what failed to close. */
+  close(): Promise<string[]>;
 }
 
 export interface RefreshOptions {
@@ -34,7 +36,15 @@ export async function loadService(ctx: NodeContext, svcname: string, action?: { 
     nodeConf: conf,
     ...(action ? { action } : {}),
   });
-  return { svc, ssh: new SshSessions(sshDefaults(conf, ctx.root)) };
+  const ssh = new SshSessions(sshDefaults(conf, ctx.root));
+  return {
+    svc,
+    ssh,
+    close: async () => {
+      const [warnings] = await Promise.all([disposeService(svc), ssh.close()]);
+      return warnings;
+    },
+  };
 }
 
 export function serviceLog(svc: Service, echo?: (line: string) => void): ServiceLog {
@@ -48,7 +58,7 @@ function guestStatusTimeoutMs(ctx: NodeContext): number | undefined {
 }
 
 /** Recomputes the status of a loaded service and writes the status cache. */
-export async function refreshStatus(ctx: NodeContext, { svc, ssh }: LoadedService, o: RefreshOptions): Promise<ServiceStatus> {
+export async function refreshStatus(ctx: NodeContext, { svc, ssh }: Pick<LoadedService, 'svc' | 'ssh'>, o: RefreshOptions): Promise<ServiceStatus> {
   const runtime = { exec: localExec, clock: systemClock, ssh };
   const l = serviceLog(svc, o.echo);
   const call = { runtime, log: l.for(svc.svcname) };
@@ -65,6 +75,6 @@ export async function inspectService(ctx: NodeContext, svcname: string, o: Refre
   try {
     return { svc: loaded.svc, status: await refreshStatus(ctx, loaded, o) };
   } finally {
-    await loaded.ssh.close();
+    for (const w of await loaded.close()) o.echo?.(`warning: ${w}\n`);
   }
 }

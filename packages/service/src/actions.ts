@@ -2,7 +2,7 @@
 // service lock, hooks around each resource, rollback of what a failed start
 // started, then a refreshed status cache. Every resource acts in a context
 // whose commands are killed when the action is cancelled.
-import { CapsuleError, isCapsuleError, isContainerResource, START_ORDER, type ActionContext, type ContainerContext, type Resource } from '@capsule/core';
+import { CapsuleError, isCapsuleError, isContainerResource, START_ORDER, systemClock, type ActionContext, type ContainerContext, type Resource } from '@capsule/core';
 import { acquireLock, writeStateFile } from '@capsule/config';
 import { rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -174,7 +174,7 @@ export async function runAction(svc: Service, action: string, o: ActionOptions):
 async function dispatch(svc: Service, action: string, o: ActionOptions): Promise<void> {
   if (action === 'freeze' || action === 'thaw') {
     await mkdir(svc.varDir, { recursive: true });
-    if (action === 'freeze') await writeStateFile(join(svc.varDir, 'frozen'), new Date().toISOString() + '\n');
+    if (action === 'freeze') await writeStateFile(join(svc.varDir, 'frozen'), new Date((o.clock ?? systemClock).now()).toISOString() + '\n');
     else await rm(join(svc.varDir, 'frozen'), { force: true });
     o.log.for(svc.svcname).info(action === 'freeze' ? 'frozen: actions need --force' : 'thawed');
     return;

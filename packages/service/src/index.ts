@@ -10,6 +10,7 @@ export { runAction, ACTIONS, SUB_ACTIONS, type ActionOptions, type EncapChain } 
 export { plan, select, checkSelection, type Selection, type Verb } from './order.js';
 export { acquireLock, type LockOptions } from '@capsule/config';
 export { ServiceLog } from './log.js';
+export { disposeService, DISPOSE_TIMEOUT_MS } from './dispose.js';
 export { readStatusCache, isServiceStatus, isFresh } from './cache.js';
 export { computeStatus, resourceStatus, writeStatusCache, isFrozen, DEFAULT_STATUS_TIMEOUT_MS, type StatusOptions } from './status.js';
 export { aggregate } from './aggregate.js';

@@ -1,6 +1,6 @@
 // The action engine on real files, through a real service file.
 import { KeywordRegistry, evaluateConfig, parseConfig } from '@capsule/config';
-import { isCapsuleError } from '@capsule/core';
+import { isCapsuleError, systemClock } from '@capsule/core';
 import { localExec } from '@capsule/transport';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -125,7 +125,9 @@ test('a non-blocking hook failure is a warning', async () => {
 
 test('a frozen service refuses actions without --force', async () => {
   const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1'));
-  await runAction(svc, 'freeze', opts());
+  // Dated by the clock the engine is given, like every other time it records.
+  await runAction(svc, 'freeze', opts({ clock: { now: () => Date.parse('2031-02-03T04:05:06Z'), sleep: systemClock.sleep } }));
+  expect(await readFile(join(svc.varDir, 'frozen'), 'utf8')).toBe('2031-02-03T04:05:06.000Z\n');
   await expect(runAction(svc, 'start', opts())).rejects.toMatchObject({ code: 'ServiceFrozen', hint: expect.stringMatching(/thaw.*--force/) });
   await runAction(svc, 'start', opts({ force: true }));
   await runAction(svc, 'thaw', opts());

@@ -75,14 +75,6 @@ export class VcenterSession {
     }
   }
 
-  /** Ends the session on vCenter and forgets it. */
-  async logout(): Promise<void> {
-    if (!this.session || !this.client) return;
-    await this.client.request('DELETE', '/api/session', { headers: { 'vmware-api-session-id': this.session } }).catch(() => undefined);
-    await this.cache?.clear();
-    this.session = undefined;
-  }
-
   /** A vCenter answer the driver did not expect, with vCenter's own words. */
   error(what: string, r: RestResponse): CapsuleError {
     const e = r.json as { error_type?: string; messages?: { default_message?: string }[] } | undefined;

@@ -190,8 +190,4 @@ export class EsxContainer implements ContainerResource {
       throw new CapsuleError(ErrorCode.ContainerActionFailed, e.message, { hint: "check the hosts' vMotion network and compatibility in the vSphere client", details: e.details });
     }
   }
-
-  async dispose(): Promise<void> {
-    await this.api.logout();
-  }
 }

@@ -104,13 +104,6 @@ export class VcdSession {
     return { ok: false, message: task.error?.message ?? `task ${task.operationName ?? ''} is ${task.status ?? 'unknown'}` };
   }
 
-  async logout(): Promise<void> {
-    if (!this.token || !this.client) return;
-    await this.client.request('DELETE', '/cloudapi/1.0.0/sessions/current', { headers: { accept: this.accept, authorization: `Bearer ${this.token}` } }).catch(() => undefined);
-    await this.cache?.clear();
-    this.token = undefined;
-  }
-
   /** Cloud Director's words: `{minorErrorCode, message}`. */
   words(r: RestResponse): string {
     const e = r.json as { minorErrorCode?: string; message?: string } | undefined;

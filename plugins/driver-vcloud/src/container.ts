@@ -150,8 +150,4 @@ export class VcloudContainer implements ContainerResource {
       intervalMs: 500,
     });
   }
-
-  async dispose(): Promise<void> {
-    await this.vcd.logout();
-  }
 }

@@ -32,7 +32,8 @@ async function peerVersion(exec: Exec, svc: string, node: string) {
 export async function push(ctx: CommandContext): Promise<number> {
   const name = serviceName(ctx);
   const paths = servicePaths(ctx.root, name);
-  const [{ svc, ssh }, conf] = await Promise.all([loadService(ctx, name), readNodeConfig(ctx.root)]);
+  const [loaded, conf] = await Promise.all([loadService(ctx, name), readNodeConfig(ctx.root)]);
+  const { svc, ssh } = loaded;
   try {
     const version = await withConfigLock(paths, name, 'sync', () => currentVersion(paths.config, paths.varDir));
     if (!version) throw new CapsuleError(ErrorCode.ConfigNotFound, `${paths.config} does not exist`, { hint: `svcmgr -s ${name} create` });
@@ -74,7 +75,7 @@ export async function push(ctx: CommandContext): Promise<number> {
     else for (const r of results) ctx.out(`${r.node}: ${r.result}${r.detail ? ` (${r.detail})` : ''}\n`);
     return results.some((r) => r.result === 'failed' || r.result === 'conflict') ? 1 : 0;
   } finally {
-    await ssh.close();
+    for (const w of await loaded.close()) if (ctx.format !== 'json') ctx.err(`warning: ${w}\n`);
   }
 }
 

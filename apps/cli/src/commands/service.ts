@@ -53,7 +53,7 @@ export function action(name: string) {
         },
       });
     } finally {
-      await ssh.close();
+      for (const w of await loaded.close()) refreshOptions(ctx).echo?.(`warning: ${w}\n`);
       // A running agent daemon publishes the new state at once (best effort: no daemon, no harm).
       if (o['dry-run'] !== true) await ask(daemonPaths(ctx.root).socket, { cmd: 'refresh', service: svc.svcname }, 10_000).catch(() => undefined);
     }
