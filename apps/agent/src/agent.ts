@@ -53,8 +53,11 @@ export class Agent {
   /** Config pushes under way or done, by service: what was pushed (checksum and peers) and when. */
   private readonly pushes = new Map<string, { key: string; at: number; running: boolean }>();
   private refreshing?: Promise<void>;
-  private stopped?: () => void;
-  private stopping?: Promise<void>;
+  /** Set by stop(): run() tears down what it started, whatever step it is at. */
+  private halted = false;
+  private requestStop!: () => void;
+  private readonly stopRequested = new Promise<void>((resolve) => (this.requestStop = resolve));
+  private finished?: Promise<void>;
   private readonly paths;
   private hb;
 
@@ -69,14 +72,30 @@ export class Agent {
     return this.o.ctx.nodename;
   }
 
-  /** Resolves when the daemon is asked to stop (socket or signal) and has stopped. */
-  async run(): Promise<void> {
-    await this.refreshAll();
-    await this.backend.start();
-    this.server = await serve(this.paths.socket, (r) => this.handle(r));
-    this.o.log(`agent of ${this.self} in cluster ${this.cluster.name} (${this.cluster.nodes.join(' ')}): heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);
-    this.startTimers();
-    await new Promise<void>((resolve) => (this.stopped = resolve));
+  /**
+   * Resolves when the daemon is asked to stop (socket or signal) and has
+   * stopped. A stop asked during start-up (the first status round may take
+   * a while) ends it before the next step: nothing is left listening.
+   */
+  run(): Promise<void> {
+    this.finished ??= (async () => {
+      try {
+        await this.refreshAll();
+        if (this.halted) return;
+        await this.backend.start();
+        if (this.halted) return;
+        this.server = await serve(this.paths.socket, (r) => this.handle(r));
+        if (this.halted) return;
+        this.o.log(`agent of ${this.self} in cluster ${this.cluster.name} (${this.cluster.nodes.join(' ')}): heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);
+        this.startTimers();
+        await this.stopRequested;
+      } finally {
+        for (const t of this.timers.splice(0)) clearInterval(t);
+        await this.backend.close();
+        await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+      }
+    })();
+    return this.finished;
   }
 
   private startTimers(): void {
@@ -99,6 +118,7 @@ export class Agent {
     } catch (e) {
       return { error: (e as Error).message };
     }
+    if (this.halted) return { error: 'the daemon is stopping' };
     for (const t of this.timers.splice(0)) clearInterval(t);
     await this.backend.close();
     this.cluster = next;
@@ -113,13 +133,9 @@ export class Agent {
 
   /** Idempotent: a terminal's Ctrl-C reaches both `nodemgr daemon run` and the agent, which gets it twice. */
   stop(): Promise<void> {
-    this.stopping ??= (async () => {
-      for (const t of this.timers) clearInterval(t);
-      await this.backend.close();
-      await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-      this.stopped?.();
-    })();
-    return this.stopping;
+    this.halted = true;
+    this.requestStop();
+    return this.finished ?? Promise.resolve();
   }
 
   private view(): PublishedView {

@@ -1,11 +1,12 @@
-import { svcmgrCommand } from './main.js';
+import { parseAgentArgs } from './main.js';
 
 test.each([
-  [[], ['svcmgr']],
-  [['--svcmgr', '/opt/capsule/dist/bin/svcmgr.js'], ['/usr/bin/node', '/opt/capsule/dist/bin/svcmgr.js']],
-  [['--svcmgr', '/usr/local/bin/svcmgr'], ['/usr/local/bin/svcmgr']],
-])('capsule-agent %j runs actions with %j', (argv, cmd) => expect(svcmgrCommand(argv, '/usr/bin/node')).toEqual(cmd));
+  [[], { svcmgr: ['svcmgr'], stopWithStdin: false }],
+  [['--svcmgr', '/opt/capsule/dist/bin/svcmgr.js'], { svcmgr: ['/usr/bin/node', '/opt/capsule/dist/bin/svcmgr.js'], stopWithStdin: false }],
+  [['--svcmgr', '/usr/local/bin/svcmgr', '--stop-with-stdin'], { svcmgr: ['/usr/local/bin/svcmgr'], stopWithStdin: true }],
+  [['--stop-with-stdin'], { svcmgr: ['svcmgr'], stopWithStdin: true }],
+])('capsule-agent %j', (argv, args) => expect(parseAgentArgs(argv, '/usr/bin/node')).toEqual(args));
 
-test.each([[['--svcmgr']], [['--svcmgr', 'a.js', 'extra']], [['--daemonize']]])('capsule-agent %j is a usage error with the usage as hint', (argv) => {
-  expect(() => svcmgrCommand(argv)).toThrow(expect.objectContaining({ code: 'UsageError', hint: expect.stringContaining('usage: capsule-agent') }));
+test.each([[['--svcmgr']], [['--svcmgr', '--stop-with-stdin']], [['--svcmgr', 'a.js', 'extra']], [['--daemonize']]])('capsule-agent %j is a usage error with the usage as hint', (argv) => {
+  expect(() => parseAgentArgs(argv)).toThrow(expect.objectContaining({ code: 'UsageError', hint: expect.stringContaining('usage: capsule-agent') }));
 });

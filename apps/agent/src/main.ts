@@ -12,14 +12,26 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './agent.js';
 
-const USAGE = 'usage: capsule-agent [--svcmgr PATH]  (PATH: the svcmgr.js actions run with; default: svcmgr from PATH)';
+const USAGE = 'usage: capsule-agent [--svcmgr PATH] [--stop-with-stdin]  (PATH: the svcmgr actions run with, default svcmgr from PATH; --stop-with-stdin: stop when standard input closes, as when `nodemgr daemon run` ends)';
 
-/** `--svcmgr FILE.js` runs actions with this node binary; without it, `svcmgr` is looked up in PATH. */
-export function svcmgrCommand(argv: readonly string[], execPath = process.execPath): string[] {
-  if (argv.length === 0) return ['svcmgr'];
-  const [flag, path, ...rest] = argv;
-  if (flag === '--svcmgr' && path && !rest.length) return /\.[cm]?js$/.test(path) ? [execPath, path] : [path];
-  throw new CapsuleError(ErrorCode.UsageError, `capsule-agent ${argv.join(' ')}: unexpected arguments`, { hint: USAGE });
+export interface AgentArgs {
+  /** `--svcmgr FILE.js` runs actions with this node binary; without it, `svcmgr` is looked up in PATH. */
+  svcmgr: string[];
+  stopWithStdin: boolean;
+}
+
+export function parseAgentArgs(argv: readonly string[], execPath = process.execPath): AgentArgs {
+  const out: AgentArgs = { svcmgr: ['svcmgr'], stopWithStdin: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const path = argv[i + 1];
+    if (a === '--svcmgr' && path && !path.startsWith('--')) {
+      out.svcmgr = /\.[cm]?js$/.test(path) ? [execPath, path] : [path];
+      i++;
+    } else if (a === '--stop-with-stdin') out.stopWithStdin = true;
+    else throw new CapsuleError(ErrorCode.UsageError, `capsule-agent ${argv.join(' ')}: unexpected arguments`, { hint: USAGE });
+  }
+  return out;
 }
 
 async function answers(socket: string): Promise<boolean> {
@@ -30,24 +42,27 @@ async function answers(socket: string): Promise<boolean> {
 }
 
 export async function runAgent(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const svcmgr = svcmgrCommand(argv);
+  const args = parseAgentArgs(argv);
   const ctx: NodeContext = { root: capsuleRoot(env), nodename: nodename(env), appRoot: findAppRoot(dirname(fileURLToPath(import.meta.url))), env };
   const p = daemonPaths(ctx.root);
   if (await answers(p.socket)) throw new CapsuleError(ErrorCode.DaemonAlreadyRunning, `an agent daemon already answers on ${p.socket}`, { hint: 'nodemgr daemon stop first' });
   const loadCluster = async () => clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
   const cluster = await loadCluster();
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-  const agent = new Agent({ ctx, cluster, loadCluster, svcmgr, log, echo: (line) => process.stderr.write(line) });
+  const agent = new Agent({ ctx, cluster, loadCluster, svcmgr: args.svcmgr, log, echo: (line) => process.stderr.write(line) });
   await mkdir(p.runDir, { recursive: true, mode: 0o700 });
   await writeFile(p.pid, `${process.pid}\n`);
   const stop = () => void agent.stop();
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // Under `nodemgr daemon run`: if nodemgr dies, however it dies, its end of the pipe closes.
+  if (args.stopWithStdin) process.stdin.on('end', stop).on('error', stop).resume();
   try {
     await agent.run();
   } finally {
     process.off('SIGTERM', stop);
     process.off('SIGINT', stop);
+    if (args.stopWithStdin) process.stdin.off('end', stop).off('error', stop).pause();
     await rm(p.pid, { force: true });
     await rm(p.socket, { force: true });
     log('agent stopped');

@@ -59,6 +59,19 @@ test('answers on its socket (root only), writes its pid, and stops on SIGTERM le
   expect(a.output()).toMatch(/agent of n1 in cluster solo[\s\S]*agent stopped/);
 });
 
+test('a SIGTERM during the first status round stops the agent before it listens', async () => {
+  // A status check of 3 s: the agent is still reading its services when the signal comes.
+  await writeFile(join(root, 'etc/capsule/slow.conf'), `[DEFAULT]\nnodes = n1\n\n[app#0]\nscript = ${join(root, 'slow')}\n`);
+  await writeFile(join(root, 'slow'), '#!/bin/sh\n[ "$1" = status ] && sleep 3\nexit 0\n', { mode: 0o755 });
+  const a = startAgent();
+  await new Promise((r) => setTimeout(r, 1000));
+  a.child.kill('SIGTERM');
+  expect(await a.exited).toBe(0);
+  expect(a.output()).not.toMatch(/agent of n1 in cluster/);
+  const p = daemonPaths(root);
+  expect([existsSync(p.socket), existsSync(p.pid)]).toEqual([false, false]);
+});
+
 test('a second agent on the same node refuses to start and leaves the first one running', async () => {
   const first = startAgent();
   await answering();

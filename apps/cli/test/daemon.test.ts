@@ -57,3 +57,33 @@ test('run stays in the foreground with the agent output, passes SIGTERM on, and 
     if (child.exitCode === null) child.kill('SIGKILL');
   }
 });
+
+function runInForeground() {
+  const child = spawn(process.execPath, [cliEntry('nodemgr'), 'daemon', 'run'], { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CAPSULE_NODENAME: 'hv1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => out };
+}
+
+test('run killed outright (SIGKILL, no chance to pass anything on): the agent stops by itself', async () => {
+  const run = runInForeground();
+  try {
+    await until('the agent answers', () => cli('nodemgr', ['daemon', 'status'], env).code === 0);
+    const pid = Number(readFileSync(join(root, 'var/run/capsule/agent.pid'), 'utf8'));
+    run.child.kill('SIGKILL');
+    await run.exited;
+    await until('the orphaned agent exits', () => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z');
+    expect(existsSync(join(root, 'var/run/capsule/agent.sock'))).toBe(false);
+  } finally {
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+  }
+});
+
+test('run exits non-zero with the agent error when the agent cannot start', async () => {
+  await writeFile(join(root, 'etc/capsule/node.conf'), '[cluster]\nname = solo\n');
+  const run = runInForeground();
+  expect(await run.exited).toBe(1);
+  expect(run.output()).toMatch(/error: .*node\.conf/);
+});

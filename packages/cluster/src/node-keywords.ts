@@ -3,7 +3,7 @@
 // validates with it, so an edit the command accepts is one the daemon reads.
 // [ssh] and [driver.TYPE] are read by @capsule/config (node-config.ts); they
 // are listed here so that the table covers the whole file.
-import { boolFromString, ErrorCode, intFromString, kw, listFromString, type KeywordSpec, type ValueSchema } from '@capsule/core';
+import { boolFromString, ErrorCode, intFromString, kw, listFromString, type KeywordSchema, type KeywordSpec } from '@capsule/core';
 import { z } from 'zod';
 
 export type NodeSections = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -28,7 +28,7 @@ export interface NodeSectionSpec {
 }
 
 /** A keyword whose value is parsed by `schema`; node.conf keywords are not scoped unless perNode. */
-function keyword<T>(name: string, schema: ValueSchema<T>, o: { doc: string; default?: T; required?: boolean; perNode?: true; secret?: true }): NodeKeyword<T> {
+function keyword<T>(name: string, schema: KeywordSchema<T>, o: { doc: string; default?: T; required?: boolean; perNode?: true; secret?: true }): NodeKeyword<T> {
   return {
     name,
     schema,

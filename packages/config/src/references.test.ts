@@ -110,3 +110,12 @@ test.each([
 ])('node.conf %j', (text, expected) => {
   expect(parseClusterInfo(text)).toEqual(expected);
 });
+
+test.each([
+  ['[cluster]\nname = true\n', 'name: expected text, got true'],
+  ['[cluster]\nnodes[] = n1\nnodes[] = n2\n', 'nodes: expected text, got ["n1","n2"]'],
+])('node.conf %j: [cluster] values are text, or NodeConfigInvalid naming the file and keyword', (text, why) => {
+  expect(() => parseClusterInfo(text, '/etc/capsule/node.conf')).toThrow(
+    expect.objectContaining({ code: 'NodeConfigInvalid', message: `/etc/capsule/node.conf: [cluster]: ${why}`, hint: expect.stringContaining('text values') }),
+  );
+});

@@ -14,6 +14,13 @@ export interface ValueSchema<T> {
   parse(raw: unknown): T;
 }
 
+/**
+ * A keyword's schema takes text: a zod schema of another input (`z.number()`)
+ * would refuse every value, so its declared input type (Standard Schema's
+ * `~standard.types.input`, which zod carries) must be a string.
+ */
+export type KeywordSchema<T> = ValueSchema<T> & { readonly '~standard'?: { readonly types?: { readonly input: string } | undefined } };
+
 /** A keyword's value parser; `refine` adds a check, as zod's does. */
 export class ValueParser<T> implements ValueSchema<T> {
   constructor(private readonly convert: (raw: string) => { value: T } | { problem: string }) {}
@@ -46,7 +53,7 @@ export class ValueParser<T> implements ValueSchema<T> {
 export interface KeywordSpec<T = unknown, N extends string = string, P extends boolean = boolean> {
   name: N;
   /** Parses the raw (reference-resolved) INI string into the typed value. */
-  schema: ValueSchema<T>;
+  schema: KeywordSchema<T>;
   default?: T;
   doc: string;
   /** May take `@node`, `@nodes`, `@encapnodes`... variants. */

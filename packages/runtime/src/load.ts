@@ -3,7 +3,7 @@
 // `svcmgr` does before an action or `print status --refresh`, and what the
 // agent daemon does every status round.
 import { envSeconds, systemClock } from '@capsule/core';
-import { readNodeConfig, sshDefaults } from '@capsule/config';
+import { readNodeConfig, sshDefaults, type NodeConfig } from '@capsule/config';
 import { computeStatus, disposeService, encapStatuses, openService, ServiceLog, writeStatusCache, type Service, type ServiceStatus } from '@capsule/service';
 import { localExec, SshSessions } from '@capsule/transport';
 import { drivers, keywordRegistry } from './drivers.js';
@@ -13,6 +13,8 @@ export interface LoadedService {
   svc: Service;
   /** The node's ssh sessions. */
   ssh: SshSessions;
+  /** node.conf as the service was loaded with. */
+  conf: NodeConfig;
   /** Closes what the resources opened and the ssh sessions; call once the command is done. Returns what failed to close. */
   close(): Promise<string[]>;
 }
@@ -40,6 +42,7 @@ export async function loadService(ctx: NodeContext, svcname: string, action?: { 
   return {
     svc,
     ssh,
+    conf,
     close: async () => {
       const [warnings] = await Promise.all([disposeService(svc), ssh.close()]);
       return warnings;

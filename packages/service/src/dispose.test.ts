@@ -25,7 +25,10 @@ test('a close that fails or hangs is a warning naming the resource; the others s
     sessionHolder('container#1', api, async () => Promise.reject(new Error('401 session expired'))),
     sessionHolder('container#2', api, () => new Promise(() => undefined)),
     sessionHolder('container#3', api),
+    sessionHolder('container#4', api, () => {
+      throw 'socket gone';
+    }),
   ]);
-  expect(await disposeService(svc, 50)).toEqual(['container#1: close failed: 401 session expired', 'container#2: not closed within 0.05 s']);
-  expect(api.open).toBe(2);
+  expect(await disposeService(svc, 50)).toEqual(['container#1: close failed: 401 session expired', 'container#2: not closed within 0.05 s', 'container#4: close failed: socket gone']);
+  expect(api.open).toBe(3);
 });

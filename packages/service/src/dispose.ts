@@ -18,7 +18,9 @@ export async function disposeService(svc: Service, timeoutMs = DISPOSE_TIMEOUT_M
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`${r.rid}: not closed within ${timeoutMs / 1000} s`), timeoutMs)));
       try {
-        return await Promise.race([res.dispose().then(() => undefined, (e: unknown) => `${r.rid}: close failed: ${(e as Error).message}`), late]);
+        // Through a promise: a dispose that throws at once, or returns no promise, is a warning too.
+        const closed = Promise.resolve().then(() => res.dispose!());
+        return await Promise.race([closed.then(() => undefined, (e: unknown) => `${r.rid}: close failed: ${e instanceof Error ? e.message : String(e)}`), late]);
       } finally {
         clearTimeout(timer);
       }

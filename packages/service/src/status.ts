@@ -1,7 +1,7 @@
 // Gathers the status of every resource in parallel, each bounded by a
 // timeout that also kills the check's commands, and folds it into a json
 // status (cached on disk).
-import { isCapsuleError, renderFlags, systemClock, type Logger, type ResourceStatus, type Status } from '@capsule/core';
+import { isCapsuleError, renderFlags, STATUSES, systemClock, type Logger, type ResourceStatus, type Status } from '@capsule/core';
 import { atomicWrite } from '@capsule/config';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,16 +33,29 @@ export async function resourceStatus(r: ServiceResource, rt: Runtime, log: Logge
   } catch (e) {
     rs = { status: 'warn', log: [`warn: ${isCapsuleError(e) ? e.message : (e as Error).message}`] };
   }
+  rs = checked(rs);
   let status: Status = rs.status;
   if (r.standby && status === 'up') status = 'stdby up';
   if (r.standby && status === 'down') status = 'stdby down';
   let label = '';
   try {
-    label = res.label();
+    const l: unknown = res.label();
+    label = typeof l === 'string' ? l : '';
   } catch {
     // a label is decoration; its failure must not hide the status
   }
   return { ...base, status, label, log: rs.log };
+}
+
+/**
+ * A driver's answer as the status needs it: a status value it knows and a
+ * log of lines. Anything else is the driver's bug, shown as warn, never
+ * passed on to the cache, `json status` or the daemon's view.
+ */
+function checked(rs: ResourceStatus): ResourceStatus {
+  const r = rs as Partial<Record<keyof ResourceStatus, unknown>> | null;
+  if (typeof r?.status === 'string' && (STATUSES as readonly string[]).includes(r.status) && Array.isArray(r.log) && r.log.every((l) => typeof l === 'string')) return rs;
+  return { status: 'warn', log: [`warn: the driver answered an invalid status: ${JSON.stringify(rs)?.slice(0, 120)}`] };
 }
 
 export interface StatusOptions {

@@ -158,6 +158,13 @@ test('disabled resources are not acted on and report n/a', async () => {
 describe('status', () => {
   const ctx = () => ({ runtime: { exec: localExec }, log: quiet().for('x') });
 
+  test('a driver answering a status it does not know is warn with its answer, never passed on', async () => {
+    const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('app#1', 'bad_status = running') + res('app#2'));
+    const s = await computeStatus(svc, ctx());
+    expect(s.resources['app#1']).toMatchObject({ status: 'warn', log: [expect.stringMatching(/^warn: the driver answered an invalid status: .*"running"/)] });
+    expect(s.overall).toBe('warn');
+  });
+
   test('a hanging resource is undef after its timeout; the others are reported', async () => {
     const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1') + res('app#1', 'hang_status = true'));
     await runAction(svc, 'startip', opts());

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { renderJson, renderTable } from '../output.js';
+import { appRoot } from '../app.js';
 import type { CommandContext } from '../spec.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -21,34 +22,36 @@ async function answers(socket: string): Promise<boolean> {
   );
 }
 
-/** The agent program and its arguments: actions run with this CLI's svcmgr. */
-function agentCommand(): string[] {
+/** The agent program and its arguments: actions run with this CLI's svcmgr (by the app's path: argv[1] may be a symlink). */
+function agentCommand(...extra: string[]): string[] {
   let pkg: string;
   try {
     pkg = createRequire(import.meta.url).resolve('@capsule/agent/package.json');
   } catch {
     throw new CapsuleError(ErrorCode.DaemonNotRunning, 'the capsule agent (@capsule/agent) is not installed beside nodemgr', { hint: 'install the agent package of this capsule version' });
   }
-  return [process.execPath, join(dirname(pkg), 'dist/bin/capsule-agent.js'), '--svcmgr', join(dirname(process.argv[1]!), 'svcmgr.js')];
+  return [process.execPath, join(dirname(pkg), 'dist/bin/capsule-agent.js'), '--svcmgr', join(appRoot, 'dist/bin/svcmgr.js'), ...extra];
 }
 
-/** Foreground, for systemd and tests: the agent's output on ours, our signals passed on, its exit code ours. */
+const PASSED_ON: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'];
+
+/**
+ * Foreground, for systemd and tests: the agent's output on ours, our
+ * signals passed on, its exit code ours. Its stdin is a pipe from us: if we
+ * die of anything (SIGKILL included), the pipe closes and the agent stops.
+ */
 async function runDaemon(): Promise<number> {
-  const [cmd, ...args] = agentCommand();
-  const child = spawn(cmd!, args, { stdio: 'inherit', env: process.env });
-  const pass = (sig: NodeJS.Signals) => () => child.kill(sig);
-  const onTerm = pass('SIGTERM');
-  const onInt = pass('SIGINT');
-  process.on('SIGTERM', onTerm);
-  process.on('SIGINT', onInt);
+  const [cmd, ...args] = agentCommand('--stop-with-stdin');
+  const child = spawn(cmd!, args, { stdio: ['pipe', 'inherit', 'inherit'], env: process.env });
+  const handlers = PASSED_ON.map((sig) => [sig, () => void child.kill(sig)] as const);
+  for (const [sig, h] of handlers) process.on(sig, h);
   try {
     return await new Promise<number>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? constants.signals[signal] : 0)));
     });
   } finally {
-    process.off('SIGTERM', onTerm);
-    process.off('SIGINT', onInt);
+    for (const [sig, h] of handlers) process.off(sig, h);
   }
 }
 

@@ -3,7 +3,7 @@
 // service over ssh, to the peers whose copy is older by generation or
 // missing; `sync --receive` installs a pushed copy on the receiving side,
 // validated, atomically, under the config lock, with the sender's mtime.
-import { contentHash, currentVersion, decideSync, installReceived, parseVersion, peerEndpoint, readClusterInfo, readNodeConfig, servicePaths, withConfigLock, atomicWrite } from '@capsule/config';
+import { contentHash, currentVersion, decideSync, installReceived, parseVersion, peerEndpoint, readClusterInfo, servicePaths, withConfigLock, atomicWrite } from '@capsule/config';
 import { CapsuleError, ErrorCode, isContainerResource, systemClock, type Exec } from '@capsule/core';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, stat } from 'node:fs/promises';
@@ -32,8 +32,8 @@ async function peerVersion(exec: Exec, svc: string, node: string) {
 export async function push(ctx: CommandContext): Promise<number> {
   const name = serviceName(ctx);
   const paths = servicePaths(ctx.root, name);
-  const [loaded, conf] = await Promise.all([loadService(ctx, name), readNodeConfig(ctx.root)]);
-  const { svc, ssh } = loaded;
+  const loaded = await loadService(ctx, name);
+  const { svc, ssh, conf } = loaded;
   try {
     const version = await withConfigLock(paths, name, 'sync', () => currentVersion(paths.config, paths.varDir));
     if (!version) throw new CapsuleError(ErrorCode.ConfigNotFound, `${paths.config} does not exist`, { hint: `svcmgr -s ${name} create` });

@@ -1,7 +1,7 @@
 // Service actions under the lock, and the status refresh: everything that
 // builds the service and loads its drivers.
 import { encapChain, resolveTargets, runAction, SUB_ACTIONS, type ServiceStatus } from '@capsule/service';
-import { peerEndpoint, readNodeConfig } from '@capsule/config';
+import { peerEndpoint } from '@capsule/config';
 import { systemClock } from '@capsule/core';
 import { inspectService, keywordRegistry, loadService, refreshStatus as refresh, serviceLog, type RefreshOptions } from '@capsule/runtime';
 import { ask, daemonPaths } from '@capsule/runtime/daemon';
@@ -24,17 +24,16 @@ export function action(name: string) {
     const o = ctx.options;
     // Freezing is this node's business, allowed anywhere; resource actions only on the service's nodes.
     const loaded = await loadService(ctx, serviceName(ctx), name === 'freeze' || name === 'thaw' ? undefined : { name, force: o['force'] === true });
-    const { svc, ssh } = loaded;
-    const selection = {
-      ...(o['rid'] ? { rids: o['rid'] as string[] } : {}),
-      ...(o['tags'] ? { tags: o['tags'] as string[] } : {}),
-      ...(o['subsets'] ? { subsets: o['subsets'] as string[] } : {}),
-    };
-    const flags = { master: o['master'] === true, slaves: o['slaves'] === true, ...(o['slave'] ? { slave: o['slave'] as string[] } : {}) };
-    // Freezing is this node's business; every other action may reach into the containers.
-    const targets = name === 'freeze' || name === 'thaw' ? { master: true, guests: [] } : resolveTargets(svc, name, SUB_ACTIONS[name]?.groups, flags, { selection });
-    const conf = await readNodeConfig(ctx.root);
+    const { svc, ssh, conf } = loaded;
     try {
+      const selection = {
+        ...(o['rid'] ? { rids: o['rid'] as string[] } : {}),
+        ...(o['tags'] ? { tags: o['tags'] as string[] } : {}),
+        ...(o['subsets'] ? { subsets: o['subsets'] as string[] } : {}),
+      };
+      const flags = { master: o['master'] === true, slaves: o['slaves'] === true, ...(o['slave'] ? { slave: o['slave'] as string[] } : {}) };
+      // Freezing is this node's business; every other action may reach into the containers.
+      const targets = name === 'freeze' || name === 'thaw' ? { master: true, guests: [] } : resolveTargets(svc, name, SUB_ACTIONS[name]?.groups, flags, { selection });
       await runAction(svc, name, {
         peers: (node) => ({ node, exec: ssh.exec(peerEndpoint(conf, node)) }),
         exec: localExec,
