@@ -8,9 +8,9 @@
 import type { Exec } from '@capsule/core';
 import { withLock } from '@capsule/config';
 import { localExec } from '@capsule/transport';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './lxc.js';
@@ -116,8 +116,23 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function running(name: string): boolean {
-  return spawnSync('pgrep', ['-x', name]).status === 0;
+/**
+ * The daemon of this host's /run, by its pid file: `pgrep -x virtlogd` also
+ * finds a TestLibvirtPeer's virtlogd (another mount namespace, other
+ * sockets), which once let a test start guests with no virtlogd of its own.
+ */
+function mainPid(name: string): number | undefined {
+  const pid = Number(readFileSyncOr(`/run/${name}.pid`).trim());
+  if (!pid || !pidAlive(pid)) return undefined;
+  return readFileSyncOr(`/proc/${pid}/comm`).trim() === name ? pid : undefined;
+}
+
+function readFileSyncOr(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 export class TestVms {
@@ -142,12 +157,12 @@ export class TestVms {
     for (let i = 0; i < 100; i++) {
       // Checked on every round: another test file, finishing as this one registers, may have just stopped them.
       for (const d of ['virtlogd', 'libvirtd']) {
-        if (running(d)) continue;
-        if (d === 'libvirtd' && existsSync('/dev/kvm')) await sh('unshare', '-m', '--propagation', 'private', 'sh', '-c', `${HIDE_KVM}; exec libvirtd -d`);
-        else await sh(d, '-d');
+        if (mainPid(d)) continue;
+        if (d === 'libvirtd' && existsSync('/dev/kvm')) await sh('unshare', '-m', '--propagation', 'private', 'sh', '-c', `${HIDE_KVM}; exec libvirtd -d -p /run/libvirtd.pid`);
+        else await sh(d, '-d', '-p', `/run/${d}.pid`);
         await writeFile(join(SHARED, `started-${d}`), '');
       }
-      if ((await localExec(['virsh', '-c', TEST_URI, 'version'])).code === 0) return;
+      if (existsSync('/run/libvirt/virtlogd-sock') && (await localExec(['virsh', '-c', TEST_URI, 'version'])).code === 0) return;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error('test setup: libvirtd does not answer on qemu:///system');
@@ -165,7 +180,12 @@ export class TestVms {
     if (alive.length) return;
     for (const d of ['libvirtd', 'virtlogd']) {
       if (!existsSync(join(SHARED, `started-${d}`))) continue;
-      await localExec(['pkill', '-x', d]);
+      // This host's daemon only: a peer's (another test's TestLibvirtPeer) is its own business.
+      const pid = mainPid(d);
+      if (pid) {
+        process.kill(pid, 'SIGTERM');
+        for (let i = 0; i < 50 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+      }
       await rm(join(SHARED, `started-${d}`), { force: true });
     }
   }
