@@ -4,6 +4,7 @@
 // drives them) unless their container is agentless.
 import type { EvaluatedConfig } from '@capsule/config';
 import type { CapsuleError, DriverCapabilities, DriverDefinition, DriverSettings, Resource } from '@capsule/core';
+import { disposeService } from './dispose.js';
 import type { Service, ServiceResource } from './model.js';
 import { brokenSections, specOf, type ServiceSpec } from './spec.js';
 
@@ -62,11 +63,17 @@ export async function bindDrivers(spec: ServiceSpec, drivers: DriverSource, o: B
       settings: o.settings?.(r.type ?? r.group) ?? NO_SETTINGS,
     });
   };
-  const local = resources.filter((r) => !r.disable && !(spec.level === 'hypervisor' && r.encap));
-  await Promise.all(local.map(bind));
+  // A driver that fails to load fails the build; what the others created is closed first.
+  const bindAll = async (rs: ServiceResource[]): Promise<void> => {
+    const failed = (await Promise.allSettled(rs.map(bind))).find((x): x is PromiseRejectedResult => x.status === 'rejected');
+    if (!failed) return;
+    await disposeService({ resources });
+    throw failed.reason;
+  };
+  await bindAll(resources.filter((r) => !r.disable && !(spec.level === 'hypervisor' && r.encap)));
   // An agentless guest runs no agent: its encap resources are built here and run through its channel.
   if (spec.level === 'hypervisor' && resources.some((r) => r.group === 'container' && r.capabilities?.agentless)) {
-    await Promise.all(resources.filter((r) => r.encap && !r.disable).map(bind));
+    await bindAll(resources.filter((r) => r.encap && !r.disable));
   }
   return { ...spec, resources, root: o.root, varDir: o.varDir, configFile: o.configFile };
 }

@@ -10,7 +10,7 @@ export const DISPOSE_TIMEOUT_MS = 5_000;
  * A resource that fails to close is said in the returned warnings, never
  * an error: the command's work is done by then.
  */
-export async function disposeService(svc: Service, timeoutMs = DISPOSE_TIMEOUT_MS): Promise<string[]> {
+export async function disposeService(svc: Pick<Service, 'resources'>, timeoutMs = DISPOSE_TIMEOUT_MS): Promise<string[]> {
   const warnings = await Promise.all(
     svc.resources.map(async (r) => {
       const res = r.resource;

@@ -123,6 +123,14 @@ test('a non-blocking hook failure is a warning', async () => {
   expect(await readFile(join(dir, 'var/log'), 'utf8')).toMatch(/WARN  ip#1: post_start exited 1/);
 });
 
+test('a driver that fails to load fails the build, and what the other drivers created is closed', async () => {
+  const text = (`[DEFAULT]\nnodes = n1\n` + res('ip#1') + res('app#1')).replaceAll('@DIR@', dir);
+  const cfg = await evaluateConfig(parseConfig(text, 'svc.conf'), registry, { nodename: 'n1', svcname: 'svc' });
+  const failing = { load: async (group: string, type?: string) => (group === 'app' ? Promise.reject(new Error('app driver: import timed out')) : drivers.load(group, type)) };
+  await expect(buildService(cfg, failing, { root: dir, varDir: join(dir, 'var'), configFile: join(dir, 'svc.conf') })).rejects.toThrow('app driver: import timed out');
+  expect(await readFile(join(dir, 'journal'), 'utf8')).toBe('dispose ip#1\n');
+});
+
 test('a frozen service refuses actions without --force', async () => {
   const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1'));
   // Dated by the clock the engine is given, like every other time it records.
