@@ -3,7 +3,7 @@
 // out as one relocatable tree (optionally a tarball):
 //
 //   capsule-VERSION-PLATFORM/
-//     bin/svcmgr, bin/nodemgr, bin/svcmon          sh wrappers
+//     bin/svcmgr, bin/nodemgr, bin/svcmon          node wrappers (and .cmd for win32)
 //     lib/cli/{package.json, dist/}                the CLI app: capsuleApp, its drivers
 //     lib/node_modules/@capsule/agent/             the agent app, its drivers
 //     lib/node_modules/...                         drivers, their deps, ssh2, zod
@@ -11,8 +11,8 @@
 // Each app finds its drivers by its package.json dependencies, as in the
 // workspace: discovery does not know it runs from a build.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { closure, locate, readPackage, type Found } from './closure.js';
 import { driversFor, type PackageJson, type Target } from './select.js';
 
@@ -44,7 +44,7 @@ export function bundleImports(distDir: string): string[] {
       if (e.isDirectory()) walk(p);
       else if (e.name.endsWith('.js')) {
         // A package name only (npm's characters), so that text in strings is not taken for an import.
-        for (const m of readFileSync(p, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w./-]*)?)["']/g)) {
+        for (const m of readFileSync(p, 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(?:\/[\w./-]*)?)["']/g)) {
           const spec = m[1]!;
           if (spec.startsWith('node:')) continue;
           names.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
@@ -62,16 +62,34 @@ function needBuilt(appDir: string): string {
   return dist;
 }
 
-/** What a package ships: its `files` (dist) and package.json for a workspace package, all but node_modules for a published one. */
-function copyPackage(p: Found, dest: string, repo: string): void {
+/**
+ * What a package ships: a workspace package its `files` (dist) and
+ * package.json, which must be built; a published one (it lives under a
+ * node_modules) all but node_modules. Links are copied as what they point
+ * to: a link into the workspace or the store would not survive the move.
+ */
+function copyPackage(p: Found, dest: string): void {
   mkdirSync(dest, { recursive: true });
-  const inWorkspace = !relative(repo, p.dir).startsWith('..') && !p.dir.includes(`${join('node_modules', '.pnpm')}`);
-  if (inWorkspace) {
+  if (!p.dir.split(sep).includes('node_modules')) {
     cpSync(join(p.dir, 'package.json'), join(dest, 'package.json'));
-    for (const f of p.pkg.files ?? ['dist']) if (existsSync(join(p.dir, f))) cpSync(join(p.dir, f), join(dest, f), { recursive: true });
+    for (const f of p.pkg.files ?? ['dist']) {
+      if (!existsSync(join(p.dir, f))) throw new Error(`${p.name} has no ${f} in ${p.dir}: run pnpm build first`);
+      cpSync(join(p.dir, f), join(dest, f), { recursive: true, dereference: true });
+    }
   } else {
-    cpSync(p.dir, dest, { recursive: true, filter: (src) => !relative(p.dir, src).split('/').includes('node_modules') });
+    cpSync(p.dir, dest, { recursive: true, dereference: true, filter: (src) => !relative(p.dir, src).split(sep).includes('node_modules') });
   }
+}
+
+/** Runs the program from wherever the build is and however it is linked; no shell tool needed (readlink -f is not everywhere). */
+function wrapper(prog: string): string {
+  return `#!/usr/bin/env node
+// ${prog} of this build: lib/ is beside bin/, wherever the tree was unpacked.
+const { realpathSync } = require('node:fs');
+const { dirname, join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+import(pathToFileURL(join(dirname(realpathSync(__filename)), '../lib/cli/dist/bin/${prog}.js')).href);
+`;
 }
 
 function appPackage(pkg: PackageJson, target: Target, programs: string[], deps: Record<string, string>): string {
@@ -79,8 +97,9 @@ function appPackage(pkg: PackageJson, target: Target, programs: string[], deps: 
 }
 
 export function assemble(o: AssembleOptions): Build {
-  const cliDir = join(o.repo, 'apps/cli');
-  const agentDir = join(o.repo, 'apps/agent');
+  const repo = realpathSync(o.repo);
+  const cliDir = join(repo, 'apps/cli');
+  const agentDir = join(repo, 'apps/agent');
   const [cliDist, agentDist] = [needBuilt(cliDir), needBuilt(agentDir)];
   const cli = readPackage(cliDir);
   const agent = readPackage(agentDir);
@@ -91,13 +110,18 @@ export function assemble(o: AssembleOptions): Build {
     return dir ? [readPackage(dir)] : [];
   });
   const drivers = driversFor(o.target, candidates);
-  const externals = [...new Set([...bundleImports(cliDist), ...bundleImports(agentDist)])].filter((n) => n !== '@capsule/agent');
-  const packages = closure(cliDir, [...drivers, ...externals]);
+  const externals = [...new Set([...bundleImports(cliDist), ...bundleImports(agentDist)])];
+  // Each app's packages as that app finds them; one copy of each in the build.
+  const own = (pkg: PackageJson, names: string[]) => names.filter((n) => Object.hasOwn(pkg.dependencies ?? {}, n));
+  const packages = closure([
+    { from: cliDir, names: [...own(cli, drivers), ...bundleImports(cliDist)] },
+    { from: agentDir, names: [...own(agent, drivers), ...bundleImports(agentDist)] },
+  ]);
 
   const dir = join(o.out, `capsule-${version}-${o.target}`);
   rmSync(dir, { recursive: true, force: true });
   const lib = join(dir, 'lib');
-  for (const p of packages) copyPackage(p, join(lib, 'node_modules', p.name), o.repo);
+  for (const p of packages) copyPackage(p, join(lib, 'node_modules', p.name));
   const deps = Object.fromEntries([...drivers, ...externals].map((n) => [n, packages.find((p) => p.name === n)?.pkg.version ?? '*']));
   const agentHome = join(lib, 'node_modules/@capsule/agent');
   mkdirSync(agentHome, { recursive: true });
@@ -107,11 +131,11 @@ export function assemble(o: AssembleOptions): Build {
   cpSync(cliDist, join(lib, 'cli/dist'), { recursive: true });
   writeFileSync(join(lib, 'cli/package.json'), appPackage(cli, o.target, PROGRAMS, { ...deps, '@capsule/agent': agent.version ?? version }));
   mkdirSync(join(dir, 'bin'));
+  // The wrappers are CommonJS whatever package.json is above the place the build is unpacked to.
+  writeFileSync(join(dir, 'bin/package.json'), '{ "type": "commonjs" }\n');
   for (const prog of PROGRAMS) {
-    const f = join(dir, 'bin', prog);
-    // readlink -f: the tree may be reached through a symlink (/usr/bin/svcmgr -> /opt/capsule/bin/svcmgr).
-    writeFileSync(f, `#!/bin/sh\nhere=$(dirname "$(readlink -f "$0")")\nexec node "$here/../lib/cli/dist/bin/${prog}.js" "$@"\n`);
-    chmodSync(f, 0o755);
+    writeFileSync(join(dir, 'bin', prog), wrapper(prog), { mode: 0o755 });
+    if (o.target === 'win32') writeFileSync(join(dir, 'bin', `${prog}.cmd`), `@node "%~dp0${prog}" %*\r\n`);
   }
   const build: Build = { dir, version, drivers, packages: packages.map((p) => p.name) };
   if (o.tarball) {

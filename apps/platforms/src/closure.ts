@@ -26,11 +26,11 @@ export function locate(fromDir: string, name: string): string | undefined {
 }
 
 /**
- * Every package reachable from `names` (looked up from `fromDir`) through
+ * Every package reachable from each root's `names` (looked up from its `from` directory) through
  * dependencies, peer dependencies and optional dependencies. Two versions of one name cannot
  * share the flat node_modules of a build: that is an error naming both.
  */
-export function closure(fromDir: string, names: readonly string[]): Found[] {
+export function closure(roots: ReadonlyArray<{ from: string; names: readonly string[] }>): Found[] {
   const found = new Map<string, Found>();
   const visit = (from: string, name: string, optional: boolean): void => {
     const dir = locate(from, name);
@@ -51,6 +51,6 @@ export function closure(fromDir: string, names: readonly string[]): Found[] {
     for (const d of Object.keys((pkg['peerDependencies'] ?? {}) as Record<string, string>)) visit(dir, d, optionalPeers[d]?.optional === true);
     for (const d of Object.keys(pkg.optionalDependencies ?? {})) visit(dir, d, true);
   };
-  for (const n of names) visit(fromDir, n, false);
+  for (const r of roots) for (const n of r.names) visit(r.from, n, false);
   return [...found.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -3,7 +3,7 @@
 // platform and no other, a service's status, the agent from the build.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,10 @@ test('a linux build, moved elsewhere, runs with the linux drivers only: status a
   expect(drivers.map((d) => d.name).sort()).toEqual(b.drivers);
   expect(drivers.every((d) => d.compatible && d.dir.startsWith(tree))).toBe(true);
 
-  const status = run(tree, 'svcmgr', ['-s', 'one', 'print', 'status', '--refresh']);
+  // Through a link, as from /usr/bin: the wrapper finds lib/ beside its real place.
+  await mkdir(join(out, 'usrbin'));
+  await symlink(join(tree, 'bin/svcmgr'), join(out, 'usrbin/svcmgr'));
+  const status = spawnSync(join(out, 'usrbin/svcmgr'), ['-s', 'one', 'print', 'status', '--refresh'], { encoding: 'utf8', env: { PATH: process.env['PATH'], CAPSULE_ROOT: root, CAPSULE_NODENAME: 'n1' } });
   expect(status).toMatchObject({ status: 0, stdout: expect.stringMatching(/app#0\s+\.\.\.\.\s+up/) });
 
   await writeFile(join(root, 'etc/capsule/node.conf'), `[cluster]\nname = solo\nnodes = n1\nsecret = ${'s'.repeat(32)}\n\n[hb#1]\nport = ${20000 + ((process.pid + 13) % 20000)}\naddr@n1 = 127.0.0.1\n`, { mode: 0o600 });
@@ -52,6 +55,13 @@ test('a linux build, moved elsewhere, runs with the linux drivers only: status a
   const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   expect(argv.slice(1, 4)).toEqual([join(tree, 'lib/node_modules/@capsule/agent/dist/bin/capsule-agent.js'), '--svcmgr', join(tree, 'lib/cli/dist/bin/svcmgr.js')]);
   expect(run(tree, 'nodemgr', ['daemon', 'stop']).status).toBe(0);
+});
+
+test('a win32 build has .cmd wrappers beside the node ones', () => {
+  const b = assemble({ target: 'win32', repo, out: join(out, 'build') });
+  expect(readFileSync(join(b.dir, 'bin/svcmgr.cmd'), 'utf8')).toBe('@node "%~dp0svcmgr" %*\r\n');
+  expect(b.drivers).toContain('@capsule/driver-vbox');
+  expect(b.drivers).not.toContain('@capsule/driver-lxc');
 });
 
 test('a freebsd build ships jail and the drivers that run anywhere, no linux driver', () => {

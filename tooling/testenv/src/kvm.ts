@@ -124,6 +124,8 @@ function pidAlive(pid: number): boolean {
 function mainPid(name: string): number | undefined {
   const pid = Number(readFileSyncOr(`/run/${name}.pid`).trim());
   if (!pid || !pidAlive(pid)) return undefined;
+  // A zombie (nobody reaped it) is not a daemon; its state is the field after the parenthesised name.
+  if (/\)\s+Z\s/.test(readFileSyncOr(`/proc/${pid}/stat`))) return undefined;
   return readFileSyncOr(`/proc/${pid}/comm`).trim() === name ? pid : undefined;
 }
 
@@ -184,7 +186,9 @@ export class TestVms {
       const pid = mainPid(d);
       if (pid) {
         process.kill(pid, 'SIGTERM');
-        for (let i = 0; i < 50 && pidAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 50 && mainPid(d) === pid; i++) await new Promise((r) => setTimeout(r, 100));
+        // Still there after 5 s: killed, so that no test daemon outlives the tests as if it were the host's.
+        if (mainPid(d) === pid) process.kill(pid, 'SIGKILL');
       }
       await rm(join(SHARED, `started-${d}`), { force: true });
     }

@@ -4,24 +4,24 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assemble } from '../assemble.js';
-import { isTarget, TARGETS } from '../select.js';
+import { parseDistArgs, USAGE } from '../args.js';
 
-const USAGE = `usage: capsule-dist --platform ${TARGETS.join('|')} [--out DIR] [--tar]`;
-const args = process.argv.slice(2);
-const value = (flag: string) => {
-  const i = args.indexOf(flag);
-  return i < 0 ? undefined : args[i + 1];
-};
-const platform = value('--platform');
-const known = new Set(['--platform', '--out', '--tar']);
-const unknown = args.filter((a, i) => a.startsWith('--') ? !known.has(a) : !['--platform', '--out'].includes(args[i - 1] ?? ''));
-if (!platform || !isTarget(platform) || unknown.length) {
-  process.stderr.write(`error: ${platform && !isTarget(platform) ? `unknown platform ${platform}` : unknown.length ? `unexpected ${unknown.join(' ')}` : 'no platform given'}\n  hint: ${USAGE}\n`);
+let args;
+try {
+  args = parseDistArgs(process.argv.slice(2));
+} catch (e) {
+  process.stderr.write(`error: ${(e as Error).message}\n  hint: ${USAGE}\n`);
   process.exit(2);
 }
+if (args === 'help') {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 const repo = fileURLToPath(new URL('../../../..', import.meta.url));
+// pnpm runs the script in apps/platforms: a relative --out is the caller's.
+const cwd = process.env['INIT_CWD'] ?? process.cwd();
 try {
-  const b = assemble({ target: platform, repo, out: resolve(value('--out') ?? `${repo}/apps/platforms/out`), tarball: args.includes('--tar') });
+  const b = assemble({ target: args.platform, repo, out: args.out ? resolve(cwd, args.out) : `${repo}apps/platforms/out`, tarball: args.tar });
   process.stdout.write(`${b.tarball ?? b.dir}\n  drivers: ${b.drivers.join(' ')}\n  packages: ${b.packages.length}\n`);
 } catch (e) {
   process.stderr.write(`error: ${(e as Error).message}\n`);
