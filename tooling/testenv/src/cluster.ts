@@ -158,7 +158,8 @@ export class TestCluster {
   /** As a power cut: every process of the node killed at once, its link down. */
   async powerOff(name: string): Promise<void> {
     const n = this.node(name);
-    await sh('sh', '-c', `ip netns pids ${n.host.ns} | xargs -r kill -9`);
+    // killAllIn, not `ip netns pids | xargs kill`: a process that ends between the listing and the kill failed the power cut.
+    await killAllIn(n.host.ns);
     await sh('ip', '-n', n.host.ns, 'link', 'set', 'eth0', 'down');
     n.daemon = undefined;
   }
