@@ -5,7 +5,7 @@
 import { clusterConfig } from '@capsule/cluster';
 import { nodeConfPath, readNodeConfig } from '@capsule/config';
 import { CapsuleError, ErrorCode, formatError, isCapsuleError } from '@capsule/core';
-import { ask, daemonPaths } from '@capsule/runtime/daemon';
+import { daemonAnswers, daemonPaths } from '@capsule/runtime/daemon';
 import { capsuleRoot, findAppRoot, nodename, type NodeContext } from '@capsule/runtime/node';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -34,18 +34,11 @@ export function parseAgentArgs(argv: readonly string[], execPath = process.execP
   return out;
 }
 
-async function answers(socket: string): Promise<boolean> {
-  return ask(socket, { cmd: 'status' }, 1000).then(
-    () => true,
-    () => false,
-  );
-}
-
 export async function runAgent(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const args = parseAgentArgs(argv);
   const ctx: NodeContext = { root: capsuleRoot(env), nodename: nodename(env), appRoot: findAppRoot(dirname(fileURLToPath(import.meta.url))), env };
   const p = daemonPaths(ctx.root);
-  if (await answers(p.socket)) throw new CapsuleError(ErrorCode.DaemonAlreadyRunning, `an agent daemon already answers on ${p.socket}`, { hint: 'nodemgr daemon stop first' });
+  if (await daemonAnswers(p.socket)) throw new CapsuleError(ErrorCode.DaemonAlreadyRunning, `an agent daemon already answers on ${p.socket}`, { hint: 'nodemgr daemon stop first' });
   const loadCluster = async () => clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
   const cluster = await loadCluster();
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);

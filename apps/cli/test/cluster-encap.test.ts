@@ -3,7 +3,7 @@
 // action, and its daemon, replication master of the service, pushes the
 // merged file to hv2 over ssh. hv2 gets the hypervisor's whole file (the
 // container section included), not the guest's view of it.
-import { TestCluster, TestContainers, type TestContainer } from '@capsule/testenv';
+import { TestCluster, TestContainers, until, type TestContainer } from '@capsule/testenv';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,14 +51,6 @@ afterAll(async () => {
   await c?.dispose();
   await lxc.dispose();
 }, T);
-
-async function until(what: string, ok: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const t0 = Date.now();
-  while (!(await ok())) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 test('an edit made in the guest on hv1 reaches hv2: pulled before the next action, then replicated by the daemon', async () => {
   expect(await c.cli('hv1', 'svcmgr', ['-s', 'web', 'start'])).toMatchObject({ code: 0 });

@@ -4,7 +4,7 @@
 // node and the client reaches it there; the node comes back: no double
 // start at any moment (sampled every 100 ms). A network cut in a 2-node
 // cluster: never both up. Forged and replayed heartbeats: counted, ignored.
-import { TestCluster, type ClusterNode } from '@capsule/testenv';
+import { TestCluster, until, type ClusterNode } from '@capsule/testenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliEntry } from './cli.js';
@@ -73,16 +73,6 @@ function sampler(c: TestCluster) {
       return doubles;
     },
   };
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const t0 = Date.now();
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 const reach = async (c: TestCluster) => (await c.client.exec(['curl', '-s', '--http0.9', '--max-time', '1', `http://${SVC_ADDR}:8080/`])).stdout;

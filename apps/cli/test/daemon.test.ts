@@ -1,6 +1,7 @@
 // nodemgr daemon start|run|stop launch the agent program of @capsule/agent,
 // which runs this CLI's svcmgr for its actions: a one-node cluster on
 // loopback whose ha service the agent starts by itself.
+import { until } from '@capsule/testenv';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -25,9 +26,8 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function until(what: string, ok: () => boolean, ms = 20_000): Promise<void> {
-  for (const t0 = Date.now(); !ok(); await new Promise((r) => setTimeout(r, 100))) if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms: ${what}`);
-}
+/** The process has exited (a zombie nobody reaped counts: it runs nothing). */
+const gone = (pid: number) => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z';
 
 test('start runs capsule-agent detached; it starts the ha service with this svcmgr; stop ends it', async () => {
   const r = cli('nodemgr', ['daemon', 'start'], env);
@@ -38,7 +38,7 @@ test('start runs capsule-agent detached; it starts the ha service with this svcm
   await until('the agent starts web', () => existsSync(join(root, 'up')));
   expect(cli('nodemgr', ['daemon', 'start'], env).stdout).toBe('the agent daemon is already running\n');
   expect(cli('nodemgr', ['daemon', 'stop'], env)).toMatchObject({ code: 0, stdout: 'agent daemon stopped\n' });
-  await until('the agent process exits', () => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z');
+  await until('the agent process exits', () => gone(pid));
   expect(await readFile(join(root, 'var/log/capsule/agent.log'), 'utf8')).toMatch(/start web: [\s\S]*agent stopped/);
 });
 
@@ -74,7 +74,7 @@ test('run killed outright (SIGKILL, no chance to pass anything on): the agent st
     const pid = Number(readFileSync(join(root, 'var/run/capsule/agent.pid'), 'utf8'));
     run.child.kill('SIGKILL');
     await run.exited;
-    await until('the orphaned agent exits', () => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z');
+    await until('the orphaned agent exits', () => gone(pid));
     expect(existsSync(join(root, 'var/run/capsule/agent.sock'))).toBe(false);
   } finally {
     if (run.child.exitCode === null) run.child.kill('SIGKILL');

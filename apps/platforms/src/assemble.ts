@@ -13,7 +13,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { closure, locate, readPackage, type Found } from './closure.js';
+import { locatePackage } from '@capsule/plugin-host';
+import { closure, readPackage, type Found } from './closure.js';
 import { driversFor, type PackageJson, type Target } from './select.js';
 
 export interface AssembleOptions {
@@ -96,7 +97,7 @@ function appPackage(pkg: PackageJson, target: Target, programs: string[], deps: 
   return JSON.stringify({ name: pkg.name, version: pkg.version, private: true, type: 'module', capsuleApp: { programs, platforms: [target] }, dependencies: deps }, null, 2) + '\n';
 }
 
-export function assemble(o: AssembleOptions): Build {
+export async function assemble(o: AssembleOptions): Promise<Build> {
   const repo = realpathSync(o.repo);
   const cliDir = join(repo, 'apps/cli');
   const agentDir = join(repo, 'apps/agent');
@@ -105,15 +106,19 @@ export function assemble(o: AssembleOptions): Build {
   const agent = readPackage(agentDir);
   const version = cli.version ?? '0.0.0';
   // The candidates are the apps' own driver dependencies, as discovery sees them.
-  const candidates = Object.keys({ ...cli.dependencies, ...agent.dependencies }).flatMap((n) => {
-    const dir = locate(cliDir, n) ?? locate(agentDir, n);
-    return dir ? [readPackage(dir)] : [];
-  });
+  const candidates = (
+    await Promise.all(
+      Object.keys({ ...cli.dependencies, ...agent.dependencies }).map(async (n) => {
+        const dir = (await locatePackage(cliDir, n)) ?? (await locatePackage(agentDir, n));
+        return dir ? [readPackage(dir)] : [];
+      }),
+    )
+  ).flat();
   const drivers = driversFor(o.target, candidates);
   const externals = [...new Set([...bundleImports(cliDist), ...bundleImports(agentDist)])];
   // Each app's packages as that app finds them; one copy of each in the build.
   const own = (pkg: PackageJson, names: string[]) => names.filter((n) => Object.hasOwn(pkg.dependencies ?? {}, n));
-  const packages = closure([
+  const packages = await closure([
     { from: cliDir, names: [...own(cli, drivers), ...bundleImports(cliDist)] },
     { from: agentDir, names: [...own(agent, drivers), ...bundleImports(agentDist)] },
   ]);

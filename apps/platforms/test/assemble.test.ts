@@ -31,7 +31,7 @@ test('the bundles import only ssh2 and zod from outside', () => {
 });
 
 test('a linux build, moved elsewhere, runs with the linux drivers only: status and the agent from the build', async () => {
-  const b = assemble({ target: 'linux', repo, out: join(out, 'build'), tarball: true });
+  const b = await assemble({ target: 'linux', repo, out: join(out, 'build'), tarball: true });
   expect(b.drivers).toEqual(expect.arrayContaining(['@capsule/driver-lxc', '@capsule/driver-kvm', '@capsule/driver-esx', '@capsule/resource-ip']));
   expect(b.drivers).not.toEqual(expect.arrayContaining(['@capsule/driver-jail']));
   expect(execFileSync('tar', ['-tzf', b.tarball!], { encoding: 'utf8' })).toMatch(/^capsule-[\d.]+-linux\/bin\/svcmgr$/m);
@@ -57,15 +57,15 @@ test('a linux build, moved elsewhere, runs with the linux drivers only: status a
   expect(run(tree, 'nodemgr', ['daemon', 'stop']).status).toBe(0);
 });
 
-test('a win32 build has .cmd wrappers beside the node ones', () => {
-  const b = assemble({ target: 'win32', repo, out: join(out, 'build') });
+test('a win32 build has .cmd wrappers beside the node ones', async () => {
+  const b = await assemble({ target: 'win32', repo, out: join(out, 'build') });
   expect(readFileSync(join(b.dir, 'bin/svcmgr.cmd'), 'utf8')).toBe('@node "%~dp0svcmgr" %*\r\n');
   expect(b.drivers).toContain('@capsule/driver-vbox');
   expect(b.drivers).not.toContain('@capsule/driver-lxc');
 });
 
-test('a freebsd build ships jail and the drivers that run anywhere, no linux driver', () => {
-  const b = assemble({ target: 'freebsd', repo, out: join(out, 'build') });
+test('a freebsd build ships jail and the drivers that run anywhere, no linux driver', async () => {
+  const b = await assemble({ target: 'freebsd', repo, out: join(out, 'build') });
   expect(b.drivers).toEqual(expect.arrayContaining(['@capsule/driver-jail', '@capsule/resource-app', '@capsule/driver-esx']));
   for (const linuxOnly of ['@capsule/driver-lxc', '@capsule/driver-kvm', '@capsule/resource-ip']) {
     expect(b.drivers).not.toContain(linuxOnly);

@@ -1,6 +1,6 @@
 // The cluster this node belongs to, from the [cluster] section of
 // $CAPSULE_ROOT/etc/capsule/node.conf, as OpenSVC's node.conf has it.
-import { CapsuleError } from '@capsule/core';
+import { CapsuleError, listFromString } from '@capsule/core';
 import ini from 'ini';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ export interface ClusterInfo {
   dns: string[];
 }
 
-const words = (s: string | undefined) => (s ?? '').split(/[\s,]+/).filter(Boolean);
+const words = (s: string | undefined) => listFromString.parse(s ?? '');
 
 /** The [cluster] section as ini read it: text values only (ini turns `true` into a boolean). */
 function toClusterInfo(section: Record<string, unknown>): ClusterInfo | string {

@@ -52,7 +52,7 @@ function dependencyNames(pkg: Record<string, unknown>): string[] {
  * node_modules lookup by hand: Node's resolver refuses a package whose
  * package.json is broken, which would hide the package instead of reporting it.
  */
-async function locate(ownerDir: string, name: string): Promise<string | undefined> {
+export async function locatePackage(ownerDir: string, name: string): Promise<string | undefined> {
   const req = createRequire(join(ownerDir, 'package.json'));
   for (const dir of req.resolve.paths(name) ?? []) {
     const candidate = join(dir, name);
@@ -72,7 +72,7 @@ async function fromOwner(ownerDir: string, source: CandidateSource): Promise<Can
   if ('problem' in owner) return [{ name: join(ownerDir, 'package.json'), dir: ownerDir, source, pkg: {}, problem: `${owner.problem}: the drivers it lists are ignored` }];
   const found = await Promise.all(
     dependencyNames(owner.pkg).map(async (name): Promise<Candidate | undefined> => {
-      const dir = await locate(ownerDir, name);
+      const dir = await locatePackage(ownerDir, name);
       const json = dir ? await readJson(join(dir, 'package.json')) : undefined;
       if (!dir || !json) return undefined;
       return 'problem' in json ? { name, dir, source, pkg: {}, problem: json.problem } : { name, dir, source, pkg: json.pkg };

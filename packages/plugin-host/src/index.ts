@@ -4,3 +4,4 @@ export type { DriverEntry } from './entry.js';
 export { suggestedPackage } from './errors.js';
 export { PREFERENCE_RULE, compareVersions } from './preference.js';
 export { resolveExport } from './exports.js';
+export { locatePackage } from './candidates.js';

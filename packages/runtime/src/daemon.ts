@@ -51,6 +51,14 @@ export async function serve(path: string, handle: (r: Request) => Promise<unknow
   return server;
 }
 
+/** Whether a daemon answers on the socket within a second. */
+export function daemonAnswers(path: string): Promise<boolean> {
+  return ask(path, { cmd: 'status' }, 1000).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** Asks the local daemon; DaemonNotRunning when nobody answers on the socket. */
 export function ask<T>(path: string, req: Request, timeoutMs = 5000): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -8,6 +8,17 @@ export async function sh(...argv: string[]): Promise<string> {
   return r.stdout;
 }
 
+/** Polls `fn` every 100 ms until it gives a truthy value, which it returns; fails naming `what` after `timeoutMs`. */
+export async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** A name unique to this process and call; `max` is 15 for interface names (the kernel's limit). */
 export function uniqueName(prefix: string, max = 15): string {
   return `${prefix}${process.pid.toString(36)}${Math.random().toString(36).slice(2, 10)}`.slice(0, max);

@@ -3,7 +3,7 @@
 import { clusterConfig } from '@capsule/cluster';
 import { nodeConfPath, readNodeConfig } from '@capsule/config';
 import { CapsuleError, ErrorCode } from '@capsule/core';
-import { ask, daemonPaths } from '@capsule/runtime/daemon';
+import { ask, daemonAnswers, daemonPaths } from '@capsule/runtime/daemon';
 import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -14,13 +14,6 @@ import { appRoot } from '../app.js';
 import type { CommandContext } from '../spec.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function answers(socket: string): Promise<boolean> {
-  return ask(socket, { cmd: 'status' }, 1000).then(
-    () => true,
-    () => false,
-  );
-}
 
 /** The agent program and its arguments: actions run with this CLI's svcmgr (by the app's path: argv[1] may be a symlink). */
 function agentCommand(...extra: string[]): string[] {
@@ -57,7 +50,7 @@ async function runDaemon(): Promise<number> {
 
 async function start(ctx: CommandContext): Promise<number> {
   const p = daemonPaths(ctx.root);
-  if (await answers(p.socket)) {
+  if (await daemonAnswers(p.socket)) {
     ctx.out('the agent daemon is already running\n');
     return 0;
   }
@@ -70,7 +63,7 @@ async function start(ctx: CommandContext): Promise<number> {
   child.unref();
   await out.close();
   for (let i = 0; i < 100; i++) {
-    if (await answers(p.socket)) {
+    if (await daemonAnswers(p.socket)) {
       ctx.out(`agent daemon started (pid ${child.pid}), log in ${p.log}\n`);
       return 0;
     }
@@ -82,12 +75,12 @@ async function start(ctx: CommandContext): Promise<number> {
 
 async function stop(ctx: CommandContext): Promise<number> {
   const p = daemonPaths(ctx.root);
-  if (!(await answers(p.socket))) {
+  if (!(await daemonAnswers(p.socket))) {
     ctx.out('the agent daemon is not running\n');
     return 0;
   }
   await ask(p.socket, { cmd: 'stop' });
-  for (let i = 0; i < 100 && (await answers(p.socket)); i++) await sleep(100);
+  for (let i = 0; i < 100 && (await daemonAnswers(p.socket)); i++) await sleep(100);
   ctx.out('agent daemon stopped\n');
   return 0;
 }

@@ -21,7 +21,7 @@ const repo = fileURLToPath(new URL('../../../..', import.meta.url));
 // pnpm runs the script in apps/platforms: a relative --out is the caller's.
 const cwd = process.env['INIT_CWD'] ?? process.cwd();
 try {
-  const b = assemble({ target: args.platform, repo, out: args.out ? resolve(cwd, args.out) : `${repo}apps/platforms/out`, tarball: args.tar });
+  const b = await assemble({ target: args.platform, repo, out: args.out ? resolve(cwd, args.out) : `${repo}apps/platforms/out`, tarball: args.tar });
   process.stdout.write(`${b.tarball ?? b.dir}\n  drivers: ${b.drivers.join(' ')}\n  packages: ${b.packages.length}\n`);
 } catch (e) {
   process.stderr.write(`error: ${(e as Error).message}\n`);
