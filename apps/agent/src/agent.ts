@@ -4,7 +4,7 @@
 // after claiming the placement. Service status is computed in-process;
 // actions run in a child so that a hung or crashing driver never takes the
 // daemon with it.
-import { HeartbeatBackend, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type Decision, type InstanceView, type Membership, type NodeView, type PublishedView, type ServicePolicy } from '@capsule/cluster';
+import { HeartbeatBackend, holds, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type Decision, type InstanceView, type Membership, type NodeView, type PublishedView, type ServicePolicy } from '@capsule/cluster';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { localExec } from '@capsule/transport';
 import { inspectService, listServices, type NodeContext } from '@capsule/runtime';
 import { daemonPaths, serve, type Request } from '@capsule/runtime/daemon';
 import { monitorVerdict } from './monitor.js';
+import { WatchdogClient } from './watchdog.js';
 
 interface Local {
   policy?: ServicePolicy;
@@ -37,6 +38,8 @@ export interface AgentOptions {
   backend?: ClusterBackend;
   /** Reads node.conf again, for `reload`. */
   loadCluster?: () => Promise<ClusterConfig>;
+  /** The command that runs the watchdog (watchdog.ts) with a bound on each stop; with `quorum = true` the agent starts it. */
+  watchdogCommand?: (stopTimeoutMs: number) => string[];
   log(line: string): void;
 }
 
@@ -60,12 +63,13 @@ export class Agent {
   private finished?: Promise<void>;
   private readonly paths;
   private hb;
+  private watchdog?: WatchdogClient;
 
   constructor(private readonly o: AgentOptions) {
     this.paths = daemonPaths(o.ctx.root);
     this.cluster = o.cluster;
     this.hb = o.cluster.hbs[0]!;
-    this.backend = o.backend ?? new HeartbeatBackend(o.cluster, o.ctx.nodename);
+    this.backend = o.backend ?? new HeartbeatBackend(o.cluster, o.ctx.nodename, { log: o.log });
   }
 
   private get self(): string {
@@ -91,6 +95,8 @@ export class Agent {
         await this.stopRequested;
       } finally {
         for (const t of this.timers.splice(0)) clearInterval(t);
+        // The watchdog keeps the last lease: if this node holds ha services, they stop when it ends, unless an agent renews it.
+        this.watchdog?.close();
         await this.backend.close();
         await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
       }
@@ -123,7 +129,7 @@ export class Agent {
     await this.backend.close();
     this.cluster = next;
     this.hb = next.hbs[0]!;
-    this.backend = new HeartbeatBackend(next, this.self);
+    this.backend = new HeartbeatBackend(next, this.self, { log: this.o.log });
     await this.backend.start();
     this.startTimers();
     this.o.log(`reloaded node.conf: cluster ${next.name} (${next.nodes.join(' ')}), heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);
@@ -162,20 +168,38 @@ export class Agent {
   /** The backend's membership, with this node's view as it is now, not as last published: a start just begun shows. */
   private membership(): Membership {
     const m = this.backend.membership();
-    m.views[this.self] = { ...this.view(), hears: m.views[this.self]?.hears ?? [] };
+    m.views[this.self] = { up: 0, peers: {}, ...m.views[this.self], ...this.view() };
     return m;
   }
 
   /** Runs the orchestrator on what was heard, and carries out its decisions for this node. */
   private decide(): void {
-    const { alive, quorum: q, views, ready } = this.membership();
+    const m = this.membership();
+    const { alive, quorum: q, views, ready } = m;
     if (ready && q.quorum !== this.lastQuorum) {
       this.o.log(q.quorum ? `quorum: ${q.reason}` : `quorum lost: ${q.reason}`);
       this.lastQuorum = q.quorum;
     }
     const services = [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : []));
-    for (const d of this.orchestrator.decide({ self: this.self, ready, quorum: q.quorum, fence: this.cluster.fence, alive, views, services })) void this.act(d);
+    const input = { self: this.self, ready, quorum: q.quorum, fence: this.cluster.fence, alive, views, services, silentMs: m.silentMs, takeoverMs: m.takeoverMs, settled: m.settled };
+    for (const d of this.orchestrator.decide(input)) void this.act(d);
+    if (this.cluster.fence) this.renewWatchdog(m);
     if (ready) for (const l of this.local.values()) if (l.policy) this.replicate(l.policy, alive, views);
+  }
+
+  /**
+   * Arms the watchdog with the ha failover services held here and the end
+   * of this node's quorum lease; without quorum nothing is renewed, so the
+   * lease runs out (the agent fences too, the watchdog is for when it
+   * cannot). Holding nothing disarms it.
+   */
+  private renewWatchdog(m: Membership): void {
+    if (!this.o.watchdogCommand) return;
+    const own = m.views[this.self]!.services;
+    const held = [...this.local].filter(([name, l]) => l.policy?.orchestrate === 'ha' && l.policy.topology === 'failover' && (l.busy !== undefined || holds(own[name]))).map(([name]) => name);
+    if (held.length && !m.quorum.quorum) return;
+    this.watchdog ??= new WatchdogClient({ socket: join(this.paths.runDir, 'watchdog.sock'), command: this.o.watchdogCommand(this.hb.timeoutMs), logFile: join(this.o.ctx.root, 'var/log/capsule/watchdog.log'), log: this.o.log });
+    this.watchdog.renew({ until: held.length ? Math.min(m.leaseUntil, Number.MAX_SAFE_INTEGER) : 0, services: held });
   }
 
   /**
@@ -276,8 +300,8 @@ export class Agent {
   private async handle(r: Request): Promise<unknown> {
     switch (r.cmd) {
       case 'status': {
-        const { quorum: q, views } = this.membership();
-        return { node: this.self, cluster: this.cluster.name, ...this.backend.details(), quorum: q, peers: this.backend.peers(), views, policies: [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : [])) };
+        const { quorum: q, views, ready } = this.membership();
+        return { node: this.self, cluster: this.cluster.name, ...this.backend.details(), ready, quorum: q, peers: this.backend.peers(), views, policies: [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : [])) };
       }
       case 'refresh': {
         // svcmgr acted by hand: the peers learn the new state now, not at the next status round.

@@ -8,16 +8,20 @@ import { CapsuleError, ErrorCode, formatError, isCapsuleError } from '@capsule/c
 import { daemonAnswers, daemonPaths } from '@capsule/runtime/daemon';
 import { capsuleRoot, findAppRoot, nodename, type NodeContext } from '@capsule/runtime/node';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './agent.js';
+import { runWatchdog } from './watchdog.js';
 
-const USAGE = 'usage: capsule-agent [--svcmgr PATH] [--stop-with-stdin]  (PATH: the svcmgr actions run with, default svcmgr from PATH; --stop-with-stdin: stop when standard input closes, as when `nodemgr daemon run` ends)';
+const USAGE =
+  'usage: capsule-agent [--svcmgr PATH] [--stop-with-stdin] [--watchdog --stop-timeout MS]  (PATH: the svcmgr actions run with, default svcmgr from PATH; --stop-with-stdin: stop when standard input closes, as when `nodemgr daemon run` ends; --watchdog: the watchdog process the agent starts itself)';
 
 export interface AgentArgs {
   /** `--svcmgr FILE.js` runs actions with this node binary; without it, `svcmgr` is looked up in PATH. */
   svcmgr: string[];
   stopWithStdin: boolean;
+  /** Run as the node's watchdog (watchdog.ts), with this bound on each stop. */
+  watchdog?: { stopTimeoutMs: number };
 }
 
 export function parseAgentArgs(argv: readonly string[], execPath = process.execPath): AgentArgs {
@@ -29,6 +33,11 @@ export function parseAgentArgs(argv: readonly string[], execPath = process.execP
       out.svcmgr = /\.[cm]?js$/.test(path) ? [execPath, path] : [path];
       i++;
     } else if (a === '--stop-with-stdin') out.stopWithStdin = true;
+    else if (a === '--watchdog') out.watchdog ??= { stopTimeoutMs: 30_000 };
+    else if (a === '--stop-timeout' && /^\d+$/.test(path ?? '')) {
+      out.watchdog = { stopTimeoutMs: Number(path) };
+      i++;
+    }
     else throw new CapsuleError(ErrorCode.UsageError, `capsule-agent ${argv.join(' ')}: unexpected arguments`, { hint: USAGE });
   }
   return out;
@@ -38,11 +47,17 @@ export async function runAgent(argv: readonly string[], env: NodeJS.ProcessEnv =
   const args = parseAgentArgs(argv);
   const ctx: NodeContext = { root: capsuleRoot(env), nodename: nodename(env), appRoot: findAppRoot(dirname(fileURLToPath(import.meta.url))), env };
   const p = daemonPaths(ctx.root);
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  if (args.watchdog) {
+    await runWatchdog({ socket: join(p.runDir, 'watchdog.sock'), svcmgr: args.svcmgr, env: { CAPSULE_ROOT: ctx.root, CAPSULE_NODENAME: ctx.nodename }, stopTimeoutMs: args.watchdog.stopTimeoutMs, log });
+    return;
+  }
   if (await daemonAnswers(p.socket)) throw new CapsuleError(ErrorCode.DaemonAlreadyRunning, `an agent daemon already answers on ${p.socket}`, { hint: 'nodemgr daemon stop first' });
   const loadCluster = async () => clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
   const cluster = await loadCluster();
-  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-  const agent = new Agent({ ctx, cluster, loadCluster, svcmgr: args.svcmgr, log, echo: (line) => process.stderr.write(line) });
+  // The watchdog is this program in another mode, started detached so that it outlives the agent.
+  const self = [process.execPath, ...process.execArgv, process.argv[1]!, '--svcmgr', args.svcmgr[args.svcmgr.length - 1]!];
+  const agent = new Agent({ ctx, cluster, loadCluster, svcmgr: args.svcmgr, log, echo: (line) => process.stderr.write(line), watchdogCommand: (stopTimeoutMs) => [...self, '--watchdog', '--stop-timeout', String(stopTimeoutMs)] });
   await mkdir(p.runDir, { recursive: true, mode: 0o700 });
   await writeFile(p.pid, `${process.pid}\n`);
   const stop = () => void agent.stop();

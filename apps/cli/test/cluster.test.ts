@@ -8,80 +8,16 @@ import { TestCluster, until, type ClusterNode } from '@capsule/testenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliEntry } from './cli.js';
+import { holders, reach, sampler, webConf, webScript } from './cluster-web.js';
 
-const SVC_ADDR = '198.51.100.100';
 const T = 120_000;
 
-const webConf = (n: ClusterNode, nodes: string) => `[DEFAULT]
-nodes = ${nodes}
-orchestrate = ha
-
-[ip#1]
-ipname = ${SVC_ADDR}
-ipdev = eth0
-
-[app#1]
-script = web.sh
-start = 10
-stop = 10
-check = 10
-monitor = true
-restart = 1
-`;
-
-/** A TCP server on the service address answering the node's name: what the client checks. */
-const webScript = (n: ClusterNode) => `#!/bin/sh
-pidf=${n.root}/var/web.pid
-case "$1" in
-start) mkdir -p ${n.root}/var; setsid ${process.execPath} -e "require('net').createServer((s) => s.end('${n.name}')).listen(8080, '${SVC_ADDR}')" </dev/null >/dev/null 2>&1 & echo $! > $pidf ;;
-stop) [ -f $pidf ] && kill $(cat $pidf) 2>/dev/null; rm -f $pidf ;;
-status) [ -f $pidf ] && kill -0 $(cat $pidf) 2>/dev/null ;;
-esac
-`;
-
-/** Nodes running the service: address up on their link and the app's process alive. */
-async function holders(c: TestCluster): Promise<string[]> {
-  const withAddr = await c.addressHolders(SVC_ADDR);
-  return withAddr.filter((name) => {
-    const pidf = join(c.node(name).root, 'var/web.pid');
-    if (!existsSync(pidf)) return false;
-    try {
-      process.kill(Number(readFileSync(pidf, 'utf8')), 0);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-/** Samples holders every 100 ms until stopped; records every moment with more than one. */
-function sampler(c: TestCluster) {
-  const doubles: string[] = [];
-  let running = true;
-  const done = (async () => {
-    while (running) {
-      const h = await holders(c);
-      if (h.length > 1) doubles.push(`${new Date().toISOString()} ${h.join(',')}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
-  return {
-    doubles,
-    stop: async () => {
-      running = false;
-      await done;
-      return doubles;
-    },
-  };
-}
-
-const reach = async (c: TestCluster) => (await c.client.exec(['curl', '-s', '--http0.9', '--max-time', '1', `http://${SVC_ADDR}:8080/`])).stdout;
 
 describe('three nodes', () => {
   let c: TestCluster;
   beforeAll(async () => {
     c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: cliEntry('nodemgr'), port: 10100, ssh: true });
-    await c.writeService('web', (n) => webConf(n, 'hv1 hv2 hv3'), { 'etc/capsule/web.d/web.sh': webScript });
+    await c.writeService('web', () => webConf('hv1 hv2 hv3'), { 'etc/capsule/web.d/web.sh': webScript });
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
   afterAll(() => c?.dispose(), T);
@@ -201,7 +137,7 @@ describe('two nodes, network cut', () => {
   let c: TestCluster;
   beforeAll(async () => {
     c = await TestCluster.create({ nodes: ['hv1', 'hv2'], nodemgr: cliEntry('nodemgr'), port: 10200 });
-    await c.writeService('web', (n) => webConf(n, 'hv1 hv2'), { 'etc/capsule/web.d/web.sh': webScript });
+    await c.writeService('web', () => webConf('hv1 hv2'), { 'etc/capsule/web.d/web.sh': webScript });
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
   afterAll(() => c?.dispose(), T);
@@ -222,9 +158,10 @@ describe('two nodes, network cut', () => {
     }
   }, T);
 
-  test('a forged heartbeat (wrong secret) and a replayed one are rejected and counted', async () => {
+  test('a forged heartbeat (wrong secret), a replayed one and a duplicate are rejected and counted apart', async () => {
     const counters = async () => JSON.parse((await c.cli('hv2', 'nodemgr', ['daemon', 'status', '--format', 'json'])).stdout).counters as { accepted: number; rejected: Record<string, number> };
-    // A genuine datagram (right secret) from a new boot of hv1 is accepted once, then refused as a replay.
+    // A genuine datagram (right secret) from a new boot of hv1 is accepted once, then counted as a duplicate (what a second link
+    // delivers); an older one of the same boot is a replay.
     await until('hv2 daemon answering', async () => (await c.cli('hv2', 'nodemgr', ['daemon', 'status'])).code === 0);
     const before = await counters();
     // Built and sent in one process in the client's namespace, so the timestamp is fresh when it lands.
@@ -232,15 +169,17 @@ describe('two nodes, network cut', () => {
     const script = `
       const { encodeHeartbeat } = await import(${JSON.stringify(codec)});
       const s = (await import('node:dgram')).createSocket('udp4');
-      const msg = { cluster: 'test', node: 'hv1', boot: 'forged', seq: 1, ts: Date.now(), view: { frozen: false, hears: [], services: {} } };
+      const msg = { cluster: 'test', node: 'hv1', boot: 'forged', seq: 2, ts: Date.now(), view: { frozen: false, up: 0, peers: {}, services: {} } };
       const genuine = encodeHeartbeat(msg, process.env.SECRET);
-      for (const b of [encodeHeartbeat(msg, 'not-the-secret-of-this-cluster!!'), genuine, genuine]) await new Promise((r) => s.send(b, 10200, ${JSON.stringify(c.node('hv2').addr)}, r));
+      const older = encodeHeartbeat({ ...msg, seq: 1 }, process.env.SECRET);
+      for (const b of [encodeHeartbeat(msg, 'not-the-secret-of-this-cluster!!'), genuine, genuine, older]) await new Promise((r) => s.send(b, 10200, ${JSON.stringify(c.node('hv2').addr)}, r));
       s.close();`;
     const r = await c.client.exec([process.execPath, '--input-type=module', '-e', script], { env: { SECRET: c.secret } });
     expect(r).toMatchObject({ code: 0, stderr: '' });
-    await until('the three datagrams counted', async () => {
+    await until('the four datagrams counted', async () => {
       const after = await counters();
-      return after.rejected['badMac']! - before.rejected['badMac']! === 1 && after.rejected['replay']! - before.rejected['replay']! === 1 && after.accepted > before.accepted && after;
+      const more = (k: string) => after.rejected[k]! - before.rejected[k]!;
+      return more('badMac') === 1 && more('replay') === 1 && more('duplicate') === 1 && after.accepted > before.accepted && after;
     });
   }, T);
 
@@ -261,7 +200,7 @@ describe('two nodes with an arbitrator', () => {
   const status = async (node: string) => (await c.cli(node, 'nodemgr', ['daemon', 'status'])).stdout;
   beforeAll(async () => {
     c = await TestCluster.create({ nodes: ['hv1', 'hv2'], nodemgr: cliEntry('nodemgr'), port: 10300, arbitrator: true });
-    await c.writeService('web', (n) => webConf(n, 'hv1 hv2'), { 'etc/capsule/web.d/web.sh': webScript });
+    await c.writeService('web', () => webConf('hv1 hv2'), { 'etc/capsule/web.d/web.sh': webScript });
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
   afterAll(() => c?.dispose(), T);

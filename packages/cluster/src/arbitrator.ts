@@ -60,13 +60,13 @@ export async function arbitratorServer(o: ArbitratorServerOptions): Promise<Serv
   return server;
 }
 
-/** Says hello; resolves with the nodes heard within `recentMs`, or undefined when the arbitrator does not answer properly in time. */
-export function askArbitrator(o: { host: string; port: number; cluster: string; node: string; secret: string; timeoutMs: number; recentMs: number }): Promise<string[] | undefined> {
+/** Says hello; resolves with how long ago the arbitrator heard each node (ms), or undefined when it does not answer properly in time. */
+export function askArbitrator(o: { host: string; port: number; cluster: string; node: string; secret: string; timeoutMs: number }): Promise<Record<string, number> | undefined> {
   return new Promise((resolve) => {
     const ts = Date.now();
     const sock = connect(o.port, o.host);
     let buf = '';
-    const done = (v: string[] | undefined) => {
+    const done = (v: Record<string, number> | undefined) => {
       clearTimeout(timer);
       sock.destroy();
       resolve(v);
@@ -80,7 +80,7 @@ export function askArbitrator(o: { host: string; port: number; cluster: string; 
       try {
         const a = Answer.parse(JSON.parse(buf));
         if (!same(a.mac, sign(o.secret, answerText(a.ts, a.seen)))) return done(undefined);
-        done(Object.entries(a.seen).filter(([, age]) => age < o.recentMs).map(([n]) => n));
+        done(a.seen);
       } catch {
         done(undefined);
       }

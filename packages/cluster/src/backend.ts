@@ -7,8 +7,8 @@
 import type { QuorumVerdict } from './quorum.js';
 import type { NodeView } from './view.js';
 
-/** A node's view as the daemon publishes it; who it hears is the backend's to add. */
-export type PublishedView = Omit<NodeView, 'hears'>;
+/** A node's view as the daemon publishes it; what it hears of its peers is the backend's to add. */
+export type PublishedView = Omit<NodeView, 'up' | 'peers'>;
 
 export interface Membership {
   /** This node's partition, itself included, in the order heard. */
@@ -16,14 +16,26 @@ export interface Membership {
   quorum: QuorumVerdict;
   /** The published view of every alive member, this node's included. */
   views: Record<string, NodeView>;
-  /** False until the backend has been up long enough to have heard its peers: nothing is decided before. */
+  /** False until the backend has been up long enough to have heard its peers (after a start or a pause): nothing is decided before. */
   ready: boolean;
+  /** For each node outside `alive`: how long the whole partition has been without word from it (ms). */
+  silentMs: Record<string, number>;
+  /** How long a takeover waits after a possible holder fell silent (ms). */
+  takeoverMs: number;
+  /** The members' views are recent enough to start a service on. */
+  settled: boolean;
+  /** When this node's quorum lapses if nothing more is heard (monotonic ms, process.hrtime's clock): the watchdog's deadline. */
+  leaseUntil: number;
 }
 
 export interface PeerState {
   alive: boolean;
   /** Milliseconds since the last word from the peer, null when never heard. */
   lastHeardMs: number | null;
+  /** The peer's clock minus this node's, as its last heartbeat said (network delay included). */
+  clockOffsetMs?: number;
+  /** Why it is not alive. */
+  reason?: string;
 }
 
 export interface ClusterBackend {

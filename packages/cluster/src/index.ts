@@ -4,7 +4,7 @@ export * from './policy.js';
 export * from './quorum.js';
 export * from './membership.js';
 export * from './orchestrator.js';
-export { simulate, parseCmdlist, ScenarioCluster, type ScenarioEvent, type SimResult } from './sim.js';
+export { simulate, parseCmdlist, formatCmdlist, ScenarioCluster, EVENTS, type ScenarioEvent, type SimResult, type SimTick } from './sim.js';
 export { clusterConfig, type ClusterConfig, type HbConfig, type ArbitratorConfig } from './config.js';
 export { checkNodeConfig, type NodeIssue, type CheckOptions } from './node-check.js';
 export { NODE_SECTIONS, nodeSection, nodeKeyword, splitNodeKey, type NodeSections, type NodeSectionSpec, type NodeKeyword } from './node-keywords.js';
@@ -12,7 +12,7 @@ export { encodeHeartbeat, decodeHeartbeat, ReplayGuard, newCounters, HeartbeatMe
 export { unicastLink, type HeartbeatLink } from './hb/unicast.js';
 export { multicastLink, DEFAULT_GROUP } from './hb/multicast.js';
 export { linkFor } from './hb/link.js';
-export { HeartbeatBackend } from './hb/backend.js';
+export { HeartbeatBackend, monotonicMs, type HeartbeatBackendOptions } from './hb/backend.js';
 export type { ClusterBackend, Membership, PeerState, PublishedView } from './backend.js';
 export { arbitratorServer, askArbitrator, type ArbitratorServerOptions } from './arbitrator.js';
 export { replicationMaster, staleCopies } from './replication.js';

@@ -2,6 +2,7 @@
 // node runs the same code on the same heartbeat views, so they agree on who
 // acts; each only ever decides for itself (start or stop here), and a
 // peer's instance is its own business.
+import { own } from './membership.js';
 import type { ServicePolicy } from './policy.js';
 // Types only from view.ts: its zod schemas are for received views, and svcmon loads this module.
 import type { InstanceView, NodeView } from './view.js';
@@ -23,6 +24,12 @@ export interface OrchestratorInput {
   /** The latest view of every alive node, this node's own included. */
   views: Readonly<Record<string, NodeView>>;
   services: readonly ServicePolicy[];
+  /** For each node outside `alive`: how long the whole partition has been without word from it (ms, membership's silentFor). */
+  silentMs: Readonly<Record<string, number>>;
+  /** How long a failover service waits after a possible holder fell silent before it starts elsewhere (takeoverDelayMs). */
+  takeoverMs: number;
+  /** Every member's view is recent enough to start on: each echoes a heartbeat of this node sent within two intervals. */
+  settled: boolean;
 }
 
 export interface Decision {
@@ -47,9 +54,14 @@ export class Orchestrator {
   }
 
   private decideService(input: OrchestratorInput, svc: ServicePolicy, placed: Map<string, number>): Omit<Decision, 'service'> | undefined {
-    if (svc.orchestrate === 'no' || !svc.nodes.includes(input.self)) return undefined;
-    const inst = (node: string): InstanceView | undefined => input.views[node]?.services[svc.name];
+    const inst = (node: string): InstanceView | undefined => own(own(input.views, node)?.services, svc.name);
     const mine = inst(input.self);
+    if (svc.orchestrate === 'no') return undefined;
+    if (!svc.nodes.includes(input.self)) {
+      // Taken out of the service's nodes while running it here: the instance is dropped, so that the service's nodes can place it.
+      const drop = input.ready && input.quorum && svc.orchestrate === 'ha' && svc.topology === 'failover' && holds(mine) && mine?.avail !== 'stopping' && mine?.moving === undefined;
+      return drop ? { action: 'stop', reason: `this node is no longer among the nodes of ${svc.name} (${svc.nodes.join(' ')})` } : undefined;
+    }
     const alive = svc.nodes.filter((n) => input.alive.includes(n));
     const holders = alive.filter((n) => holds(inst(n)));
     if (holders.length) this.seenHeld.add(svc.name);
@@ -61,18 +73,23 @@ export class Orchestrator {
       return undefined;
     }
     // Frozen: left alone, by the daemon and by the peers' placement.
-    const frozenHere = input.views[input.self]?.frozen === true || mine?.frozen === true;
+    const frozenHere = own(input.views, input.self)?.frozen === true || mine?.frozen === true;
     const order = placementOrder(svc, eligibleNodes(svc.name, alive, input.views), input.views, placed);
     if (holders.length === 0 && order[0] !== undefined) placed.set(order[0], (placed.get(order[0]) ?? 0) + 1);
     if (frozenHere) return undefined;
     if (svc.topology === 'flex') return this.flex(svc, input.self, holders, order, mine);
-    return this.failover(svc, input.self, holders, order, mine);
+    // A node that left the service's nodes but still runs it is a holder all the same.
+    const strays = input.alive.filter((n) => !svc.nodes.includes(n) && holds(inst(n)));
+    return this.failover(svc, input, [...holders, ...strays], order, mine);
   }
 
-  private failover(svc: ServicePolicy, self: string, holders: string[], order: string[], mine: InstanceView | undefined): Omit<Decision, 'service'> | undefined {
+  private failover(svc: ServicePolicy, input: OrchestratorInput, holders: string[], order: string[], mine: InstanceView | undefined): Omit<Decision, 'service'> | undefined {
+    const self = input.self;
     if (holders.length === 0) {
       if (svc.orchestrate === 'start' && this.seenHeld.has(svc.name)) return undefined;
-      return order[0] === self ? { action: 'start', reason: order.length > 1 ? `placement leader of ${order.join(',')}` : 'the only eligible node' } : undefined;
+      if (order[0] !== self) return undefined;
+      if (mustWait(svc, input)) return undefined;
+      return { action: 'start', reason: `${order.length > 1 ? `placement leader of ${order.join(',')}` : 'the only eligible node'}${silentNote(svc, input)}` };
     }
     if (svc.orchestrate !== 'ha' || !holders.includes(self) || mine?.avail === 'stopping') return undefined;
     // Two instances of a failover service: the one first in nodes order stays.
@@ -101,11 +118,28 @@ export class Orchestrator {
   }
 }
 
+/**
+ * The start rule's wait (docs/architecture.md, "Starting is safe by
+ * construction"): no node of the service outside this partition may still
+ * hold it. Each has been silent to every member for `takeoverMs`, so its
+ * quorum has lapsed and its fence has ended; and every member's view is
+ * recent.
+ */
+function mustWait(svc: ServicePolicy, input: OrchestratorInput): boolean {
+  return !input.settled || svc.nodes.some((n) => !input.alive.includes(n) && (own(input.silentMs, n) ?? 0) < input.takeoverMs);
+}
+
+function silentNote(svc: ServicePolicy, input: OrchestratorInput): string {
+  const silent = svc.nodes.filter((n) => !input.alive.includes(n));
+  return silent.length ? `, ${silent.map((n) => `${n} silent ${((own(input.silentMs, n) ?? 0) / 1000).toFixed(1)} s`).join(', ')}` : '';
+}
+
 /** Nodes that may run `service`: alive, the node not frozen, its instance neither frozen nor failed to start there. */
 export function eligibleNodes(service: string, alive: readonly string[], views: Readonly<Record<string, NodeView>>): string[] {
   return alive.filter((n) => {
-    const i = views[n]?.services[service];
-    return views[n]?.frozen !== true && i?.frozen !== true && i?.startFailed !== true;
+    const v = own(views, n);
+    const i = own(v?.services, service);
+    return v?.frozen !== true && i?.frozen !== true && i?.startFailed !== true;
   });
 }
 
@@ -117,6 +151,6 @@ export function eligibleNodes(service: string, alive: readonly string[], views: 
 export function placementOrder(svc: ServicePolicy, eligible: readonly string[], views: Readonly<Record<string, NodeView>>, placed: ReadonlyMap<string, number> = new Map()): string[] {
   const ordered = svc.nodes.filter((n) => eligible.includes(n));
   if (svc.placement !== 'spread') return ordered;
-  const load = (n: string) => Object.entries(views[n]?.services ?? {}).filter(([name, i]) => name !== svc.name && holds(i)).length + (placed.get(n) ?? 0);
+  const load = (n: string) => Object.entries(own(views, n)?.services ?? {}).filter(([name, i]) => name !== svc.name && holds(i)).length + (placed.get(n) ?? 0);
   return ordered.map((n, i) => ({ n, i, l: load(n) })).sort((a, b) => a.l - b.l || a.i - b.i).map((x) => x.n);
 }

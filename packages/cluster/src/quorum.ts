@@ -25,6 +25,13 @@ export interface QuorumInput {
 export interface QuorumVerdict {
   quorum: boolean;
   reason: string;
+  /**
+   * How a half got quorum from the arbitrator: `alone` (it hears none of the
+   * other half), `first-node` (a split, and this half holds the first node).
+   * The start rule needs it: in the first case the other half may have held
+   * quorum through the arbitrator until recently.
+   */
+  tieBreak?: 'alone' | 'first-node';
 }
 
 export function quorum(q: QuorumInput): QuorumVerdict {
@@ -36,9 +43,9 @@ export function quorum(q: QuorumInput): QuorumVerdict {
   if (!q.arbitrator) return { quorum: false, reason: `half (${alive.length}/${n}) and no arbitrator` };
   if (!q.arbitrator.reachable) return { quorum: false, reason: `half (${alive.length}/${n}) and the arbitrator does not answer` };
   const hidden = q.nodes.filter((x) => !alive.includes(x) && q.arbitrator!.seen.includes(x));
-  if (hidden.length === 0) return { quorum: true, reason: `half (${alive.length}/${n}) and the arbitrator hears none of the others` };
+  if (hidden.length === 0) return { quorum: true, reason: `half (${alive.length}/${n}) and the arbitrator hears none of the others`, tieBreak: 'alone' };
   const first = q.nodes.find((x) => alive.includes(x) || hidden.includes(x));
   return first !== undefined && alive.includes(first)
-    ? { quorum: true, reason: `split from ${hidden.join(',')}: this half holds ${first}` }
+    ? { quorum: true, reason: `split from ${hidden.join(',')}: this half holds ${first}`, tieBreak: 'first-node' }
     : { quorum: false, reason: `split from ${hidden.join(',')}: the other half holds ${first}` };
 }

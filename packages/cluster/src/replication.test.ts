@@ -3,7 +3,7 @@ import { replicationMaster, staleCopies } from './replication.js';
 import type { InstanceView, NodeView } from './view.js';
 
 const i = (avail: InstanceView['avail'], csum = 'a', generation = 1): InstanceView => ({ avail, overall: avail, frozen: false, startFailed: false, csum, mtime: 0, generation });
-const view = (services: Record<string, InstanceView>): NodeView => ({ frozen: false, hears: [], services });
+const view = (services: Record<string, InstanceView>): NodeView => ({ frozen: false, up: 0, peers: {}, services });
 const web: ServicePolicy = { name: 'web', topology: 'failover', orchestrate: 'ha', placement: 'nodes order', nodes: ['hv1', 'hv2', 'hv3'], flexMin: 1, failback: false };
 
 test.each([

@@ -1,39 +1,18 @@
 // The orchestrator's simulator, after Proxmox's pve-ha-tester: nodes in
-// virtual time exchange heartbeats (as views) over links the scenario cuts
-// and heals, each runs the real Orchestrator on what it heard, and the
-// log records what every node did. A scenario is a folder: cluster.json
-// (nodes, services, timing), cmdlist (timed events) and expected.log.
-import { z } from 'zod';
-import { aliveNodes, type Heard } from './membership.js';
-import { Orchestrator } from './orchestrator.js';
+// virtual time (one tick is one heartbeat interval) exchange heartbeats as
+// views over links the scenario cuts and heals, each runs the real
+// Orchestrator on the real membership rules, and the log records what
+// every node did. Agents can be killed, paused and restarted apart from
+// their services, which keep running, and with `fence` each node has a
+// watchdog that stops its ha services when its agent no longer renews it.
+import { aliveNodes, arbitratorCounts, heardNow, quorumLease, silentFor, takeoverDelayMs, type Heard } from './membership.js';
+import { holds, Orchestrator } from './orchestrator.js';
 import type { ServicePolicy } from './policy.js';
 import { quorum } from './quorum.js';
+import { ScenarioCluster, type ScenarioEvent } from './sim-scenario.js';
 import type { InstanceView, NodeView } from './view.js';
 
-const ServiceSpec = z.object({
-  name: z.string(),
-  topology: z.enum(['failover', 'flex']).default('failover'),
-  orchestrate: z.enum(['no', 'start', 'ha']).default('ha'),
-  placement: z.string().default('nodes order'),
-  nodes: z.array(z.string()).optional(),
-  flexMin: z.number().int().default(1),
-  flexMax: z.number().int().optional(),
-  failback: z.boolean().default(false),
-  /** Seconds a start or a stop takes. */
-  startTime: z.number().int().min(1).default(1),
-  stopTime: z.number().int().min(1).default(1),
-});
-
-export const ScenarioCluster = z.object({
-  nodes: z.array(z.string()).min(1),
-  arbitrator: z.boolean().default(false),
-  /** `[cluster] quorum = true`: self-fencing. */
-  fence: z.boolean().default(false),
-  /** Heartbeat timeout, seconds (the interval is one second, the simulator's tick). */
-  timeout: z.number().int().min(1).default(3),
-  services: z.array(ServiceSpec),
-});
-export type ScenarioCluster = z.input<typeof ScenarioCluster>;
+export { ScenarioCluster, parseCmdlist, formatCmdlist, EVENTS, type ScenarioEvent } from './sim-scenario.js';
 
 interface Instance {
   state: 'down' | 'starting' | 'up' | 'stopping';
@@ -49,64 +28,73 @@ interface Instance {
 interface SimNode {
   name: string;
   powered: boolean;
+  agent: 'running' | 'dead' | 'paused';
+  pausedUntil: number;
+  /** When the agent last began to listen: after a start, a restart or a pause it decides nothing for one timeout. */
   bootedAt: number;
   frozen: boolean;
   hbLost: boolean;
   arbCut: boolean;
   heard: Map<string, Heard>;
+  /** The agent's own heartbeats: sequence number (its tick) -> when sent. */
+  sent: Map<number, number>;
   orchestrator: Orchestrator;
   instances: Map<string, Instance>;
   hadQuorum: boolean;
+  /** The watchdog's deadline: past it, unrenewed, the node's ha services are stopped. */
+  watchdogUntil: number;
 }
 
-const EVENTS = ['node-down', 'node-up', 'net-cut', 'net-heal', 'hb-loss', 'hb-return', 'arb-cut', 'arb-heal', 'resource-fail', 'start-fail', 'start-ok', 'freeze', 'thaw', 'freeze-node', 'thaw-node', 'set', 'switch', 'end'] as const;
-
-export interface ScenarioEvent {
-  at: number;
-  event: (typeof EVENTS)[number];
-  args: string[];
-}
-
-/** `T EVENT ARGS...` per line; `#` comments. */
-export function parseCmdlist(text: string, file = 'cmdlist'): ScenarioEvent[] {
-  const events: ScenarioEvent[] = [];
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/#.*/, '').trim();
-    if (!line) return;
-    const [at, event, ...args] = line.split(/\s+/);
-    if (!/^\d+$/.test(at ?? '') || !(EVENTS as readonly string[]).includes(event ?? '')) {
-      throw new Error(`${file}:${i + 1}: expected "SECONDS EVENT ARGS", EVENT one of ${EVENTS.join(', ')}: ${raw}`);
-    }
-    events.push({ at: Number(at), event: event as ScenarioEvent['event'], args });
-  });
-  return events.sort((a, b) => a.at - b.at);
+export interface SimTick {
+  t: number;
+  /** Nodes holding each failover service (starting, up or stopping), powered nodes only. */
+  holders: Record<string, string[]>;
+  /** Every node powered, its agent running and ready, every link up, everyone hearing everyone. */
+  whole: boolean;
 }
 
 export interface SimResult {
   log: string[];
   /** Seconds at which a failover service was held by more than one node, and where. */
   doubleStarts: string[];
+  ticks: SimTick[];
 }
 
 export function simulate(clusterInput: ScenarioCluster, events: readonly ScenarioEvent[]): SimResult {
   const cluster = ScenarioCluster.parse(clusterInput);
+  // Membership and the orchestrator count in ms: a tick is 1000 ms.
+  const T = cluster.timeout * 1000;
+  const takeover = takeoverDelayMs({ intervalMs: 1000, timeoutMs: T, fenceMs: T, tickMs: 0 });
+  const ms = () => t * 1000;
   const services: ServicePolicy[] = cluster.services.map((s) => ({ ...s, nodes: s.nodes ?? cluster.nodes }));
   const spec = new Map(cluster.services.map((s) => [s.name, s]));
   const cuts = new Set<string>();
   const pair = (a: string, b: string) => [a, b].sort().join('|');
   const log: string[] = [];
   const doubleStarts: string[] = [];
+  const ticks: SimTick[] = [];
   const lastDouble = new Map<string, string>();
   const end = events.find((e) => e.event === 'end')?.at ?? Math.max(0, ...events.map((e) => e.at)) + 10;
   let t = 0;
   const say = (who: string, what: string) => log.push(`${String(t).padStart(4)} ${who.padEnd(5)} ${what}`);
 
-  const nodes = new Map<string, SimNode>(
-    cluster.nodes.map((name) => [
-      name,
-      { name, powered: true, bootedAt: 0, frozen: false, hbLost: false, arbCut: false, heard: new Map(), orchestrator: new Orchestrator(), instances: new Map(), hadQuorum: true },
-    ]),
-  );
+  const fresh = (n: Pick<SimNode, 'name'>): SimNode => ({
+    name: n.name,
+    powered: true,
+    agent: 'running',
+    pausedUntil: 0,
+    bootedAt: 0,
+    frozen: false,
+    hbLost: false,
+    arbCut: false,
+    heard: new Map(),
+    sent: new Map(),
+    orchestrator: new Orchestrator(),
+    instances: new Map(),
+    hadQuorum: true,
+    watchdogUntil: Infinity,
+  });
+  const nodes = new Map<string, SimNode>(cluster.nodes.map((name) => [name, fresh({ name })]));
   const node = (name: string | undefined): SimNode => {
     const n = nodes.get(name ?? '');
     if (!n) throw new Error(`unknown node ${name}`);
@@ -120,9 +108,11 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     }
     return i;
   };
+  const restartAgent = (n: SimNode) => Object.assign(n, { agent: 'running', bootedAt: ms(), heard: new Map(), sent: new Map(), orchestrator: new Orchestrator(), hadQuorum: true });
   const viewOf = (n: SimNode): NodeView => ({
     frozen: n.frozen,
-    hears: [...n.heard.entries()].filter(([, h]) => t - h.at < cluster.timeout).map(([p]) => p),
+    up: ms() - n.bootedAt,
+    peers: Object.fromEntries([...n.heard].map(([p, h]) => [p, [ms() - h.at, h.seq]])),
     services: Object.fromEntries(
       services.map((s): [string, InstanceView] => {
         const i = instance(n, s.name);
@@ -130,41 +120,47 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
       }),
     ),
   });
+  const stop = (n: SimNode, svc: string, i: Instance) => Object.assign(i, { state: 'stopping', until: t + spec.get(svc)!.stopTime });
 
   const apply = (e: ScenarioEvent) => {
     const [a, b] = e.args;
     say('--', `${e.event}${e.args.length ? ' ' + e.args.join(' ') : ''}`);
     switch (e.event) {
-      case 'node-down': {
-        const n = node(a);
-        n.powered = false;
-        n.heard.clear();
-        n.instances.clear();
-        n.orchestrator = new Orchestrator();
+      case 'node-down':
+        Object.assign(node(a), { powered: false, heard: new Map(), instances: new Map(), orchestrator: new Orchestrator(), watchdogUntil: Infinity });
         break;
-      }
-      case 'node-up': {
-        const n = node(a);
-        Object.assign(n, { powered: true, bootedAt: t, hadQuorum: true });
+      case 'node-up':
+        restartAgent(Object.assign(node(a), { powered: true }));
         break;
-      }
       case 'net-cut':
         cuts.add(pair(a!, b!));
         break;
       case 'net-heal':
         cuts.delete(pair(a!, b!));
         break;
-      case 'hb-loss':
-        node(a).hbLost = true;
+      case 'link-cut':
+        cuts.add(`${a}>${b}`);
         break;
+      case 'link-heal':
+        cuts.delete(`${a}>${b}`);
+        break;
+      case 'hb-loss':
       case 'hb-return':
-        node(a).hbLost = false;
+        node(a).hbLost = e.event === 'hb-loss';
         break;
       case 'arb-cut':
-        node(a).arbCut = true;
-        break;
       case 'arb-heal':
-        node(a).arbCut = false;
+        node(a).arbCut = e.event === 'arb-cut';
+        break;
+      case 'agent-kill':
+        node(a).agent = 'dead';
+        break;
+      case 'agent-start':
+      case 'agent-restart':
+        if (node(a).powered) restartAgent(node(a));
+        break;
+      case 'pause':
+        if (node(a).agent === 'running') Object.assign(node(a), { agent: 'paused', pausedUntil: t + Number(b ?? 1) });
         break;
       case 'resource-fail': {
         const i = instance(node(b), a!);
@@ -174,11 +170,9 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
       case 'start-fail':
         instance(node(b), a!).failing = true;
         break;
-      case 'start-ok': {
-        const i = instance(node(b), a!);
-        Object.assign(i, { failing: false, startFailed: false });
+      case 'start-ok':
+        Object.assign(instance(node(b), a!), { failing: false, startFailed: false });
         break;
-      }
       case 'freeze':
       case 'thaw':
         for (const n of b ? [node(b)] : nodes.values()) instance(n, a!).frozen = e.event === 'freeze';
@@ -195,82 +189,135 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
         Object.assign(svc, { [b!]: b === 'failback' ? value === 'true' : b === 'orchestrate' ? value : Number(value) });
         break;
       }
-      case 'switch': {
+      case 'switch':
         // `switch SVC FROM TO`: svcmgr stops it on FROM, then starts it on TO over ssh, FROM marked moving meanwhile.
-        const s = spec.get(a!)!;
-        Object.assign(instance(node(b), a!), { state: 'stopping', until: t + s.stopTime, moving: e.args[2] });
+        Object.assign(stop(node(b), a!, instance(node(b), a!)), { moving: e.args[2] });
         break;
-      }
       case 'end':
         break;
     }
   };
 
-  const queue = [...events];
-  for (t = 0; t <= end; t++) {
-    while (queue.length && queue[0]!.at <= t) apply(queue.shift()!);
-    const live = [...nodes.values()].filter((n) => n.powered);
-    // Actions in progress finish.
-    for (const n of live) {
-      for (const [svc, i] of n.instances) {
-        if (i.state === 'starting' && t >= i.until) {
-          if (i.failing) {
-            Object.assign(i, { state: 'down', startFailed: true });
-            say(n.name, `${svc} start failed`);
-          } else {
-            Object.assign(i, { state: 'up', startFailed: false });
-            say(n.name, `${svc} up`);
-            for (const other of live) if (instance(other, svc).moving === n.name) instance(other, svc).moving = undefined;
-          }
-        } else if (i.state === 'stopping' && t >= i.until) {
-          i.state = 'down';
-          say(n.name, `${svc} down`);
-          if (i.moving) {
-            const to = instance(node(i.moving), svc);
-            Object.assign(to, { state: 'starting', until: t + spec.get(svc)!.startTime });
-            say(i.moving, `start ${svc} (switch from ${n.name})`);
-          }
+  const finishActions = (n: SimNode) => {
+    for (const [svc, i] of n.instances) {
+      if (i.state === 'starting' && t >= i.until) {
+        if (i.failing) {
+          Object.assign(i, { state: 'down', startFailed: true });
+          say(n.name, `${svc} start failed`);
+        } else {
+          Object.assign(i, { state: 'up', startFailed: false });
+          say(n.name, `${svc} up`);
+          for (const other of nodes.values()) if (other.powered && instance(other, svc).moving === n.name) instance(other, svc).moving = undefined;
+        }
+      } else if (i.state === 'stopping' && t >= i.until) {
+        i.state = 'down';
+        say(n.name, `${svc} down`);
+        if (i.moving) {
+          Object.assign(instance(node(i.moving), svc), { state: 'starting', until: t + spec.get(svc)!.startTime });
+          say(i.moving, `start ${svc} (switch from ${n.name})`);
         }
       }
     }
-    // Heartbeats: every live node's view reaches the peers its links and its sender allow.
-    const views = new Map(live.map((n) => [n.name, viewOf(n)]));
-    for (const from of live) {
-      if (from.hbLost) continue;
-      for (const to of live) {
-        if (to !== from && !cuts.has(pair(from.name, to.name))) to.heard.set(from.name, { at: t, view: views.get(from.name)! });
+  };
+
+  /** The watchdog acts apart from the agent: past its deadline it stops what the node holds of its ha failover services. */
+  const watchdog = (n: SimNode) => {
+    if (!cluster.fence || ms() < n.watchdogUntil) return;
+    n.watchdogUntil = Infinity;
+    for (const s of services) {
+      const i = instance(n, s.name);
+      if (s.orchestrate === 'ha' && s.topology === 'failover' && (i.state === 'up' || i.state === 'starting')) {
+        say(n.name, `watchdog: stop ${s.name} (agent silent)`);
+        stop(n, s.name, i);
       }
     }
-    const arbSeen = live.filter((n) => !n.arbCut).map((n) => n.name);
-    // Every node decides on what it heard, then the decisions take effect.
-    const decisions = live.map((n) => {
-      const alive = aliveNodes(n.name, n.heard, t, cluster.timeout);
+  };
+
+  const arbHeard = new Map<string, number>();
+  /** Since when each node's agent has had an arbitrator answer every tick. */
+  const arbSteady = new Map<string, number>();
+  const queue = [...events];
+  for (t = 0; t <= end; t++) {
+    while (queue.length && queue[0]!.at <= t) apply(queue.shift()!);
+    const powered = [...nodes.values()].filter((n) => n.powered);
+    for (const n of powered) {
+      if (n.agent === 'paused' && t >= n.pausedUntil) {
+        // The agent sees a gap in its clock and waits one timeout before deciding: what it heard before the pause is
+        // stale, but kept, since it only ever delays a start (old echoes prove nothing, old silences are shorter).
+        Object.assign(n, { agent: 'running', bootedAt: ms() });
+        say(n.name, 'agent resumes: membership reset');
+      }
+    }
+    for (const n of powered) finishActions(n);
+    const running = powered.filter((n) => n.agent === 'running');
+    // Heartbeats: every running agent's view reaches the running peers its links allow.
+    const views = new Map(running.map((n) => [n.name, viewOf(n)]));
+    for (const from of running) {
+      from.sent.set(t, ms());
+      if (from.hbLost) continue;
+      for (const to of running) {
+        if (to !== from && !cuts.has(pair(from.name, to.name)) && !cuts.has(`${from.name}>${to.name}`)) to.heard.set(from.name, heardNow(to.name, to.heard.get(from.name), ms(), t, views.get(from.name)!, (seq) => to.sent.get(seq)));
+      }
+    }
+    // The arbitrator hears every running agent it is not cut from, and reports how long each has been silent.
+    for (const n of nodes.values()) if (n.agent !== 'running' || !n.powered || n.bootedAt === ms()) arbSteady.delete(n.name);
+    for (const n of running) {
+      if (n.arbCut) arbSteady.delete(n.name);
+      else {
+        arbHeard.set(n.name, ms());
+        if (!arbSteady.has(n.name)) arbSteady.set(n.name, ms());
+      }
+    }
+    const arbSeen = running.filter((n) => !n.arbCut).map((n) => n.name);
+    const alives = new Map<string, string[]>();
+    // Every running agent decides on what it heard, then the decisions take effect.
+    const decisions = running.map((n) => {
+      const alive = aliveNodes(n.name, n.heard, ms(), T);
+      alives.set(n.name, alive);
       const q = quorum({ nodes: cluster.nodes, alive, ...(cluster.arbitrator ? { arbitrator: { reachable: !n.arbCut, seen: n.arbCut ? [] : arbSeen } } : {}) });
-      const ready = t - n.bootedAt >= cluster.timeout;
+      const ready = ms() - n.bootedAt >= T;
       if (ready && q.quorum !== n.hadQuorum) say(n.name, q.quorum ? `quorum regained: ${q.reason}` : `quorum lost: ${q.reason}`);
       if (ready) n.hadQuorum = q.quorum;
       const known: Record<string, NodeView> = { [n.name]: views.get(n.name)! };
       for (const p of alive) if (p !== n.name) known[p] = n.heard.get(p)!.view;
-      return { n, list: n.orchestrator.decide({ self: n.name, ready, quorum: q.quorum, fence: cluster.fence, alive, views: known, services }) };
+      const echoes = alive.filter((p) => p !== n.name).map((p) => n.heard.get(p)!.echo!);
+      if (q.quorum) n.watchdogUntil = quorumLease({ clusterSize: cluster.nodes.length, echoes, timeoutMs: T, ...(cluster.arbitrator && !n.arbCut ? { arbitratorAt: ms() } : {}) });
+      const arbitrated = cluster.arbitrator && !n.arbCut && arbitratorCounts(q.tieBreak, ms() - (arbSteady.get(n.name) ?? ms()), takeover);
+      const silentMs = Object.fromEntries(
+        cluster.nodes
+          .filter((x) => !alive.includes(x))
+          .map((x) => [x, silentFor(x, alive, known, n.name, ms() - (n.heard.get(x)?.at ?? n.bootedAt), arbitrated ? ms() - (arbHeard.get(x) ?? 0) : undefined)]),
+      );
+      const settled = echoes.every((e) => ms() - e <= 2000);
+      return { n, list: n.orchestrator.decide({ self: n.name, ready, quorum: q.quorum, fence: cluster.fence, alive, views: known, services, silentMs, takeoverMs: takeover, settled }) };
     });
     for (const { n, list } of decisions) {
       for (const d of list) {
         const i = instance(n, d.service);
-        const s = spec.get(d.service)!;
         say(n.name, `${d.action} ${d.service} (${d.reason})`);
-        Object.assign(i, d.action === 'start' ? { state: 'starting', until: t + s.startTime } : { state: 'stopping', until: t + s.stopTime });
+        if (d.action === 'start') Object.assign(i, { state: 'starting', until: t + spec.get(d.service)!.startTime });
+        else stop(n, d.service, i);
       }
     }
-    // The invariant the scenarios check: a failover service is up on one node at most.
+    // The watchdog's deadline is the end of the lease the agent renewed in its last round.
+    for (const n of powered) watchdog(n);
+    // The invariant the scenarios check: a failover service is held by one node at most.
+    const holders: Record<string, string[]> = {};
     for (const s of services.filter((x) => x.topology === 'failover')) {
-      const holders = live.filter((n) => instance(n, s.name).state === 'up').map((n) => n.name);
-      const line = holders.length > 1 ? `${s.name} up on ${holders.join(',')}` : '';
+      holders[s.name] = powered.filter((n) => holds({ avail: instance(n, s.name).state } as InstanceView)).map((n) => n.name);
+      const line = holders[s.name]!.length > 1 ? `${s.name} held on ${holders[s.name]!.join(',')}` : '';
       if (line && line !== lastDouble.get(s.name)) {
         say('!!', line);
         doubleStarts.push(`${t} ${line}`);
       }
       lastDouble.set(s.name, line);
     }
+    const whole =
+      cuts.size === 0 &&
+      powered.length === nodes.size &&
+      running.every((n) => !n.hbLost && !n.arbCut && ms() - n.bootedAt >= T && alives.get(n.name)!.length === nodes.size) &&
+      running.length === nodes.size;
+    ticks.push({ t, holders, whole });
   }
-  return { log, doubleStarts };
+  return { log, doubleStarts, ticks };
 }

@@ -23,10 +23,24 @@ export const InstanceView = z.object({
 });
 export type InstanceView = z.infer<typeof InstanceView>;
 
+/** Node and service names as svcmgr accepts them (a service name may take 200 characters). */
+const Name = z.string().max(255);
+
+/**
+ * What this node heard of one peer: `[ageMs, echo]`, the age of the last
+ * valid heartbeat from it (this node's monotonic clock) and that heartbeat's
+ * sequence number. The echo is how a peer proves to a node, on the node's
+ * own clock, that its recent heartbeats arrive (membership.ts).
+ */
+export const PeerHeard = z.tuple([z.number().nonnegative(), z.number().int().nonnegative()]);
+export type PeerHeard = z.infer<typeof PeerHeard>;
+
 export const NodeView = z.object({
   frozen: z.boolean(),
-  /** Peers this node hears: membership counts a peer only when hearing is mutual. */
-  hears: z.array(z.string().max(64)).max(256),
-  services: z.record(z.string().max(64), InstanceView),
+  /** Milliseconds since this node's agent began to listen: a peer it never heard has been silent at least that long. */
+  up: z.number().nonnegative(),
+  /** Every peer this node has heard since it began to listen. */
+  peers: z.record(Name, PeerHeard),
+  services: z.record(Name, InstanceView),
 });
 export type NodeView = z.infer<typeof NodeView>;

@@ -1,7 +1,7 @@
 // Every scenario folder through the simulator: the log must match
 // expected.log line for line, and no failover service may be up on two
 // nodes at once unless the scenario documents that hazard.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCmdlist, simulate } from '../src/index.js';
 
@@ -13,6 +13,8 @@ test('there are at least 30 scenarios', () => expect(scenarios.length).toBeGreat
 test.each(scenarios)('%s', (name) => {
   const dir = join(root, name);
   const r = simulate(JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')), parseCmdlist(readFileSync(join(dir, 'cmdlist'), 'utf8'), join(dir, 'cmdlist')));
+  // UPDATE_SCENARIOS=1 rewrites expected.log after a deliberate change of behaviour: review the diff.
+  if (process.env['UPDATE_SCENARIOS']) writeFileSync(join(dir, 'expected.log'), r.log.join('\n') + '\n');
   expect(r.log.join('\n') + '\n').toBe(readFileSync(join(dir, 'expected.log'), 'utf8'));
   if (!existsSync(join(dir, 'ALLOWS_DOUBLE_START'))) expect(r.doubleStarts).toEqual([]);
   else expect(r.doubleStarts).not.toEqual([]);

@@ -175,6 +175,26 @@ export class TestCluster {
     this.startDaemon(name);
   }
 
+  /** The pid of a node's agent (capsule-agent), from its pid file. */
+  async agentPid(name: string): Promise<number> {
+    return Number((await readFile(join(this.node(name).root, 'var/run/capsule/agent.pid'), 'utf8')).trim());
+  }
+
+  /** SIGSTOP or SIGCONT of the node's agent alone: its services and its watchdog run on. */
+  async signalAgent(name: string, signal: 'SIGSTOP' | 'SIGCONT' | 'SIGKILL'): Promise<void> {
+    process.kill(await this.agentPid(name), signal);
+  }
+
+  /** The agent killed outright (its services run on), then started again as its supervisor would. */
+  async restartAgent(name: string): Promise<void> {
+    const n = this.node(name);
+    const wrapper = n.daemon;
+    const exited = wrapper && wrapper.exitCode === null ? new Promise((r) => wrapper.once('exit', r)) : Promise.resolve();
+    await this.signalAgent(name, 'SIGKILL');
+    await exited;
+    this.startDaemon(name);
+  }
+
   /** Cuts (or heals) the network between two nodes, both ways. */
   async cut(a: string, b: string, heal = false): Promise<void> {
     for (const [x, y] of [[a, b], [b, a]] as const) {

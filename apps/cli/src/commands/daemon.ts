@@ -89,7 +89,7 @@ interface DaemonStatus {
   node: string;
   cluster: string;
   quorum: { quorum: boolean; reason: string };
-  peers: Record<string, { alive: boolean; lastHeardMs: number | null }>;
+  peers: Record<string, { alive: boolean; lastHeardMs: number | null; clockOffsetMs?: number; reason?: string }>;
   counters: { sent: number; sendErrors: number; received: number; accepted: number; rejected: Record<string, number> };
 }
 
@@ -105,7 +105,14 @@ async function status(ctx: CommandContext): Promise<number> {
     `heartbeats: sent ${c.sent} (${c.sendErrors} send errors), received ${c.received}, accepted ${c.accepted}, rejected ${Object.entries(c.rejected).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     '',
   ];
-  ctx.out(lines.join('\n') + renderTable(['PEER', 'STATE', 'LAST HEARD'], Object.entries(s.peers).map(([n, p]) => [n, p.alive ? 'up' : 'lost', p.lastHeardMs === null ? 'never' : `${(p.lastHeardMs / 1000).toFixed(1)}s ago`])));
+  const offset = (ms: number | undefined) => (ms === undefined ? '-' : `${ms >= 0 ? '+' : ''}${(ms / 1000).toFixed(1)}s`);
+  ctx.out(
+    lines.join('\n') +
+      renderTable(
+        ['PEER', 'STATE', 'LAST HEARD', 'CLOCK', 'WHY'],
+        Object.entries(s.peers).map(([n, p]) => [n, p.alive ? 'up' : 'lost', p.lastHeardMs === null ? 'never' : `${(p.lastHeardMs / 1000).toFixed(1)}s ago`, offset(p.clockOffsetMs), p.reason ?? '']),
+      ),
+  );
   return 0;
 }
 

@@ -53,8 +53,9 @@ export function action(name: string) {
       });
     } finally {
       for (const w of await loaded.close()) refreshOptions(ctx).echo?.(`warning: ${w}\n`);
-      // A running agent daemon publishes the new state at once (best effort: no daemon, no harm).
-      if (o['dry-run'] !== true) await ask(daemonPaths(ctx.root).socket, { cmd: 'refresh', service: svc.svcname }, 10_000).catch(() => undefined);
+      // A running agent daemon publishes the new state at once (best effort: no daemon, no harm). The watchdog,
+      // acting because the agent no longer answers, says not to wait for it.
+      if (o['dry-run'] !== true && ctx.env['CAPSULE_AGENT_SILENT'] !== '1') await ask(daemonPaths(ctx.root).socket, { cmd: 'refresh', service: svc.svcname }, 10_000).catch(() => undefined);
     }
     return 0;
   };

@@ -9,9 +9,9 @@ test('one row per instance heard; leader is the first eligible node; a config ol
     quorum: { quorum: true, reason: 'majority' },
     policies: [policy],
     views: {
-      hv1: { frozen: true, hears: [], services: { web: inst('down', 'a', 1) } },
-      hv2: { frozen: false, hears: [], services: { web: inst('up', 'b', 2) } },
-      hv3: { frozen: false, hears: [], services: { web: inst('down', 'b', 2) } },
+      hv1: { frozen: true, up: 0, peers: {}, services: { web: inst('down', 'a', 1) } },
+      hv2: { frozen: false, up: 0, peers: {}, services: { web: inst('up', 'b', 2) } },
+      hv3: { frozen: false, up: 0, peers: {}, services: { web: inst('down', 'b', 2) } },
     },
   });
   expect(rows).toEqual([

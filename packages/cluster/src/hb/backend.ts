@@ -1,55 +1,97 @@
 // The cluster backend on heartbeats: views travel in signed datagrams on
-// every [hb#N] link, membership is mutual hearing within the timeout,
-// quorum is the majority rule with the arbitrator for a tie. There is no
-// shared store, so a claim is the orchestrator's own decision: every node
-// decides the same from the same views, and only a partition with quorum
-// may start anything.
-import { randomBytes } from 'node:crypto';
+// every [hb#N] link, membership is hearing each other within the timeout
+// (membership.ts: echoes, this node's clock only), quorum is the majority
+// rule with the arbitrator for a tie. There is no shared store, so a claim
+// is the orchestrator's own decision: every node decides the same from the
+// same views, and the start rule (docs/architecture.md) makes a takeover
+// wait until the previous holder has fenced itself.
+import { randomBytes, randomInt } from 'node:crypto';
 import { askArbitrator } from '../arbitrator.js';
 import type { ClusterBackend, Membership, PeerState, PublishedView } from '../backend.js';
 import type { ClusterConfig } from '../config.js';
-import { aliveNodes, type Heard } from '../membership.js';
+import { aliveNodes, arbitratorCounts, heardNow, lostReason, own, quorumLease, silentFor, takeoverDelayMs, type Heard } from '../membership.js';
 import { quorum } from '../quorum.js';
 import type { NodeView } from '../view.js';
-import { decodeHeartbeat, encodeHeartbeat, newCounters, ReplayGuard } from './codec.js';
+import { decodeHeartbeat, encodeHeartbeat, newCounters, ReplayGuard, type RejectReason } from './codec.js';
 import { linkFor } from './link.js';
 import type { HeartbeatLink } from './unicast.js';
+
+/** How often the backend looks at its own clock: a longer silence of the event loop is a pause (SIGSTOP, a stalled VM). */
+const TICK_MS = 100;
+
+export interface HeartbeatBackendOptions {
+  /** Where membership changes and refused heartbeats are told (the agent's log). */
+  log?: (line: string) => void;
+  /** The monotonic clock, ms; injectable for tests. */
+  now?: () => number;
+}
+
+/** CLOCK_MONOTONIC in ms: the same clock in every process of the host, so the watchdog can compare the lease with its own time. */
+export function monotonicMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
 
 export class HeartbeatBackend implements ClusterBackend {
   readonly boot = randomBytes(8).toString('hex');
   readonly counters = newCounters();
-  private seq = 0;
-  private readonly startedAt = Date.now();
+  // Sequences start anywhere, so that a peer's echo of a previous boot's heartbeat matches nothing of this one.
+  private seq = randomInt(2 ** 40);
+  /** This node's recent heartbeats: sequence number -> when sent. */
+  private readonly sent = new Map<number, number>();
+  private startedAt = Infinity;
+  private lastTick = -Infinity;
   private readonly heard = new Map<string, Heard>();
+  /** Sender clock minus this node's, per peer, from the last heartbeat (ms; includes the network's delay). */
+  private readonly offsets = new Map<string, number>();
   private readonly guard = new ReplayGuard();
   private links: HeartbeatLink[] = [];
-  private timer?: NodeJS.Timeout;
+  private timers: NodeJS.Timeout[] = [];
   private onChange: () => void = () => undefined;
-  /** The arbitrator's last answer: when, and whom it heard. */
-  private arb?: { at: number; seen: string[] };
+  /** The arbitrator's last answer: the time the hello was sent, how long ago it had heard each node, and since when answers came without a gap of a timeout. */
+  private arb?: { at: number; seen: Record<string, number>; steadySince: number };
   private last: PublishedView = { frozen: false, services: {} };
   private closed = false;
+  private wasAlive = new Set<string>();
+  /** Refused heartbeats already told, per peer and reason, with when: told again at most once a minute. */
+  private readonly told = new Map<string, number>();
   private readonly hb;
+  private readonly now: () => number;
+  private readonly log: (line: string) => void;
 
   constructor(
     private readonly cluster: ClusterConfig,
     private readonly self: string,
+    o: HeartbeatBackendOptions = {},
   ) {
     this.hb = cluster.hbs[0]!;
+    this.now = o.now ?? monotonicMs;
+    this.log = o.log ?? (() => undefined);
+  }
+
+  /** The delay before a takeover (membership.ts): the fence is bounded by the timeout. */
+  get takeoverMs(): number {
+    return takeoverDelayMs({ intervalMs: this.hb.intervalMs, timeoutMs: this.hb.timeoutMs, fenceMs: this.hb.timeoutMs, tickMs: TICK_MS });
   }
 
   async start(onChange?: () => void): Promise<void> {
     if (onChange) this.onChange = onChange;
+    // Readiness counts from here, not from construction: the agent's first status round may take long.
+    this.startedAt = this.lastTick = this.now();
     this.links = this.cluster.hbs.map((hb) => linkFor(hb, this.self));
     await Promise.all(this.links.map((l) => l.start((buf) => this.receive(buf))));
-    if (this.cluster.arbitrators.length) this.timer = setInterval(() => void this.askArbitrator(), this.hb.intervalMs);
+    this.timers.push(setInterval(() => this.tick(), TICK_MS));
+    if (this.cluster.arbitrators.length) this.timers.push(setInterval(() => void this.askArbitrator(), this.hb.intervalMs));
   }
 
   async publish(view: PublishedView): Promise<void> {
     this.last = view;
     // A timer may still fire after close: a closed socket throws on send.
     if (this.closed) return;
-    const buf = encodeHeartbeat({ cluster: this.cluster.name, node: this.self, boot: this.boot, seq: ++this.seq, ts: Date.now(), view: this.own(Date.now()) }, this.cluster.secret);
+    const now = this.tick();
+    const seq = ++this.seq;
+    this.sent.set(seq, now);
+    for (const [s, at] of this.sent) if (now - at > this.hb.timeoutMs) this.sent.delete(s);
+    const buf = encodeHeartbeat({ cluster: this.cluster.name, node: this.self, boot: this.boot, seq, ts: Date.now(), view: this.own(now) }, this.cluster.secret);
     for (const l of this.links) {
       const failed = await l.send(buf);
       this.counters.sent++;
@@ -58,12 +100,34 @@ export class HeartbeatBackend implements ClusterBackend {
   }
 
   membership(): Membership {
-    const now = Date.now();
-    const alive = aliveNodes(this.self, this.heard, now, this.hb.timeoutMs);
+    const now = this.tick();
+    const T = this.hb.timeoutMs;
+    const alive = aliveNodes(this.self, this.heard, now, T);
     const arbitrator = this.arbitrator(now);
     const views: Record<string, NodeView> = { [this.self]: this.own(now) };
     for (const n of alive) if (n !== this.self) views[n] = this.heard.get(n)!.view;
-    return { alive, quorum: quorum({ nodes: this.cluster.nodes, alive, ...(arbitrator ? { arbitrator } : {}) }), views, ready: now - this.startedAt >= this.hb.timeoutMs };
+    const q = quorum({ nodes: this.cluster.nodes, alive, ...(arbitrator ? { arbitrator } : {}) });
+    const echoes = alive.filter((n) => n !== this.self).map((n) => this.heard.get(n)!.echo!);
+    const arbFresh = this.arb !== undefined && now - this.arb.at < T;
+    const arbCounts = arbFresh && arbitratorCounts(q.tieBreak, now - this.arb!.steadySince, this.takeoverMs);
+    const silentMs: Record<string, number> = {};
+    for (const n of this.cluster.nodes) {
+      if (alive.includes(n)) continue;
+      const arbSilent = arbCounts ? (own(this.arb!.seen, n) ?? Infinity) : undefined;
+      silentMs[n] = silentFor(n, alive, views, this.self, now - (this.heard.get(n)?.at ?? this.startedAt), arbSilent);
+    }
+    this.tellChanges(alive, now);
+    return {
+      alive,
+      quorum: q,
+      views,
+      ready: now - this.startedAt >= T,
+      silentMs,
+      takeoverMs: this.takeoverMs,
+      // Members' views recent enough to start on; a half's quorum also needs a recent arbitrator answer.
+      settled: echoes.every((e) => now - e <= 2 * this.hb.intervalMs) && (2 * alive.length !== this.cluster.nodes.length || (this.arb !== undefined && now - this.arb.at <= 2 * this.hb.intervalMs)),
+      leaseUntil: q.quorum ? quorumLease({ clusterSize: this.cluster.nodes.length, echoes, timeoutMs: T, ...(arbFresh ? { arbitratorAt: this.arb!.at } : {}) }) : -Infinity,
+    };
   }
 
   async claim(): Promise<boolean> {
@@ -74,45 +138,105 @@ export class HeartbeatBackend implements ClusterBackend {
   async release(): Promise<void> {}
 
   peers(): Record<string, PeerState> {
-    const now = Date.now();
+    const now = this.tick();
     const alive = aliveNodes(this.self, this.heard, now, this.hb.timeoutMs);
-    return Object.fromEntries(this.cluster.nodes.filter((n) => n !== this.self).map((n) => [n, { alive: alive.includes(n), lastHeardMs: this.heard.has(n) ? now - this.heard.get(n)!.at : null }]));
+    return Object.fromEntries(
+      this.cluster.nodes
+        .filter((n) => n !== this.self)
+        .map((n) => {
+          const h = this.heard.get(n);
+          const offset = this.offsets.get(n);
+          return [n, { alive: alive.includes(n), lastHeardMs: h ? Math.round(now - h.at) : null, ...(offset !== undefined ? { clockOffsetMs: Math.round(offset) } : {}), ...(alive.includes(n) ? {} : { reason: lostReason(h, now, this.hb.timeoutMs) }) }];
+        }),
+    );
   }
 
   details(): Record<string, unknown> {
-    return { boot: this.boot, counters: this.counters, arbitrator: this.arbitrator(Date.now()) ?? null };
+    const now = this.now();
+    const a = this.arbitrator(now);
+    return { boot: this.boot, counters: this.counters, arbitrator: a ?? null, takeoverMs: this.takeoverMs };
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.timer);
+    for (const t of this.timers.splice(0)) clearInterval(t);
     await Promise.all(this.links.map((l) => l.close()));
   }
 
+  /**
+   * Reads the clock, and treats a silence of the event loop longer than an
+   * interval as a pause: nothing is decided for one timeout after it, while
+   * fresh heartbeats replace what was heard before (kept meanwhile: old
+   * echoes prove nothing, old silences are shorter than the real ones).
+   */
+  private tick(): number {
+    const now = this.now();
+    const gap = now - this.lastTick;
+    if (this.lastTick > -Infinity && gap > Math.max(this.hb.intervalMs, 4 * TICK_MS)) {
+      this.startedAt = now;
+      this.log(`clock gap of ${(gap / 1000).toFixed(1)} s (the agent was paused or starved): deciding nothing for ${this.hb.timeoutMs / 1000} s`);
+    }
+    this.lastTick = now;
+    return now;
+  }
+
   private own(now: number): NodeView {
-    return { ...this.last, hears: [...this.heard].filter(([, h]) => now - h.at < this.hb.timeoutMs).map(([n]) => n) };
+    return { ...this.last, up: Math.round(now - this.startedAt), peers: Object.fromEntries([...this.heard].map(([n, h]) => [n, [Math.round(now - h.at), h.seq]])) };
   }
 
   private arbitrator(now: number) {
-    return this.cluster.arbitrators.length ? { reachable: this.arb !== undefined && now - this.arb.at < this.hb.timeoutMs, seen: this.arb?.seen ?? [] } : undefined;
+    if (!this.cluster.arbitrators.length) return undefined;
+    const reachable = this.arb !== undefined && now - this.arb.at < this.hb.timeoutMs;
+    return { reachable, seen: reachable ? Object.entries(this.arb!.seen).filter(([, age]) => age < this.hb.timeoutMs).map(([n]) => n) : [] };
+  }
+
+  /** Logs peers lost and back, each with the reason. */
+  private tellChanges(alive: string[], now: number): void {
+    for (const n of this.wasAlive) if (!alive.includes(n)) this.log(`peer ${n} lost: ${lostReason(this.heard.get(n), now, this.hb.timeoutMs)}`);
+    for (const n of alive) if (n !== this.self && !this.wasAlive.has(n)) this.log(`peer ${n} alive`);
+    this.wasAlive = new Set(alive.filter((n) => n !== this.self));
   }
 
   private receive(buf: Buffer): void {
+    const now = this.tick();
     this.counters.received++;
     const r = decodeHeartbeat(buf, { secret: this.cluster.secret, cluster: this.cluster.name, nodes: this.cluster.nodes, self: this.self, now: Date.now(), windowMs: Math.max(10_000, 3 * this.hb.timeoutMs) }, this.guard);
     if (typeof r === 'string') {
       this.counters.rejected[r]++;
+      this.tellRefused(buf, r);
       return;
     }
     this.counters.accepted++;
-    this.heard.set(r.node, { at: Date.now(), view: r.view });
+    this.offsets.set(r.node, r.ts - Date.now());
+    this.heard.set(r.node, heardNow(this.self, this.heard.get(r.node), now, r.seq, r.view, (seq) => this.sent.get(seq)));
     this.onChange();
   }
 
-  /** Says hello to the first arbitrator; its answer counts until it is older than the timeout. */
+  /** A peer whose heartbeats are refused is lost without a word otherwise: say why, once a minute. */
+  private tellRefused(buf: Buffer, reason: RejectReason): void {
+    if (reason === 'duplicate' || reason === 'replay') return;
+    let from = '?';
+    let ts: number | undefined;
+    try {
+      const m = JSON.parse(buf.subarray(36).toString('utf8')) as { node?: unknown; ts?: unknown };
+      if (typeof m.node === 'string') from = m.node.slice(0, 64).replace(/[^\w.-]/g, '?');
+      if (typeof m.ts === 'number') ts = m.ts;
+    } catch {
+      // Unreadable: told as from '?'.
+    }
+    const key = `${from}|${reason}`;
+    const now = this.now();
+    if (now - (this.told.get(key) ?? -Infinity) < 60_000) return;
+    this.told.set(key, now);
+    const why = reason === 'stale' && ts !== undefined ? `its clock is ${((ts - Date.now()) / 1000).toFixed(1)} s off this node's (the window is ${Math.max(10, (3 * this.hb.timeoutMs) / 1000)} s): synchronize the clocks (NTP)` : reason;
+    this.log(`heartbeats from ${from} refused: ${why}`);
+  }
+
+  /** Says hello to the first arbitrator; its answer counts, from the moment the hello left, until it is older than the timeout. */
   private async askArbitrator(): Promise<void> {
     const a = this.cluster.arbitrators[0]!;
-    const seen = await askArbitrator({ host: a.host, port: a.port, cluster: this.cluster.name, node: this.self, secret: this.cluster.secret, timeoutMs: this.hb.intervalMs, recentMs: this.hb.timeoutMs });
-    if (seen) this.arb = { at: Date.now(), seen };
+    const at = this.now();
+    const seen = await askArbitrator({ host: a.host, port: a.port, cluster: this.cluster.name, node: this.self, secret: this.cluster.secret, timeoutMs: this.hb.intervalMs });
+    if (seen) this.arb = { at, seen, steadySince: this.arb && at - this.arb.at < this.hb.timeoutMs ? this.arb.steadySince : at };
   }
 }

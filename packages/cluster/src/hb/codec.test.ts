@@ -4,14 +4,15 @@ import { decodeHeartbeat, encodeHeartbeat, ReplayGuard, type HeartbeatMessage } 
 const secret = 'a-long-cluster-secret-0123456789';
 const now = 1_800_000_000_000;
 const ctx = { secret, cluster: 'prod', nodes: ['hv1', 'hv2', 'hv3'], self: 'hv1', now, windowMs: 10_000 };
-const msg = (o: Partial<HeartbeatMessage> = {}): HeartbeatMessage => ({ cluster: 'prod', node: 'hv2', boot: 'b1', seq: 1, ts: now, view: { frozen: false, hears: ['hv1'], services: {} }, ...o });
+const msg = (o: Partial<HeartbeatMessage> = {}): HeartbeatMessage => ({ cluster: 'prod', node: 'hv2', boot: 'b1', seq: 1, ts: now, view: { frozen: false, up: 1000, peers: { hv1: [100, 7] }, services: {} }, ...o });
 
-test('a valid heartbeat is accepted once; the same datagram again is a replay', () => {
+test('a valid heartbeat is accepted once; the same datagram again (a second link) is a duplicate, an older one a replay', () => {
   const guard = new ReplayGuard();
   const buf = encodeHeartbeat(msg(), secret);
   expect(decodeHeartbeat(buf, ctx, guard)).toEqual(msg());
-  expect(decodeHeartbeat(buf, ctx, guard)).toBe('replay');
+  expect(decodeHeartbeat(buf, ctx, guard)).toBe('duplicate');
   expect(decodeHeartbeat(encodeHeartbeat(msg({ seq: 2 }), secret), ctx, guard)).toMatchObject({ seq: 2 });
+  expect(decodeHeartbeat(buf, ctx, guard)).toBe('replay');
 });
 
 test.each([

@@ -12,7 +12,7 @@ const MAC_BYTES = 32;
 export const HeartbeatMessage = z.object({
   cluster: z.string(),
   node: z.string().max(64),
-  /** Random per daemon start: sequences restart with it. */
+  /** Random per daemon start: sequences restart with it (from a random number, so that an echo of an old boot's heartbeat matches nothing). */
   boot: z.string().max(32),
   seq: z.number().int().nonnegative(),
   /** Sender's clock, ms. */
@@ -27,7 +27,8 @@ export function encodeHeartbeat(m: HeartbeatMessage, secret: string): Buffer {
   return Buffer.concat([MAGIC, mac, body]);
 }
 
-export type RejectReason = 'malformed' | 'badMac' | 'otherCluster' | 'unknownNode' | 'stale' | 'replay';
+/** `duplicate`: the same datagram again, as every link but the first delivers it; not an attack, counted apart. */
+export type RejectReason = 'malformed' | 'badMac' | 'otherCluster' | 'unknownNode' | 'stale' | 'replay' | 'duplicate';
 
 export interface HeartbeatCounters {
   sent: number;
@@ -38,7 +39,7 @@ export interface HeartbeatCounters {
 }
 
 export function newCounters(): HeartbeatCounters {
-  return { sent: 0, sendErrors: 0, received: 0, accepted: 0, rejected: { malformed: 0, badMac: 0, otherCluster: 0, unknownNode: 0, stale: 0, replay: 0 } };
+  return { sent: 0, sendErrors: 0, received: 0, accepted: 0, rejected: { malformed: 0, badMac: 0, otherCluster: 0, unknownNode: 0, stale: 0, replay: 0, duplicate: 0 } };
 }
 
 export interface DecodeContext {
@@ -55,10 +56,11 @@ export interface DecodeContext {
 export class ReplayGuard {
   private readonly last = new Map<string, { boot: string; seq: number; ts: number }>();
 
-  accept(m: HeartbeatMessage): boolean {
+  accept(m: HeartbeatMessage): true | 'replay' | 'duplicate' {
     const l = this.last.get(m.node);
+    if (l && m.boot === l.boot && m.seq === l.seq) return 'duplicate';
     // A restarted sender has a new boot id; its messages must still be newer than the last accepted one.
-    if (l && (m.boot === l.boot ? m.seq <= l.seq : m.ts <= l.ts)) return false;
+    if (l && (m.boot === l.boot ? m.seq < l.seq : m.ts <= l.ts)) return 'replay';
     this.last.set(m.node, { boot: m.boot, seq: m.seq, ts: m.ts });
     return true;
   }
@@ -81,5 +83,6 @@ export function decodeHeartbeat(buf: Buffer, c: DecodeContext, guard: ReplayGuar
   if (m.cluster !== c.cluster) return 'otherCluster';
   if (m.node === c.self || !c.nodes.includes(m.node)) return 'unknownNode';
   if (Math.abs(c.now - m.ts) > c.windowMs) return 'stale';
-  return guard.accept(m) ? m : 'replay';
+  const verdict = guard.accept(m);
+  return verdict === true ? m : verdict;
 }

@@ -1,0 +1,84 @@
+// A simulator scenario as written on disk: cluster.json (nodes, services,
+// timing) and cmdlist (timed events, `T EVENT ARGS...` per line).
+import { z } from 'zod';
+
+const ServiceSpec = z.object({
+  name: z.string(),
+  topology: z.enum(['failover', 'flex']).default('failover'),
+  orchestrate: z.enum(['no', 'start', 'ha']).default('ha'),
+  placement: z.string().default('nodes order'),
+  nodes: z.array(z.string()).optional(),
+  flexMin: z.number().int().default(1),
+  flexMax: z.number().int().optional(),
+  failback: z.boolean().default(false),
+  /** Seconds a start or a stop takes. */
+  startTime: z.number().int().min(1).default(1),
+  stopTime: z.number().int().min(1).default(1),
+});
+
+export const ScenarioCluster = z.object({
+  nodes: z.array(z.string()).min(1),
+  arbitrator: z.boolean().default(false),
+  /** `[cluster] quorum = true`: self-fencing, and the watchdog with it. */
+  fence: z.boolean().default(false),
+  /** Heartbeat timeout, seconds (the interval is one second, the simulator's tick). */
+  timeout: z.number().int().min(1).default(3),
+  services: z.array(ServiceSpec),
+});
+export type ScenarioCluster = z.input<typeof ScenarioCluster>;
+export type ScenarioClusterParsed = z.output<typeof ScenarioCluster>;
+
+export const EVENTS = [
+  'node-down',
+  'node-up',
+  'net-cut',
+  'net-heal',
+  // One direction only: `link-cut FROM TO` loses FROM's heartbeats to TO.
+  'link-cut',
+  'link-heal',
+  'hb-loss',
+  'hb-return',
+  'arb-cut',
+  'arb-heal',
+  // The agent process only: its services keep running (SIGKILL, SIGSTOP for N seconds, a restart).
+  'agent-kill',
+  'agent-start',
+  'agent-restart',
+  'pause',
+  'resource-fail',
+  'start-fail',
+  'start-ok',
+  'freeze',
+  'thaw',
+  'freeze-node',
+  'thaw-node',
+  'set',
+  'switch',
+  'end',
+] as const;
+
+export interface ScenarioEvent {
+  at: number;
+  event: (typeof EVENTS)[number];
+  args: string[];
+}
+
+/** `T EVENT ARGS...` per line; `#` comments. */
+export function parseCmdlist(text: string, file = 'cmdlist'): ScenarioEvent[] {
+  const events: ScenarioEvent[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/#.*/, '').trim();
+    if (!line) return;
+    const [at, event, ...args] = line.split(/\s+/);
+    if (!/^\d+$/.test(at ?? '') || !(EVENTS as readonly string[]).includes(event ?? '')) {
+      throw new Error(`${file}:${i + 1}: expected "SECONDS EVENT ARGS", EVENT one of ${EVENTS.join(', ')}: ${raw}`);
+    }
+    events.push({ at: Number(at), event: event as ScenarioEvent['event'], args });
+  });
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/** The cmdlist text of `events`: what a shrunk failing sequence is saved as. */
+export function formatCmdlist(events: readonly ScenarioEvent[]): string {
+  return events.map((e) => [e.at, e.event, ...e.args].join(' ')).join('\n') + '\n';
+}
