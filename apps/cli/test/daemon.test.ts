@@ -87,3 +87,28 @@ test('run exits non-zero with the agent error when the agent cannot start', asyn
   expect(await run.exited).toBe(1);
   expect(run.output()).toMatch(/error: .*node\.conf/);
 });
+
+test('an edit that would self-fence the running cluster is refused with what it would stop; --force writes it, and the daemon stops its ha service', async () => {
+  const conf = join(root, 'etc/capsule/node.conf');
+  expect(cli('nodemgr', ['daemon', 'start'], env).code).toBe(0);
+  const status = () => JSON.parse(cli('nodemgr', ['daemon', 'status', '--format', 'json'], env).stdout) as { views: Record<string, { services: Record<string, { avail: string }> }> };
+  await until('the daemon holds web', () => status().views['hv1']?.services['web']?.avail === 'up');
+  // A lone node keeps its quorum: asked of the daemon and let through.
+  expect(cli('nodemgr', ['set', '--param', 'cluster.quorum', '--value', 'true'], env)).toMatchObject({ code: 0, stderr: 'the agent daemon reloaded node.conf\n' });
+  const written = await readFile(conf, 'utf8');
+  const r = cli('nodemgr', ['set', '--param', 'cluster.nodes', '--value', 'hv1 hv2', '--format', 'json'], env);
+  expect(r.code).toBe(1);
+  const { error } = JSON.parse(r.stderr) as { error: { code: string; message: string; hint: string } };
+  expect(error).toMatchObject({
+    code: 'WouldSelfFence',
+    message: expect.stringMatching(/node\.conf:3: cluster\.nodes: with this file hv1 would have no quorum \(half \(1\/2\) and no arbitrator\) and, as quorum = true, stop its ha services at once: web$/),
+    hint: 'start the agents of hv2 first (`nodemgr daemon start` there), then edit again; or --force to write it anyway',
+  });
+  expect(await readFile(conf, 'utf8')).toBe(written);
+  expect(existsSync(join(root, 'up'))).toBe(true);
+  const forced = cli('nodemgr', ['set', '--param', 'cluster.nodes', '--value', 'hv1 hv2', '--force'], env);
+  expect(forced).toMatchObject({ code: 0, stderr: expect.stringContaining('the agent daemon reloaded node.conf') });
+  // What the refusal said: the daemon, now half of a cluster without arbitrator, stops web.
+  await until('the daemon self-fences web', () => !existsSync(join(root, 'up')));
+  expect(await readFile(join(root, 'var/log/capsule/agent.log'), 'utf8')).toMatch(/stop web: no quorum: self-fencing/);
+});

@@ -20,6 +20,9 @@ timeout = 6s
 addr@hv1 = 198.51.100.1
 addr@hv2 = 198.51.100.2
 
+[arbitrator#1]
+address = 198.51.100.9:10001
+
 ; libvirt on this host
 [driver.kvm]
 uri = qemu:///system
@@ -146,7 +149,20 @@ test('a cluster is configured one keyword at a time: what is still missing is a 
   expect(first.stderr).toMatch(/cluster\.secret: warning: no secret/);
   expect(nodemgr('set', '--param', 'cluster.secret', '--value', SECRET).code).toBe(0);
   expect(nodemgr('set', '--param', 'hb#1.addr@hv1', '--value', '198.51.100.1').code).toBe(0);
+  // Two nodes and no arbitrator: neither half can take over from the other.
+  expect(nodemgr('validate', 'config')).toMatchObject({
+    code: 2,
+    stderr: `${conf}:2: cluster.nodes: warning: a 2-node cluster without arbitrator cannot fail over when a node is lost: half the nodes never has quorum\n  hint: add an [arbitrator#1] with address = HOST:PORT on a host every node reaches (\`nodemgr arbitrator run\` there), or an odd number of nodes\n`,
+  });
+  expect(nodemgr('set', '--param', 'arbitrator#1.address', '--value', '198.51.100.9:10001')).toMatchObject({ code: 0, stderr: '' });
   expect(nodemgr('validate', 'config')).toMatchObject({ code: 0, stderr: '' });
+});
+
+test('set and unset take --force; without a daemon running there is nothing to check', async () => {
+  expect(nodemgr('set', '--param', 'cluster.quorum', '--value', 'true')).toMatchObject({ code: 0, stderr: '' });
+  expect(nodemgr('set', '--param', 'cluster.nodes', '--value', 'hv1 hv2 hv3 hv4', '--force')).toMatchObject({ code: 0, stderr: '' });
+  expect(nodemgr('unset', '--param', 'arbitrator#1.address', '--force')).toMatchObject({ code: 1, stderr: expect.stringContaining('missing required keyword address') });
+  expect(await readFile(conf, 'utf8')).toBe(SEED.replace('nodes = hv1 hv2', 'nodes = hv1 hv2 hv3 hv4').replace(`secret = ${SECRET}\n`, `secret = ${SECRET}\nquorum = true\n`));
 });
 
 /** The built nodemgr, not waited for: several run at once. */

@@ -15,4 +15,5 @@ export { linkFor } from './hb/link.js';
 export { HeartbeatBackend, monotonicMs, type HeartbeatBackendOptions } from './hb/backend.js';
 export type { ClusterBackend, Membership, PeerState, PublishedView } from './backend.js';
 export { arbitratorServer, askArbitrator, type ArbitratorServerOptions } from './arbitrator.js';
+export { selfFence, decidesQuorum, type RunningCluster, type SelfFence } from './self-fence.js';
 export { replicationMaster, staleCopies } from './replication.js';

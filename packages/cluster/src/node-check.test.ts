@@ -2,7 +2,8 @@ import { checkNodeConfig, type CheckOptions } from './node-check.js';
 import type { NodeSections } from './node-keywords.js';
 
 const SECRET = 'a-cluster-secret-0123456789';
-const cluster = { nodes: 'hv1 hv2', secret: SECRET };
+// Three nodes: an even cluster without arbitrator is a warning of its own, tested below.
+const cluster = { nodes: 'hv1 hv2 hv3', secret: SECRET };
 const hb = { interval: '1s', timeout: '3s', 'addr@hv1': '198.51.100.1' };
 
 /** [what, file, options, the issues expected as `severity section.keyword: message`]. */
@@ -13,7 +14,7 @@ const CASES: Array<[string, NodeSections, CheckOptions, string[]]> = [
   ['an unknown keyword', { cluster, 'hb#1': { ...hb, timout: '5s' } }, {}, ['warning hb#1.timout: unknown keyword "timout", ignored (did you mean "timeout"?)']],
   ['a scoped keyword that is not per node', { cluster, 'hb#1': { ...hb, 'port@hv1': '1' } }, {}, ['warning hb#1.port@hv1: port cannot be scoped, ignored']],
   ['addr without a node', { cluster, 'hb#1': { ...hb, addr: 'x' } }, {}, ['warning hb#1.addr: addr is read per node only, ignored']],
-  ['addr of a node not in the cluster', { cluster, 'hb#1': { ...hb, 'addr@hv9': 'x' } }, {}, ['warning hb#1.addr@hv9: hv9 is not one of the cluster nodes (hv1 hv2), ignored']],
+  ['addr of a node not in the cluster', { cluster, 'hb#1': { ...hb, 'addr@hv9': 'x' } }, {}, ['warning hb#1.addr@hv9: hv9 is not one of the cluster nodes (hv1 hv2 hv3), ignored']],
   ['a timeout not longer than the interval', { cluster, 'hb#1': { ...hb, interval: '2s', timeout: '1s' } }, {}, ['error hb#1.timeout: must be longer than interval (timeout 1000 ms, interval 2000 ms)']],
   ['the default interval counts too', { cluster, 'hb#1': { timeout: '500ms' } }, {}, ['error hb#1.timeout: must be longer than interval (timeout 500 ms, interval 1000 ms)']],
   ['a port out of range', { cluster, 'hb#1': { ...hb, port: '70000' } }, {}, ['error hb#1.port: a port is a number from 1 to 65535']],
@@ -28,12 +29,17 @@ const CASES: Array<[string, NodeSections, CheckOptions, string[]]> = [
   // Without [cluster] nothing reads heartbeats: a wrong value is still wrong, nothing is required.
   ['a heartbeat section on a standalone node', { 'hb#1': { port: '0' }, 'arbitrator#1': {} }, {}, ['error hb#1.port: a port is a number from 1 to 65535']],
   ['a cluster without nodes and secret', { cluster: { name: 'c' } }, {}, ['error cluster.nodes: missing required keyword nodes', 'error cluster.secret: no secret: set secret_file (or secret)']],
-  ['the daemon: this node not listed, no heartbeat', { cluster }, { self: 'hv3', running: true }, ['error cluster.nodes: this node (hv3) is not listed in hv1 hv2', 'error hb#1: no heartbeat is configured']],
-  ['a check: what this node lacks is a warning (the file may be written on an arbitrator)', { cluster }, { self: 'hv3' }, ['warning cluster.nodes: this node (hv3) is not listed in hv1 hv2', 'warning hb#1: no heartbeat is configured']],
+  ['the daemon: this node not listed, no heartbeat', { cluster }, { self: 'hv4', running: true }, ['error cluster.nodes: this node (hv4) is not listed in hv1 hv2 hv3', 'error hb#1: no heartbeat is configured']],
+  ['a check: what this node lacks is a warning (the file may be written on an arbitrator)', { cluster }, { self: 'hv4' }, ['warning cluster.nodes: this node (hv4) is not listed in hv1 hv2 hv3', 'warning hb#1: no heartbeat is configured']],
   ['the daemon without [cluster]', { ssh: {} }, { self: 'hv1', running: true }, ['error cluster.nodes: no [cluster] section', 'error cluster.secret: no secret: set secret_file (or secret)', 'error hb#1: no heartbeat is configured']],
   ['an edit: what was already missing, and what this node lacks, are warnings', { cluster: { name: 'c', nodes: 'hv2' } }, { self: 'hv1', before: {} }, ['warning cluster.nodes: this node (hv1) is not listed in hv2', 'warning cluster.secret: no secret: set secret_file (or secret)', 'warning hb#1: no heartbeat is configured']],
   ['an edit that removes a required keyword is refused', { cluster: { secret: SECRET } }, { before: { cluster } }, ['error cluster.nodes: missing required keyword nodes']],
   ['an edit that removes the secret is refused', { cluster: { nodes: 'hv1' } }, { before: { cluster } }, ['error cluster.secret: no secret: set secret_file (or secret)']],
+  // Half the nodes is no majority: only an arbitrator lets one half take over from the other.
+  ['two nodes without arbitrator', { cluster: { ...cluster, nodes: 'hv1 hv2' }, 'hb#1': hb }, { self: 'hv1' }, ['warning cluster.nodes: a 2-node cluster without arbitrator cannot fail over when a node is lost: half the nodes never has quorum']],
+  ['four nodes without arbitrator', { cluster: { ...cluster, nodes: 'hv1 hv2 hv3 hv4' }, 'hb#1': hb }, { self: 'hv1' }, ['warning cluster.nodes: a 4-node cluster without arbitrator cannot fail over when 2 nodes are lost: half the nodes never has quorum']],
+  ['four nodes with an arbitrator, even one whose address is wrong', { cluster: { ...cluster, nodes: 'hv1 hv2 hv3 hv4' }, 'arbitrator#2': { address: 'arb' } }, {}, ['error arbitrator#2.address: expected HOST:PORT with a port from 1 to 65535, got "arb"']],
+  ['the daemon is warned too, not stopped', { cluster: { ...cluster, nodes: 'hv1 hv2' }, 'hb#1': hb }, { self: 'hv1', running: true }, ['warning cluster.nodes: a 2-node cluster without arbitrator cannot fail over when a node is lost: half the nodes never has quorum']],
 ];
 
 test.each(CASES)('%s', async (_, conf, o, expected) => {

@@ -1,9 +1,10 @@
 // Every problem of a node.conf at once, against the keyword table: errors
 // (clusterConfig throws the first; `nodemgr set` refuses an edit that has
-// one) and warnings (ignored keywords and sections, said but not refused).
+// one) and warnings (ignored keywords and sections, an even cluster with no
+// arbitrator to break a tie: said but not refused).
 // A secret keyword's value never appears in an issue.
 import { closest, ErrorCode } from '@capsule/core';
-import { CLUSTER, HB, NODE_SECTIONS, nodeSection, splitNodeKey, type NodeSections, type NodeSectionSpec } from './node-keywords.js';
+import { ARBITRATOR, CLUSTER, HB, NODE_SECTIONS, nodeSection, splitNodeKey, type NodeSections, type NodeSectionSpec } from './node-keywords.js';
 import { clusterSecret } from './secret.js';
 
 export interface NodeIssue {
@@ -50,6 +51,7 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
   const c = conf['cluster'] ?? {};
   const nodesParsed = CLUSTER.nodes.schema.safeParse(c['nodes'] ?? '');
   const nodes = nodesParsed.success ? nodesParsed.data : undefined;
+  const hasSection = (keywords: NodeSectionSpec['keywords']) => Object.keys(conf).some((n) => nodeSection(n)?.keywords === keywords);
 
   function checkSection(name: string, body: Readonly<Record<string, string>>): void {
     const spec = nodeSection(name);
@@ -121,14 +123,22 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
     else add('error', p.code, 'cluster', p.keyword, p.message, p.hint);
   }
 
+  // Each half of an even cluster cut in two is no majority: without an arbitrator to break the tie, neither may take over.
+  function checkTieBreaker(): void {
+    if (!nodes || nodes.length % 2 !== 0 || hasSection(ARBITRATOR)) return;
+    const lost = nodes.length === 2 ? 'a node is' : `${nodes.length / 2} nodes are`;
+    add('warning', ErrorCode.ClusterConfigInvalid, 'cluster', 'nodes', `a ${nodes.length}-node cluster without arbitrator cannot fail over when ${lost} lost: half the nodes never has quorum`, 'add an [arbitrator#1] with address = HOST:PORT on a host every node reaches (`nodemgr arbitrator run` there), or an odd number of nodes');
+  }
+
   // [cluster] first: the daemon stops at the first error, and the cluster's own come first.
   if (conf['cluster']) checkSection('cluster', c);
   if (clusterRules) {
     if (!conf['cluster']) missing('cluster', ['nodes'], 'no [cluster] section', 'add [cluster] with nodes and secret_file');
     await checkCluster();
+    checkTieBreaker();
   }
   for (const [name, body] of Object.entries(conf)) if (name !== 'cluster') checkSection(name, body);
-  if (clusterRules && o.self !== undefined && !Object.keys(conf).some((n) => nodeSection(n)?.keywords === HB)) {
+  if (clusterRules && o.self !== undefined && !hasSection(HB)) {
     add(selfSeverity, ErrorCode.ClusterConfigInvalid, 'hb#1', undefined, 'no heartbeat is configured', 'add [hb#1] with type = unicast and addr@NODE for each node');
   }
   return issues;

@@ -106,6 +106,7 @@ export const ErrorCode = {
   DaemonAlreadyRunning: 'DaemonAlreadyRunning',
   HeartbeatRejected: 'HeartbeatRejected',
   NoQuorum: 'NoQuorum',
+  WouldSelfFence: 'WouldSelfFence',
   NoEligibleNode: 'NoEligibleNode',
   UnknownNode: 'UnknownNode',
   // tests' own fixtures

@@ -2,24 +2,34 @@
 // against its keyword table (@capsule/cluster) before anything is written,
 // and written by the node.conf store (@capsule/config). A secret is never
 // printed: not by get, not by print config, not in an error.
-import { checkNodeConfig, nodeKeyword } from '@capsule/cluster';
+import { checkNodeConfig, decidesQuorum, nodeKeyword } from '@capsule/cluster';
 import { editNodeConfig, formatIssue, hideValues, HIDDEN, nodeConfPath, readNodeConfig, readNodeConfigText, validateNodeConfig, type ConfigIssue, type NodeCheck, type NodeConfig } from '@capsule/config';
 import { CapsuleError, ErrorCode } from '@capsule/core';
 import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
 import { ask, daemonPaths } from '@capsule/runtime/daemon';
 import { parseParam, type Param } from './param.js';
+import { selfFenceIssue } from './quorum-guard.js';
 
 const param = (ctx: CommandContext): Param => parseParam(ctx.options['param'], 'hb#1.timeout');
 
 /** `secret`, `Secret`, `secret[]` and `secret@hv1` are all read as the secret by someone: all hidden. */
 const isSecret = (section: string, key: string) => nodeKeyword(section.toLowerCase(), key.toLowerCase().replace(/\[\]$/, ''))?.secret === true;
 
-/** What this node lacks is said, not refused: node.conf may be written on an arbitrator. */
+/**
+ * What this node lacks is said, not refused: node.conf may be written on an
+ * arbitrator. An edit that decides quorum is also refused when it would
+ * self-fence the running cluster, unless --force.
+ */
 const check =
-  (ctx: CommandContext): NodeCheck =>
-  (conf, before) =>
-    checkNodeConfig(conf, { self: ctx.nodename, ...(before ? { before } : {}) });
+  (ctx: CommandContext, edit?: Param): NodeCheck =>
+  async (conf, before) => {
+    const issues = await checkNodeConfig(conf, { self: ctx.nodename, ...(before ? { before } : {}) });
+    // An edit refused already needs no daemon asked.
+    if (!edit || !before || ctx.options['force'] === true || !decidesQuorum(edit.section.toLowerCase(), edit.key.toLowerCase()) || issues.some((i) => i.severity === 'error')) return issues;
+    const fence = await selfFenceIssue(ctx.root, edit, before, conf);
+    return fence ? [...issues, fence] : issues;
+  };
 
 function printIssues(ctx: CommandContext, issues: readonly ConfigIssue[]): void {
   for (const i of issues) ctx.err(formatIssue(i) + '\n');
@@ -46,7 +56,7 @@ export async function get(ctx: CommandContext): Promise<number> {
 
 async function edit(ctx: CommandContext, value: string | undefined): Promise<number> {
   const { section, key } = param(ctx);
-  const r = await editNodeConfig(ctx.root, { section, key, ...(value !== undefined ? { value } : {}) }, check(ctx));
+  const r = await editNodeConfig(ctx.root, { section, key, ...(value !== undefined ? { value } : {}) }, check(ctx, { section, key }));
   printIssues(ctx, r.warnings);
   if (value !== undefined && isSecret(section, key)) {
     ctx.err(`${nodeConfPath(ctx.root)}: ${section}.${key}: warning: a secret on the command line is seen by every user of this host (ps) and kept in shell history\n  hint: write it to a root-only file and set cluster.secret_file to it instead\n`);

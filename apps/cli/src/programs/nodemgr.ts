@@ -5,6 +5,8 @@ import { format, version } from './options.js';
 import type * as nodeConfigModule from '../commands/node-config.js';
 
 const nodeConf = (name: keyof typeof nodeConfigModule) => async (): Promise<CommandModule> => ({ run: (await import('../commands/node-config.js'))[name] });
+/** Without it an edit that would have the running daemon self-fence is refused (commands/quorum-guard.ts). */
+const force: OptionSpec = { name: 'force', type: 'boolean', help: 'write it even if the running cluster would lose quorum and stop its ha services (self-fence)' };
 const param: OptionSpec = { name: 'param', type: 'string', arg: 'KEY', help: 'SECTION.KEYWORD[@NODE] of node.conf: cluster.nodes, hb#1.timeout, hb#1.addr@hv1, driver.kvm.uri' };
 
 export const nodemgr: ProgramSpec = {
@@ -26,8 +28,8 @@ export const nodemgr: ProgramSpec = {
     { words: ['freeze'], summary: 'the daemon starts and stops nothing here, and peers place nothing here (maintenance)', load: async () => ({ run: (await import('../commands/node-freeze.js')).command(true) }) },
     { words: ['thaw'], summary: 'undo freeze', load: async () => ({ run: (await import('../commands/node-freeze.js')).command(false) }) },
     { words: ['get'], summary: 'print the value of one node.conf keyword (a secret is never printed)', options: [param], load: nodeConf('get') },
-    { words: ['set'], summary: 'set one node.conf keyword, atomically, if the result validates', options: [param, { name: 'value', type: 'string', arg: 'V', help: 'the new value' }], load: nodeConf('set') },
-    { words: ['unset'], summary: 'remove one node.conf keyword, atomically, if the result validates', options: [param], load: nodeConf('unset') },
+    { words: ['set'], summary: 'set one node.conf keyword, atomically, if the result validates', options: [param, { name: 'value', type: 'string', arg: 'V', help: 'the new value' }, force], load: nodeConf('set') },
+    { words: ['unset'], summary: 'remove one node.conf keyword, atomically, if the result validates', options: [param, force], load: nodeConf('unset') },
     { words: ['print', 'config'], summary: 'print node.conf as it is, secrets hidden (--format json: as the node reads it)', load: nodeConf('print') },
     { words: ['validate', 'config'], summary: 'check node.conf: sections, keywords, values, and the cluster rules when it has a [cluster]', load: nodeConf('validate') },
     {
