@@ -14,7 +14,8 @@
 // whatever ts it carries (the two clocks are never compared). v1 is refused
 // both ways: its answers are the replayable ones.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { connect, createServer, type Server } from 'node:net';
+import { connect, type Server } from 'node:net';
+import { lineServer } from './line-server.js';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 
@@ -49,35 +50,16 @@ export async function arbitratorServer(o: ArbitratorServerOptions): Promise<Serv
   const last = new Map<string, number>();
   // A hello is accepted once: a capture replayed inside the window would make a dead node look alive.
   const lastTs = new Map<string, number>();
-  const server = createServer((sock) => {
-    let buf = '';
-    sock.setEncoding('utf8');
-    sock.setTimeout(5000, () => sock.destroy());
-    sock.on('error', () => undefined);
-    sock.on('data', (d: string) => {
-      buf += d;
-      if (buf.length > 4096) return void sock.destroy();
-      if (!buf.includes('\n')) return;
-      const now = Date.now();
-      let hello: Hello;
-      try {
-        hello = Hello.parse(JSON.parse(buf.slice(0, buf.indexOf('\n'))));
-      } catch {
-        return void sock.destroy();
-      }
-      const ok = hello.cluster === o.cluster && o.nodes.includes(hello.node) && Math.abs(now - hello.ts) <= (o.windowMs ?? 10_000) && same(hello.mac, sign(o.secret, helloText(hello)));
-      if (!ok || hello.ts <= (lastTs.get(hello.node) ?? 0)) return void sock.destroy();
-      lastTs.set(hello.node, hello.ts);
-      last.set(hello.node, now);
-      const seen = Object.fromEntries([...last].map(([n, at]) => [n, now - at]));
-      sock.end(signedAnswer(o.secret, { nonce: hello.nonce, node: hello.node, ts: now, seen }));
-    });
+  return lineServer(o.host, o.port, (line) => {
+    const now = Date.now();
+    const hello = Hello.parse(JSON.parse(line));
+    const ok = hello.cluster === o.cluster && o.nodes.includes(hello.node) && Math.abs(now - hello.ts) <= (o.windowMs ?? 10_000) && same(hello.mac, sign(o.secret, helloText(hello)));
+    if (!ok || hello.ts <= (lastTs.get(hello.node) ?? 0)) return undefined;
+    lastTs.set(hello.node, hello.ts);
+    last.set(hello.node, now);
+    const seen = Object.fromEntries([...last].map(([n, at]) => [n, now - at]));
+    return signedAnswer(o.secret, { nonce: hello.nonce, node: hello.node, ts: now, seen });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve());
-  });
-  return server;
 }
 
 /** The seen map of an answer to this very hello (its nonce, its node, a good MAC); undefined for anything else. */

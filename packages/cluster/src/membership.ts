@@ -23,6 +23,8 @@ export interface Heard {
    * does not revoke the proof that it heard this node.
    */
   echo?: number;
+  /** Its services are still being fetched (a view too large for a datagram): `view.services` is the previous ones. */
+  pending?: boolean;
 }
 
 /** When this node sent its heartbeat numbered `seq` (its own clock), undefined once forgotten. */

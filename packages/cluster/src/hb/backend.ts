@@ -15,6 +15,8 @@ import type { NodeView } from '../view.js';
 import { decodeHeartbeat, encodeHeartbeat, newCounters, ReplayGuard, type RejectReason } from './codec.js';
 import { linkFor } from './link.js';
 import type { HeartbeatLink } from './unicast.js';
+import { fetchView, MAX_DATAGRAM, viewServer, ViewStore, type Services } from './viewfetch.js';
+import type { Server } from 'node:net';
 
 /** How often the backend looks at its own clock: a longer silence of the event loop is a pause (SIGSTOP, a stalled VM). */
 const TICK_MS = 100;
@@ -54,6 +56,13 @@ export class HeartbeatBackend implements ClusterBackend {
   private wasAlive = new Set<string>();
   /** Refused heartbeats already told, per peer and reason, with when: told again at most once a minute. */
   private readonly told = new Map<string, number>();
+  /** Views too large for a datagram: this node's, served by digest, and the peers' last fetched ones. */
+  private readonly store = new ViewStore();
+  private viewServer?: Server;
+  private readonly peerServices = new Map<string, { digest: string; services: Services }>();
+  private readonly fetching = new Set<string>();
+  /** The digest each peer announced last, while its services are not here yet. */
+  private readonly wanted = new Map<string, string>();
   private readonly hb;
   private readonly now: () => number;
   private readonly log: (line: string) => void;
@@ -79,6 +88,7 @@ export class HeartbeatBackend implements ClusterBackend {
     this.startedAt = this.lastTick = this.now();
     this.links = this.cluster.hbs.map((hb) => linkFor(hb, this.self));
     await Promise.all(this.links.map((l) => l.start((buf) => this.receive(buf))));
+    this.viewServer = await viewServer({ host: this.hb.addresses[this.self]!, port: this.hb.port, cluster: this.cluster.name, nodes: this.cluster.nodes, secret: this.cluster.secret, store: this.store });
     this.timers.push(setInterval(() => this.tick(), TICK_MS));
     if (this.cluster.arbitrators.length) this.timers.push(setInterval(() => void this.askArbitrator(), this.hb.intervalMs));
   }
@@ -91,11 +101,16 @@ export class HeartbeatBackend implements ClusterBackend {
     const seq = ++this.seq;
     this.sent.set(seq, now);
     for (const [s, at] of this.sent) if (now - at > this.hb.timeoutMs) this.sent.delete(s);
-    const buf = encodeHeartbeat({ cluster: this.cluster.name, node: this.self, boot: this.boot, seq, ts: Date.now(), view: this.own(now) }, this.cluster.secret);
+    const msg = { cluster: this.cluster.name, node: this.self, boot: this.boot, seq, ts: Date.now(), view: this.own(now) };
+    let buf = encodeHeartbeat(msg, this.cluster.secret);
+    // Services that do not fit travel by digest, fetched by the peers over TCP: a datagram is never fragmented.
+    if (buf.length > MAX_DATAGRAM) buf = encodeHeartbeat({ ...msg, view: { ...msg.view, services: {} }, digest: this.store.put(msg.view.services) }, this.cluster.secret);
+    if (buf.length > MAX_DATAGRAM) this.tell('size', `heartbeats of ${buf.length} bytes exceed ${MAX_DATAGRAM} even without the services (${this.cluster.nodes.length} nodes): they are fragmented, and one lost fragment loses the heartbeat; pools this large want the etcd backend`);
     for (const l of this.links) {
       const failed = await l.send(buf);
       this.counters.sent++;
       this.counters.sendErrors += failed;
+      if (failed) this.tell('send', `${failed} heartbeat send(s) of ${buf.length} bytes failed on ${this.hb.name}`);
     }
   }
 
@@ -125,7 +140,8 @@ export class HeartbeatBackend implements ClusterBackend {
       silentMs,
       takeoverMs: this.takeoverMs,
       // Members' views recent enough to start on; a half's quorum also needs a recent arbitrator answer.
-      settled: echoes.every((e) => now - e <= 2 * this.hb.intervalMs) && (2 * alive.length !== this.cluster.nodes.length || (this.arb !== undefined && now - this.arb.at <= 2 * this.hb.intervalMs)),
+      settled: echoes.every((e) => now - e <= 2 * this.hb.intervalMs) &&
+        alive.every((n) => !this.heard.get(n)?.pending) && (2 * alive.length !== this.cluster.nodes.length || (this.arb !== undefined && now - this.arb.at <= 2 * this.hb.intervalMs)),
       leaseUntil: q.quorum ? quorumLease({ clusterSize: this.cluster.nodes.length, echoes, timeoutMs: T, ...(arbFresh ? { arbitratorAt: this.arb!.at } : {}) }) : -Infinity,
     };
   }
@@ -161,6 +177,7 @@ export class HeartbeatBackend implements ClusterBackend {
     this.closed = true;
     for (const t of this.timers.splice(0)) clearInterval(t);
     await Promise.all(this.links.map((l) => l.close()));
+    await new Promise<void>((resolve) => (this.viewServer ? this.viewServer.close(() => resolve()) : resolve()));
   }
 
   /**
@@ -208,8 +225,51 @@ export class HeartbeatBackend implements ClusterBackend {
     }
     this.counters.accepted++;
     this.offsets.set(r.node, r.ts - Date.now());
-    this.heard.set(r.node, heardNow(this.self, this.heard.get(r.node), now, r.seq, r.view, (seq) => this.sent.get(seq)));
+    const previous = this.heard.get(r.node);
+    let view = r.view;
+    let pending = false;
+    if (r.digest) {
+      const known = this.peerServices.get(r.node);
+      pending = known?.digest !== r.digest;
+      // Until the new services arrive, the previous ones stand in, and the node starts nothing (not settled).
+      view = { ...r.view, services: known?.digest === r.digest ? known.services : (previous?.view.services ?? {}) };
+      if (pending) {
+        this.wanted.set(r.node, r.digest);
+        void this.fetch(r.node);
+      } else this.wanted.delete(r.node);
+    } else this.wanted.delete(r.node);
+    this.heard.set(r.node, { ...heardNow(this.self, previous, now, r.seq, view, (seq) => this.sent.get(seq)), ...(pending ? { pending } : {}) });
     this.onChange();
+  }
+
+  /** Fetches a peer's services announced by digest, one fetch per peer at a time. */
+  private async fetch(node: string): Promise<void> {
+    const digest = this.wanted.get(node);
+    if (digest === undefined || this.fetching.has(node) || this.closed) return;
+    this.fetching.add(node);
+    try {
+      const services = await fetchView({ host: this.hb.addresses[node]!, port: this.hb.port, cluster: this.cluster.name, node: this.self, secret: this.cluster.secret, digest, timeoutMs: 2 * this.hb.intervalMs });
+      if (!services) return this.tell(`fetch ${node}`, `the services of ${node} (announced by digest) could not be fetched from ${this.hb.addresses[node]}:${this.hb.port}: its view is kept as it was`);
+      this.peerServices.set(node, { digest, services });
+      const h = this.heard.get(node);
+      if (h?.pending && this.wanted.get(node) === digest) {
+        this.wanted.delete(node);
+        this.heard.set(node, { at: h.at, seq: h.seq, view: { ...h.view, services }, ...(h.echo !== undefined ? { echo: h.echo } : {}) });
+        this.onChange();
+      }
+    } finally {
+      this.fetching.delete(node);
+    }
+    // A newer digest announced meanwhile: fetch that one.
+    if (this.wanted.has(node) && this.wanted.get(node) !== digest) void this.fetch(node);
+  }
+
+  /** Tells `line` once a minute at most per `key`. */
+  private tell(key: string, line: string): void {
+    const now = this.now();
+    if (now - (this.told.get(key) ?? -Infinity) < 60_000) return;
+    this.told.set(key, now);
+    this.log(line);
   }
 
   /** A peer whose heartbeats are refused is lost without a word otherwise: say why, once a minute. */
@@ -224,12 +284,8 @@ export class HeartbeatBackend implements ClusterBackend {
     } catch {
       // Unreadable: told as from '?'.
     }
-    const key = `${from}|${reason}`;
-    const now = this.now();
-    if (now - (this.told.get(key) ?? -Infinity) < 60_000) return;
-    this.told.set(key, now);
     const why = reason === 'stale' && ts !== undefined ? `its clock is ${((ts - Date.now()) / 1000).toFixed(1)} s off this node's (the window is ${Math.max(10, (3 * this.hb.timeoutMs) / 1000)} s): synchronize the clocks (NTP)` : reason;
-    this.log(`heartbeats from ${from} refused: ${why}`);
+    this.tell(`${from}|${reason}`, `heartbeats from ${from} refused: ${why}`);
   }
 
   /** Says hello to the first arbitrator; its answer counts, from the moment the hello left, until it is older than the timeout. */

@@ -18,6 +18,8 @@ export const HeartbeatMessage = z.object({
   /** Sender's clock, ms. */
   ts: z.number(),
   view: NodeView,
+  /** Set when the services did not fit: their sha256, to fetch over TCP (viewfetch.ts); `view.services` is then empty. */
+  digest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
 });
 export type HeartbeatMessage = z.infer<typeof HeartbeatMessage>;
 
