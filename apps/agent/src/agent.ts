@@ -4,7 +4,7 @@
 // after claiming the placement. Service status is computed in-process;
 // actions run in a child so that a hung or crashing driver never takes the
 // daemon with it.
-import { HeartbeatBackend, holds, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type Decision, type InstanceView, type Membership, type NodeView, type PublishedView, type ServicePolicy } from '@capsule/cluster';
+import { HeartbeatBackend, holds, monotonicMs, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type Decision, type InstanceView, type Membership, type NodeView, type PublishedView, type ServicePolicy } from '@capsule/cluster';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import type { Service, ServiceStatus } from '@capsule/service';
 import { localExec } from '@capsule/transport';
 import { inspectService, listServices, type NodeContext } from '@capsule/runtime';
 import { daemonPaths, serve, type Request } from '@capsule/runtime/daemon';
+import { startBackoffMs } from './backoff.js';
 import { monitorVerdict } from './monitor.js';
 import { WatchdogClient } from './watchdog.js';
 
@@ -24,7 +25,10 @@ interface Local {
   /** Monitor restarts spent per rid since the service last ran whole here. */
   tries: Map<string, number>;
   busy?: 'starting' | 'stopping';
+  /** Starts that failed here in a row, and when this node may try again (monotonic ms). */
+  failed?: { count: number; retryAt: number };
 }
+
 
 export interface AgentOptions {
   ctx: NodeContext;
@@ -147,8 +151,19 @@ export class Agent {
   private view(): PublishedView {
     return {
       frozen: existsSync(this.paths.nodeFrozen),
-      services: Object.fromEntries([...this.local].map(([name, l]) => [name, { ...l.view, ...(l.busy ? { avail: l.busy } : {}), ...this.moving(name) }])),
+      services: Object.fromEntries([...this.local].map(([name, l]) => [name, { ...l.view, ...this.startFailure(l), ...(l.busy ? { avail: l.busy } : {}), ...this.moving(name) }])),
     };
+  }
+
+  /** Start-failed until the backoff ends: then eligible again, so the orchestrator may retry here once the cause is gone. */
+  private startFailure(l: Local): { startFailed: boolean; retryInMs?: number } {
+    const left = l.failed ? l.failed.retryAt - monotonicMs() : 0;
+    return left > 0 ? { startFailed: true, retryInMs: Math.round(left) } : { startFailed: false };
+  }
+
+  private failedHere(l: Local): void {
+    const count = (l.failed?.count ?? 0) + 1;
+    l.failed = { count, retryAt: monotonicMs() + startBackoffMs(count) };
   }
 
   /** A switch or migration under way here (svcmgr's `migrating` state file): published so that no daemon interferes. */
@@ -238,7 +253,10 @@ export class Agent {
     await this.send();
     const r = await localExec([...this.o.svcmgr, '-s', d.service, d.action, ...args], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 15 * 60_000 });
     if (r.code !== 0) this.o.log(`${d.action} ${d.service} failed (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
-    if (d.action === 'start') l.view = { ...l.view, startFailed: r.code !== 0 };
+    if (d.action === 'start' && r.code !== 0) {
+      this.failedHere(l);
+      this.o.log(`${d.service}: not eligible here for ${startBackoffMs(l.failed!.count) / 1000} s (failure ${l.failed!.count} in a row; svcmgr -s ${d.service} clear to retry now)`);
+    }
     if (d.action === 'start' && !args.length && r.code === 0) l.tries.clear();
     await this.refreshOne(d.service, l);
     l.busy = undefined;
@@ -256,7 +274,9 @@ export class Agent {
       const [text, st, version] = await Promise.all([readFile(paths.config), stat(paths.config), currentVersion(paths.config, paths.varDir)]);
       const avail = AVAIL[status.avail] ?? 'down';
       l.policy = { name, topology: svc.topology, orchestrate: svc.orchestrate, placement: svc.placement, nodes: svc.nodes, flexMin: svc.flex.min, flexMax: svc.flex.max, failback: svc.failback };
-      l.view = { avail, overall: status.overall, frozen: status.frozen, startFailed: avail === 'up' ? false : l.view.startFailed, csum: createHash('sha256').update(text).digest('hex'), mtime: st.mtimeMs, generation: version?.generation ?? 0 };
+      // Running here whole: the failures in a row are over.
+      if (avail === 'up') l.failed = undefined;
+      l.view = { avail, overall: status.overall, frozen: status.frozen, startFailed: false, csum: createHash('sha256').update(text).digest('hex'), mtime: st.mtimeMs, generation: version?.generation ?? 0 };
       this.monitor(name, l, svc, status, actionBefore || existsSync(lock));
     } catch (e) {
       // A service that cannot be read is not orchestrated, and says so once per refresh.
@@ -276,7 +296,7 @@ export class Agent {
       void this.act({ service: name, action: 'start', reason: `monitor: restart ${counts}` }, v.rids.flatMap((rid) => ['--rid', rid]));
     } else if (v.action === 'give up') {
       // Start-failed here: the orchestrator, here and on the peers, places it on the next node.
-      l.view = { ...l.view, startFailed: true };
+      this.failedHere(l);
       void this.act({ service: name, action: 'stop', reason: `monitor: ${v.rid} down after ${v.restarts} restart(s), giving ${name} up here` });
     }
   }
@@ -313,6 +333,17 @@ export class Agent {
       }
       case 'reload':
         return this.reload();
+      case 'clear': {
+        // OpenSVC's clear: the failures are forgotten, this node is eligible again at once.
+        const l = this.local.get(r.service);
+        if (!l) return { error: `${r.service} is not a service of ${this.self}` };
+        const had = l.failed !== undefined || l.tries.size > 0;
+        l.failed = undefined;
+        l.tries.clear();
+        this.o.log(`clear ${r.service}: ${had ? 'start failures and monitor restarts forgotten' : 'nothing to clear'} (svcmgr clear)`);
+        await this.send();
+        return { ok: true, cleared: had };
+      }
       case 'stop':
         setImmediate(() => void this.stop());
         return { ok: true };

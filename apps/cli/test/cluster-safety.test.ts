@@ -2,9 +2,12 @@
 // `quorum = true`), sampled every 100 ms: the passive node's agent killed
 // and restarted ten times moves nothing (with and without an arbitrator);
 // the holder's agent paused for 10 s has its service stopped by its
-// watchdog before a peer takes it over, and wakes without acting.
+// watchdog before a peer takes it over, and wakes without acting; a
+// standby whose start failed is shown not eligible, with its backoff,
+// until `svcmgr clear`.
 import { TestCluster, until } from '@capsule/testenv';
 import { readFileSync } from 'node:fs';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliEntry } from './cli.js';
 import { holders, sampler, webConf, webScript } from './cluster-web.js';
@@ -64,6 +67,22 @@ describe('three nodes, quorum = true', () => {
     expect(readFileSync(join(c.node('hv1').root, 'var/log/capsule/watchdog.log'), 'utf8')).toMatch(/without renewal: stopping web[\s\S]*stop web: /);
     expect(c.node('hv1').log.join('\n')).toMatch(/clock gap of \d+\.\d s/);
     expect(c.node('hv2').log.join('\n')).toMatch(/start web: placement leader of hv2,hv3, hv1 silent \d+\.\d s/);
+  }, T);
+
+  test('a node whose start failed is shown not eligible with its backoff; svcmgr clear makes it eligible again', async () => {
+    const holder = (await until('web held', async () => ((await holders(c)).length === 1 ? (await holders(c))[0] : undefined), 60_000))!;
+    const [next, last] = ['hv1', 'hv2', 'hv3'].filter((n) => n !== holder) as [string, string];
+    await mkdir(join(c.node(next).root, 'var'), { recursive: true });
+    await writeFile(join(c.node(next).root, 'var/fail-start'), '');
+    await c.powerOff(holder);
+    await until(`web on ${last}`, async () => (await holders(c)).join() === last, 60_000);
+    const eligible = async (on: string) => (JSON.parse((await c.cli(on, 'svcmon', ['--format', 'json'])).stdout) as Array<{ node: string; eligible: string }>).find((r) => r.node === next)?.eligible;
+    expect(await eligible(last)).toMatch(/^no: start failed, retry in \d+ s$/);
+    await rm(join(c.node(next).root, 'var/fail-start'));
+    expect(await c.cli(next, 'svcmgr', ['-s', 'web', 'clear'])).toMatchObject({ code: 0, stdout: expect.stringContaining(`forgotten on ${next}: eligible again`) });
+    await until(`${next} eligible again, seen from ${last}`, async () => (await eligible(last)) === 'yes', 30_000);
+    expect(c.node(next).log.join('\n')).toMatch(/web: not eligible here for 10 s \(failure 1 in a row; svcmgr -s web clear to retry now\)/);
+    await c.powerOn(holder);
   }, T);
 });
 

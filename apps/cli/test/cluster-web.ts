@@ -24,11 +24,11 @@ monitor = true
 restart = 1
 `;
 
-/** A TCP server on the service address answering the node's name: what the client checks. */
+/** A TCP server on the service address answering the node's name: what the client checks. Its start fails where var/fail-start exists. */
 export const webScript = (n: ClusterNode) => `#!/bin/sh
 pidf=${n.root}/var/web.pid
 case "$1" in
-start) mkdir -p ${n.root}/var; setsid ${process.execPath} -e "require('net').createServer((s) => s.end('${n.name}')).listen(8080, '${SVC_ADDR}')" </dev/null >/dev/null 2>&1 & echo $! > $pidf ;;
+start) [ -f ${n.root}/var/fail-start ] && exit 1; mkdir -p ${n.root}/var; setsid ${process.execPath} -e "require('net').createServer((s) => s.end('${n.name}')).listen(8080, '${SVC_ADDR}')" </dev/null >/dev/null 2>&1 & echo $! > $pidf ;;
 stop) [ -f $pidf ] && kill $(cat $pidf) 2>/dev/null; rm -f $pidf ;;
 status) [ -f $pidf ] && kill -0 $(cat $pidf) 2>/dev/null ;;
 esac

@@ -134,13 +134,19 @@ function silentNote(svc: ServicePolicy, input: OrchestratorInput): string {
   return silent.length ? `, ${silent.map((n) => `${n} silent ${((own(input.silentMs, n) ?? 0) / 1000).toFixed(1)} s`).join(', ')}` : '';
 }
 
+/** Why `node` may not run `service` now (svcmon shows it), or undefined when it may. */
+export function ineligibility(service: string, node: string, views: Readonly<Record<string, NodeView>>): string | undefined {
+  const v = own(views, node);
+  const i = own(v?.services, service);
+  if (v?.frozen === true) return 'node frozen';
+  if (i?.frozen === true) return 'frozen';
+  if (i?.startFailed === true) return i.retryInMs !== undefined ? `start failed, retry in ${Math.ceil(i.retryInMs / 1000)} s` : 'start failed';
+  return undefined;
+}
+
 /** Nodes that may run `service`: alive, the node not frozen, its instance neither frozen nor failed to start there. */
 export function eligibleNodes(service: string, alive: readonly string[], views: Readonly<Record<string, NodeView>>): string[] {
-  return alive.filter((n) => {
-    const v = own(views, n);
-    const i = own(v?.services, service);
-    return v?.frozen !== true && i?.frozen !== true && i?.startFailed !== true;
-  });
+  return alive.filter((n) => ineligibility(service, n, views) === undefined);
 }
 
 /**

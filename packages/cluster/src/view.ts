@@ -11,8 +11,10 @@ export const InstanceView = z.object({
   avail: Avail,
   overall: z.string().max(32),
   frozen: z.boolean(),
-  /** The start failed here: the orchestrator places the service elsewhere until a start succeeds. */
+  /** The start failed here: the orchestrator places the service elsewhere until the backoff ends, a start succeeds, or `svcmgr clear`. */
   startFailed: z.boolean().default(false),
+  /** While start-failed: when this node will be eligible again (ms from the view's sending). */
+  retryInMs: z.number().nonnegative().optional(),
   /** sha256 of the service file and its mtime (ms), to find the newest config. */
   csum: z.string().max(128),
   mtime: z.number(),

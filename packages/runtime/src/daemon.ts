@@ -17,7 +17,7 @@ export function daemonPaths(root: string) {
   };
 }
 
-export type Request = { cmd: 'status' } | { cmd: 'stop' } | { cmd: 'reload' } | { cmd: 'refresh'; service?: string };
+export type Request = { cmd: 'status' } | { cmd: 'stop' } | { cmd: 'reload' } | { cmd: 'refresh'; service?: string } | { cmd: 'clear'; service: string };
 
 export async function serve(path: string, handle: (r: Request) => Promise<unknown>): Promise<Server> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });

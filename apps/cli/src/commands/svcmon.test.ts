@@ -15,8 +15,24 @@ test('one row per instance heard; leader is the first eligible node; a config ol
     },
   });
   expect(rows).toEqual([
-    { service: 'web', node: 'hv1', avail: 'down', overall: 'down', frozen: true, leader: false, config: 'stale' },
-    { service: 'web', node: 'hv2', avail: 'up', overall: 'up', frozen: false, leader: true, config: 'ok' },
-    { service: 'web', node: 'hv3', avail: 'down', overall: 'down', frozen: false, leader: false, config: 'ok' },
+    { service: 'web', node: 'hv1', avail: 'down', overall: 'down', frozen: true, leader: false, eligible: 'no: node frozen', config: 'stale' },
+    { service: 'web', node: 'hv2', avail: 'up', overall: 'up', frozen: false, leader: true, eligible: 'yes', config: 'ok' },
+    { service: 'web', node: 'hv3', avail: 'down', overall: 'down', frozen: false, leader: false, eligible: 'yes', config: 'ok' },
   ]);
+});
+
+test.each([
+  ['node frozen', { frozen: true }, {}, 'no: node frozen'],
+  ['instance frozen', {}, { frozen: true }, 'no: frozen'],
+  ['start failed, with its backoff', {}, { startFailed: true, retryInMs: 39_200 }, 'no: start failed, retry in 40 s'],
+  ['start failed', {}, { startFailed: true }, 'no: start failed'],
+  ['none of these', {}, {}, 'yes'],
+])('eligible: %s', (_, node, instance, expected) => {
+  const rows = clusterRows({
+    node: 'hv1',
+    quorum: { quorum: true, reason: 'majority' },
+    policies: [policy],
+    views: { hv1: { frozen: false, up: 0, peers: {}, ...node, services: { web: { ...inst('down', 'a', 1), ...instance } } } },
+  });
+  expect(rows[0]!.eligible).toBe(expected);
 });

@@ -1,8 +1,9 @@
 // svcmon: every service at a glance. With a running agent daemon, every
 // service on every node of the cluster (avail, overall, frozen, placement
-// leader, config up to date), from the daemon's heartbeat views; without
+// leader, config up to date, whether the node may run it and why not),
+// from the daemon's heartbeat views; without
 // one, this node's cached status. `--watch` redraws in place.
-import { placementOrder } from '@capsule/cluster/orchestrator';
+import { ineligibility, placementOrder } from '@capsule/cluster/orchestrator';
 import type { NodeView, ServicePolicy } from '@capsule/cluster';
 import { readStatusCache } from '@capsule/service/cache';
 import { servicePaths } from '@capsule/config/paths';
@@ -26,6 +27,8 @@ interface Row {
   overall: string;
   frozen: boolean;
   leader: boolean;
+  /** `yes`, or why the orchestrator will not place the service there. */
+  eligible: string;
   config: 'ok' | 'stale' | '-';
 }
 
@@ -42,11 +45,12 @@ export function clusterRows(d: DaemonView): Row[] {
     const policy = d.policies.find((p) => p.name === name);
     const holders = Object.entries(d.views).filter(([, v]) => v.services[name]);
     const newest = holders.map(([, v]) => v.services[name]!).sort((a, b) => b.generation - a.generation)[0];
-    const eligible = Object.keys(d.views).filter((n) => d.views[n]?.frozen !== true && d.views[n]?.services[name]?.frozen !== true);
+    const eligible = Object.keys(d.views).filter((n) => ineligibility(name, n, d.views) === undefined);
     const leader = policy ? placementOrder(policy, eligible, d.views)[0] : undefined;
     for (const [node, v] of holders.sort(([a], [b]) => a.localeCompare(b))) {
       const i = v.services[name]!;
-      rows.push({ service: name, node, avail: i.avail, overall: i.overall, frozen: i.frozen || v.frozen, leader: node === leader, config: !newest?.csum ? '-' : i.csum === newest.csum ? 'ok' : 'stale' });
+      const why = ineligibility(name, node, d.views);
+      rows.push({ service: name, node, avail: i.avail, overall: i.overall, frozen: i.frozen || v.frozen, leader: node === leader, eligible: why ? `no: ${why}` : 'yes', config: !newest?.csum ? '-' : i.csum === newest.csum ? 'ok' : 'stale' });
     }
   }
   return rows;
@@ -58,8 +62,8 @@ async function snapshot(ctx: CommandContext): Promise<{ text: string; json: unkn
     const rows = clusterRows(d);
     const head = `cluster view from ${d.node}: ${d.quorum.quorum ? 'quorum' : 'NO QUORUM'} (${d.quorum.reason})\n`;
     const table = renderTable(
-      ['SERVICE', 'NODE', 'AVAIL', 'OVERALL', 'FROZEN', 'LEADER', 'CONFIG'],
-      rows.map((r) => [r.service, r.node, r.avail, r.overall, r.frozen ? 'frozen' : '-', r.leader ? '^' : '', r.config].map(sanitize)),
+      ['SERVICE', 'NODE', 'AVAIL', 'OVERALL', 'FROZEN', 'LEADER', 'CONFIG', 'ELIGIBLE'],
+      rows.map((r) => [r.service, r.node, r.avail, r.overall, r.frozen ? 'frozen' : '-', r.leader ? '^' : '', r.config, r.eligible].map(sanitize)),
     );
     return { text: head + table, json: rows };
   }

@@ -109,6 +109,7 @@ const serviceCommands: CommandSpec[] = [
   ),
   { words: ['takeover'], summary: 'move the service here from the node running it (a failover service; asks the daemon where it runs)', needsService: true, load: async () => ({ run: (await import('../commands/takeover.js')).command('takeover') }) },
   { words: ['giveback'], summary: 'move the service to its placement leader, the node the daemon would start it on', needsService: true, load: async () => ({ run: (await import('../commands/takeover.js')).command('giveback') }) },
+  { words: ['clear'], summary: 'forget start failures and monitor restarts here: this node is eligible again at once (needs the daemon)', needsService: true, load: async () => import('../commands/clear.js') },
   { words: ['freeze'], summary: 'refuse actions without --force (maintenance)', needsService: true, load: act('freeze') },
   { words: ['thaw'], summary: 'accept actions again', needsService: true, load: act('thaw') },
   { words: ['frozen'], summary: 'print whether the service is frozen', needsService: true, load: svc('frozen') },
