@@ -54,11 +54,12 @@ function destination(svc: Service, o: ActionOptions, action: string): Peer {
   return peer;
 }
 
-const onPeer = (peer: Peer, svc: Service, args: string[]) => runOnPeer(peer, svc.svcname, args);
+// Cancelled with the action: the peer's svcmgr is killed (its process group, over ssh) rather than left starting.
+const onPeer = (peer: Peer, svc: Service, args: string[], o: ActionOptions) => runOnPeer(peer, svc.svcname, args, o.signal);
 
 /** Runs svcmgr on the peer, asking for JSON errors so that their code and hint survive the hop. */
-export async function runOnPeer(peer: Peer, svcname: string, args: string[]): Promise<void> {
-  const r = await peer.exec(['svcmgr', '-s', svcname, ...args, '--format', 'json']);
+export async function runOnPeer(peer: Peer, svcname: string, args: string[], signal?: AbortSignal): Promise<void> {
+  const r = await peer.exec(['svcmgr', '-s', svcname, ...args, '--format', 'json'], signal ? { signal } : {});
   if (r.code === 0) return;
   let body: unknown;
   try {
@@ -83,11 +84,12 @@ async function switchService(svc: Service, o: ActionOptions, m: Movers): Promise
     const here = svc.resources.filter((r) => r.resource && !r.standby);
     await m.stop(here);
     try {
-      await onPeer(peer, svc, ['start']);
+      await onPeer(peer, svc, ['start'], o);
       log.info(`switched to ${peer.node}`);
     } catch (e) {
       log.error(`start on ${peer.node} failed: ${(e as Error).message}`);
-      if (!o.disableRollback) {
+      // Interrupted: nothing more is started, here either; the interruption says what is left up.
+      if (!o.disableRollback && !o.signal?.aborted) {
         log.info('rollback: starting the service here again');
         await m.start(here);
         await o.encap?.afterStart(svc, 'start', o);
@@ -122,7 +124,7 @@ async function migrateService(svc: Service, o: ActionOptions, m: Movers): Promis
       if (!o.dryRun) await r.resource.migrate!(ctx(r), to);
     }
     // The containers already run there: the peer's start leaves them alone and starts the rest.
-    if (!o.dryRun) await onPeer(peer, svc, ['start']);
+    if (!o.dryRun) await onPeer(peer, svc, ['start'], o);
   } finally {
     await rm(stateFile(svc), { force: true });
   }
