@@ -16,6 +16,7 @@ import { localExec } from '@capsule/transport';
 import { inspectService, listServices, type NodeContext } from '@capsule/runtime';
 import { daemonPaths, serve, type Request } from '@capsule/runtime/daemon';
 import { monitorVerdict } from './monitor.js';
+import { movingServices } from './moving.js';
 import { WatchdogClient } from './watchdog.js';
 
 interface Local {
@@ -151,14 +152,21 @@ export class Agent {
     };
   }
 
-  /** A switch or migration under way here (svcmgr's `migrating` state file): published so that no daemon interferes. */
+  /**
+   * A switch or migration under way here (svcmgr's `migrating` marker):
+   * published so that no daemon interferes, unless the svcmgr that wrote it
+   * is gone, in which case the marker is removed (moving.ts).
+   */
   private moving(name: string): { moving?: string } {
+    const varDir = servicePaths(this.o.ctx.root, name).varDir;
+    let text: string | undefined;
     try {
-      const to = (JSON.parse(readFileSync(join(servicePaths(this.o.ctx.root, name).varDir, 'migrating'), 'utf8')) as { to?: unknown }).to;
-      return typeof to === 'string' ? { moving: to } : {};
+      text = readFileSync(join(varDir, 'migrating'), 'utf8');
     } catch {
-      return {};
+      text = undefined;
     }
+    const to = movingServices.to(varDir, text, (line) => this.o.log(`${name}: ${line}`));
+    return to ? { moving: to } : {};
   }
 
   private send(): Promise<void> {

@@ -101,6 +101,24 @@ test('a second agent started while the first still reads its services (its socke
   expect(existsSync(lock)).toBe(false);
 });
 
+test('a migrating marker left by a svcmgr that is gone is not published as moving, and is removed', async () => {
+  await writeFile(join(root, 'etc/capsule/web.conf'), '[DEFAULT]\nnodes = n1\n');
+  const gone = spawn('true');
+  await new Promise((r) => gone.once('exit', r));
+  const varDir = join(root, 'var/lib/capsule/web');
+  await mkdir(varDir, { recursive: true });
+  await writeFile(join(varDir, 'migrating'), JSON.stringify({ to: 'n2', since: '2026-01-01T00:00:00.000Z', action: 'switch', pid: gone.pid, start: '1' }));
+  const a = startAgent();
+  await answering();
+  await until('the agent removes the marker', () => !existsSync(join(varDir, 'migrating')));
+  const s = await ask<{ views: Record<string, { services: Record<string, { moving?: string }> }> }>(daemonPaths(root).socket, { cmd: 'status' });
+  expect(s.views['n1']!.services['web']).toBeDefined();
+  expect(s.views['n1']!.services['web']!.moving).toBeUndefined();
+  expect(a.output()).toContain(`web: removed the migrating marker of pid ${gone.pid} (switch to n2 since 2026-01-01T00:00:00.000Z): that process is gone`);
+  a.child.kill('SIGTERM');
+  expect(await a.exited).toBe(0);
+});
+
 test('a broken node.conf is one error naming the file, and no agent', async () => {
   await writeFile(join(root, 'etc/capsule/node.conf'), '[cluster]\nname = solo\n');
   const a = startAgent();

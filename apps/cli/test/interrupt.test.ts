@@ -1,13 +1,15 @@
 // SIGINT or SIGTERM to svcmgr while it acts: what the action launched dies
 // with it (no orphaned script), nothing is rolled back, the service log and
 // stderr name the interrupted action and what is left up, and svcmgr exits
-// 128+signal.
+// 128+signal. A switch interrupted during its stop leaves no `migrating`
+// marker; the marker of a svcmgr killed outright names a dead owner, and the
+// next action removes it.
 import { killProcessesWithEnv, processesWithEnv, processGone, until } from '@capsule/testenv';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliProcess } from './cli.js';
+import { cli, cliProcess } from './cli.js';
 
 let root: string;
 let env: Record<string, string>;
@@ -52,4 +54,42 @@ test.each([
   expect(await readFile(path('var/lib/capsule/web/log'), 'utf8')).toContain(`WARN  web: ${line}`);
   expect(r.stderr).toContain(`web: warn: ${line}`);
   expect(r.stderr).toContain(`error: web: ${action} interrupted by ${sig}; left up here: ${leftUp}`);
+});
+
+describe('the migrating marker of a switch', () => {
+  const marker = () => path('var/lib/capsule/web/migrating');
+  const migrating = () => (JSON.parse(cli('svcmgr', ['-s', 'web', 'json', 'status'], env).stdout) as { migrating?: unknown }).migrating;
+
+  /** A switch to hv2, signalled once its stop runs the slow script; the marker it wrote meanwhile. */
+  async function switchStopped(sig: NodeJS.Signals) {
+    for (const f of ['up0', 'up1']) await writeFile(path(f), '');
+    const run = cliProcess('svcmgr', ['-s', 'web', 'switch', '--to', 'hv2'], env);
+    await until('the stop runs the slow script', () => existsSync(path('slow.pid')));
+    const written = JSON.parse(await readFile(marker(), 'utf8')) as Record<string, unknown>;
+    expect(migrating()).toMatchObject({ to: 'hv2' });
+    run.child.kill(sig);
+    return { written, pid: run.child.pid, result: await run.done };
+  }
+
+  test('names its owner, and is gone after a SIGINT during the stop: status shows no migrating', async () => {
+    const { written, pid, result } = await switchStopped('SIGINT');
+    expect(written).toMatchObject({ to: 'hv2', action: 'switch', pid, start: expect.stringMatching(/.+/) });
+    expect(result).toMatchObject({ code: 130, stderr: expect.stringContaining('error: web: switch interrupted by SIGINT; left up here: app#0, app#1') });
+    expect(existsSync(marker())).toBe(false);
+    expect(migrating()).toBeUndefined();
+    expect(cli('svcmgr', ['-s', 'web', 'print', 'status'], env).stdout).not.toMatch(/migrating/);
+  });
+
+  test('left by a svcmgr killed outright, it names a dead owner: status ignores it, the next action removes it and logs it', async () => {
+    const { pid, result } = await switchStopped('SIGKILL');
+    expect(result.signal).toBe('SIGKILL');
+    expect(JSON.parse(await readFile(marker(), 'utf8'))).toMatchObject({ pid });
+    expect(migrating()).toBeUndefined();
+    const r = cli('svcmgr', ['-s', 'web', 'start'], env);
+    expect(r.code).toBe(0);
+    expect(existsSync(marker())).toBe(false);
+    const line = `removed the migrating marker of pid ${pid} (switch to hv2 since `;
+    expect(r.stderr).toContain(`web: warn: ${line}`);
+    expect(await readFile(path('var/lib/capsule/web/log'), 'utf8')).toMatch(new RegExp(`WARN  web: ${line.replace(/[()]/g, '\\$&')}[^)]+\\): that process is gone`));
+  });
 });

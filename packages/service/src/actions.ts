@@ -9,6 +9,7 @@ import { rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { contextFor, withDeadline, type Runtime } from './context.js';
 import { interruption, throwIfInterrupted, wasInterrupted } from './interrupted.js';
+import { clearStaleMigrating } from './marker.js';
 import type { ServiceLog } from './log.js';
 import { migrationActions, type Peers } from './migrate.js';
 import type { Service, ServiceResource } from './model.js';
@@ -204,6 +205,9 @@ async function dispatch(svc: Service, action: string, o: ActionOptions): Promise
     onBreak: (why) => o.log.for(svc.svcname).warn(why),
   });
   try {
+    // A switch killed before it could remove its marker left the service `moving` for every daemon.
+    const stale = await clearStaleMigrating(svc.varDir, { unreadable: true });
+    if (stale) o.log.for(svc.svcname).warn(stale);
     const moves = migrationActions[action];
     if (moves) {
       await moves(svc, o, { start: (list) => startResources(svc, list, action, o), stop: (list) => stopResources(svc, list, action, o) });
