@@ -17,6 +17,7 @@ import { inspectService, listServices, type NodeContext } from '@capsule/runtime
 import { daemonPaths, serve, type Request } from '@capsule/runtime/daemon';
 import { startBackoffMs } from './backoff.js';
 import { monitorVerdict } from './monitor.js';
+import { movingServices } from './moving.js';
 import { WatchdogClient } from './watchdog.js';
 
 interface Local {
@@ -166,14 +167,21 @@ export class Agent {
     l.failed = { count, retryAt: monotonicMs() + startBackoffMs(count) };
   }
 
-  /** A switch or migration under way here (svcmgr's `migrating` state file): published so that no daemon interferes. */
+  /**
+   * A switch or migration under way here (svcmgr's `migrating` marker):
+   * published so that no daemon interferes, unless the svcmgr that wrote it
+   * is gone, in which case the marker is removed (moving.ts).
+   */
   private moving(name: string): { moving?: string } {
+    const varDir = servicePaths(this.o.ctx.root, name).varDir;
+    let text: string | undefined;
     try {
-      const to = (JSON.parse(readFileSync(join(servicePaths(this.o.ctx.root, name).varDir, 'migrating'), 'utf8')) as { to?: unknown }).to;
-      return typeof to === 'string' ? { moving: to } : {};
+      text = readFileSync(join(varDir, 'migrating'), 'utf8');
     } catch {
-      return {};
+      text = undefined;
     }
+    const to = movingServices.to(varDir, text, (line) => this.o.log(`${name}: ${line}`));
+    return to ? { moving: to } : {};
   }
 
   private send(): Promise<void> {

@@ -1,13 +1,15 @@
 // capsule-agent: the agent daemon of this node, in the foreground (logs to
 // stdout). `nodemgr daemon run` runs it as is, for systemd; `nodemgr daemon
 // start` runs it detached with its output in var/log/capsule/agent.log.
-// Stops on SIGTERM, SIGINT or `nodemgr daemon stop`.
+// Stops on SIGTERM, SIGINT or `nodemgr daemon stop`. One per node: it holds
+// var/run/capsule/agent.lock for its whole life.
 import { clusterConfig } from '@capsule/cluster';
 import { nodeConfPath, readNodeConfig } from '@capsule/config';
 import { CapsuleError, ErrorCode, formatError, isCapsuleError } from '@capsule/core';
+import { holdAgentLock } from '@capsule/runtime/agent-lock';
 import { daemonAnswers, daemonPaths } from '@capsule/runtime/daemon';
 import { capsuleRoot, findAppRoot, nodename, type NodeContext } from '@capsule/runtime/node';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './agent.js';
@@ -49,16 +51,29 @@ export async function runAgent(argv: readonly string[], env: NodeJS.ProcessEnv =
   const p = daemonPaths(ctx.root);
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   if (args.watchdog) {
+    // The agent's own helper, not an agent: it outlives the agent on purpose and takes no agent lock.
     await runWatchdog({ socket: join(p.runDir, 'watchdog.sock'), svcmgr: args.svcmgr, env: { CAPSULE_ROOT: ctx.root, CAPSULE_NODENAME: ctx.nodename }, stopTimeoutMs: args.watchdog.stopTimeoutMs, log });
     return;
   }
-  if (await daemonAnswers(p.socket)) throw new CapsuleError(ErrorCode.DaemonAlreadyRunning, `an agent daemon already answers on ${p.socket}`, { hint: 'nodemgr daemon stop first' });
+  // Before anything else, held until the end: a second agent of this node fails here, naming this one.
+  const release = await holdAgentLock(ctx.root, { onBreak: (why) => log(`${why}: taking over`) });
+  try {
+    // An agent of a capsule from before the lock may still answer during an upgrade.
+    if (await daemonAnswers(p.socket)) throw new CapsuleError(ErrorCode.DaemonAlreadyRunning, `an agent daemon already answers on ${p.socket}`, { hint: 'nodemgr daemon stop first' });
+    await serveUntilStopped(ctx, args, log);
+  } finally {
+    // Last: once released, the next agent may write the pid file and the socket this one removes.
+    await release();
+  }
+}
+
+async function serveUntilStopped(ctx: NodeContext, args: AgentArgs, log: (line: string) => void): Promise<void> {
+  const p = daemonPaths(ctx.root);
   const loadCluster = async () => clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
   const cluster = await loadCluster();
   // The watchdog is this program in another mode, started detached so that it outlives the agent.
   const self = [process.execPath, ...process.execArgv, process.argv[1]!, '--svcmgr', args.svcmgr[args.svcmgr.length - 1]!];
   const agent = new Agent({ ctx, cluster, loadCluster, svcmgr: args.svcmgr, log, echo: (line) => process.stderr.write(line), watchdogCommand: (stopTimeoutMs) => [...self, '--watchdog', '--stop-timeout', String(stopTimeoutMs)] });
-  await mkdir(p.runDir, { recursive: true, mode: 0o700 });
   await writeFile(p.pid, `${process.pid}\n`);
   const stop = () => void agent.stop();
   process.on('SIGTERM', stop);

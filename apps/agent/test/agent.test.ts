@@ -1,9 +1,10 @@
 // The built capsule-agent as a process on this machine: a one-node cluster
 // heartbeating on loopback, its socket, one agent per node, clean stops.
 import { ask, daemonPaths } from '@capsule/runtime/daemon';
+import { until } from '@capsule/testenv';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,15 +48,16 @@ async function answering(): Promise<{ node: string; cluster: string; quorum: { q
   }
 }
 
-test('answers on its socket (root only), writes its pid, and stops on SIGTERM leaving neither behind', async () => {
+test('answers on its socket (root only), holds the agent lock, writes its pid, and stops on SIGTERM leaving none of them behind', async () => {
   const a = startAgent();
   const s = await answering();
   expect(s).toMatchObject({ node: 'n1', cluster: 'solo', quorum: { quorum: true } });
   const p = daemonPaths(root);
+  expect(JSON.parse(await readFile(p.lock, 'utf8'))).toMatchObject({ pid: a.child.pid, action: 'agent' });
   expect(spawnSync('stat', ['-c', '%a', p.socket], { encoding: 'utf8' }).stdout.trim()).toBe('600');
   a.child.kill('SIGTERM');
   expect(await a.exited).toBe(0);
-  expect([existsSync(p.socket), existsSync(p.pid)]).toEqual([false, false]);
+  expect([existsSync(p.socket), existsSync(p.pid), existsSync(p.lock)]).toEqual([false, false, false]);
   expect(a.output()).toMatch(/agent of n1 in cluster solo[\s\S]*agent stopped/);
 });
 
@@ -69,7 +71,7 @@ test('a SIGTERM during the first status round stops the agent before it listens'
   expect(await a.exited).toBe(0);
   expect(a.output()).not.toMatch(/agent of n1 in cluster/);
   const p = daemonPaths(root);
-  expect([existsSync(p.socket), existsSync(p.pid)]).toEqual([false, false]);
+  expect([existsSync(p.socket), existsSync(p.pid), existsSync(p.lock)]).toEqual([false, false, false]);
 });
 
 test('a second agent on the same node refuses to start and leaves the first one running', async () => {
@@ -77,10 +79,44 @@ test('a second agent on the same node refuses to start and leaves the first one 
   await answering();
   const second = startAgent();
   expect(await second.exited).toBe(1);
-  expect(second.output()).toMatch(/error: an agent daemon already answers on .*agent\.sock/);
+  expect(second.output()).toMatch(new RegExp(`error: an agent daemon already runs on this node \\(pid ${first.child.pid}, since [^;]+; lock .*agent\\.lock\\)`));
   expect((await answering()).node).toBe('n1');
   await ask(daemonPaths(root).socket, { cmd: 'stop' });
   expect(await first.exited).toBe(0);
+});
+
+test('a second agent started while the first still reads its services (its socket silent yet) fails at once naming it', async () => {
+  // The first status round takes 3 s: long enough for a socket check to find nobody, as two `daemon start`s at once did.
+  await writeFile(join(root, 'etc/capsule/slow.conf'), `[DEFAULT]\nnodes = n1\n\n[app#0]\nscript = ${join(root, 'slow')}\n`);
+  await writeFile(join(root, 'slow'), '#!/bin/sh\n[ "$1" = status ] && sleep 3\nexit 0\n', { mode: 0o755 });
+  const first = startAgent();
+  const lock = daemonPaths(root).lock;
+  await until('the first agent holds the lock', async () => (await readFile(lock, 'utf8').catch(() => '')).includes(`"pid":${first.child.pid}`));
+  const second = startAgent();
+  expect(await second.exited).toBe(1);
+  expect(second.output()).toMatch(new RegExp(`error: an agent daemon already runs on this node \\(pid ${first.child.pid}, `));
+  expect((await answering()).node).toBe('n1');
+  first.child.kill('SIGTERM');
+  expect(await first.exited).toBe(0);
+  expect(existsSync(lock)).toBe(false);
+});
+
+test('a migrating marker left by a svcmgr that is gone is not published as moving, and is removed', async () => {
+  await writeFile(join(root, 'etc/capsule/web.conf'), '[DEFAULT]\nnodes = n1\n');
+  const gone = spawn('true');
+  await new Promise((r) => gone.once('exit', r));
+  const varDir = join(root, 'var/lib/capsule/web');
+  await mkdir(varDir, { recursive: true });
+  await writeFile(join(varDir, 'migrating'), JSON.stringify({ to: 'n2', since: '2026-01-01T00:00:00.000Z', action: 'switch', pid: gone.pid, start: '1' }));
+  const a = startAgent();
+  await answering();
+  await until('the agent removes the marker', () => !existsSync(join(varDir, 'migrating')));
+  const s = await ask<{ views: Record<string, { services: Record<string, { moving?: string }> }> }>(daemonPaths(root).socket, { cmd: 'status' });
+  expect(s.views['n1']!.services['web']).toBeDefined();
+  expect(s.views['n1']!.services['web']!.moving).toBeUndefined();
+  expect(a.output()).toContain(`web: removed the migrating marker of pid ${gone.pid} (switch to n2 since 2026-01-01T00:00:00.000Z): that process is gone`);
+  a.child.kill('SIGTERM');
+  expect(await a.exited).toBe(0);
 });
 
 test('a broken node.conf is one error naming the file, and no agent', async () => {

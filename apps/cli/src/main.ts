@@ -3,6 +3,7 @@ import { CapsuleError, formatError, isCapsuleError } from '@capsule/core/errors'
 import { parseArgs } from './argv.js';
 import { capsuleRoot, nodename } from '@capsule/runtime/node';
 import { appRoot } from './app.js';
+import { exitCodeOf } from './interrupt.js';
 import { commandHelp, programHelp } from './help.js';
 import type { CommandContext, ProgramSpec } from './spec.js';
 
@@ -65,6 +66,6 @@ export async function run(program: ProgramSpec, argv: readonly string[], io: Io 
       io.err(`error: ${formatError(e)}\n`);
       if (!isCapsuleError(e) && io.env['CAPSULE_DEBUG']) io.err(`${(e as Error).stack}\n`);
     }
-    return 1;
+    return exitCodeOf(e);
   }
 }

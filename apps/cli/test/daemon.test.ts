@@ -1,13 +1,14 @@
 // nodemgr daemon start|run|stop launch the agent program of @capsule/agent,
 // which runs this CLI's svcmgr for its actions: a one-node cluster on
-// loopback whose ha service the agent starts by itself.
-import { until } from '@capsule/testenv';
+// loopback whose ha service the agent starts by itself. One agent per node,
+// however many starts race.
+import { killProcessesWithEnv, processesWithEnv, processGone, until } from '@capsule/testenv';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, cliEntry } from './cli.js';
+import { cli, cliEntry, cliProcess } from './cli.js';
 
 let root: string;
 let env: Record<string, string>;
@@ -23,11 +24,16 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   cli('nodemgr', ['daemon', 'stop'], env);
+  // Whatever a failed test left: agents, the svcmgr they ran, its scripts.
+  await killProcessesWithEnv('CAPSULE_ROOT', root);
   await rm(root, { recursive: true, force: true });
 });
 
-/** The process has exited (a zombie nobody reaped counts: it runs nothing). */
-const gone = (pid: number) => !existsSync(`/proc/${pid}`) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z';
+/** The agent processes of this test's node, found in /proc by their CAPSULE_ROOT (not the agent's watchdog, the same program in another mode). */
+const agents = () => processesWithEnv('CAPSULE_ROOT', root, (argv) => argv.some((w) => w.endsWith('capsule-agent.js')) && !argv.includes('--watchdog'));
+const pidFile = () => Number(readFileSync(join(root, 'var/run/capsule/agent.pid'), 'utf8'));
+
+const gone = processGone;
 
 test('start runs capsule-agent detached; it starts the ha service with this svcmgr; stop ends it', async () => {
   const r = cli('nodemgr', ['daemon', 'start'], env);
@@ -36,10 +42,36 @@ test('start runs capsule-agent detached; it starts the ha service with this svcm
   const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
   expect(argv.slice(1, 4)).toEqual([expect.stringMatching(/apps\/agent\/dist\/bin\/capsule-agent\.js$/), '--svcmgr', cliEntry('svcmgr')]);
   await until('the agent starts web', () => existsSync(join(root, 'up')));
-  expect(cli('nodemgr', ['daemon', 'start'], env).stdout).toBe('the agent daemon is already running\n');
+  expect(cli('nodemgr', ['daemon', 'start'], env).stdout).toBe(`the agent daemon is already running (pid ${pid})\n`);
   expect(cli('nodemgr', ['daemon', 'stop'], env)).toMatchObject({ code: 0, stdout: 'agent daemon stopped\n' });
   await until('the agent process exits', () => gone(pid));
   expect(await readFile(join(root, 'var/log/capsule/agent.log'), 'utf8')).toMatch(/start web: [\s\S]*agent stopped/);
+});
+
+test('two starts at once: one agent runs, the other start names it; stop leaves none', async () => {
+  const [a, b] = await Promise.all([cliProcess('nodemgr', ['daemon', 'start'], env).done, cliProcess('nodemgr', ['daemon', 'start'], env).done]);
+  const pid = pidFile();
+  expect(agents()).toEqual([pid]);
+  expect([a.code, b.code]).toEqual([0, 0]);
+  expect([a.stdout, b.stdout].sort()).toEqual([expect.stringMatching(new RegExp(`^agent daemon started \\(pid ${pid}\\), log in `)), `the agent daemon is already running (pid ${pid})\n`]);
+  expect(cli('nodemgr', ['daemon', 'stop'], env)).toMatchObject({ code: 0, stdout: 'agent daemon stopped\n' });
+  await until('the agent process exits', () => gone(pid));
+  expect(agents()).toEqual([]);
+  expect(existsSync(join(root, 'var/run/capsule/agent.lock'))).toBe(false);
+});
+
+test('an agent killed with SIGKILL leaves its lock behind, and the next start takes it over', async () => {
+  expect(cli('nodemgr', ['daemon', 'start'], env).code).toBe(0);
+  const dead = pidFile();
+  process.kill(dead, 'SIGKILL');
+  await until('the killed agent is gone', () => gone(dead));
+  expect(JSON.parse(readFileSync(join(root, 'var/run/capsule/agent.lock'), 'utf8'))).toMatchObject({ pid: dead, action: 'agent' });
+  const r = cli('nodemgr', ['daemon', 'start'], env);
+  expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/^agent daemon started \(pid \d+\)/) });
+  const pid = pidFile();
+  expect(pid).not.toBe(dead);
+  expect(agents()).toEqual([pid]);
+  expect(await readFile(join(root, 'var/log/capsule/agent.log'), 'utf8')).toContain(`agent.lock: its holder, pid ${dead} (agent), is dead: taking over`);
 });
 
 test('run stays in the foreground with the agent output, passes SIGTERM on, and exits 0', async () => {

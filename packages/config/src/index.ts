@@ -16,7 +16,7 @@ export { setKeyword, unsetKeyword, renderDocument } from './writer.js';
 export { atomicWrite, writeStateFile, cleanStaleTemps, type AtomicWriteOptions } from './atomic.js';
 export { loadConfig, noConfigFile } from './files.js';
 export { readCapped } from './read-capped.js';
-export { ACTION_LOCK, acquireLock, withLock, holderLiveness, platformProbe, type LockOptions, type LockHolder, type Liveness, type ProcessProbe } from './lock.js';
+export { ACTION_LOCK, acquireLock, withLock, holderLiveness, lockHolder, platformProbe, type LockOptions, type LockHolder, type Liveness, type ProcessProbe } from './lock.js';
 export { asConfigVersion, type ConfigVersion, decideSync, parseVersion, currentVersion, recordVersion, contentHash, type SyncDecision } from './version.js';
 export { guestView, mergeGuestView, type ViewRules } from './guest-view.js';
 export { updateConfig, installReceived, withConfigLock, CONFIG_LOCK, type WriteOptions, type Written } from './store.js';

@@ -25,12 +25,15 @@ export interface LockHolder {
  */
 export type ProcessProbe = (pid: number) => Promise<string | null | undefined>;
 
-/** Field 22 of /proc/PID/stat: start time in clock ticks since boot. */
+/** Field 22 of /proc/PID/stat: start time in clock ticks since boot; a zombie (field 3 `Z`) is dead. */
 function procStartTime(pid: number): string | null | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Killed but not yet reaped (its parent is gone and no init reaps here): it holds nothing any more.
+    if (fields[0] === 'Z' || fields[0] === 'X') return null;
+    return fields[19];
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'ENOENT' && procMounted() ? null : undefined;
   }
@@ -98,6 +101,18 @@ function parseHolder(raw: string): LockHolder | undefined {
     // not JSON: handled by the caller
   }
   return undefined;
+}
+
+/**
+ * The holder a lock file names, and whether it lives; undefined when there
+ * is no file, no holder record in it, or its holder is proven dead (a stale
+ * lock holds nothing). For who must know who holds a lock without taking it.
+ */
+export async function lockHolder(path: string, probe: ProcessProbe = platformProbe): Promise<{ holder: LockHolder; liveness: Exclude<Liveness, 'dead'> } | undefined> {
+  const holder = parseHolder((await readFile(path, 'utf8').catch(() => undefined)) ?? '');
+  if (!holder) return undefined;
+  const liveness = await holderLiveness(holder, probe);
+  return liveness === 'dead' ? undefined : { holder, liveness };
 }
 
 export interface LockOptions {

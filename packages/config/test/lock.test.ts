@@ -1,12 +1,12 @@
 // The action lock with real processes.
 import { isCapsuleError } from '@capsule/core';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { acquireLock, holderLiveness, psStartTime, type ProcessProbe } from '../src/lock.js';
+import { acquireLock, holderLiveness, lockHolder, psStartTime, type ProcessProbe } from '../src/lock.js';
 
 const lockModule = fileURLToPath(new URL('../dist/lock.js', import.meta.url));
 const worker = fileURLToPath(new URL('./fixtures/lock-worker.mjs', import.meta.url));
@@ -80,6 +80,32 @@ test('a holder whose liveness cannot be read keeps its lock: the waiter times ou
   await writeFile(join(dir, 'lock'), JSON.stringify(holder));
   await expect(acquireLock(dir, { action: 'stop', waitSeconds: 0.3, svcname: 'web1', probe: blind })).rejects.toMatchObject({ code: 'LockTimeout' });
   expect(JSON.parse(await readFile(join(dir, 'lock'), 'utf8'))).toEqual(holder);
+});
+
+// Its parent gone and nobody reaping it (no init that reaps, as in some containers), a killed holder stays a zombie.
+(process.platform === 'linux' ? test : test.skip)('a zombie holder is dead: its lock is broken', async () => {
+  // `sleep 0` exits at once; its parent execs into `sleep 30`, which never reaps it.
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  children.push(parent);
+  const pid = Number(await new Promise<string>((r) => parent.stdout!.once('data', (d: Buffer) => r(d.toString()))));
+  const stat = () => readFileSync(`/proc/${pid}/stat`, 'utf8');
+  await waitFor(async () => stat().slice(stat().lastIndexOf(')') + 2).startsWith('Z'));
+  const start = stat().slice(stat().lastIndexOf(')') + 2).split(' ')[19]!;
+  const holder = { pid, start, action: 'start', since: 'then' };
+  expect(await holderLiveness(holder)).toBe('dead');
+  await writeFile(join(dir, 'lock'), JSON.stringify(holder));
+  const release = await acquireLock(dir, { action: 'stop', waitSeconds: 1, svcname: 't' });
+  await release();
+});
+
+test('lockHolder names a live holder, and nothing for a dead one or no lock', async () => {
+  const file = join(dir, 'lock');
+  expect(await lockHolder(file)).toBeUndefined();
+  const release = await acquireLock(dir, { action: 'agent', waitSeconds: 1, svcname: 't' });
+  expect(await lockHolder(file)).toEqual({ holder: expect.objectContaining({ pid: process.pid, action: 'agent' }), liveness: 'alive' });
+  await release();
+  await writeFile(file, JSON.stringify({ pid: process.pid, start: 'not-my-start-time', action: 'agent', since: 'x' }));
+  expect(await lockHolder(file)).toBeUndefined();
 });
 
 test('the ps fallback (platforms without /proc) reads a live process and proves a dead one', async () => {

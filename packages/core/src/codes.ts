@@ -47,6 +47,7 @@ export const ErrorCode = {
   LockTimeout: 'LockTimeout',
   ExecTimeout: 'ExecTimeout',
   ExecAborted: 'ExecAborted',
+  ActionInterrupted: 'ActionInterrupted',
   OutputTooLarge: 'OutputTooLarge',
   NotAPeer: 'NotAPeer',
   NoPeerTransport: 'NoPeerTransport',

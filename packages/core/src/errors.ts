@@ -3,6 +3,9 @@
 
 import { type ErrorCode, isErrorCode } from './codes.js';
 
+// The catalogue with the class: code that imports only this subpath still names codes by constant.
+export { ErrorCode } from './codes.js';
+
 const BRAND = Symbol.for('capsule.error');
 
 export interface CapsuleErrorOptions {

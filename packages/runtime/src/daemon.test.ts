@@ -54,6 +54,7 @@ test('the daemon files live under CAPSULE_ROOT', () => {
     runDir: '/r/var/run/capsule',
     socket: '/r/var/run/capsule/agent.sock',
     pid: '/r/var/run/capsule/agent.pid',
+    lock: '/r/var/run/capsule/agent.lock',
     log: '/r/var/log/capsule/agent.log',
     nodeFrozen: '/r/var/lib/capsule/node.frozen',
   });

@@ -11,6 +11,8 @@ export function daemonPaths(root: string) {
     runDir: join(root, 'var/run/capsule'),
     socket: join(root, 'var/run/capsule/agent.sock'),
     pid: join(root, 'var/run/capsule/agent.pid'),
+    /** Held by the agent for its whole life: one agent per node (agent-lock.ts). */
+    lock: join(root, 'var/run/capsule/agent.lock'),
     log: join(root, 'var/log/capsule/agent.log'),
     /** `nodemgr freeze`: the daemon starts and stops nothing on this node. */
     nodeFrozen: join(root, 'var/lib/capsule/node.frozen'),

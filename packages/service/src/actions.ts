@@ -1,12 +1,15 @@
 // The action engine: ordered start/stop of the selected resources under the
 // service lock, hooks around each resource, rollback of what a failed start
 // started, then a refreshed status cache. Every resource acts in a context
-// whose commands are killed when the action is cancelled.
+// whose commands are killed when the action is cancelled; a cancelled action
+// starts or stops nothing more, rolls nothing back, and says what it left up.
 import { CapsuleError, isCapsuleError, isContainerResource, START_ORDER, systemClock, type ActionContext, type ContainerContext, type Resource } from '@capsule/core';
 import { acquireLock, writeStateFile } from '@capsule/config';
 import { rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { contextFor, withDeadline, type Runtime } from './context.js';
+import { interruption, throwIfInterrupted, wasInterrupted } from './interrupted.js';
+import { clearStaleMigrating } from './marker.js';
 import type { ServiceLog } from './log.js';
 import { migrationActions, type Peers } from './migrate.js';
 import type { Service, ServiceResource } from './model.js';
@@ -99,6 +102,7 @@ async function guardStart(res: Resource, ctx: ActionContext, rid: string): Promi
 }
 
 async function act(svc: Service, r: ServiceResource, verb: Verb, action: string, o: ActionOptions): Promise<void> {
+  throwIfInterrupted(o);
   const res = r.resource!;
   const ctx = context(o, r, o.signal ?? new AbortController().signal);
   // Actions are idempotent: a resource already in the wanted state is left alone.
@@ -130,6 +134,7 @@ function failure(svc: Service, action: string, r: ServiceResource, e: unknown): 
 export async function startResources(svc: Service, list: ServiceResource[], action: string, o: ActionOptions): Promise<void> {
   const started: ServiceResource[] = [];
   for (const step of plan(list, 'start', svc.subsets)) {
+    throwIfInterrupted(o);
     const results = await Promise.allSettled(step.map((r) => act(svc, r, 'start', action, o).then(() => r)));
     let failed: { r: ServiceResource; e: unknown } | undefined;
     results.forEach((res, i) => {
@@ -140,7 +145,8 @@ export async function startResources(svc: Service, list: ServiceResource[], acti
     });
     if (!failed) continue;
     o.log.for(failed.r.rid).error((failed.e as Error).message);
-    if (!o.disableRollback && started.length) {
+    // Interrupted: stopping what started would be more of what was just asked to stop.
+    if (!o.disableRollback && started.length && !wasInterrupted(o)) {
       o.log.for(svc.svcname).info(`rollback: stopping ${started.map((r) => r.rid).join(', ')}`);
       await stopResources(svc, started, 'rollback', o).catch((e: Error) => o.log.for(svc.svcname).error(`rollback incomplete: ${e.message}`));
     }
@@ -151,6 +157,7 @@ export async function startResources(svc: Service, list: ServiceResource[], acti
 export async function stopResources(svc: Service, list: ServiceResource[], action: string, o: ActionOptions): Promise<void> {
   let first: CapsuleError | undefined;
   for (const step of plan(list, 'stop', svc.subsets)) {
+    throwIfInterrupted(o);
     const results = await Promise.allSettled(step.map((r) => act(svc, r, 'stop', action, o)));
     results.forEach((res, i) => {
       if (res.status === 'fulfilled') return;
@@ -166,6 +173,9 @@ export async function stopResources(svc: Service, list: ServiceResource[], actio
 export async function runAction(svc: Service, action: string, o: ActionOptions): Promise<void> {
   try {
     await dispatch(svc, action, o);
+  } catch (e) {
+    // However it ended (a killed command, a step refused), an interrupted action is reported as one.
+    throw wasInterrupted(o) ? await interruption(svc, action, o, e) : e;
   } finally {
     await o.log.flush();
   }
@@ -183,6 +193,7 @@ async function dispatch(svc: Service, action: string, o: ActionOptions): Promise
   if (!sub && !(ACTIONS as readonly string[]).includes(action)) {
     throw new CapsuleError('UnknownAction', `${svc.svcname}: unknown action ${action}`, { hint: `actions are ${ACTIONS.join(', ')}` });
   }
+  throwIfInterrupted(o);
   if (isFrozen(svc.varDir) && !o.force) {
     throw new CapsuleError('ServiceFrozen', `${svc.svcname} is frozen: ${action} refused`, { hint: `thaw it (\`svcmgr -s ${svc.svcname} thaw\`) or add --force` });
   }
@@ -194,6 +205,9 @@ async function dispatch(svc: Service, action: string, o: ActionOptions): Promise
     onBreak: (why) => o.log.for(svc.svcname).warn(why),
   });
   try {
+    // A switch killed before it could remove its marker left the service `moving` for every daemon.
+    const stale = await clearStaleMigrating(svc.varDir, { unreadable: true });
+    if (stale) o.log.for(svc.svcname).warn(stale);
     const moves = migrationActions[action];
     if (moves) {
       await moves(svc, o, { start: (list) => startResources(svc, list, action, o), stop: (list) => stopResources(svc, list, action, o) });

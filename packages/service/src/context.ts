@@ -49,7 +49,9 @@ export function contextFor(resource: Resource, rt: Runtime, log: Logger, signal:
 export async function withDeadline<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>, onTimeout: () => T, parent?: AbortSignal): Promise<T> {
   const ac = new AbortController();
   const abort = () => ac.abort(parent?.reason);
-  parent?.addEventListener('abort', abort, { once: true });
+  // An abort event is sent once: a parent cancelled before this call must cancel it too.
+  if (parent?.aborted) abort();
+  else parent?.addEventListener('abort', abort, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<T>((resolve, reject) => {
     timer = setTimeout(() => {

@@ -1,13 +1,14 @@
 // Moving a service to another node: `switch` (stop here, start there) and
 // `migrate` (the containers move live, with their guests running). While a
-// migration runs, a `migrating` state file marks the service so that no
-// orchestrator fails it over half-way; the status shows it.
+// migration runs, a `migrating` marker naming this process marks the service
+// so that no orchestrator fails it over half-way (marker.ts); the status
+// shows it, and it is removed however the move ends, interrupted included.
 import { CapsuleError, errorFromJson, isContainerResource, type ContainerContext, type ContainerResource, type Exec } from '@capsule/core';
-import { writeStateFile } from '@capsule/config';
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { ActionOptions } from './actions.js';
 import { contextFor } from './context.js';
+import { wasInterrupted } from './interrupted.js';
+import { migratingFile, writeMigrating } from './marker.js';
 import type { Service, ServiceResource } from './model.js';
 
 /** Another node of the cluster, reached through the transport (ssh2 in production). */
@@ -20,23 +21,6 @@ export type Peers = (node: string) => Peer | undefined;
 interface Movers {
   start(list: ServiceResource[]): Promise<void>;
   stop(list: ServiceResource[]): Promise<void>;
-}
-
-export interface MigratingState {
-  to: string;
-  since: string;
-}
-
-const stateFile = (svc: Service) => join(svc.varDir, 'migrating');
-
-export async function readMigrating(varDir: string): Promise<MigratingState | undefined> {
-  const text = await readFile(join(varDir, 'migrating'), 'utf8').catch(() => undefined);
-  try {
-    const v = text ? (JSON.parse(text) as Partial<MigratingState>) : undefined;
-    return v && typeof v.to === 'string' && typeof v.since === 'string' ? { to: v.to, since: v.since } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function destination(svc: Service, o: ActionOptions, action: string): Peer {
@@ -54,11 +38,12 @@ function destination(svc: Service, o: ActionOptions, action: string): Peer {
   return peer;
 }
 
-const onPeer = (peer: Peer, svc: Service, args: string[]) => runOnPeer(peer, svc.svcname, args);
+// Cancelled with the action: the peer's svcmgr is killed (its process group, over ssh) rather than left starting.
+const onPeer = (peer: Peer, svc: Service, args: string[], o: ActionOptions) => runOnPeer(peer, svc.svcname, args, o.signal);
 
 /** Runs svcmgr on the peer, asking for JSON errors so that their code and hint survive the hop. */
-export async function runOnPeer(peer: Peer, svcname: string, args: string[]): Promise<void> {
-  const r = await peer.exec(['svcmgr', '-s', svcname, ...args, '--format', 'json']);
+export async function runOnPeer(peer: Peer, svcname: string, args: string[], signal?: AbortSignal): Promise<void> {
+  const r = await peer.exec(['svcmgr', '-s', svcname, ...args, '--format', 'json'], signal ? { signal } : {});
   if (r.code === 0) return;
   let body: unknown;
   try {
@@ -77,17 +62,18 @@ async function switchService(svc: Service, o: ActionOptions, m: Movers): Promise
   const log = o.log.for(svc.svcname);
   log.info(`switch to ${peer.node}: stopping here`);
   // Marked as moving, so that no daemon places the service while it is down on both nodes.
-  await writeStateFile(stateFile(svc), JSON.stringify({ to: peer.node, since: new Date(o.clock?.now() ?? Date.now()).toISOString() }) + '\n');
+  await writeMigrating(svc.varDir, 'switch', peer.node, o.clock ? { clock: o.clock } : {});
   try {
     await o.encap?.beforeStop(svc, 'stop', o);
     const here = svc.resources.filter((r) => r.resource && !r.standby);
     await m.stop(here);
     try {
-      await onPeer(peer, svc, ['start']);
+      await onPeer(peer, svc, ['start'], o);
       log.info(`switched to ${peer.node}`);
     } catch (e) {
       log.error(`start on ${peer.node} failed: ${(e as Error).message}`);
-      if (!o.disableRollback) {
+      // Interrupted: nothing more is started, here either; the interruption says what is left up.
+      if (!o.disableRollback && !wasInterrupted(o)) {
         log.info('rollback: starting the service here again');
         await m.start(here);
         await o.encap?.afterStart(svc, 'start', o);
@@ -95,7 +81,7 @@ async function switchService(svc: Service, o: ActionOptions, m: Movers): Promise
       throw e;
     }
   } finally {
-    await rm(stateFile(svc), { force: true });
+    await rm(migratingFile(svc.varDir), { force: true });
   }
 }
 
@@ -113,7 +99,7 @@ async function migrateService(svc: Service, o: ActionOptions, m: Movers): Promis
   const ctx = (r: ServiceResource) => contextFor(r.resource!, o, o.log.for(r.rid), signal) as ContainerContext;
   const to = { node: peer.node, exec: peer.exec };
   for (const r of movable) await r.resource.precheckMigration?.(ctx(r), to);
-  await writeStateFile(stateFile(svc), JSON.stringify({ to: peer.node, since: new Date((o.clock?.now() ?? Date.now())).toISOString() }) + '\n');
+  await writeMigrating(svc.varDir, 'migrate', peer.node, o.clock ? { clock: o.clock } : {});
   try {
     // What is not a container (addresses, filesystems on the hypervisor) moves the ordinary way.
     await m.stop(svc.resources.filter((r) => r.resource && !r.encap && r.group !== 'container' && !r.standby));
@@ -122,9 +108,9 @@ async function migrateService(svc: Service, o: ActionOptions, m: Movers): Promis
       if (!o.dryRun) await r.resource.migrate!(ctx(r), to);
     }
     // The containers already run there: the peer's start leaves them alone and starts the rest.
-    if (!o.dryRun) await onPeer(peer, svc, ['start']);
+    if (!o.dryRun) await onPeer(peer, svc, ['start'], o);
   } finally {
-    await rm(stateFile(svc), { force: true });
+    await rm(migratingFile(svc.varDir), { force: true });
   }
 }
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { aggregate } from './aggregate.js';
 import { contextFor, withDeadline, type Runtime } from './context.js';
-import { readMigrating } from './migrate.js';
+import { liveMigrating } from './marker.js';
 import type { Service, ServiceResource } from './model.js';
 import { STATUS_CACHE_VERSION } from './cache.js';
 import type { EncapStatus, ResourceStatusEntry, ServiceStatus } from './status-schema.js';
@@ -71,7 +71,8 @@ export async function computeStatus(svc: Service, o: StatusOptions): Promise<Ser
   const [entries, encap, migrating] = await Promise.all([
     Promise.all(shown.map((r) => resourceStatus(r, o.runtime, o.log, o.timeoutMs ?? DEFAULT_STATUS_TIMEOUT_MS))),
     typeof o.encap === 'function' ? o.encap() : Promise.resolve(o.encap ?? {}),
-    readMigrating(svc.varDir),
+    // A marker whose owner is gone marks nothing; the next action removes it.
+    liveMigrating(svc.varDir),
   ]);
   const resources = Object.fromEntries(entries.map((e) => [e.rid, e]));
   // Typed, not parsed: the status is built here; tests hold it to the schema.

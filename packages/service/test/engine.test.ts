@@ -1,6 +1,6 @@
 // The action engine on real files, through a real service file.
 import { KeywordRegistry, evaluateConfig, parseConfig } from '@capsule/config';
-import { isCapsuleError, systemClock } from '@capsule/core';
+import { CapsuleError, isCapsuleError, systemClock } from '@capsule/core';
 import { localExec } from '@capsule/transport';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -212,4 +212,37 @@ test('a broken keyword fails only the actions on its resource', async () => {
   await runAction(svc, 'start', opts({ selection: { rids: ['ip#1'] } }));
   expect(up('ip#1')).toBe(true);
   await expect(runAction(svc, 'start', opts())).rejects.toMatchObject({ code: 'ActionFailed', message: expect.stringMatching(/app#1: svc\.conf:\d+: app#1\.comment: \{nothere\} refers to a keyword that is not set/) });
+});
+
+describe('an interrupted action', () => {
+  const interrupt = () => new CapsuleError('ActionInterrupted', 'interrupted by SIGINT', { details: { signal: 'SIGINT' } });
+  /** An exec that cancels the action once the command naming `when` is launched, as a Ctrl-C at that moment would. */
+  const interruptingAt = (ac: AbortController, when: string): ActionOptions['exec'] => (argv, o) => {
+    const running = localExec(argv, o);
+    if (argv.join(' ').includes(when)) setImmediate(() => ac.abort(interrupt()));
+    return running;
+  };
+
+  test('kills the running command, starts nothing more, rolls nothing back, and names what is left up', async () => {
+    const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1') + res('app#1', 'start_cmd = sleep 30') + res('app#2'));
+    const ac = new AbortController();
+    const t0 = Date.now();
+    await expect(runAction(svc, 'start', opts({ exec: interruptingAt(ac, 'sleep 30'), signal: ac.signal }))).rejects.toMatchObject({
+      code: 'ActionInterrupted',
+      message: 'svc: start interrupted by SIGINT; left up here: ip#1',
+      details: { action: 'start', leftUp: ['ip#1'], signal: 'SIGINT' },
+    });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(await journal()).toEqual(['start ip#1']);
+    expect(await readFile(join(dir, 'var/log'), 'utf8')).toContain('WARN  svc: start interrupted by SIGINT: left up here: ip#1');
+  });
+
+  test('cancelled before it began, it does nothing', async () => {
+    const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1'));
+    const ac = new AbortController();
+    ac.abort(interrupt());
+    await expect(runAction(svc, 'start', opts({ signal: ac.signal }))).rejects.toMatchObject({ code: 'ActionInterrupted', details: { leftUp: [] } });
+    expect(await journal()).toEqual([]);
+    expect(existsSync(join(dir, 'var/lock'))).toBe(false);
+  });
 });

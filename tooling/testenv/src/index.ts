@@ -1,6 +1,7 @@
 // Public API of @capsule/testenv.
 export { TestNetwork, type TestHost, type TestSwitch } from './netns.js';
 export { sh, uniqueName, until } from './run.js';
+export { processGone, processesWithEnv, killProcessesWithEnv } from './procs.js';
 export { TestContainers, REPO_ROOT, type TestContainer } from './lxc.js';
 export { testContext, testContainerContext, testInit, quietLog } from './driver.js';
 export { startSshd, sshdOptions, CLEAN_SHELL, type TestSshd, type SshdOptions } from './sshd.js';

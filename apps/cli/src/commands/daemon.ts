@@ -3,6 +3,7 @@
 import { clusterConfig } from '@capsule/cluster';
 import { nodeConfPath, readNodeConfig } from '@capsule/config';
 import { CapsuleError, ErrorCode } from '@capsule/core';
+import { agentHolder } from '@capsule/runtime/agent-lock';
 import { ask, daemonAnswers, daemonPaths } from '@capsule/runtime/daemon';
 import { spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
@@ -50,10 +51,8 @@ async function runDaemon(): Promise<number> {
 
 async function start(ctx: CommandContext): Promise<number> {
   const p = daemonPaths(ctx.root);
-  if (await daemonAnswers(p.socket)) {
-    ctx.out('the agent daemon is already running\n');
-    return 0;
-  }
+  const running = await agentHolder(ctx.root);
+  if (running || (await daemonAnswers(p.socket))) return alreadyRunning(ctx, running?.holder.pid);
   // Checked here too, so that a broken node.conf is an error on the terminal, not only in the log.
   await clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
   const [cmd, ...args] = agentCommand();
@@ -63,26 +62,60 @@ async function start(ctx: CommandContext): Promise<number> {
   child.unref();
   await out.close();
   for (let i = 0; i < 100; i++) {
-    if (await daemonAnswers(p.socket)) {
+    // Two starts at once both get here; the agents settle it with the node's agent lock.
+    const holder = (await agentHolder(ctx.root))?.holder;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      // Ours lost the lock to an agent started meanwhile, and is gone: that one runs.
+      if (holder && holder.pid !== child.pid) return alreadyRunning(ctx, holder.pid);
+      break;
+    }
+    // Answering is not enough: another agent may answer while ours is still failing to take the lock.
+    if (holder?.pid === child.pid && (await daemonAnswers(p.socket))) {
       ctx.out(`agent daemon started (pid ${child.pid}), log in ${p.log}\n`);
       return 0;
     }
-    if (child.exitCode !== null) break;
     await sleep(100);
   }
   throw new CapsuleError(ErrorCode.DaemonNotRunning, `the agent daemon did not come up`, { hint: `see ${p.log}` });
 }
 
+function alreadyRunning(ctx: CommandContext, pid: number | undefined): number {
+  ctx.out(`the agent daemon is already running${pid ? ` (pid ${pid})` : ''}\n`);
+  return 0;
+}
+
+/**
+ * Asks the agent to stop and waits until it has released the node's lock,
+ * so that a `daemon start` right after finds no agent still on its way out.
+ * An agent that holds the lock but does not answer yet (still in its first
+ * status round) is sent SIGTERM, which it handles the same way.
+ */
 async function stop(ctx: CommandContext): Promise<number> {
   const p = daemonPaths(ctx.root);
-  if (!(await daemonAnswers(p.socket))) {
+  const running = await agentHolder(ctx.root);
+  const answers = await daemonAnswers(p.socket);
+  if (!running && !answers) {
     ctx.out('the agent daemon is not running\n');
     return 0;
   }
-  await ask(p.socket, { cmd: 'stop' });
-  for (let i = 0; i < 100 && (await daemonAnswers(p.socket)); i++) await sleep(100);
-  ctx.out('agent daemon stopped\n');
-  return 0;
+  if (answers) await ask(p.socket, { cmd: 'stop' });
+  // Only a holder proven to be the process that took the lock: a recycled pid is someone else.
+  else if (running?.liveness === 'alive') {
+    try {
+      process.kill(running.holder.pid, 'SIGTERM');
+    } catch {
+      // gone meanwhile: nothing left to stop
+    }
+  }
+  for (let i = 0; i < 100; i++) {
+    if (!(await agentHolder(ctx.root)) && !(await daemonAnswers(p.socket))) {
+      ctx.out('agent daemon stopped\n');
+      return 0;
+    }
+    await sleep(100);
+  }
+  const pid = running?.holder.pid;
+  throw new CapsuleError(ErrorCode.DaemonAlreadyRunning, `the agent daemon${pid ? ` (pid ${pid})` : ''} did not stop within 10 s`, { hint: `see ${p.log}${pid ? `; \`kill ${pid}\` ends it` : ''}` });
 }
 
 interface DaemonStatus {

@@ -6,6 +6,7 @@ import { systemClock } from '@capsule/core';
 import { inspectService, keywordRegistry, loadService, refreshStatus as refresh, serviceLog, type RefreshOptions } from '@capsule/runtime';
 import { ask, daemonPaths } from '@capsule/runtime/daemon';
 import { localExec } from '@capsule/transport';
+import { interruptOn } from '../interrupt.js';
 import type { CommandContext } from '../spec.js';
 import { serviceName } from './service-config.js';
 
@@ -25,6 +26,8 @@ export function action(name: string) {
     // Freezing is this node's business, allowed anywhere; resource actions only on the service's nodes.
     const loaded = await loadService(ctx, serviceName(ctx), name === 'freeze' || name === 'thaw' ? undefined : { name, force: o['force'] === true });
     const { svc, ssh, conf } = loaded;
+    // From here on a signal cancels the action instead of killing svcmgr under it.
+    const interrupt = interruptOn();
     try {
       const selection = {
         ...(o['rid'] ? { rids: o['rid'] as string[] } : {}),
@@ -45,6 +48,7 @@ export function action(name: string) {
         force: o['force'] === true,
         disableRollback: o['disable-rollback'] === true,
         clock: systemClock,
+        signal: interrupt.signal,
         ...(typeof o['to'] === 'string' ? { to: o['to'] } : {}),
         ...(typeof o['waitlock'] === 'number' ? { waitlock: o['waitlock'] } : {}),
         after: async (s) => {
@@ -52,6 +56,7 @@ export function action(name: string) {
         },
       });
     } finally {
+      interrupt.dispose();
       for (const w of await loaded.close()) refreshOptions(ctx).echo?.(`warning: ${w}\n`);
       // A running agent daemon publishes the new state at once (best effort: no daemon, no harm). The watchdog,
       // acting because the agent no longer answers, says not to wait for it.

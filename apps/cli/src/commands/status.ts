@@ -17,7 +17,8 @@ export async function currentStatus(ctx: CommandContext): Promise<ServiceStatus>
   const paths = servicePaths(ctx.root, ctx.options['service'] as string);
   if (!ctx.options['refresh']) {
     const [cached, mtime] = await Promise.all([readStatusCache(paths.varDir), configMtime(paths.config)]);
-    if (cached && isFresh(cached.updated, mtime, STATUS_TTL_MS)) return cached;
+    // A move is short and its marker may be gone (or its owner dead) since: only a fresh look says it still runs.
+    if (cached && !cached.migrating && isFresh(cached.updated, mtime, STATUS_TTL_MS)) return cached;
   }
   return (await import('./service.js')).refreshStatus(ctx);
 }
