@@ -4,7 +4,7 @@
 // after claiming the placement. Service status is computed in-process;
 // actions run in a child so that a hung or crashing driver never takes the
 // daemon with it.
-import { HeartbeatBackend, holds, monotonicMs, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type Decision, type InstanceView, type Membership, type NodeView, type PublishedView, type ServicePolicy } from '@capsule/cluster';
+import { formerNodes, HeartbeatBackend, holds, monotonicMs, own, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type Decision, type InstanceView, type Membership, type NodeView, type PublishedView, type ServicePolicy } from '@capsule/cluster';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -232,15 +232,17 @@ export class Agent {
    */
   private replicate(policy: ServicePolicy, alive: string[], views: Record<string, NodeView>): void {
     const master = replicationMaster(policy, alive, views);
-    const stale = master === this.self ? staleCopies(policy.name, this.self, alive, views).filter((n) => policy.nodes.includes(n)) : [];
+    const former = formerNodes(policy, alive, views);
+    const stale = master === this.self ? staleCopies(policy.name, this.self, alive, views).filter((n) => policy.nodes.includes(n) || former.includes(n)) : [];
     void writeStateFile(join(servicePaths(this.o.ctx.root, policy.name).varDir, 'replication.json'), JSON.stringify({ master: master ?? null, stale, updated: Date.now() }) + '\n').catch(() => undefined);
     if (!stale.length) return;
-    const key = `${views[this.self]?.services[policy.name]?.csum}:${stale.join(',')}`;
+    const key = `${own(own(views, this.self)?.services, policy.name)?.csum}:${stale.join(',')}`;
     const last = this.pushes.get(policy.name);
     if (last && (last.running || (last.key === key && Date.now() - last.at < 30_000))) return;
     this.pushes.set(policy.name, { key, at: Date.now(), running: true });
     this.o.log(`sync ${policy.name}: ${stale.join(', ')} need update`);
-    void localExec([...this.o.svcmgr, '-s', policy.name, 'sync'], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 5 * 60_000 }).then((r) => {
+    const also = stale.filter((n) => former.includes(n));
+    void localExec([...this.o.svcmgr, '-s', policy.name, 'sync', ...(also.length ? ['--also', also.join(',')] : [])], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 5 * 60_000 }).then((r) => {
       this.pushes.set(policy.name, { key, at: Date.now(), running: false });
       this.o.log(`sync ${policy.name}: ${r.stdout.trim().replace(/\n/g, '; ') || r.stderr.trim().split('\n').pop()}`);
     });

@@ -16,4 +16,4 @@ export { HeartbeatBackend, monotonicMs, type HeartbeatBackendOptions } from './h
 export type { ClusterBackend, Membership, PeerState, PublishedView } from './backend.js';
 export { arbitratorServer, askArbitrator, type ArbitratorServerOptions } from './arbitrator.js';
 export { selfFence, decidesQuorum, type RunningCluster, type SelfFence } from './self-fence.js';
-export { replicationMaster, staleCopies } from './replication.js';
+export { formerNodes, replicationMaster, staleCopies } from './replication.js';

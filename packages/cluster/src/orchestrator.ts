@@ -3,6 +3,8 @@
 // acts; each only ever decides for itself (start or stop here), and a
 // peer's instance is its own business.
 import { own } from './membership.js';
+
+export { own };
 import type { ServicePolicy } from './policy.js';
 // Types only from view.ts: its zod schemas are for received views, and svcmon loads this module.
 import type { InstanceView, NodeView } from './view.js';

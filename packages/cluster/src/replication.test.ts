@@ -1,5 +1,5 @@
 import type { ServicePolicy } from './policy.js';
-import { replicationMaster, staleCopies } from './replication.js';
+import { formerNodes, replicationMaster, staleCopies } from './replication.js';
 import type { InstanceView, NodeView } from './view.js';
 
 const i = (avail: InstanceView['avail'], csum = 'a', generation = 1): InstanceView => ({ avail, overall: avail, frozen: false, startFailed: false, csum, mtime: 0, generation });
@@ -18,4 +18,17 @@ test.each([
 test('stale copies: different checksum or none; peers not heard are not counted', () => {
   const views = { hv1: view({ web: i('up', 'new') }), hv2: view({ web: i('down', 'old') }), hv3: view({}) };
   expect(staleCopies('web', 'hv1', ['hv1', 'hv2', 'hv3', 'hv4'], views)).toEqual(['hv2', 'hv3']);
+});
+
+test('former nodes: live nodes outside the service that still hold a copy', () => {
+  const views = { hv1: view({ web: i('up') }), hv2: view({ web: i('down') }), hv4: view({ web: i('down', 'old') }), hv5: view({}) };
+  expect(formerNodes(web, ['hv1', 'hv2', 'hv4', 'hv5'], views)).toEqual(['hv4']);
+});
+
+test.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])('a service named %s is a name: no master where no node has it', (name) => {
+  const policy = { ...web, name };
+  const views = { hv1: view({}), hv2: view({}) };
+  expect(replicationMaster(policy, ['hv1', 'hv2'], views)).toBeUndefined();
+  expect(staleCopies(name, 'hv1', ['hv1', 'hv2'], views)).toEqual([]);
+  expect(formerNodes(policy, ['hv1', 'hv2'], views)).toEqual([]);
 });

@@ -182,11 +182,11 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
         node(a).frozen = e.event === 'freeze-node';
         break;
       case 'set': {
-        // A config change every node reads: `set SVC flexMin 3`.
+        // A config change every node reads: `set SVC flexMin 3`, `set SVC nodes hv2,hv3`.
         const svc = services.find((x) => x.name === a);
         const value = e.args[2] ?? '';
-        if (!svc || !['flexMin', 'flexMax', 'orchestrate', 'failback'].includes(b ?? '')) throw new Error(`set: expected "set SERVICE flexMin|flexMax|orchestrate|failback VALUE": ${e.args.join(' ')}`);
-        Object.assign(svc, { [b!]: b === 'failback' ? value === 'true' : b === 'orchestrate' ? value : Number(value) });
+        if (!svc || !['flexMin', 'flexMax', 'orchestrate', 'failback', 'nodes'].includes(b ?? '')) throw new Error(`set: expected "set SERVICE flexMin|flexMax|orchestrate|failback|nodes VALUE": ${e.args.join(' ')}`);
+        Object.assign(svc, { [b!]: b === 'failback' ? value === 'true' : b === 'orchestrate' ? value : b === 'nodes' ? value.split(',') : Number(value) });
         break;
       }
       case 'switch':

@@ -1,5 +1,6 @@
 // A service address on an interface: refused when anyone already answers
-// for it, added with `ip addr`, announced with a gratuitous ARP.
+// for it (three probes), added with `ip addr`, announced with a gratuitous
+// ARP at the start and again at every status check while held.
 import { CapsuleError, isCapsuleError, type ActionContext, type ExecResult, type Resource, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
 import type { keywords } from './keywords.js';
 import { isIP } from 'node:net';
@@ -7,6 +8,9 @@ import { prefixLength } from './address.js';
 
 /** How long arping runs: a holder's ARP reply on the link comes within milliseconds. */
 const ARP_WAIT_MS = 300;
+/** Duplicate address probes, one every PROBE_GAP_MS: one lost packet (probe or reply) cannot let an address go up twice. */
+const DAD_PROBES = 3;
+const PROBE_GAP_MS = 100;
 
 /** arping cut short at ARP_WAIT_MS: nobody answered (-D), or the announce is out (-U). */
 function ignoreTimeout(e: unknown): ExecResult {
@@ -62,10 +66,16 @@ export class Ip implements Resource {
   }
 
   async status(ctx: ActionContext): Promise<ResourceStatus> {
-    const { addr } = await this.address(ctx);
+    const { addr, family } = await this.address(ctx);
     const { devs, ipdevExists } = await this.holders(ctx, addr);
     if (!ipdevExists) return { status: 'down', log: [`warn: interface ${this.cfg.ipdev} does not exist`] };
-    if (devs.includes(this.cfg.ipdev)) return { status: 'up', log: [] };
+    if (devs.includes(this.cfg.ipdev)) {
+      // Every status check of a held address announces it again (one packet, not waited for): if another node held it
+      // for a while (a double start, a node being fenced), the neighbours that learnt its MAC come back here within a
+      // status round instead of when their ARP entry expires.
+      if (family === 4) void this.announce(ctx, addr).catch(() => undefined);
+      return { status: 'up', log: [] };
+    }
     if (devs.length) return { status: 'warn', log: [`warn: ${addr} is on ${devs.join(', ')}, not ${this.cfg.ipdev}`] };
     return { status: 'down', log: [] };
   }
@@ -80,11 +90,12 @@ export class Ip implements Resource {
     await this.checkWire(ctx, addr, family);
     const add = await ctx.exec(['ip', 'addr', 'add', `${addr}/${prefix}`, 'dev', this.cfg.ipdev]);
     if (add.code !== 0) throw new CapsuleError('IpAddFailed', `${this.rid}: ip addr add ${addr}/${prefix} dev ${this.cfg.ipdev} failed: ${add.stderr.trim()}`, { hint: 'see the ip(8) error above' });
-    if (family === 4) {
-      // Tell the neighbours' ARP caches the address moved here; best effort. The packet leaves at
-      // once, then arping idles a second before exiting: not waited for.
-      await ctx.exec(['arping', '-U', '-c', '1', '-I', this.cfg.ipdev, addr], { timeoutMs: ARP_WAIT_MS }).catch(ignoreTimeout);
-    }
+    if (family === 4) await this.announce(ctx, addr);
+  }
+
+  /** Tells the neighbours' ARP caches the address is here; best effort. The packet leaves at once, then arping idles a second: cut short. */
+  private async announce(ctx: ActionContext, addr: string): Promise<void> {
+    await ctx.exec(['arping', '-U', '-c', '1', '-I', this.cfg.ipdev, addr], { timeoutMs: ARP_WAIT_MS }).catch(ignoreTimeout);
   }
 
   /** Duplicate address detection: does anyone on the link already answer for addr? */
@@ -93,16 +104,19 @@ export class Ip implements Resource {
       ctx.log.info(`${addr}: IPv6 duplicate detection is left to the kernel (DAD)`);
       return;
     }
-    // One probe: a holder on the link answers within milliseconds. arping itself waits out its whole
-    // -w second (whole seconds only) when nobody does, and a failover would wait with it: cut short.
-    const r = await ctx.exec(['arping', '-D', '-q', '-c', '1', '-w', '1', '-I', this.cfg.ipdev, addr], { timeoutMs: ARP_WAIT_MS }).catch(ignoreTimeout);
-    if (r.code === 127) {
+    // Several probes, each its own arping started PROBE_GAP_MS after the previous (iputils takes whole seconds
+    // between the probes of one arping): a holder on the link answers each within milliseconds. An arping waits out
+    // its whole -w second when nobody answers, and a failover would wait with it: each is cut short.
+    const probe = (i: number) =>
+      new Promise((r) => setTimeout(r, i * PROBE_GAP_MS)).then(() => ctx.exec(['arping', '-D', '-q', '-c', '1', '-w', '1', '-I', this.cfg.ipdev, addr], { timeoutMs: ARP_WAIT_MS }).catch(ignoreTimeout));
+    const results = await Promise.all(Array.from({ length: DAD_PROBES }, (_, i) => probe(i)));
+    if (results.some((r) => r.code === 127)) {
       ctx.log.warn(`arping is not installed: the check that ${addr} is free on the network was skipped (apt-get install iputils-arping)`);
       return;
     }
     // iputils arping -D exits 1 when a reply came back: someone holds the address.
-    if (r.code === 1) throw this.inUse(addr, `another host answers ARP for it on ${this.cfg.ipdev}`);
-    if (r.code !== 0) ctx.log.warn(`arping -D ${addr} exited ${r.code}: ${r.stderr.trim()}`);
+    if (results.some((r) => r.code === 1)) throw this.inUse(addr, `another host answers ARP for it on ${this.cfg.ipdev}`);
+    for (const r of results) if (r.code !== 0) ctx.log.warn(`arping -D ${addr} exited ${r.code}: ${r.stderr.trim()}`);
   }
 
   private inUse(addr: string, why: string): CapsuleError {

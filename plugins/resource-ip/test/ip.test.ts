@@ -1,5 +1,5 @@
 // ip resources in network namespaces: hv (the node) and peer, linked by a veth pair.
-import { TestNetwork, testContext, testInit, type TestHost } from '@capsule/testenv';
+import { TestNetwork, testContext, testInit, until, type TestHost } from '@capsule/testenv';
 import driver from '../src/index.js';
 
 const net = new TestNetwork();
@@ -44,6 +44,39 @@ test('an address another host holds is refused with IpInUse and not added', asyn
     expect(await addrs(hv)).not.toContain('198.51.100.20');
   } finally {
     await peer.exec(['ip', 'addr', 'del', '198.51.100.20/24', 'dev', 'eth0']);
+  }
+});
+
+test('the first ARP reply lost: the next probe still finds the holder, IpInUse', async () => {
+  await peer.exec(['ip', 'addr', 'add', '198.51.100.21/24', 'dev', 'eth0']);
+  // The holder's first of every three ARP replies is lost on the way (numgen counts from 0). On its way out: arping
+  // reads replies from a packet socket, which sees them before this node's own ARP filter would.
+  await peer.exec(['nft', 'add table arp lossy']);
+  await peer.exec(['nft', 'add chain arp lossy output { type filter hook output priority 0; }']);
+  const rule = await peer.exec(['nft', 'add rule arp lossy output arp operation reply numgen inc mod 3 0 drop']);
+  expect(rule).toMatchObject({ code: 0 });
+  try {
+    await expect(ip({ ipname: '198.51.100.21', ipdev: 'eth0', netmask: '24' }).start(ctx())).rejects.toMatchObject({ code: 'IpInUse' });
+    expect(await addrs(hv)).not.toContain('198.51.100.21');
+  } finally {
+    await peer.exec(['nft', 'delete table arp lossy']);
+    await peer.exec(['ip', 'addr', 'del', '198.51.100.21/24', 'dev', 'eth0']);
+  }
+});
+
+test('a held address is announced again at each status check: a neighbour that learnt another MAC comes back', async () => {
+  const r = ip({ ipname: '198.51.100.22', ipdev: 'eth0', netmask: '24' });
+  await r.start(ctx());
+  try {
+    const mac = (await hv.exec(['cat', '/sys/class/net/eth0/address'])).stdout.trim();
+    // As after a double start: the peer believes the address is at another host's MAC.
+    await peer.exec(['ip', 'neigh', 'replace', '198.51.100.22', 'lladdr', '02:00:5e:00:00:99', 'dev', 'eth0', 'nud', 'stale']);
+    const learnt = async () => (await peer.exec(['ip', 'neigh', 'show', '198.51.100.22', 'dev', 'eth0'])).stdout;
+    expect(await learnt()).toContain('02:00:5e:00:00:99');
+    expect((await r.status(ctx())).status).toBe('up');
+    await until('the peer learns this node again', async () => (await learnt()).includes(mac), 5000);
+  } finally {
+    await r.stop(ctx());
   }
 });
 

@@ -43,7 +43,9 @@ export async function push(ctx: CommandContext): Promise<number> {
       .flatMap((r) => (r.resource && isContainerResource(r.resource) ? (r.resource.replicatedFiles?.() ?? []) : []))
       .map((f) => relative(ctx.root, resolve(f)))
       .filter((rel) => !rel.startsWith('..'));
-    const peers = [...new Set([...svc.nodes, ...svc.drpnodes])].filter((n) => n !== ctx.nodename);
+    // `--also`: nodes taken out of the service that still hold a copy (the daemon knows): the new file tells them to drop it.
+    const also = typeof ctx.options['also'] === 'string' ? ctx.options['also'].split(',').filter(Boolean) : [];
+    const peers = [...new Set([...svc.nodes, ...svc.drpnodes, ...also])].filter((n) => n !== ctx.nodename);
     const results = await Promise.all(
       peers.map(async (node): Promise<PeerResult> => {
         const target = peerEndpoint(conf, node);

@@ -36,3 +36,13 @@ test.each([
   });
   expect(rows[0]!.eligible).toBe(expected);
 });
+
+test.each(['constructor', 'toString', 'hasOwnProperty'])('a service named %s on one node only: one row, the other nodes have none', (name) => {
+  const rows = clusterRows({
+    node: 'hv1',
+    quorum: { quorum: true, reason: 'majority' },
+    policies: [{ ...policy, name }],
+    views: { hv1: { frozen: false, up: 0, peers: {}, services: { [name]: inst('up', 'a', 1) } }, hv2: { frozen: false, up: 0, peers: {}, services: {} } },
+  });
+  expect(rows.map((r) => [r.service, r.node, r.avail])).toEqual([[name, 'hv1', 'up']]);
+});

@@ -3,7 +3,7 @@
 // leader, config up to date, whether the node may run it and why not),
 // from the daemon's heartbeat views; without
 // one, this node's cached status. `--watch` redraws in place.
-import { ineligibility, placementOrder } from '@capsule/cluster/orchestrator';
+import { ineligibility, own, placementOrder } from '@capsule/cluster/orchestrator';
 import type { NodeView, ServicePolicy } from '@capsule/cluster';
 import { readStatusCache } from '@capsule/service/cache';
 import { servicePaths } from '@capsule/config/paths';
@@ -43,12 +43,12 @@ export function clusterRows(d: DaemonView): Row[] {
   const names = [...new Set(Object.values(d.views).flatMap((v) => Object.keys(v.services)))].sort();
   for (const name of names) {
     const policy = d.policies.find((p) => p.name === name);
-    const holders = Object.entries(d.views).filter(([, v]) => v.services[name]);
-    const newest = holders.map(([, v]) => v.services[name]!).sort((a, b) => b.generation - a.generation)[0];
+    const holders = Object.entries(d.views).filter(([, v]) => own(v.services, name));
+    const newest = holders.map(([, v]) => own(v.services, name)!).sort((a, b) => b.generation - a.generation)[0];
     const eligible = Object.keys(d.views).filter((n) => ineligibility(name, n, d.views) === undefined);
     const leader = policy ? placementOrder(policy, eligible, d.views)[0] : undefined;
     for (const [node, v] of holders.sort(([a], [b]) => a.localeCompare(b))) {
-      const i = v.services[name]!;
+      const i = own(v.services, name)!;
       const why = ineligibility(name, node, d.views);
       rows.push({ service: name, node, avail: i.avail, overall: i.overall, frozen: i.frozen || v.frozen, leader: node === leader, eligible: why ? `no: ${why}` : 'yes', config: !newest?.csum ? '-' : i.csum === newest.csum ? 'ok' : 'stale' });
     }

@@ -3,7 +3,7 @@
 // wherever it runs: the node running it is asked over ssh to `switch --to`,
 // so the stop and the start happen in order and under that node's lock.
 // Where it runs and who leads come from the local daemon's view.
-import { eligibleNodes, holds, placementOrder } from '@capsule/cluster';
+import { eligibleNodes, holds, own, placementOrder } from '@capsule/cluster';
 import { peerEndpoint, readNodeConfig, sshDefaults } from '@capsule/config';
 import { CapsuleError, ErrorCode } from '@capsule/core';
 import { runOnPeer } from '@capsule/service';
@@ -37,7 +37,7 @@ export function command(kind: 'takeover' | 'giveback') {
     }
     if (!d.quorum.quorum) throw new CapsuleError(ErrorCode.NoQuorum, `${d.node} has no quorum (${d.quorum.reason}): moving ${name} now could start it twice`, { hint: 'restore the network between the nodes first' });
     const to = target(kind, d, name, policy.nodes);
-    const holder = policy.nodes.find((n) => holds(d.views[n]?.services[name]));
+    const holder = policy.nodes.find((n) => holds(own(own(d.views, n)?.services, name)));
     if (holder === to) {
       ctx.err(`${name} already runs on ${to}\n`);
       return 0;

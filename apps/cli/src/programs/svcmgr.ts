@@ -44,6 +44,7 @@ const configCommands: CommandSpec[] = [
       { name: 'hash', type: 'string', arg: 'SHA256', help: '(with --receive) the content hash of the copy' },
       { name: 'mtime', type: 'number', arg: 'MS', help: "(with --receive) the sender's modification time" },
       { name: 'path', type: 'string', arg: 'REL', help: "(with --receive) a container's file, relative to CAPSULE_ROOT" },
+      { name: 'also', type: 'string', arg: 'NODES', help: 'push to these nodes too (comma-separated): former nodes of the service still holding a copy, so that they drop it' },
     ],
     load: async () => ({
       run: async (ctx) => {
