@@ -61,6 +61,8 @@ export class Agent {
   /** Config pushes under way or done, by service: what was pushed (checksum and peers) and when. */
   private readonly pushes = new Map<string, { key: string; at: number; running: boolean }>();
   private refreshing?: Promise<void>;
+  /** The last replication.json written per service: its content and when (monotonic ms). */
+  private readonly recorded = new Map<string, { what: string; at: number }>();
   /** Set by stop(): run() tears down what it started, whatever step it is at. */
   private halted = false;
   private requestStop!: () => void;
@@ -234,7 +236,7 @@ export class Agent {
     const master = replicationMaster(policy, alive, views);
     const former = formerNodes(policy, alive, views);
     const stale = master === this.self ? staleCopies(policy.name, this.self, alive, views).filter((n) => policy.nodes.includes(n) || former.includes(n)) : [];
-    void writeStateFile(join(servicePaths(this.o.ctx.root, policy.name).varDir, 'replication.json'), JSON.stringify({ master: master ?? null, stale, updated: Date.now() }) + '\n').catch(() => undefined);
+    this.recordReplication(policy.name, master ?? null, stale);
     if (!stale.length) return;
     const key = `${own(own(views, this.self)?.services, policy.name)?.csum}:${stale.join(',')}`;
     const last = this.pushes.get(policy.name);
@@ -246,6 +248,21 @@ export class Agent {
       this.pushes.set(policy.name, { key, at: Date.now(), running: false });
       this.o.log(`sync ${policy.name}: ${r.stdout.trim().replace(/\n/g, '; ') || r.stderr.trim().split('\n').pop()}`);
     });
+  }
+
+  /**
+   * replication.json, what sync#i0 reports: written when the master or the
+   * stale peers change, and otherwise every 30 s so that sync#i0 (which
+   * calls a record older than 60 s a stopped daemon) knows the daemon runs.
+   * Not at every decision round: that was 10 writes a second per service.
+   */
+  private recordReplication(name: string, master: string | null, stale: string[]): void {
+    const what = JSON.stringify({ master, stale });
+    const last = this.recorded.get(name);
+    const now = monotonicMs();
+    if (last && last.what === what && now - last.at < 30_000) return;
+    this.recorded.set(name, { what, at: now });
+    void writeStateFile(join(servicePaths(this.o.ctx.root, name).varDir, 'replication.json'), JSON.stringify({ master, stale, updated: Date.now() }) + '\n').catch(() => undefined);
   }
 
   /** `args`: a partial action (`--rid app#1` for a monitor restart). */

@@ -132,3 +132,14 @@ test('unexpected arguments: usage error, nothing started', async () => {
   expect(await a.exited).toBe(1);
   expect(a.output()).toMatch(/error: capsule-agent --daemonize: unexpected arguments[\s\S]*usage: capsule-agent/);
 });
+
+test('an idle service: replication.json is written when it changes, not at every decision round', async () => {
+  await writeFile(join(root, 'etc/capsule/idle.conf'), '[DEFAULT]\nnodes = n1\norchestrate = no\n');
+  startAgent();
+  await answering();
+  const file = join(root, 'var/lib/capsule/idle/replication.json');
+  const first = await until('replication.json written', async () => existsSync(file) && (JSON.parse(await readFile(file, 'utf8')) as { updated: number }).updated);
+  // Decision rounds run every 100 ms: two seconds are about twenty of them, each of which used to rewrite the file.
+  await new Promise((r) => setTimeout(r, 2000));
+  expect((JSON.parse(await readFile(file, 'utf8')) as { updated: number }).updated).toBe(first);
+});
