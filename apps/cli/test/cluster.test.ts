@@ -63,6 +63,26 @@ describe('three nodes', () => {
     }
   }, T);
 
+  test('switch --to a node that cannot take it (unknown, cut off): refused before anything stops, web keeps answering here', async () => {
+    const from = await until('web answering', () => reach(c));
+    const to = ['hv1', 'hv2', 'hv3'].find((n) => n !== from)!;
+    const serviceLog = () => readFileSync(join(c.node(from).root, 'var/lib/capsule/web/log'), 'utf8');
+    const before = serviceLog().length;
+    expect(await c.cli(from, 'svcmgr', ['-s', 'web', 'switch', '--to', 'hv9'])).toMatchObject({ code: 1, stderr: expect.stringContaining('hv9 is not another node of the service') });
+    await c.cut(from, to);
+    try {
+      const r = await c.cli(from, 'svcmgr', ['-s', 'web', 'switch', '--to', to]);
+      expect(r.code).toBe(1);
+      // Either the daemon already counts it lost, or ssh cannot reach it: both before the stop.
+      expect(r.stderr).toMatch(new RegExp(`${to} is not alive in this node's cluster membership|${c.node(to).addr.replace(/\./g, '\\.')}( |:\\d+ )is unreachable`));
+      expect(await reach(c)).toBe(from);
+      expect(await holders(c)).toEqual([from]);
+      expect(serviceLog().slice(before)).not.toMatch(/stopping here/);
+    } finally {
+      await c.cut(from, to, true);
+    }
+  }, T);
+
   test('nodemgr freeze on hv1 reaches its peers: when hv3 loses power, the service skips frozen hv1 for hv2', async () => {
     expect(await until('web on hv3', async () => (await reach(c)) === 'hv3')).toBe(true);
     expect((await c.cli('hv1', 'nodemgr', ['freeze'])).stdout).toBe('hv1 frozen\n');

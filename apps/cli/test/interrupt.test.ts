@@ -63,7 +63,8 @@ describe('the migrating marker of a switch', () => {
   /** A switch to hv2, signalled once its stop runs the slow script; the marker it wrote meanwhile. */
   async function switchStopped(sig: NodeJS.Signals) {
     for (const f of ['up0', 'up1']) await writeFile(path(f), '');
-    const run = cliProcess('svcmgr', ['-s', 'web', 'switch', '--to', 'hv2'], env);
+    // --force: hv2 is nowhere (the switch's checks of the peer would refuse before the stop this test interrupts).
+    const run = cliProcess('svcmgr', ['-s', 'web', 'switch', '--to', 'hv2', '--force'], env);
     await until('the stop runs the slow script', () => existsSync(path('slow.pid')));
     const written = JSON.parse(await readFile(marker(), 'utf8')) as Record<string, unknown>;
     expect(migrating()).toMatchObject({ to: 'hv2' });

@@ -51,6 +51,7 @@ export const ErrorCode = {
   OutputTooLarge: 'OutputTooLarge',
   NotAPeer: 'NotAPeer',
   NoPeerTransport: 'NoPeerTransport',
+  PeerNotAlive: 'PeerNotAlive',
   MigrationUnsupported: 'MigrationUnsupported',
   ServiceMigrating: 'ServiceMigrating',
   GuestRunningElsewhere: 'GuestRunningElsewhere',

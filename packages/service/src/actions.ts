@@ -53,6 +53,8 @@ export interface ActionOptions extends Runtime {
   to?: string;
   /** How to reach the other nodes of the service (switch, migrate). */
   peers?: Peers;
+  /** Before a switch or a migration stops anything: throws when the cluster says `node` cannot take the service (not alive). */
+  peerCheck?: (node: string) => Promise<void>;
 }
 
 export const PRE_ACTION_STATUS_TIMEOUT_MS = 30_000;

@@ -57,9 +57,29 @@ export async function runOnPeer(peer: Peer, svcname: string, args: string[], sig
   );
 }
 
+/**
+ * What can fail on the way to the peer, checked before anything stops here:
+ * the membership (when a daemon runs: the peer must be alive), then the
+ * peer itself, over the same transport the start will take, running the
+ * start it will run, as a dry run (its capsule, its copy of the service,
+ * its drivers). A switch that could never work then costs no outage.
+ * `--force` skips them, as the administrator's explicit choice.
+ */
+async function preflight(svc: Service, o: ActionOptions, peer: Peer): Promise<void> {
+  if (o.force) {
+    o.log.for(svc.svcname).warn(`switch --force: the checks that ${peer.node} can take the service are skipped`);
+    return;
+  }
+  await o.peerCheck?.(peer.node);
+  if (o.dryRun) return;
+  o.log.for(svc.svcname).info(`switch to ${peer.node}: checking that ${peer.node} can start it (start --dry-run there)`);
+  await onPeer(peer, svc, ['start', '--dry-run'], o);
+}
+
 async function switchService(svc: Service, o: ActionOptions, m: Movers): Promise<void> {
   const peer = destination(svc, o, 'switch');
   const log = o.log.for(svc.svcname);
+  await preflight(svc, o, peer);
   log.info(`switch to ${peer.node}: stopping here`);
   // Marked as moving, so that no daemon places the service while it is down on both nodes.
   await writeMigrating(svc.varDir, 'switch', peer.node, o.clock ? { clock: o.clock } : {});
@@ -95,6 +115,7 @@ async function migrateService(svc: Service, o: ActionOptions, m: Movers): Promis
     });
   }
   const peer = destination(svc, o, 'migrate');
+  await o.peerCheck?.(peer.node);
   const signal = o.signal ?? new AbortController().signal;
   const ctx = (r: ServiceResource) => contextFor(r.resource!, o, o.log.for(r.rid), signal) as ContainerContext;
   const to = { node: peer.node, exec: peer.exec };

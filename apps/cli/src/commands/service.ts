@@ -2,7 +2,7 @@
 // builds the service and loads its drivers.
 import { encapChain, resolveTargets, runAction, SUB_ACTIONS, type ServiceStatus } from '@capsule/service';
 import { peerEndpoint } from '@capsule/config';
-import { systemClock } from '@capsule/core';
+import { CapsuleError, ErrorCode, systemClock } from '@capsule/core';
 import { inspectService, keywordRegistry, loadService, refreshStatus as refresh, serviceLog, type RefreshOptions } from '@capsule/runtime';
 import { ask, daemonPaths } from '@capsule/runtime/daemon';
 import { localExec } from '@capsule/transport';
@@ -18,6 +18,17 @@ function refreshOptions(ctx: CommandContext): RefreshOptions {
 /** Builds the service and recomputes its status (the slow path of `print status`). */
 export async function refreshStatus(ctx: CommandContext): Promise<ServiceStatus> {
   return (await inspectService(ctx, serviceName(ctx), refreshOptions(ctx))).status;
+}
+
+/** A switch's first check: when a daemon runs here, the destination must be alive in its membership. No daemon, no opinion. */
+async function peerAlive(ctx: CommandContext, node: string): Promise<void> {
+  const d = await ask<{ peers?: Record<string, { alive: boolean; reason?: string }> }>(daemonPaths(ctx.root).socket, { cmd: 'status' }, 3000).catch(() => undefined);
+  const p = d?.peers?.[node];
+  if (p && !p.alive) {
+    throw new CapsuleError(ErrorCode.PeerNotAlive, `${node} is not alive in this node's cluster membership (${p.reason ?? 'lost'}): nothing was stopped`, {
+      hint: `check \`nodemgr daemon status\`; bring ${node} back, or switch to another node`,
+    });
+  }
 }
 
 export function action(name: string) {
@@ -39,6 +50,7 @@ export function action(name: string) {
       const targets = name === 'freeze' || name === 'thaw' ? { master: true, guests: [] } : resolveTargets(svc, name, SUB_ACTIONS[name]?.groups, flags, { selection });
       await runAction(svc, name, {
         peers: (node) => ({ node, exec: ssh.exec(peerEndpoint(conf, node)) }),
+        peerCheck: (node) => peerAlive(ctx, node),
         exec: localExec,
         ssh,
         log: serviceLog(svc, refreshOptions(ctx).echo),
