@@ -2,26 +2,19 @@
 // process killed, link down, as in the real test) to the service address
 // answering a client from another node. Three nodes in network namespaces,
 // heartbeats every 1 s, timeout 3 s; BENCH_RUNS runs (default 5).
-import { TestCluster } from '@capsule/testenv';
+import { SVC_ADDR as ADDR, SVC_PORT, TestCluster, writeWebService } from '@capsule/testenv';
 import { fileURLToPath } from 'node:url';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.env.BENCH_RUNS ?? 5);
-const ADDR = '198.51.100.100';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 const c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: `${repo}apps/cli/dist/bin/nodemgr.js`, interval: '1s', timeout: '3s', port: 10400 });
 try {
-  await c.writeService(
-    'web',
-    () => `[DEFAULT]\nnodes = hv1 hv2 hv3\norchestrate = ha\n\n[ip#1]\nipname = ${ADDR}\nipdev = eth0\n\n[app#1]\nscript = web.sh\nstart = 10\nstop = 10\ncheck = 10\n`,
-    {
-      'etc/capsule/web.d/web.sh': (n) =>
-        `#!/bin/sh\npidf=${n.root}/var/web.pid\ncase "$1" in\nstart) mkdir -p ${n.root}/var; setsid ${process.execPath} -e "require('net').createServer((s) => s.end('${n.name}')).listen(8080, '${ADDR}')" </dev/null >/dev/null 2>&1 & echo $! > $pidf ;;\nstop) [ -f $pidf ] && kill $(cat $pidf) 2>/dev/null; rm -f $pidf ;;\nstatus) [ -f $pidf ] && kill -0 $(cat $pidf) 2>/dev/null ;;\nesac\n`,
-    },
-  );
+  // The real tests' service (monitor included): its address, an app answering the node's name.
+  await writeWebService(c);
   for (const n of c.nodes.keys()) c.startDaemon(n);
-  const who = async () => (await c.client.exec(['curl', '-s', '--http0.9', '--max-time', '0.3', `http://${ADDR}:8080/`])).stdout;
+  const who = async () => (await c.client.exec(['curl', '-s', '--http0.9', '--max-time', '0.3', `http://${ADDR}:${SVC_PORT}/`])).stdout;
   const until = async (fn, ms = 60_000) => {
     const t0 = Date.now();
     for (;;) {

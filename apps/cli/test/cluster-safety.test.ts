@@ -10,14 +10,9 @@ import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliEntry } from './cli.js';
-import { holders, sampler, webConf, webScript } from './cluster-web.js';
+import { holders, sampler, writeWebService } from './cluster-web.js';
 
 const T = 240_000;
-
-const daemonStatus = async (c: TestCluster, node: string) => {
-  const r = await c.cli(node, 'nodemgr', ['daemon', 'status', '--format', 'json']);
-  return r.code === 0 ? (JSON.parse(r.stdout) as { ready: boolean; quorum: { quorum: boolean } }) : undefined;
-};
 
 async function restartPassiveTenTimes(c: TestCluster, passive: string): Promise<void> {
   await until('web on hv1', async () => (await holders(c)).join() === 'hv1', 60_000);
@@ -26,7 +21,7 @@ async function restartPassiveTenTimes(c: TestCluster, passive: string): Promise<
     for (let i = 0; i < 10; i++) {
       await c.restartAgent(passive);
       // Ready: it has heard its peers for a whole timeout and decides from now on.
-      await until(`${passive} ready again (${i + 1}/10)`, async () => (await daemonStatus(c, passive))?.ready === true, 60_000);
+      await until(`${passive} ready again (${i + 1}/10)`, async () => (await c.daemonStatus(passive))?.ready === true, 60_000);
     }
     // One more timeout in which the last restart could act.
     await new Promise((r) => setTimeout(r, 4000));
@@ -42,7 +37,7 @@ describe('three nodes, quorum = true', () => {
   let c: TestCluster;
   beforeAll(async () => {
     c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: cliEntry('nodemgr'), port: 10300, fence: true });
-    await c.writeService('web', () => webConf('hv1 hv2 hv3'), { 'etc/capsule/web.d/web.sh': webScript });
+    await writeWebService(c);
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
   afterAll(() => c?.dispose(), T);
@@ -58,7 +53,7 @@ describe('three nodes, quorum = true', () => {
       await until('web on hv2', async () => (await holders(c)).join() === 'hv2', 60_000);
       await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - t0))));
       await c.signalAgent('hv1', 'SIGCONT');
-      await until('hv1 ready again', async () => (await daemonStatus(c, 'hv1'))?.ready === true, 60_000);
+      await until('hv1 ready again', async () => (await c.daemonStatus('hv1'))?.ready === true, 60_000);
       await new Promise((r) => setTimeout(r, 3000));
       expect(await holders(c)).toEqual(['hv2']);
     } finally {
@@ -90,7 +85,7 @@ describe('two nodes and an arbitrator, quorum = true', () => {
   let c: TestCluster;
   beforeAll(async () => {
     c = await TestCluster.create({ nodes: ['hv1', 'hv2'], nodemgr: cliEntry('nodemgr'), port: 10320, fence: true, arbitrator: true });
-    await c.writeService('web', () => webConf('hv1 hv2'), { 'etc/capsule/web.d/web.sh': webScript });
+    await writeWebService(c);
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
   afterAll(() => c?.dispose(), T);

@@ -8,7 +8,7 @@ import { TestCluster, until, type ClusterNode } from '@capsule/testenv';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliEntry } from './cli.js';
-import { holders, reach, sampler, webConf, webScript } from './cluster-web.js';
+import { holders, reach, sampler, writeWebService } from './cluster-web.js';
 
 const T = 120_000;
 
@@ -17,7 +17,7 @@ describe('three nodes', () => {
   let c: TestCluster;
   beforeAll(async () => {
     c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: cliEntry('nodemgr'), port: 10100, ssh: true });
-    await c.writeService('web', () => webConf('hv1 hv2 hv3'), { 'etc/capsule/web.d/web.sh': webScript });
+    await writeWebService(c);
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
   afterAll(() => c?.dispose(), T);
@@ -157,7 +157,7 @@ describe('two nodes, network cut', () => {
   let c: TestCluster;
   beforeAll(async () => {
     c = await TestCluster.create({ nodes: ['hv1', 'hv2'], nodemgr: cliEntry('nodemgr'), port: 10200 });
-    await c.writeService('web', () => webConf('hv1 hv2'), { 'etc/capsule/web.d/web.sh': webScript });
+    await writeWebService(c);
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
   afterAll(() => c?.dispose(), T);
@@ -220,7 +220,7 @@ describe('two nodes with an arbitrator', () => {
   const status = async (node: string) => (await c.cli(node, 'nodemgr', ['daemon', 'status'])).stdout;
   beforeAll(async () => {
     c = await TestCluster.create({ nodes: ['hv1', 'hv2'], nodemgr: cliEntry('nodemgr'), port: 10300, arbitrator: true });
-    await c.writeService('web', () => webConf('hv1 hv2'), { 'etc/capsule/web.d/web.sh': webScript });
+    await writeWebService(c);
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
   afterAll(() => c?.dispose(), T);

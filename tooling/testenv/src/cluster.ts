@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localExec } from '@capsule/transport';
-import { killAllIn, TestNetwork, type TestHost, type TestSwitch } from './netns.js';
+import { killAllIn, pidInNamespace, TestNetwork, type TestHost, type TestSwitch } from './netns.js';
 import { sh } from './run.js';
 import { startSshd, type TestSshd } from './sshd.js';
 
@@ -21,6 +21,20 @@ export interface ClusterNode {
   daemon?: ChildProcess;
   log: string[];
   sshd?: TestSshd;
+}
+
+/** What the tests read of `nodemgr daemon status --format json`. */
+export interface DaemonStatus {
+  ready: boolean;
+  quorum: { quorum: boolean; reason: string };
+}
+
+/** A node's agent is not running: no pid file, or its pid is not alive in the node's namespace. */
+export class NoAgent extends Error {
+  override name = 'NoAgent';
+  constructor(readonly node: string) {
+    super(`no agent runs on ${node}`);
+  }
 }
 
 export interface TestClusterOptions {
@@ -175,9 +189,13 @@ export class TestCluster {
     this.startDaemon(name);
   }
 
-  /** The pid of a node's agent (capsule-agent), from its pid file. */
+  /** The pid of a node's agent (capsule-agent), from its pid file; NoAgent unless that pid is alive in the node's namespace. */
   async agentPid(name: string): Promise<number> {
-    return Number((await readFile(join(this.node(name).root, 'var/run/capsule/agent.pid'), 'utf8')).trim());
+    const n = this.node(name);
+    const pid = Number((await readFile(join(n.root, 'var/run/capsule/agent.pid'), 'utf8').catch(() => '')).trim());
+    // A killed agent leaves its pid file behind, and its pid soon belongs to another process of this machine.
+    if (!pidInNamespace(pid, n.host.ns)) throw new NoAgent(name);
+    return pid;
   }
 
   /** SIGSTOP or SIGCONT of the node's agent alone: its services and its watchdog run on. */
@@ -185,14 +203,24 @@ export class TestCluster {
     process.kill(await this.agentPid(name), signal);
   }
 
-  /** The agent killed outright (its services run on), then started again as its supervisor would. */
-  async restartAgent(name: string): Promise<void> {
-    const n = this.node(name);
-    const wrapper = n.daemon;
+  /** The agent killed outright (its services and its watchdog run on); resolves once its `daemon run` wrapper has exited. */
+  async killAgent(name: string): Promise<void> {
+    const wrapper = this.node(name).daemon;
     const exited = wrapper && wrapper.exitCode === null ? new Promise((r) => wrapper.once('exit', r)) : Promise.resolve();
     await this.signalAgent(name, 'SIGKILL');
     await exited;
+  }
+
+  /** The agent killed outright, then started again as its supervisor would. */
+  async restartAgent(name: string): Promise<void> {
+    await this.killAgent(name);
     this.startDaemon(name);
+  }
+
+  /** `nodemgr daemon status --format json` of a node, undefined while its agent does not answer. */
+  async daemonStatus(name: string): Promise<DaemonStatus | undefined> {
+    const r = await this.cli(name, 'nodemgr', ['daemon', 'status', '--format', 'json']);
+    return r.code === 0 ? (JSON.parse(r.stdout) as DaemonStatus) : undefined;
   }
 
   /** Cuts (or heals) the network between two nodes, both ways. */

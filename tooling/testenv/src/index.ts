@@ -1,5 +1,5 @@
 // Public API of @capsule/testenv.
-export { TestNetwork, type TestHost, type TestSwitch } from './netns.js';
+export { TestNetwork, pidInNamespace, type TestHost, type TestSwitch } from './netns.js';
 export { sh, uniqueName, until } from './run.js';
 export { processGone, processesWithEnv, killProcessesWithEnv } from './procs.js';
 export { TestContainers, REPO_ROOT, type TestContainer } from './lxc.js';
@@ -9,4 +9,5 @@ export { switchedSshd, wireGuestPower, SshGuests, type SwitchedSshd, type Switch
 export { simulatorBin, simulatorPath, simulatorExec, simulatedSshFixture, SimulatedDriverTest, type SimulatedHost, type SimulatedSshGuest, type SimulatedSshFixtureOptions } from './simulated.js';
 export { LinkedSshGuests, type LinkedSshGuest } from './sshguest.js';
 export { TestVms, TestLibvirtPeer, KERNEL_CACHE, TEST_URI, type TestVm } from './kvm.js';
-export { TestCluster, type ClusterNode, type TestClusterOptions } from './cluster.js';
+export { TestCluster, NoAgent, type ClusterNode, type DaemonStatus, type TestClusterOptions } from './cluster.js';
+export { SVC_ADDR, SVC_PORT, webConf, webScript, writeWebService, holders, sampler } from './cluster-web.js';

@@ -2,6 +2,7 @@
 // 198.51.100.0/24 (documentation range, no uplink), removed on dispose.
 import type { Exec } from '@capsule/core';
 import { localExec } from '@capsule/transport';
+import { readlinkSync, statSync } from 'node:fs';
 import { freeSubnet30, sh, uniqueName } from './run.js';
 
 export interface TestHost {
@@ -98,5 +99,18 @@ export async function killAllIn(ns: string): Promise<void> {
     if (!pids.length) return;
     await localExec(['kill', '-9', ...pids]);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Whether process `pid` runs in namespace `ns`: a pid read from a pid file
+ * may be a dead process's, and with a 32768-pid space soon another
+ * process's, which a test must never signal.
+ */
+export function pidInNamespace(pid: number, ns: string): boolean {
+  try {
+    return pid > 0 && readlinkSync(`/proc/${pid}/ns/net`) === `net:[${statSync(`/run/netns/${ns}`).ino}]`;
+  } catch {
+    return false;
   }
 }
