@@ -1,12 +1,13 @@
 // The orchestrator's simulator, after Proxmox's pve-ha-tester: nodes in
 // virtual time (one tick is one heartbeat interval) exchange heartbeats as
 // views over links the scenario cuts and heals, each runs the real
-// Orchestrator on the real membership rules, and the log records what
-// every node did. Agents can be killed, paused and restarted apart from
-// their services, which keep running, and with `fence` each node has a
-// watchdog that stops its ha services when its agent no longer renews it.
-// A fence (stonith = true) powers its target off at once, unless the
-// scenario lists the target in `fenceFails`.
+// Orchestrator on the real membership rules, and the log records what every
+// node did; an agent that starts or stops something also tells its peers at
+// once, as the real one does before it runs svcmgr. Agents can be killed,
+// paused and restarted apart from their services, which keep running, and
+// with `fence` each node has a watchdog that stops its ha services when its
+// agent no longer renews it. A fence (stonith = true) powers its target off
+// at once, unless the scenario lists the target in `fenceFails`.
 import { aliveNodes, arbitratorCounts, heardNow, lastWordMs, quorumLease, silentFor, takeoverDelayMs, type Heard } from './membership.js';
 import { holds, Orchestrator } from './orchestrator.js';
 import type { ServicePolicy } from './policy.js';
@@ -251,6 +252,15 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     say: (what: string) => say(n.name, what),
   });
 
+  /** A heartbeat of `from` (numbered by the tick) to the running peers its links allow. */
+  const publish = (from: SimNode, view: NodeView, running: readonly SimNode[]) => {
+    from.sent.set(t, ms());
+    if (from.hbLost) return;
+    for (const to of running) {
+      if (to !== from && !cuts.has(pair(from.name, to.name)) && !cuts.has(`${from.name}>${to.name}`)) to.heard.set(from.name, heardNow(to.name, to.heard.get(from.name), ms(), t, view, (seq) => to.sent.get(seq)));
+    }
+  };
+
   const arbHeard = new Map<string, number>();
   /** Since when each node's agent has had an arbitrator answer every tick. */
   const arbSteady = new Map<string, number>();
@@ -270,13 +280,7 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     const running = powered.filter((n) => n.agent === 'running');
     // Heartbeats: every running agent's view reaches the running peers its links allow.
     const views = new Map(running.map((n) => [n.name, viewOf(n)]));
-    for (const from of running) {
-      from.sent.set(t, ms());
-      if (from.hbLost) continue;
-      for (const to of running) {
-        if (to !== from && !cuts.has(pair(from.name, to.name)) && !cuts.has(`${from.name}>${to.name}`)) to.heard.set(from.name, heardNow(to.name, to.heard.get(from.name), ms(), t, views.get(from.name)!, (seq) => to.sent.get(seq)));
-      }
-    }
+    for (const from of running) publish(from, views.get(from.name)!, running);
     // The arbitrator hears every running agent it is not cut from, and reports how long each has been silent.
     for (const n of nodes.values()) if (n.agent !== 'running' || !n.powered || n.bootedAt === ms()) arbSteady.delete(n.name);
     for (const n of running) {
@@ -325,6 +329,8 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
         if (d.action === 'start') Object.assign(i, { state: 'starting', until: t + spec.get(d.service)!.startTime });
         else stop(n, d.service, i);
       }
+      // As the agent does before it runs svcmgr: its peers learn at once that it starts or stops something.
+      if (list.some((d) => d.action !== 'fence')) publish(n, viewOf(n), running.filter((x) => x.powered));
     }
     // The watchdog's deadline is the end of the lease the agent renewed in its last round.
     for (const n of powered) if (n.powered) watchdog(n);
