@@ -1,10 +1,10 @@
 // The agent daemon: publishes this node's view through the cluster backend
 // (heartbeats today), runs the orchestrator on the membership the backend
 // reports and carries out its decisions for this node by running svcmgr,
-// after claiming the placement. Service status is computed in-process;
-// actions run in a child so that a hung or crashing driver never takes the
-// daemon with it.
-import { formerNodes, HeartbeatBackend, holds, monotonicMs, own, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type Decision, type InstanceView, type Membership, type NodeView, type PublishedView, type ServicePolicy } from '@capsule/cluster';
+// after claiming the placement, or by fencing peers first (fencing.ts).
+// Service status is computed in-process; actions run in a child so that a
+// hung or crashing driver never takes the daemon with it.
+import { formerNodes, HeartbeatBackend, holds, monotonicMs, own, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type InstanceView, type Membership, type NodeView, type PublishedView, type ServiceAction, type ServicePolicy } from '@capsule/cluster';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +16,7 @@ import { localExec } from '@capsule/transport';
 import { inspectService, listServices, type NodeContext } from '@capsule/runtime';
 import { daemonPaths, serve, type Request } from '@capsule/runtime/daemon';
 import { startBackoffMs } from './backoff.js';
+import { Fencer } from './fencing.js';
 import { monitorVerdict } from './monitor.js';
 import { movingServices } from './moving.js';
 import { WatchdogClient } from './watchdog.js';
@@ -71,12 +72,20 @@ export class Agent {
   private readonly paths;
   private hb;
   private watchdog?: WatchdogClient;
+  private readonly fencer: Fencer;
 
   constructor(private readonly o: AgentOptions) {
     this.paths = daemonPaths(o.ctx.root);
     this.cluster = o.cluster;
     this.hb = o.cluster.hbs[0]!;
     this.backend = o.backend ?? new HeartbeatBackend(o.cluster, o.ctx.nodename, { log: o.log });
+    this.fencer = new Fencer({
+      commands: () => this.cluster.stonith,
+      // Fence agents talk to a BMC or a PDU: 10 to 20 s is common. A fence killed at its bound failed, and is retried.
+      timeoutMs: () => Math.max(2 * this.hb.timeoutMs, 30_000),
+      exec: (argv, opts) => localExec(argv, { ...opts, env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self, ...opts.env } }),
+      log: o.log,
+    });
   }
 
   private get self(): string {
@@ -206,8 +215,9 @@ export class Agent {
       this.lastQuorum = q.quorum;
     }
     const services = [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : []));
-    const input = { self: this.self, ready, quorum: q.quorum, fence: this.cluster.fence, alive, views, services, silentMs: m.silentMs, takeoverMs: m.takeoverMs, settled: m.settled };
-    for (const d of this.orchestrator.decide(input)) void this.act(d);
+    const fenced = this.fencer.current(alive, m.lastWordMs);
+    const input = { self: this.self, ready, quorum: q.quorum, fence: this.cluster.fence, alive, views, services, silentMs: m.silentMs, takeoverMs: m.takeoverMs, settled: m.settled, timeoutMs: this.hb.timeoutMs, lastWordMs: m.lastWordMs, fenced };
+    for (const d of this.orchestrator.decide(input)) void (d.action === 'fence' ? this.fencer.fence(d) : this.act(d));
     if (this.cluster.fence) this.renewWatchdog(m);
     if (ready) for (const l of this.local.values()) if (l.policy) this.replicate(l.policy, alive, views);
   }
@@ -266,7 +276,7 @@ export class Agent {
   }
 
   /** `args`: a partial action (`--rid app#1` for a monitor restart). */
-  private async act(d: Decision, args: string[] = []): Promise<void> {
+  private async act(d: ServiceAction, args: string[] = []): Promise<void> {
     const l = this.local.get(d.service);
     if (!l || l.busy) return;
     // Another node may hold the placement by now (a store-backed backend knows; heartbeats check quorum).
@@ -300,7 +310,7 @@ export class Agent {
       const { svc, status } = await inspectService(this.o.ctx, name, { refreshGuests: false, ...(this.o.echo ? { echo: this.o.echo } : {}) });
       const [text, st, version] = await Promise.all([readFile(paths.config), stat(paths.config), currentVersion(paths.config, paths.varDir)]);
       const avail = AVAIL[status.avail] ?? 'down';
-      l.policy = { name, topology: svc.topology, orchestrate: svc.orchestrate, placement: svc.placement, nodes: svc.nodes, flexMin: svc.flex.min, flexMax: svc.flex.max, failback: svc.failback };
+      l.policy = { name, topology: svc.topology, orchestrate: svc.orchestrate, placement: svc.placement, nodes: svc.nodes, flexMin: svc.flex.min, flexMax: svc.flex.max, failback: svc.failback, stonith: svc.stonith };
       // Running here whole: the failures in a row are over.
       if (avail === 'up') l.failed = undefined;
       l.view = { avail, overall: status.overall, frozen: status.frozen, startFailed: false, csum: createHash('sha256').update(text).digest('hex'), mtime: st.mtimeMs, generation: version?.generation ?? 0 };
@@ -348,7 +358,8 @@ export class Agent {
     switch (r.cmd) {
       case 'status': {
         const { quorum: q, views, ready } = this.membership();
-        return { node: this.self, cluster: this.cluster.name, ...this.backend.details(), ready, quorum: q, peers: this.backend.peers(), views, policies: [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : [])) };
+        const policies = [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : []));
+        return { node: this.self, cluster: this.cluster.name, ...this.backend.details(), ready, quorum: q, peers: this.backend.peers(), views, policies, fencing: this.fencer.status() };
       }
       case 'refresh': {
         // svcmgr acted by hand: the peers learn the new state now, not at the next status round.

@@ -72,6 +72,9 @@ const REFUSED: Array<[string, string | undefined, string, RegExp, RegExp]> = [
   ['cluster.quorum', 'perhaps', 'ClusterConfigInvalid', /node\.conf:\d+: cluster\.quorum: expected a boolean/, /loses quorum/],
   ['cluster.secret', 'short', 'ClusterConfigInvalid', /node\.conf:5: cluster\.secret: shorter than 16 characters/, /secret_file/],
   ['cluster.secret_file', 'cluster.secret', 'ClusterConfigInvalid', /node\.conf:\d+: cluster\.secret_file: expected an absolute path/, /root-only file/],
+  ['stonith#hv1.cmd', '/bin/fence hv1', 'ClusterConfigInvalid', /node\.conf:\d+: stonith#hv1: hv1 is this node: a node never fences itself/, /its peers' node\.conf say how to fence hv1/],
+  ['stonith#hv9.cmd', '/bin/fence hv9', 'ClusterConfigInvalid', /node\.conf:\d+: stonith#hv9: hv9 is not one of the cluster nodes \(hv1 hv2\)/, /rename the section/],
+  ['stonith#hv2.cmd', '/bin/fence "hv2', 'ClusterConfigInvalid', /node\.conf:\d+: stonith#hv2\.cmd: a double quote is not closed/, /no shell/],
   ['ssh.connect_timeout', 'soon', 'NodeConfigInvalid', /node\.conf:\d+: ssh\.connect_timeout: expected a number of seconds above 0/, /ssh connection/],
 ];
 test.each(REFUSED.map(([param, value, ...rest]) => [value === undefined ? `unset ${param}` : `set ${param} = "${value}"`, param, value, ...rest] as const))('%s is refused and the file stays as it was', async (_, param, value, code, message, hint) => {
@@ -83,6 +86,17 @@ test.each(REFUSED.map(([param, value, ...rest]) => [value === undefined ? `unset
   expect(error.message).toContain(conf);
   expect(await readFile(conf, 'utf8')).toBe(SEED);
   expect(shown(r)).not.toContain(SECRET);
+});
+
+test('[stonith#NODE] cmd: set, get and validate; om3\'s command read too; unset leaves a warning, not an error', async () => {
+  const cmd = `/usr/sbin/fence_ipmilan --ip 192.0.2.12 --password-script '/root/bmc pass' --action off`;
+  expect(nodemgr('set', '--param', 'stonith#hv2.cmd', '--value', cmd)).toMatchObject({ code: 0, stderr: '' });
+  expect(await readFile(conf, 'utf8')).toBe(`${SEED}\n[stonith#hv2]\ncmd = ${cmd}\n`);
+  expect(nodemgr('get', '--param', 'stonith#hv2.cmd')).toMatchObject({ code: 0, stdout: `${cmd}\n` });
+  expect(nodemgr('validate', 'config')).toMatchObject({ code: 0, stdout: `${conf}: valid\n` });
+  expect(nodemgr('set', '--param', 'stonith#hv2.command', '--value', '/bin/true').stderr).toMatch(/stonith#hv2\.command: cmd and command are both set/);
+  expect(nodemgr('unset', '--param', 'stonith#hv2.cmd')).toMatchObject({ code: 0, stderr: expect.stringMatching(/stonith#hv2\.cmd: warning: no fence command, section ignored/) });
+  expect(nodemgr('set', '--param', 'stonith#hv2.command', '--value', '/bin/true')).toMatchObject({ code: 0, stderr: '' });
 });
 
 test('a secret_file others can read is refused as SecretFileUnsafe; its content is never shown', async () => {

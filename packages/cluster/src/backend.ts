@@ -20,6 +20,8 @@ export interface Membership {
   ready: boolean;
   /** For each node outside `alive`: how long the whole partition has been without word from it (ms). */
   silentMs: Record<string, number>;
+  /** For each node outside `alive`: how long since anyone in the partition had word of it, aged on this node's clock (ms, Infinity: never; membership.ts lastWordMs). */
+  lastWordMs: Record<string, number>;
   /** How long a takeover waits after a possible holder fell silent (ms). */
   takeoverMs: number;
   /** The members' views are recent enough to start a service on. */

@@ -17,6 +17,7 @@ test('a full [cluster], [hb#1] and [arbitrator#1]', async () => {
     fence: true,
     hbs: [{ name: 'hb#1', type: 'unicast', port: 10010, intervalMs: 500, timeoutMs: 2000, addresses: { hv1: '198.51.100.1', hv2: '198.51.100.2' } }],
     arbitrators: [{ name: 'arbitrator#1', host: '198.51.100.9', port: 10011 }],
+    stonith: {},
   });
 });
 
@@ -37,6 +38,19 @@ test.each([
   ['an arbitrator without port', { ...good, 'arbitrator#1': { address: 'arb' } }, /\[arbitrator#1\] address: expected HOST:PORT/],
 ])('%s is a ClusterConfigInvalid naming the keyword', async (_, sections, message) => {
   await expect(clusterConfig(sections, 'hv1', '/etc/capsule/node.conf')).rejects.toMatchObject({ code: 'ClusterConfigInvalid', message: expect.stringMatching(message) });
+});
+
+test('[stonith#NODE]: cmd (or om3\'s command) split into argv; an empty section fences nothing', async () => {
+  const c = await clusterConfig({ ...good, cluster: { ...good.cluster, nodes: 'hv1 hv2 hv3' }, 'stonith#hv2': { cmd: `/usr/sbin/fence_ipmilan --ip bmc2 --password-script '/root/bmc pass'` }, 'stonith#hv3': { command: '/bin/fence "hv3"' } }, 'hv1');
+  expect(c.stonith).toEqual({ hv2: ['/usr/sbin/fence_ipmilan', '--ip', 'bmc2', '--password-script', '/root/bmc pass'], hv3: ['/bin/fence', 'hv3'] });
+  expect((await clusterConfig({ ...good, 'stonith#hv2': {} }, 'hv1')).stonith).toEqual({});
+});
+
+test.each([
+  ['this node', { ...good, 'stonith#hv1': { cmd: '/bin/true' } }, /\[stonith#hv1\]: hv1 is this node: a node never fences itself/],
+  ['a node not in the cluster', { ...good, 'stonith#hv7': { cmd: '/bin/true' } }, /\[stonith#hv7\]: hv7 is not one of the cluster nodes \(hv1 hv2\)/],
+])('a fence command for %s stops the daemon, naming the section', async (_, sections, message) => {
+  await expect(clusterConfig(sections, 'hv1')).rejects.toMatchObject({ code: 'ClusterConfigInvalid', message: expect.stringMatching(message) });
 });
 
 test('a multicast heartbeat keeps its group, and the nodes their own addresses', async () => {

@@ -1,11 +1,12 @@
 // The cluster as node.conf describes it: [cluster] name, nodes, secret (or
-// secret_file), quorum; [hb#N] heartbeats; [arbitrator#N]. Parsed from the
-// sections readNodeConfig returns, by the rules `nodemgr set` validates
-// with (node-check.ts), so the first error names the section and keyword.
+// secret_file), quorum; [hb#N] heartbeats; [arbitrator#N]; [stonith#NODE]
+// fence commands. Parsed from the sections readNodeConfig returns, by the
+// rules `nodemgr set` validates with (node-check.ts), so the first error
+// names the section and keyword.
 // The secret never appears in an error or a log.
 import { CapsuleError } from '@capsule/core';
 import { checkNodeConfig, type NodeIssue } from './node-check.js';
-import { ARBITRATOR, CLUSTER, HB, nodeSection, readKeyword, type NodeKeyword, type NodeSections } from './node-keywords.js';
+import { ARBITRATOR, CLUSTER, HB, nodeSection, STONITH, readKeyword, type NodeKeyword, type NodeSections } from './node-keywords.js';
 import { clusterSecret } from './secret.js';
 
 export interface HbConfig {
@@ -35,6 +36,8 @@ export interface ClusterConfig {
   fence: boolean;
   hbs: HbConfig[];
   arbitrators: ArbitratorConfig[];
+  /** `[stonith#NODE] cmd`: the argv that fences (powers off) peer NODE. A peer without one is never fenced, so never taken over from with stonith = true. */
+  stonith: Record<string, string[]>;
 }
 
 /** `self` undefined: read by an arbitrator, which is not a node and sends no heartbeats. */
@@ -50,6 +53,7 @@ export async function clusterConfig(sections: NodeSections, self: string | undef
   if ('problem' in s) throw invalid(s.problem);
   const hbs: HbConfig[] = [];
   const arbitrators: ArbitratorConfig[] = [];
+  const stonith: Record<string, string[]> = {};
   for (const [name, body] of Object.entries(sections)) {
     const keywords = nodeSection(name)?.keywords;
     if (keywords === HB) {
@@ -59,7 +63,10 @@ export async function clusterConfig(sections: NodeSections, self: string | undef
       hbs.push({ name, type: value(HB.type), port: value(HB.port), intervalMs: value(HB.interval), timeoutMs: value(HB.timeout), addresses, ...(group ? { group } : {}) });
     } else if (keywords === ARBITRATOR) {
       arbitrators.push({ name, ...readKeyword(ARBITRATOR.address, body['address'])! });
+    } else if (keywords === STONITH) {
+      const argv = readKeyword(STONITH.cmd, body['cmd']) ?? readKeyword(STONITH.command, body['command']);
+      if (argv) stonith[name.slice('stonith#'.length)] = argv;
     }
   }
-  return { name: readKeyword(CLUSTER.name, c['name'])!, nodes, secret: s.secret, fence: readKeyword(CLUSTER.quorum, c['quorum'])!, hbs, arbitrators };
+  return { name: readKeyword(CLUSTER.name, c['name'])!, nodes, secret: s.secret, fence: readKeyword(CLUSTER.quorum, c['quorum'])!, hbs, arbitrators, stonith };
 }

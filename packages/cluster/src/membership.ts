@@ -79,6 +79,27 @@ export function silentFor(node: string, alive: readonly string[], views: Readonl
 }
 
 /**
+ * How long ago (ms, this node's clock) anyone in the partition last had
+ * word of `node`: this node's last heartbeat from it, or a member's report
+ * of its own, aged by the time since that member's view arrived; Infinity
+ * when nobody ever heard it. Unlike silentFor, which takes reports as sent
+ * (shorter: the start rule's wait must not be cut short), this is the best
+ * estimate, and never longer than the truth (a view slow to arrive only
+ * makes it shorter). A node is lost to the partition when it passes the
+ * timeout, and a fence is void once it is shorter than the time since the
+ * fence (stonith.ts).
+ */
+export function lastWordMs(node: string, alive: readonly string[], heard: ReadonlyMap<string, Heard>, self: string, now: number): number {
+  let ago = now - (heard.get(node)?.at ?? -Infinity);
+  for (const m of alive) {
+    const h = m === self ? undefined : heard.get(m);
+    const reported = h ? own(h.view.peers, node)?.[0] : undefined;
+    if (h && reported !== undefined) ago = Math.min(ago, now - h.at + reported);
+  }
+  return ago;
+}
+
+/**
  * Whether the arbitrator's word on silences counts for a start (silentFor):
  * only when this partition is a half that holds quorum through it. A node
  * of the other half can then have held quorum through the arbitrator too,

@@ -39,6 +39,13 @@ const CASES: Array<[string, NodeSections, CheckOptions, string[]]> = [
   ['two nodes without arbitrator', { cluster: { ...cluster, nodes: 'hv1 hv2' }, 'hb#1': hb }, { self: 'hv1' }, ['warning cluster.nodes: a 2-node cluster without arbitrator cannot fail over when a node is lost: half the nodes never has quorum']],
   ['four nodes without arbitrator', { cluster: { ...cluster, nodes: 'hv1 hv2 hv3 hv4' }, 'hb#1': hb }, { self: 'hv1' }, ['warning cluster.nodes: a 4-node cluster without arbitrator cannot fail over when 2 nodes are lost: half the nodes never has quorum']],
   ['four nodes with an arbitrator, even one whose address is wrong', { cluster: { ...cluster, nodes: 'hv1 hv2 hv3 hv4' }, 'arbitrator#2': { address: 'arb' } }, {}, ['error arbitrator#2.address: expected HOST:PORT with a port from 1 to 65535, got "arb"']],
+  ['a fence command for each peer, in b2.1 and om3 spelling', { cluster, 'hb#1': hb, 'stonith#hv2': { cmd: '/usr/sbin/fence_ipmilan --ip bmc2 --action off' }, 'stonith#hv3': { command: "/bin/fence 'hv 3'" } }, { self: 'hv1' }, []],
+  ['a fence command for a node not in the cluster', { cluster, 'stonith#hv9': { cmd: '/bin/true' } }, {}, ['error stonith#hv9: hv9 is not one of the cluster nodes (hv1 hv2 hv3)']],
+  ['a fence command for this node', { cluster, 'hb#1': hb, 'stonith#hv1': { cmd: '/bin/true' } }, { self: 'hv1' }, ['error stonith#hv1: hv1 is this node: a node never fences itself']],
+  ['cmd and command both set', { cluster, 'stonith#hv2': { cmd: '/bin/true', command: '/bin/false' } }, {}, ['error stonith#hv2.command: cmd and command are both set']],
+  ['a fence command with a quote left open', { cluster, 'stonith#hv2': { cmd: '/bin/fence "hv2' } }, {}, ['error stonith#hv2.cmd: a double quote is not closed: expected a command and its arguments, as on a shell command line (no shell runs it)']],
+  ['an empty fence section (what unset leaves) is said, not refused', { cluster, 'stonith#hv2': {} }, { before: { cluster, 'stonith#hv2': { cmd: '/bin/true' } } }, ['warning stonith#hv2.cmd: no fence command, section ignored']],
+  ['a misspelt fence keyword', { cluster, 'stonith#hv2': { cmdd: '/bin/true' } }, {}, ['warning stonith#hv2.cmdd: unknown keyword "cmdd", ignored (did you mean "cmd"?)', 'warning stonith#hv2.cmd: no fence command, section ignored']],
   ['the daemon is warned too, not stopped', { cluster: { ...cluster, nodes: 'hv1 hv2' }, 'hb#1': hb }, { self: 'hv1', running: true }, ['warning cluster.nodes: a 2-node cluster without arbitrator cannot fail over when a node is lost: half the nodes never has quorum']],
 ];
 

@@ -1,10 +1,11 @@
 // Every problem of a node.conf at once, against the keyword table: errors
 // (clusterConfig throws the first; `nodemgr set` refuses an edit that has
 // one) and warnings (ignored keywords and sections, an even cluster with no
-// arbitrator to break a tie: said but not refused).
+// arbitrator to break a tie: said but not refused). A [stonith#NODE] must
+// name another node of the cluster: a node never fences itself.
 // A secret keyword's value never appears in an issue.
 import { closest, ErrorCode } from '@capsule/core';
-import { ARBITRATOR, CLUSTER, HB, NODE_SECTIONS, nodeSection, splitNodeKey, type NodeSections, type NodeSectionSpec } from './node-keywords.js';
+import { ARBITRATOR, CLUSTER, HB, NODE_SECTIONS, STONITH, nodeSection, splitNodeKey, type NodeSections, type NodeSectionSpec } from './node-keywords.js';
 import { clusterSecret } from './secret.js';
 
 export interface NodeIssue {
@@ -90,6 +91,7 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
       for (const k of Object.values(spec.keywords)) if (k.required && body[k.name] === undefined) missing(name, [k.name], `missing required keyword ${k.name}`, k.doc);
     }
     if (spec.keywords === HB) checkTimeout(name, body);
+    if (spec.keywords === STONITH) checkStonith(name, body);
     if (spec.keywords === HB && body['group'] !== undefined && (body['type'] ?? 'unicast') !== 'multicast') {
       add('error', ErrorCode.ClusterConfigInvalid, name, 'group', 'a group address is for type = multicast', 'set type = multicast, or unset group and set addr@NODE for each node');
     }
@@ -108,6 +110,18 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
     if (interval !== undefined && timeout !== undefined && timeout <= interval) {
       add('error', ErrorCode.ClusterConfigInvalid, name, 'timeout', `must be longer than interval (timeout ${timeout} ms, interval ${interval} ms)`, 'a timeout of three intervals is usual');
     }
+  }
+
+  // [stonith#NODE]: the command this node runs to fence a peer; om3 names it `command`.
+  function checkStonith(name: string, body: Readonly<Record<string, string>>): void {
+    const node = name.slice('stonith#'.length);
+    const fail = (keyword: string | undefined, message: string, hint: string) => add('error', ErrorCode.ClusterConfigInvalid, name, keyword, message, hint);
+    if (nodes && !nodes.includes(node)) fail(undefined, `${node} is not one of the cluster nodes (${nodes.join(' ')})`, `[stonith#NODE] holds the command that fences peer NODE: rename the section after a node of cluster.nodes, or remove it`);
+    // A node that fences itself to take over would power itself off: om3 refuses it too.
+    else if (o.self === node) fail(undefined, `${node} is this node: a node never fences itself`, `remove [${name}] from this node's node.conf; its peers' node.conf say how to fence ${node}`);
+    if (body['cmd'] !== undefined && body['command'] !== undefined) fail('command', 'cmd and command are both set', `unset ${name}.command (om3's name for cmd)`);
+    // An empty section is what `nodemgr unset` leaves: said, not refused, and read as no command (no takeover from that node).
+    if (body['cmd'] === undefined && body['command'] === undefined) warn(name, 'cmd', 'no fence command, section ignored', `set ${name}.cmd to the fence agent and its arguments (/usr/sbin/fence_ipmilan --ip BMC --username USER --password-script FILE --action off); until then a service with stonith = true does not take over from ${node}`);
   }
 
   async function checkCluster(): Promise<void> {

@@ -1,10 +1,12 @@
 // The node.conf keyword table: every section and keyword a node reads, with
 // a one-line help each. clusterConfig parses with it and `nodemgr set`
 // validates with it, so an edit the command accepts is one the daemon reads.
+// [stonith#NODE] holds the fence command of peer NODE.
 // [ssh] and [driver.TYPE] are read by @capsule/config (node-config.ts); they
 // are listed here so that the table covers the whole file.
 import { boolFromString, ErrorCode, intFromString, kw, listFromString, type KeywordSchema, type KeywordSpec } from '@capsule/core';
 import { z } from 'zod';
+import { splitCommandLine } from './command-line.js';
 
 export type NodeSections = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
@@ -107,6 +109,24 @@ export const ARBITRATOR = {
   address: keyword('address', hostPort, { doc: 'where the arbitrator listens: address = 198.51.100.9:10001', required: true }),
 };
 
+/** A command line, split into argv (command-line.ts): never run by a shell. */
+const commandLine = z.string().transform((s, ctx) => {
+  const c = splitCommandLine(s);
+  if ('problem' in c) {
+    ctx.addIssue({ code: 'custom', message: `${c.problem}: expected a command and its arguments, as on a shell command line (no shell runs it)` });
+    return z.NEVER;
+  }
+  return c.argv;
+});
+
+const FENCE_DOC = 'the command that fences (powers off) NODE, run by the node taking over a service with stonith = true; exit 0 means NODE is off. A command line split on blanks, with \'...\' and "..." quotes; no shell';
+
+export const STONITH = {
+  cmd: keyword('cmd', commandLine, { doc: FENCE_DOC }),
+  // om3 calls it `command`: a file written for either reads the same.
+  command: keyword('command', commandLine, { doc: `om3's name for cmd: ${FENCE_DOC}` }),
+};
+
 export const SSH = {
   identity_file: kw.path('identity_file', { doc: 'the private key this node uses (default: etc/capsule/ssh/id_ed25519)', scopable: false }),
   known_hosts: kw.path('known_hosts', { doc: 'the known_hosts file checked (default: etc/capsule/ssh/known_hosts)', scopable: false }),
@@ -118,6 +138,7 @@ export const NODE_SECTIONS: readonly NodeSectionSpec[] = [
   { title: 'cluster', help: 'the cluster this node belongs to', matches: (n) => n === 'cluster', keywords: CLUSTER, code: ErrorCode.ClusterConfigInvalid },
   { title: 'hb#N', help: 'a heartbeat link', matches: (n) => /^hb#\d+$/.test(n), keywords: HB, code: ErrorCode.ClusterConfigInvalid },
   { title: 'arbitrator#N', help: 'a tie-breaker on a host every node reaches', matches: (n) => /^arbitrator#\d+$/.test(n), keywords: ARBITRATOR, code: ErrorCode.ClusterConfigInvalid },
+  { title: 'stonith#NODE', help: 'how this node fences peer NODE before taking over its services (stonith = true)', matches: (n) => /^stonith#.+$/.test(n), keywords: STONITH, code: ErrorCode.ClusterConfigInvalid },
   { title: 'ssh', help: 'how this node reaches guests and peers over ssh', matches: (n) => n === 'ssh', keywords: SSH, code: ErrorCode.NodeConfigInvalid },
   { title: 'driver.TYPE', help: "the settings of driver TYPE (see the driver's documentation)", matches: (n) => /^driver\.[^.]+$/.test(n), keywords: {}, freeForm: true, code: ErrorCode.NodeConfigInvalid },
 ];

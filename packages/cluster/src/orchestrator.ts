@@ -6,6 +6,7 @@ import { own } from './membership.js';
 
 export { own };
 import type { ServicePolicy } from './policy.js';
+import { fenceBeforeStart, type FenceInput, type FenceVerdict } from './stonith.js';
 // Types only from view.ts: its zod schemas are for received views, and svcmon loads this module.
 import type { InstanceView, NodeView } from './view.js';
 
@@ -14,7 +15,7 @@ export function holds(i: InstanceView | undefined): boolean {
   return i !== undefined && (i.avail === 'up' || i.avail === 'warn' || i.avail === 'starting' || i.avail === 'stopping');
 }
 
-export interface OrchestratorInput {
+export interface OrchestratorInput extends FenceInput {
   self: string;
   /** False until the daemon has listened for one heartbeat timeout: it does not know its peers yet. */
   ready: boolean;
@@ -34,11 +35,11 @@ export interface OrchestratorInput {
   settled: boolean;
 }
 
-export interface Decision {
-  service: string;
-  action: 'start' | 'stop';
-  reason: string;
-}
+/** What this node does about one service: start or stop it here, or fence peers before starting it (stonith = true). */
+type Verdict = { action: 'start' | 'stop'; reason: string } | FenceVerdict;
+export type Decision = Verdict & { service: string };
+/** The decisions svcmgr carries out here. */
+export type ServiceAction = Extract<Decision, { action: 'start' | 'stop' }>;
 
 export class Orchestrator {
   /** Services seen held somewhere since this daemon started: `orchestrate = start` starts a service once, never again. */
@@ -55,7 +56,7 @@ export class Orchestrator {
     return out;
   }
 
-  private decideService(input: OrchestratorInput, svc: ServicePolicy, placed: Map<string, number>): Omit<Decision, 'service'> | undefined {
+  private decideService(input: OrchestratorInput, svc: ServicePolicy, placed: Map<string, number>): Verdict | undefined {
     const inst = (node: string): InstanceView | undefined => own(own(input.views, node)?.services, svc.name);
     const mine = inst(input.self);
     if (svc.orchestrate === 'no') return undefined;
@@ -85,13 +86,16 @@ export class Orchestrator {
     return this.failover(svc, input, [...holders, ...strays], order, mine);
   }
 
-  private failover(svc: ServicePolicy, input: OrchestratorInput, holders: string[], order: string[], mine: InstanceView | undefined): Omit<Decision, 'service'> | undefined {
+  private failover(svc: ServicePolicy, input: OrchestratorInput, holders: string[], order: string[], mine: InstanceView | undefined): Verdict | undefined {
     const self = input.self;
     if (holders.length === 0) {
       if (svc.orchestrate === 'start' && this.seenHeld.has(svc.name)) return undefined;
       if (order[0] !== self) return undefined;
+      const leader = order.length > 1 ? `placement leader of ${order.join(',')}` : 'the only eligible node';
+      const fence = svc.stonith ? fenceBeforeStart(svc, input, leader) : undefined;
+      if (fence) return fence === 'wait' ? undefined : fence;
       if (mustWait(svc, input)) return undefined;
-      return { action: 'start', reason: `${order.length > 1 ? `placement leader of ${order.join(',')}` : 'the only eligible node'}${silentNote(svc, input)}` };
+      return { action: 'start', reason: `${leader}${silentNote(svc, input)}` };
     }
     if (svc.orchestrate !== 'ha' || !holders.includes(self) || mine?.avail === 'stopping') return undefined;
     // Two instances of a failover service: the one first in nodes order stays.
@@ -103,7 +107,7 @@ export class Orchestrator {
     return undefined;
   }
 
-  private flex(svc: ServicePolicy, self: string, holders: string[], order: string[], mine: InstanceView | undefined): Omit<Decision, 'service'> | undefined {
+  private flex(svc: ServicePolicy, self: string, holders: string[], order: string[], mine: InstanceView | undefined): Verdict | undefined {
     const max = svc.flexMax ?? svc.nodes.length;
     const min = Math.min(svc.flexMin, max);
     if (holders.length < min && !holders.includes(self)) {
@@ -124,16 +128,19 @@ export class Orchestrator {
  * The start rule's wait (docs/architecture.md, "Starting is safe by
  * construction"): no node of the service outside this partition may still
  * hold it. Each has been silent to every member for `takeoverMs`, so its
- * quorum has lapsed and its fence has ended; and every member's view is
- * recent.
+ * quorum has lapsed and its self-fencing has ended, or, for a stonith
+ * service, is fenced (off, it holds nothing: the proof of that rule covers
+ * only the services that fence before they start); and every member's view
+ * is recent.
  */
 function mustWait(svc: ServicePolicy, input: OrchestratorInput): boolean {
-  return !input.settled || svc.nodes.some((n) => !input.alive.includes(n) && (own(input.silentMs, n) ?? 0) < input.takeoverMs);
+  return !input.settled || svc.nodes.some((n) => !input.alive.includes(n) && !(svc.stonith && input.fenced.includes(n)) && (own(input.silentMs, n) ?? 0) < input.takeoverMs);
 }
 
 function silentNote(svc: ServicePolicy, input: OrchestratorInput): string {
   const silent = svc.nodes.filter((n) => !input.alive.includes(n));
-  return silent.length ? `, ${silent.map((n) => `${n} silent ${((own(input.silentMs, n) ?? 0) / 1000).toFixed(1)} s`).join(', ')}` : '';
+  const note = (n: string) => (svc.stonith && input.fenced.includes(n) ? `${n} fenced` : `${n} silent ${((own(input.silentMs, n) ?? 0) / 1000).toFixed(1)} s`);
+  return silent.length ? `, ${silent.map(note).join(', ')}` : '';
 }
 
 /** Why `node` may not run `service` now (svcmon shows it), or undefined when it may. */

@@ -11,4 +11,6 @@ export interface ServicePolicy {
   /** Defaults to the number of nodes. */
   flexMax?: number;
   failback: boolean;
+  /** Failover: before starting here, fence (power off) every node of the service outside the partition, and see it succeed. */
+  stonith: boolean;
 }

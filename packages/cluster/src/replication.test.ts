@@ -4,7 +4,7 @@ import type { InstanceView, NodeView } from './view.js';
 
 const i = (avail: InstanceView['avail'], csum = 'a', generation = 1): InstanceView => ({ avail, overall: avail, frozen: false, startFailed: false, csum, mtime: 0, generation });
 const view = (services: Record<string, InstanceView>): NodeView => ({ frozen: false, up: 0, peers: {}, services });
-const web: ServicePolicy = { name: 'web', topology: 'failover', orchestrate: 'ha', placement: 'nodes order', nodes: ['hv1', 'hv2', 'hv3'], flexMin: 1, failback: false };
+const web: ServicePolicy = { name: 'web', topology: 'failover', orchestrate: 'ha', placement: 'nodes order', nodes: ['hv1', 'hv2', 'hv3'], flexMin: 1, failback: false, stonith: false };
 
 test.each([
   ['the node running a failover service', web, ['hv1', 'hv2', 'hv3'], { hv1: view({ web: i('down') }), hv2: view({ web: i('up') }), hv3: view({ web: i('down') }) }, 'hv2'],

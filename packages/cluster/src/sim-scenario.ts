@@ -1,5 +1,6 @@
 // A simulator scenario as written on disk: cluster.json (nodes, services,
-// timing) and cmdlist (timed events, `T EVENT ARGS...` per line).
+// timing, fence commands that fail) and cmdlist (timed events, `T EVENT
+// ARGS...` per line).
 import { z } from 'zod';
 
 const ServiceSpec = z.object({
@@ -11,6 +12,8 @@ const ServiceSpec = z.object({
   flexMin: z.number().int().default(1),
   flexMax: z.number().int().optional(),
   failback: z.boolean().default(false),
+  /** Fence every node of the service outside the partition before starting it (the fence powers the node off). */
+  stonith: z.boolean().default(false),
   /** Seconds a start or a stop takes. */
   startTime: z.number().int().min(1).default(1),
   stopTime: z.number().int().min(1).default(1),
@@ -23,6 +26,8 @@ export const ScenarioCluster = z.object({
   fence: z.boolean().default(false),
   /** Heartbeat timeout, seconds (the interval is one second, the simulator's tick). */
   timeout: z.number().int().min(1).default(3),
+  /** Nodes whose fence command fails (a fence device unreachable): they are never fenced. */
+  fenceFails: z.array(z.string()).default([]),
   services: z.array(ServiceSpec),
 });
 export type ScenarioCluster = z.input<typeof ScenarioCluster>;

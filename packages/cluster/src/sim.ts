@@ -1,14 +1,18 @@
 // The orchestrator's simulator, after Proxmox's pve-ha-tester: nodes in
 // virtual time (one tick is one heartbeat interval) exchange heartbeats as
 // views over links the scenario cuts and heals, each runs the real
-// Orchestrator on the real membership rules, and the log records what
-// every node did. Agents can be killed, paused and restarted apart from
-// their services, which keep running, and with `fence` each node has a
-// watchdog that stops its ha services when its agent no longer renews it.
-import { aliveNodes, arbitratorCounts, heardNow, quorumLease, silentFor, takeoverDelayMs, type Heard } from './membership.js';
+// Orchestrator on the real membership rules, and the log records what every
+// node did; an agent that starts or stops something also tells its peers at
+// once, as the real one does before it runs svcmgr. Agents can be killed,
+// paused and restarted apart from their services, which keep running, and
+// with `fence` each node has a watchdog that stops its ha services when its
+// agent no longer renews it. A fence (stonith = true) powers its target off
+// at once, unless the scenario lists the target in `fenceFails`.
+import { aliveNodes, arbitratorCounts, heardNow, lastWordMs, quorumLease, silentFor, takeoverDelayMs, type Heard } from './membership.js';
 import { holds, Orchestrator } from './orchestrator.js';
 import type { ServicePolicy } from './policy.js';
 import { quorum } from './quorum.js';
+import { SimFences } from './sim-fence.js';
 import { ScenarioCluster, type ScenarioEvent } from './sim-scenario.js';
 import type { InstanceView, NodeView } from './view.js';
 
@@ -43,6 +47,8 @@ interface SimNode {
   hadQuorum: boolean;
   /** The watchdog's deadline: past it, unrenewed, the node's ha services are stopped. */
   watchdogUntil: number;
+  /** The agent's fences (stonith), forgotten with the agent. */
+  fences: SimFences;
 }
 
 export interface SimTick {
@@ -93,6 +99,7 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     instances: new Map(),
     hadQuorum: true,
     watchdogUntil: Infinity,
+    fences: new SimFences(),
   });
   const nodes = new Map<string, SimNode>(cluster.nodes.map((name) => [name, fresh({ name })]));
   const node = (name: string | undefined): SimNode => {
@@ -108,7 +115,8 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     }
     return i;
   };
-  const restartAgent = (n: SimNode) => Object.assign(n, { agent: 'running', bootedAt: ms(), heard: new Map(), sent: new Map(), orchestrator: new Orchestrator(), hadQuorum: true });
+  const restartAgent = (n: SimNode) => Object.assign(n, { agent: 'running', bootedAt: ms(), heard: new Map(), sent: new Map(), orchestrator: new Orchestrator(), hadQuorum: true, fences: new SimFences() });
+  const powerOff = (n: SimNode) => Object.assign(n, { powered: false, heard: new Map(), instances: new Map(), orchestrator: new Orchestrator(), watchdogUntil: Infinity, fences: new SimFences() });
   const viewOf = (n: SimNode): NodeView => ({
     frozen: n.frozen,
     up: ms() - n.bootedAt,
@@ -127,7 +135,7 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     say('--', `${e.event}${e.args.length ? ' ' + e.args.join(' ') : ''}`);
     switch (e.event) {
       case 'node-down':
-        Object.assign(node(a), { powered: false, heard: new Map(), instances: new Map(), orchestrator: new Orchestrator(), watchdogUntil: Infinity });
+        powerOff(node(a));
         break;
       case 'node-up':
         restartAgent(Object.assign(node(a), { powered: true }));
@@ -233,6 +241,26 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     }
   };
 
+  /** What a fence does here: the target is powered off at once, unless its fence command fails. */
+  const fenceWorld = (n: SimNode) => ({
+    t,
+    ms: ms(),
+    fails: (x: string) => cluster.fenceFails.includes(x),
+    powerOff: (x: string) => {
+      if (node(x).powered) powerOff(node(x));
+    },
+    say: (what: string) => say(n.name, what),
+  });
+
+  /** A heartbeat of `from` (numbered by the tick) to the running peers its links allow. */
+  const publish = (from: SimNode, view: NodeView, running: readonly SimNode[]) => {
+    from.sent.set(t, ms());
+    if (from.hbLost) return;
+    for (const to of running) {
+      if (to !== from && !cuts.has(pair(from.name, to.name)) && !cuts.has(`${from.name}>${to.name}`)) to.heard.set(from.name, heardNow(to.name, to.heard.get(from.name), ms(), t, view, (seq) => to.sent.get(seq)));
+    }
+  };
+
   const arbHeard = new Map<string, number>();
   /** Since when each node's agent has had an arbitrator answer every tick. */
   const arbSteady = new Map<string, number>();
@@ -252,13 +280,7 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     const running = powered.filter((n) => n.agent === 'running');
     // Heartbeats: every running agent's view reaches the running peers its links allow.
     const views = new Map(running.map((n) => [n.name, viewOf(n)]));
-    for (const from of running) {
-      from.sent.set(t, ms());
-      if (from.hbLost) continue;
-      for (const to of running) {
-        if (to !== from && !cuts.has(pair(from.name, to.name)) && !cuts.has(`${from.name}>${to.name}`)) to.heard.set(from.name, heardNow(to.name, to.heard.get(from.name), ms(), t, views.get(from.name)!, (seq) => to.sent.get(seq)));
-      }
-    }
+    for (const from of running) publish(from, views.get(from.name)!, running);
     // The arbitrator hears every running agent it is not cut from, and reports how long each has been silent.
     for (const n of nodes.values()) if (n.agent !== 'running' || !n.powered || n.bootedAt === ms()) arbSteady.delete(n.name);
     for (const n of running) {
@@ -289,18 +311,29 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
           .map((x) => [x, silentFor(x, alive, known, n.name, ms() - (n.heard.get(x)?.at ?? n.bootedAt), arbitrated ? ms() - (arbHeard.get(x) ?? 0) : undefined)]),
       );
       const settled = echoes.every((e) => ms() - e <= 2000);
-      return { n, list: n.orchestrator.decide({ self: n.name, ready, quorum: q.quorum, fence: cluster.fence, alive, views: known, services, silentMs, takeoverMs: takeover, settled }) };
+      const lastWord = Object.fromEntries(cluster.nodes.filter((x) => !alive.includes(x)).map((x) => [x, lastWordMs(x, alive, n.heard, n.name, ms())]));
+      const fenced = n.fences.current(alive, lastWord, fenceWorld(n));
+      const input = { self: n.name, ready, quorum: q.quorum, fence: cluster.fence, alive, views: known, services, silentMs, takeoverMs: takeover, settled, timeoutMs: T, lastWordMs: lastWord, fenced };
+      return { n, list: n.orchestrator.decide(input) };
     });
     for (const { n, list } of decisions) {
+      // Fenced by a peer earlier in this tick: off, it carries out nothing.
+      if (!n.powered) continue;
       for (const d of list) {
+        if (d.action === 'fence') {
+          n.fences.carryOut(d, fenceWorld(n));
+          continue;
+        }
         const i = instance(n, d.service);
         say(n.name, `${d.action} ${d.service} (${d.reason})`);
         if (d.action === 'start') Object.assign(i, { state: 'starting', until: t + spec.get(d.service)!.startTime });
         else stop(n, d.service, i);
       }
+      // As the agent does before it runs svcmgr: its peers learn at once that it starts or stops something.
+      if (list.some((d) => d.action !== 'fence')) publish(n, viewOf(n), running.filter((x) => x.powered));
     }
     // The watchdog's deadline is the end of the lease the agent renewed in its last round.
-    for (const n of powered) watchdog(n);
+    for (const n of powered) if (n.powered) watchdog(n);
     // The invariant the scenarios check: a failover service is held by one node at most.
     const holders: Record<string, string[]> = {};
     for (const s of services.filter((x) => x.topology === 'failover')) {

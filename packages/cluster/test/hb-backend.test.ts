@@ -34,6 +34,7 @@ backendContract('heartbeat', {
       secret: 'contract-secret-0123456789abcdef',
       fence: false,
       arbitrators: [],
+      stonith: {},
       hbs: [{ name: 'hb#1', type: 'unicast', port, intervalMs: 100, timeoutMs: 600, addresses: { n1: '127.0.0.1', n2: '127.0.0.2', n3: '127.0.0.3' } }],
     };
     return Object.fromEntries(nodes.map((n) => [n, new HeartbeatBackend(cluster, n)]));
@@ -57,6 +58,7 @@ describe('a node with 2,000 services of 200-character names', () => {
       secret: 'contract-secret-0123456789abcdef',
       fence: false,
       arbitrators: [],
+      stonith: {},
       hbs: [{ name: 'hb#1', type: 'unicast', port, intervalMs: 100, timeoutMs: 600, addresses: { n1: '127.0.0.1', n2: '127.0.0.2', n3: '127.0.0.3' } }],
     };
     // n3 is a bare socket: it sees the datagrams n1 sends, as they are on the wire.

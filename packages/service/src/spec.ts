@@ -41,6 +41,8 @@ export interface ServiceSpec {
   orchestrate: 'no' | 'start' | 'ha';
   placement: string;
   failback: boolean;
+  /** Fence the lost nodes of a failover service before taking it over (the agent runs node.conf's [stonith#NODE] cmd). */
+  stonith: boolean;
   monitorAction?: string;
   env: Record<string, string>;
   resources: ResourceSpec[];
@@ -122,6 +124,7 @@ export function specOf(cfg: EvaluatedConfig): ServiceSpec {
     orchestrate: d['orchestrate'] === 'ha' || d['orchestrate'] === 'start' ? d['orchestrate'] : 'no',
     placement: str(d['placement']) ?? 'nodes order',
     failback: d['failback'] === true,
+    stonith: d['stonith'] === true,
     env: cfg.env,
     resources: cfg.sections.map((s) => resourceSpec(s, level)).filter((r): r is ResourceSpec => r !== undefined),
     subsets,

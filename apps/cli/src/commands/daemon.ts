@@ -124,6 +124,19 @@ interface DaemonStatus {
   quorum: { quorum: boolean; reason: string };
   peers: Record<string, { alive: boolean; lastHeardMs: number | null; clockOffsetMs?: number; reason?: string }>;
   counters: { sent: number; sendErrors: number; received: number; accepted: number; rejected: Record<string, number> };
+  /** The agent's fences (stonith): absent from an agent older than them. */
+  fencing?: { fenced: Record<string, { agoMs: number }>; running: string[]; failing: Record<string, { failures: number; retryInMs: number; error: string }> };
+}
+
+/** One line per fenced node, fence under way and fence failing; none when there is none. */
+export function fencingLines(f: DaemonStatus['fencing']): string[] {
+  if (!f) return [];
+  const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return [
+    ...Object.entries(f.fenced).map(([n, x]) => `fenced: ${n} ${secs(x.agoMs)} ago, not heard of since`),
+    ...f.running.map((n) => `fencing: ${n}, its fence command is running`),
+    ...Object.entries(f.failing).map(([n, x]) => `FENCE FAILING: ${n}, ${x.failures} time(s) in a row (${x.error}), retry in ${secs(x.retryInMs)}: no takeover from ${n} until it succeeds`),
+  ];
 }
 
 async function status(ctx: CommandContext): Promise<number> {
@@ -136,6 +149,7 @@ async function status(ctx: CommandContext): Promise<number> {
   const lines = [
     `node ${s.node} of cluster ${s.cluster}: ${s.quorum.quorum ? 'quorum' : 'NO QUORUM'} (${s.quorum.reason})`,
     `heartbeats: sent ${c.sent} (${c.sendErrors} send errors), received ${c.received}, accepted ${c.accepted}, rejected ${Object.entries(c.rejected).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    ...fencingLines(s.fencing),
     '',
   ];
   const offset = (ms: number | undefined) => (ms === undefined ? '-' : `${ms >= 0 ? '+' : ''}${(ms / 1000).toFixed(1)}s`);

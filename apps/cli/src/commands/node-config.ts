@@ -61,7 +61,7 @@ async function edit(ctx: CommandContext, value: string | undefined): Promise<num
   if (value !== undefined && isSecret(section, key)) {
     ctx.err(`${nodeConfPath(ctx.root)}: ${section}.${key}: warning: a secret on the command line is seen by every user of this host (ps) and kept in shell history\n  hint: write it to a root-only file and set cluster.secret_file to it instead\n`);
   }
-  if (/^(cluster|hb#\d+|arbitrator#\d+)$/.test(section)) await reloadDaemon(ctx);
+  if (/^(cluster|hb#\d+|arbitrator#\d+|stonith#.+)$/.test(section)) await reloadDaemon(ctx);
   return 0;
 }
 

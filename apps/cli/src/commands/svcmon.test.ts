@@ -1,7 +1,7 @@
 import { clusterRows } from './svcmon.js';
 
 const inst = (avail: 'up' | 'down', csum: string, generation: number, frozen = false) => ({ avail, overall: avail, frozen, startFailed: false, csum, mtime: 0, generation });
-const policy = { name: 'web', topology: 'failover' as const, orchestrate: 'ha' as const, placement: 'nodes order', nodes: ['hv1', 'hv2', 'hv3'], flexMin: 1, failback: false };
+const policy = { name: 'web', topology: 'failover' as const, orchestrate: 'ha' as const, placement: 'nodes order', nodes: ['hv1', 'hv2', 'hv3'], flexMin: 1, failback: false, stonith: false };
 
 test('one row per instance heard; leader is the first eligible node; a config older than the newest is stale', () => {
   const rows = clusterRows({

@@ -9,7 +9,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { askArbitrator } from '../arbitrator.js';
 import type { ClusterBackend, Membership, PeerState, PublishedView } from '../backend.js';
 import type { ClusterConfig } from '../config.js';
-import { aliveNodes, arbitratorCounts, heardNow, lostReason, own, quorumLease, silentFor, takeoverDelayMs, type Heard } from '../membership.js';
+import { aliveNodes, arbitratorCounts, heardNow, lastWordMs, lostReason, own, quorumLease, silentFor, takeoverDelayMs, type Heard } from '../membership.js';
 import { quorum } from '../quorum.js';
 import type { NodeView } from '../view.js';
 import { decodeHeartbeat, encodeHeartbeat, newCounters, ReplayGuard, type RejectReason } from './codec.js';
@@ -126,10 +126,12 @@ export class HeartbeatBackend implements ClusterBackend {
     const arbFresh = this.arb !== undefined && now - this.arb.at < T;
     const arbCounts = arbFresh && arbitratorCounts(q.tieBreak, now - this.arb!.steadySince, this.takeoverMs);
     const silentMs: Record<string, number> = {};
+    const lastWord: Record<string, number> = {};
     for (const n of this.cluster.nodes) {
       if (alive.includes(n)) continue;
       const arbSilent = arbCounts ? (own(this.arb!.seen, n) ?? Infinity) : undefined;
       silentMs[n] = silentFor(n, alive, views, this.self, now - (this.heard.get(n)?.at ?? this.startedAt), arbSilent);
+      lastWord[n] = lastWordMs(n, alive, this.heard, this.self, now);
     }
     this.tellChanges(alive, now);
     return {
@@ -138,6 +140,7 @@ export class HeartbeatBackend implements ClusterBackend {
       views,
       ready: now - this.startedAt >= T,
       silentMs,
+      lastWordMs: lastWord,
       takeoverMs: this.takeoverMs,
       // Members' views recent enough to start on; a half's quorum also needs a recent arbitrator answer.
       settled: echoes.every((e) => now - e <= 2 * this.hb.intervalMs) &&

@@ -19,6 +19,7 @@ export const defaultKeywords: KeywordSpec[] = [
   kw.choice('orchestrate', ['no', 'ha', 'start'], { doc: 'whether the agent daemon starts or fails the service over', default: 'no' }),
   kw.choice('placement', ['nodes order', 'spread', 'load avg', 'score', 'none'], { doc: 'how the daemon picks the node of a failover service', default: 'nodes order' }),
   kw.bool('failback', { doc: 'move a failover service back to the first node of nodes when it returns', default: false }),
+  kw.bool('stonith', { doc: 'failover: before taking the service over, fence (power off) every node of it that is lost, with its [stonith#NODE] cmd of node.conf, and see it succeed', default: false }),
   kw.choice('monitor_action', ['reboot', 'crash', 'freezestop', 'switch'], { doc: 'what to do when a monitored resource fails' }),
   kw.string('pre_monitor_action', { doc: 'command run before monitor_action' }),
   kw.list('cluster', { doc: 'name of the cluster the nodes belong to', scopable: false }),
