@@ -6,13 +6,14 @@ const now = 1_800_000_000_000;
 const ctx = { secret, cluster: 'prod', nodes: ['hv1', 'hv2', 'hv3'], self: 'hv1', now, windowMs: 10_000 };
 const msg = (o: Partial<HeartbeatMessage> = {}): HeartbeatMessage => ({ cluster: 'prod', node: 'hv2', boot: 'b1', seq: 1, ts: now, view: { frozen: false, up: 1000, peers: { hv1: [100, 7] }, services: {} }, ...o });
 
-test('a valid heartbeat is accepted once; the same datagram again (a second link) is a duplicate, an older one a replay', () => {
+test('a valid heartbeat is accepted once; the same datagram again (a second link) is a duplicate, an older one never accepted a replay', () => {
   const guard = new ReplayGuard();
   const buf = encodeHeartbeat(msg(), secret);
   expect(decodeHeartbeat(buf, ctx, guard)).toEqual(msg());
   expect(decodeHeartbeat(buf, ctx, guard)).toBe('duplicate');
-  expect(decodeHeartbeat(encodeHeartbeat(msg({ seq: 2 }), secret), ctx, guard)).toMatchObject({ seq: 2 });
-  expect(decodeHeartbeat(buf, ctx, guard)).toBe('replay');
+  expect(decodeHeartbeat(encodeHeartbeat(msg({ seq: 3 }), secret), ctx, guard)).toMatchObject({ seq: 3 });
+  expect(decodeHeartbeat(buf, ctx, guard)).toBe('duplicate');
+  expect(decodeHeartbeat(encodeHeartbeat(msg({ seq: 2 }), secret), ctx, guard)).toBe('replay');
 });
 
 test.each([
@@ -43,4 +44,12 @@ test('a restarted sender (new boot id) is accepted with newer timestamps only', 
   expect(decodeHeartbeat(encodeHeartbeat(msg({ boot: 'b2', seq: 1, ts: now }), secret), ctx, guard)).toMatchObject({ boot: 'b2' });
   // A capture of the old boot, replayed inside the window, is refused.
   expect(decodeHeartbeat(encodeHeartbeat(msg({ seq: 501, ts: now - 500 }), secret), ctx, guard)).toBe('replay');
+});
+
+test('a second copy is a duplicate even when a datagram of another boot of the sender came in between', () => {
+  const guard = new ReplayGuard();
+  const first = encodeHeartbeat(msg({ boot: 'b1', seq: 5, ts: now - 100 }), secret);
+  expect(decodeHeartbeat(first, ctx, guard)).toMatchObject({ seq: 5 });
+  expect(decodeHeartbeat(encodeHeartbeat(msg({ boot: 'b2', seq: 1, ts: now }), secret), ctx, guard)).toMatchObject({ boot: 'b2' });
+  expect(decodeHeartbeat(first, ctx, guard)).toBe('duplicate');
 });

@@ -54,16 +54,25 @@ export interface DecodeContext {
   windowMs: number;
 }
 
-/** Remembers the last accepted (boot, seq, ts) of each sender: a replay inside the window fails here. */
+/**
+ * Remembers the last accepted (boot, seq, ts) of each sender: a replay inside
+ * the window fails here. The last few accepted (boot, seq) of each sender are
+ * kept too: the copy a second link delivers is a duplicate, even when a
+ * datagram of another boot came in between.
+ */
 export class ReplayGuard {
   private readonly last = new Map<string, { boot: string; seq: number; ts: number }>();
+  private readonly recent = new Map<string, string[]>();
 
   accept(m: HeartbeatMessage): true | 'replay' | 'duplicate' {
     const l = this.last.get(m.node);
-    if (l && m.boot === l.boot && m.seq === l.seq) return 'duplicate';
+    const id = `${m.boot}:${m.seq}`;
+    const recent = this.recent.get(m.node) ?? [];
+    if (recent.includes(id)) return 'duplicate';
     // A restarted sender has a new boot id; its messages must still be newer than the last accepted one.
     if (l && (m.boot === l.boot ? m.seq < l.seq : m.ts <= l.ts)) return 'replay';
     this.last.set(m.node, { boot: m.boot, seq: m.seq, ts: m.ts });
+    this.recent.set(m.node, [...recent.slice(-7), id]);
     return true;
   }
 }
