@@ -33,12 +33,21 @@ async function run(peers) {
   let bytesIn = 0;
   let bytesOut = 0;
   const services = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`svc${i}`, { avail: 'up', overall: 'up', frozen: false, startFailed: false, csum: 'a'.repeat(64), mtime: Date.now() }]));
+  let daemonSeq = 0;
   const sockets = await Promise.all(
     names.map(
       (n, i) =>
         new Promise((resolve) => {
           const s = createSocket('udp4');
-          s.on('message', (m) => (bytesIn += m.length));
+          s.on('message', (m) => {
+            bytesIn += m.length;
+            // Echo the daemon's latest heartbeat, as a peer's view does: without it the daemon counts nobody alive.
+            try {
+              daemonSeq = JSON.parse(m.subarray(36).toString()).seq;
+            } catch {
+              // not a heartbeat
+            }
+          });
           s.bind(port, `127.0.1.${i + 1}`, () => resolve(s));
         }),
     ),
@@ -47,7 +56,8 @@ async function run(peers) {
   const timer = setInterval(() => {
     seq++;
     names.forEach((n, i) => {
-      const buf = encodeHeartbeat({ cluster: 'bench', node: n, boot: 'bench', seq, ts: Date.now(), view: { frozen: false, hears: ['hv0', ...names], services } }, secret);
+      const peersHeard = Object.fromEntries([['hv0', [100, daemonSeq]], ...names.filter((x) => x !== n).map((x) => [x, [100, seq]])]);
+      const buf = encodeHeartbeat({ cluster: 'bench', node: n, boot: 'bench', seq, ts: Date.now(), view: { frozen: false, up: seq * 1000, peers: peersHeard, services } }, secret);
       bytesOut += buf.length;
       sockets[i].send(buf, port, '127.0.0.1');
     });
