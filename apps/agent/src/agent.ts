@@ -160,16 +160,24 @@ export class Agent {
     return this.finished ?? Promise.resolve();
   }
 
-  private view(): PublishedView {
+  /** `deciding`: the view this node decides on, in which its own start failure lasts two intervals longer than it publishes. */
+  private view(deciding = false): PublishedView {
+    const grace = deciding ? 2 * this.hb.intervalMs : 0;
     return {
       frozen: existsSync(this.paths.nodeFrozen),
-      services: Object.fromEntries([...this.local].map(([name, l]) => [name, { ...l.view, ...this.startFailure(l), ...(l.busy ? { avail: l.busy } : {}), ...this.moving(name) }])),
+      services: Object.fromEntries([...this.local].map(([name, l]) => [name, { ...l.view, ...this.startFailure(l, grace), ...(l.busy ? { avail: l.busy } : {}), ...this.moving(name) }])),
     };
   }
 
-  /** Start-failed until the backoff ends: then eligible again, so the orchestrator may retry here once the cause is gone. */
-  private startFailure(l: Local): { startFailed: boolean; retryInMs?: number } {
-    const left = l.failed ? l.failed.retryAt - monotonicMs() : 0;
+  /**
+   * Start-failed until the backoff ends: then eligible again, so the
+   * orchestrator may retry here once the cause is gone. The node publishes
+   * its eligibility at once but acts on it `graceMs` later, when its peers
+   * have heard it: two nodes whose backoffs end together would otherwise
+   * each see the other still failed, and both lead the placement.
+   */
+  private startFailure(l: Local, graceMs = 0): { startFailed: boolean; retryInMs?: number } {
+    const left = l.failed ? l.failed.retryAt + graceMs - monotonicMs() : 0;
     return left > 0 ? { startFailed: true, retryInMs: Math.round(left) } : { startFailed: false };
   }
 
@@ -202,7 +210,7 @@ export class Agent {
   /** The backend's membership, with this node's view as it is now, not as last published: a start just begun shows. */
   private membership(): Membership {
     const m = this.backend.membership();
-    m.views[this.self] = { up: 0, peers: {}, ...m.views[this.self], ...this.view() };
+    m.views[this.self] = { up: 0, peers: {}, ...m.views[this.self], ...this.view(true) };
     return m;
   }
 
