@@ -4,7 +4,7 @@
 // after claiming the placement, or by fencing peers first (fencing.ts).
 // Service status is computed in-process; actions run in a child so that a
 // hung or crashing driver never takes the daemon with it.
-import { formerNodes, HeartbeatBackend, holds, monotonicMs, own, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type InstanceView, type Membership, type NodeView, type PublishedView, type ServiceAction, type ServicePolicy } from '@capsule/cluster';
+import { formerNodes, HeartbeatBackend, targetFields, holds, monotonicMs, own, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type InstanceView, type Membership, type NodeView, type PublishedView, type ServiceAction, type ServicePolicy } from '@capsule/cluster';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { startBackoffMs } from './backoff.js';
 import { Fencer } from './fencing.js';
 import { monitorVerdict } from './monitor.js';
 import { movingServices } from './moving.js';
+import { Targets } from './targets.js';
 import { WatchdogClient } from './watchdog.js';
 
 interface Local {
@@ -73,12 +74,14 @@ export class Agent {
   private hb;
   private watchdog?: WatchdogClient;
   private readonly fencer: Fencer;
+  private readonly targets: Targets;
 
   constructor(private readonly o: AgentOptions) {
     this.paths = daemonPaths(o.ctx.root);
     this.cluster = o.cluster;
     this.hb = o.cluster.hbs[0]!;
     this.backend = o.backend ?? new HeartbeatBackend(o.cluster, o.ctx.nodename, { log: o.log });
+    this.targets = new Targets({ root: o.ctx.root, log: o.log });
     this.fencer = new Fencer({
       commands: () => this.cluster.stonith,
       // Fence agents talk to a BMC or a PDU: 10 to 20 s is common. A fence killed at its bound failed, and is retried.
@@ -165,7 +168,7 @@ export class Agent {
     const grace = deciding ? 2 * this.hb.intervalMs : 0;
     return {
       frozen: existsSync(this.paths.nodeFrozen),
-      services: Object.fromEntries([...this.local].map(([name, l]) => [name, { ...l.view, ...this.startFailure(l, grace), ...(l.busy ? { avail: l.busy } : {}), ...this.moving(name) }])),
+      services: Object.fromEntries([...this.local].map(([name, l]) => [name, { ...l.view, ...this.startFailure(l, grace), ...(l.busy ? { avail: l.busy } : {}), ...this.moving(name), ...targetFields(this.targets.read(name)) }])),
     };
   }
 
@@ -223,6 +226,8 @@ export class Agent {
       this.lastQuorum = q.quorum;
     }
     const services = [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : []));
+    // A newer target heard from a peer becomes this node's (the orchestrator already drives toward the newest it hears).
+    if (ready) for (const s of services) this.targets.adopt(s.name, views);
     const fenced = this.fencer.current(alive, m.lastWordMs);
     const input = { self: this.self, ready, quorum: q.quorum, fence: this.cluster.fence, alive, views, services, silentMs: m.silentMs, takeoverMs: m.takeoverMs, settled: m.settled, timeoutMs: this.hb.timeoutMs, lastWordMs: m.lastWordMs, fenced };
     for (const d of this.orchestrator.decide(input)) void (d.action === 'fence' ? this.fencer.fence(d) : this.act(d));
@@ -296,7 +301,7 @@ export class Agent {
     this.o.log(`${d.action} ${d.service}: ${d.reason}`);
     // Tell the peers at once that this node holds the service now.
     await this.send();
-    const r = await localExec([...this.o.svcmgr, '-s', d.service, d.action, ...args], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 15 * 60_000 });
+    const r = await localExec([...this.o.svcmgr, '-s', d.service, d.action, '--local', ...args], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 15 * 60_000 });
     if (r.code !== 0) this.o.log(`${d.action} ${d.service} failed (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
     if (d.action === 'start' && r.code !== 0) {
       this.failedHere(l);

@@ -79,7 +79,7 @@ export async function runWatchdog(o: WatchdogOptions): Promise<void> {
       void Promise.all(
         due.map(async (svc) => {
           try {
-            const r = await localExec([...o.svcmgr, '-s', svc, 'stop'], { env: { ...o.env, CAPSULE_AGENT_SILENT: '1' }, timeoutMs: o.stopTimeoutMs });
+            const r = await localExec([...o.svcmgr, '-s', svc, 'stop', '--local'], { env: { ...o.env, CAPSULE_AGENT_SILENT: '1' }, timeoutMs: o.stopTimeoutMs });
             o.log(`stop ${svc}: ${r.code === 0 ? 'done' : `failed (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`}`);
           } catch (e) {
             // Past the fence bound, a takeover may start: what is still up here needs node fencing (stonith).

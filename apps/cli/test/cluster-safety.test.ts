@@ -61,7 +61,7 @@ describe('three nodes, quorum = true', () => {
     }
     expect(readFileSync(join(c.node('hv1').root, 'var/log/capsule/watchdog.log'), 'utf8')).toMatch(/without renewal: stopping web[\s\S]*stop web: /);
     expect(c.node('hv1').log.join('\n')).toMatch(/clock gap of \d+\.\d s/);
-    expect(c.node('hv2').log.join('\n')).toMatch(/start web: placement leader of hv2,hv3, hv1 silent \d+\.\d s/);
+    expect(c.node('hv2').log.join('\n')).toMatch(/start web: target started, placement leader of hv2,hv3, hv1 silent \d+\.\d s/);
   }, T);
 
   test('a node whose start failed is shown not eligible with its backoff; svcmgr clear makes it eligible again', async () => {

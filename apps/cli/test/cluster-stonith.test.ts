@@ -115,9 +115,9 @@ describe('three nodes, quorum = true, web with stonith = true', () => {
     expect(tookMs).toBeLessThan(TIMEOUT_MS + fenceMs + 2000);
     expect(tookMs).toBeLessThan(TAKEOVER_DELAY_MS);
     const log = c.node('hv2').log.join('\n');
-    expect(log).toMatch(/fence hv1 for web \(stonith: placement leader of hv2,hv3, hv1 unheard for \d+\.\d s\): \S+\/fence\.sh hv1/);
+    expect(log).toMatch(/fence hv1 for web \(target started, stonith: placement leader of hv2,hv3, hv1 unheard for \d+\.\d s\): \S+\/fence\.sh hv1/);
     expect(log).toMatch(/fence hv1: done in \d+\.\d s, hv1 is off: web may start here/);
-    expect(log).toMatch(/start web: placement leader of hv2,hv3, hv1 fenced/);
+    expect(log).toMatch(/start web: target started, placement leader of hv2,hv3, hv1 fenced/);
     const status = JSON.parse((await c.cli('hv2', 'nodemgr', ['daemon', 'status', '--format', 'json'])).stdout) as { fencing: { fenced: Record<string, unknown> } };
     expect(Object.keys(status.fencing.fenced)).toEqual(['hv1']);
     // No one else fenced anything: hv3 was never lost.
@@ -145,6 +145,6 @@ describe('three nodes, quorum = true, web with stonith = true', () => {
       expect(await s.stop()).toEqual([]);
     }
     expect((await fenceCalls(dir)).at(-1)!.line).toMatch(/done hv1$/);
-    expect(c.node('hv2').log.join('\n')).toMatch(/start web: placement leader of hv2,hv3, hv1 fenced/);
+    expect(c.node('hv2').log.join('\n')).toMatch(/start web: target started, placement leader of hv2,hv3, hv1 fenced/);
   }, T);
 });

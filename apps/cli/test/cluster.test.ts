@@ -37,7 +37,7 @@ describe('three nodes', () => {
       await new Promise((r) => setTimeout(r, 5000));
       expect(await holders(c)).toEqual(['hv2']);
       expect(await reach(c)).toBe('hv2');
-      expect(c.node('hv2').log.join('\n')).toMatch(/start web: placement leader of hv2,hv3/);
+      expect(c.node('hv2').log.join('\n')).toMatch(/start web: target started, placement leader of hv2,hv3/);
       // svcmon on any node shows the service on every node, from the daemon's views.
       const mon = JSON.parse((await c.cli('hv3', 'svcmon', ['--format', 'json'])).stdout) as Array<{ node: string; avail: string; config: string }>;
       expect(mon.map((r) => [r.node, r.avail, r.config])).toEqual([['hv1', 'down', 'ok'], ['hv2', 'up', 'ok'], ['hv3', 'down', 'ok']]);

@@ -142,5 +142,5 @@ test('an edit that would self-fence the running cluster is refused with what it 
   expect(forced).toMatchObject({ code: 0, stderr: expect.stringContaining('the agent daemon reloaded node.conf') });
   // What the refusal said: the daemon, now half of a cluster without arbitrator, stops web.
   await until('the daemon self-fences web', () => !existsSync(join(root, 'up')));
-  expect(await readFile(join(root, 'var/log/capsule/agent.log'), 'utf8')).toMatch(/stop web: no quorum: self-fencing/);
+  expect(await readFile(join(root, 'var/log/capsule/agent.log'), 'utf8')).toMatch(/stop web: target started, no quorum: self-fencing/);
 });

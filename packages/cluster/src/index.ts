@@ -4,6 +4,7 @@ export * from './policy.js';
 export * from './quorum.js';
 export * from './membership.js';
 export * from './orchestrator.js';
+export * from './target.js';
 export { fenceBackoffMs, fenceBeforeStart, stillFenced, type FenceInput, type FenceVerdict } from './stonith.js';
 export { simulate, parseCmdlist, formatCmdlist, ScenarioCluster, EVENTS, type ScenarioEvent, type SimResult, type SimTick } from './sim.js';
 export { clusterConfig, type ClusterConfig, type HbConfig, type ArbitratorConfig } from './config.js';

@@ -5,8 +5,11 @@
 import { own } from './membership.js';
 
 export { own };
+// The target's helpers, for the CLI's zod-free paths (status, start, stop).
+export { clusterTarget, describeTarget, newerTarget, nextTarget, parseTarget, TARGET_FILE, type Target, type TargetState } from './target.js';
 import type { ServicePolicy } from './policy.js';
 import { fenceBeforeStart, type FenceInput, type FenceVerdict } from './stonith.js';
+import { clusterTarget, type Target } from './target.js';
 // Types only from view.ts: its zod schemas are for received views, and svcmon loads this module.
 import type { InstanceView, NodeView } from './view.js';
 
@@ -63,8 +66,10 @@ export class Orchestrator {
     if (!svc.nodes.includes(input.self)) {
       // Taken out of the service's nodes while running it here: the instance is dropped, so that the service's nodes can place it.
       const drop = input.ready && input.quorum && svc.orchestrate === 'ha' && svc.topology === 'failover' && holds(mine) && mine?.avail !== 'stopping' && mine?.moving === undefined;
-      return drop ? { action: 'stop', reason: `this node is no longer among the nodes of ${svc.name} (${svc.nodes.join(' ')})` } : undefined;
+      return drop ? { action: 'stop', reason: `${targetWord(clusterTarget(input.views, svc.name)?.target)}, this node is no longer among the nodes of ${svc.name} (${svc.nodes.join(' ')})` } : undefined;
     }
+    // The administrator's target, the newest any live node publishes; none set: started (as before targets existed).
+    const target = clusterTarget(input.views, svc.name)?.target;
     const alive = svc.nodes.filter((n) => input.alive.includes(n));
     const holders = alive.filter((n) => holds(inst(n)));
     if (holders.length) this.seenHeld.add(svc.name);
@@ -72,7 +77,7 @@ export class Orchestrator {
     // An administrator's switch or migration is moving it: the daemons wait for it to land.
     if (alive.some((n) => inst(n)?.moving !== undefined)) return undefined;
     if (!input.quorum) {
-      if (input.fence && svc.orchestrate === 'ha' && holds(mine) && mine?.avail !== 'stopping') return { action: 'stop', reason: 'no quorum: self-fencing' };
+      if (input.fence && svc.orchestrate === 'ha' && holds(mine) && mine?.avail !== 'stopping') return { action: 'stop', reason: `${targetWord(target)}, no quorum: self-fencing` };
       return undefined;
     }
     // Frozen: left alone, by the daemon and by the peers' placement.
@@ -80,10 +85,19 @@ export class Orchestrator {
     const order = placementOrder(svc, eligibleNodes(svc.name, alive, input.views), input.views, placed);
     if (holders.length === 0 && order[0] !== undefined) placed.set(order[0], (placed.get(order[0]) ?? 0) + 1);
     if (frozenHere) return undefined;
-    if (svc.topology === 'flex') return this.flex(svc, input.self, holders, order, mine);
-    // A node that left the service's nodes but still runs it is a holder all the same.
-    const strays = input.alive.filter((n) => !svc.nodes.includes(n) && holds(inst(n)));
-    return this.failover(svc, input, [...holders, ...strays], order, mine);
+    // Target stopped: nothing starts, and a node holding it stops it (frozen, it is left alone: how an admin runs it by hand).
+    if (target?.target === 'stopped') {
+      const stop = svc.orchestrate === 'ha' && holds(mine) && mine?.avail !== 'stopping';
+      return stop ? { action: 'stop', reason: targetWord(target) } : undefined;
+    }
+    const word = targetWord(target);
+    const verdict = (() => {
+      if (svc.topology === 'flex') return this.flex(svc, input.self, holders, order, mine);
+      // A node that left the service's nodes but still runs it is a holder all the same.
+      const strays = input.alive.filter((n) => !svc.nodes.includes(n) && holds(inst(n)));
+      return this.failover(svc, input, [...holders, ...strays], order, mine);
+    })();
+    return verdict && { ...verdict, reason: `${word}, ${verdict.reason}` };
   }
 
   private failover(svc: ServicePolicy, input: OrchestratorInput, holders: string[], order: string[], mine: InstanceView | undefined): Verdict | undefined {
@@ -122,6 +136,11 @@ export class Orchestrator {
     }
     return undefined;
   }
+}
+
+/** `target started`, or `target stopped (set by hv1 at ...)`: every reason of the daemon's names the target it drives toward. */
+function targetWord(t: Target | undefined): string {
+  return t?.target === 'stopped' ? `target stopped (set by ${t.by} at ${t.at})` : 'target started';
 }
 
 /**

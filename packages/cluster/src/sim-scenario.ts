@@ -59,6 +59,9 @@ export const EVENTS = [
   'thaw-node',
   'set',
   'switch',
+  // `target SVC started|stopped NODE`: an administrator's `svcmgr start|stop` on NODE sets the service's target there
+  // (a stop also stops what NODE holds of it; a start leaves the placement to the daemons), and the views spread it.
+  'target',
   'end',
 ] as const;
 

@@ -14,6 +14,7 @@ import type { ServicePolicy } from './policy.js';
 import { quorum } from './quorum.js';
 import { SimFences } from './sim-fence.js';
 import { ScenarioCluster, type ScenarioEvent } from './sim-scenario.js';
+import { clusterTarget, newerTarget, nextTarget, targetFields, type Target, type TargetState } from './target.js';
 import type { InstanceView, NodeView } from './view.js';
 
 export { ScenarioCluster, parseCmdlist, formatCmdlist, EVENTS, type ScenarioEvent } from './sim-scenario.js';
@@ -49,6 +50,8 @@ interface SimNode {
   watchdogUntil: number;
   /** The agent's fences (stonith), forgotten with the agent. */
   fences: SimFences;
+  /** Each service's target.json on this node's disk: it survives agent restarts and power cuts. */
+  targets: Map<string, Target>;
 }
 
 export interface SimTick {
@@ -57,6 +60,8 @@ export interface SimTick {
   holders: Record<string, string[]>;
   /** Every node powered, its agent running and ready, every link up, everyone hearing everyone. */
   whole: boolean;
+  /** Per service: the target every node (powered or not) has on disk, when they all have the same one. */
+  agreedTarget: Record<string, TargetState | undefined>;
 }
 
 export interface SimResult {
@@ -100,6 +105,7 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     hadQuorum: true,
     watchdogUntil: Infinity,
     fences: new SimFences(),
+    targets: new Map(),
   });
   const nodes = new Map<string, SimNode>(cluster.nodes.map((name) => [name, fresh({ name })]));
   const node = (name: string | undefined): SimNode => {
@@ -124,7 +130,7 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     services: Object.fromEntries(
       services.map((s): [string, InstanceView] => {
         const i = instance(n, s.name);
-        return [s.name, { avail: i.state, overall: i.state, frozen: i.frozen, startFailed: i.startFailed, csum: '', mtime: 0, generation: 0, ...(i.moving ? { moving: i.moving } : {}) }];
+        return [s.name, { avail: i.state, overall: i.state, frozen: i.frozen, startFailed: i.startFailed, csum: '', mtime: 0, generation: 0, ...(i.moving ? { moving: i.moving } : {}), ...targetFields(n.targets.get(s.name)) }];
       }),
     ),
   });
@@ -201,6 +207,21 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
         // `switch SVC FROM TO`: svcmgr stops it on FROM, then starts it on TO over ssh, FROM marked moving meanwhile.
         Object.assign(stop(node(b), a!, instance(node(b), a!)), { moving: e.args[2] });
         break;
+      case 'target': {
+        // As `svcmgr -s SVC start|stop` on NODE: target.json there, one generation above the newest NODE knows of.
+        const n = node(e.args[2]);
+        const state = b === 'stopped' || b === 'started' ? b : undefined;
+        if (!state || !spec.has(a!)) throw new Error(`target: expected "target SERVICE started|stopped NODE": ${e.args.join(' ')}`);
+        if (!n.powered) break;
+        // As svcmgr does: the newest of target.json and what the daemon hears, so that a start supersedes a stop not yet adopted.
+        const heard = clusterTarget(Object.fromEntries([...n.heard].map(([p, h]) => [p, h.view])), a!)?.target;
+        const mine = n.targets.get(a!);
+        const next = nextTarget(newerTarget(heard, mine) ? heard : mine, state, n.name, new Date(ms()));
+        if (next) n.targets.set(a!, next);
+        const i = instance(n, a!);
+        if (state === 'stopped' && (i.state === 'up' || i.state === 'starting')) stop(n, a!, i);
+        break;
+      }
       case 'end':
         break;
     }
@@ -313,6 +334,14 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
       const settled = echoes.every((e) => ms() - e <= 2000);
       const lastWord = Object.fromEntries(cluster.nodes.filter((x) => !alive.includes(x)).map((x) => [x, lastWordMs(x, alive, n.heard, n.name, ms())]));
       const fenced = n.fences.current(alive, lastWord, fenceWorld(n));
+      // The agent adopts a newer target its peers publish into its own target.json.
+      for (const s of services) {
+        const best = clusterTarget(known, s.name);
+        if (best && newerTarget(best.target, n.targets.get(s.name))) {
+          n.targets.set(s.name, best.target);
+          say(n.name, `target ${s.name} ${best.target.target} (generation ${best.target.generation}, set by ${best.target.by}), from ${best.from}`);
+        }
+      }
       const input = { self: n.name, ready, quorum: q.quorum, fence: cluster.fence, alive, views: known, services, silentMs, takeoverMs: takeover, settled, timeoutMs: T, lastWordMs: lastWord, fenced };
       return { n, list: n.orchestrator.decide(input) };
     });
@@ -350,7 +379,14 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
       powered.length === nodes.size &&
       running.every((n) => !n.hbLost && !n.arbCut && ms() - n.bootedAt >= T && alives.get(n.name)!.length === nodes.size) &&
       running.length === nodes.size;
-    ticks.push({ t, holders, whole });
+    const agreedTarget = Object.fromEntries(
+      services.map((s) => {
+        const all = [...nodes.values()].map((n) => n.targets.get(s.name));
+        const first = all[0];
+        return [s.name, first && all.every((x) => x?.generation === first.generation && x.by === first.by) ? first.target : undefined];
+      }),
+    );
+    ticks.push({ t, holders, whole, agreedTarget });
   }
   return { log, doubleStarts, ticks };
 }

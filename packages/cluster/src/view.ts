@@ -22,6 +22,11 @@ export const InstanceView = z.object({
   generation: z.number().int().nonnegative().default(0),
   /** A switch or migration to this node is under way: no orchestrator touches the service meanwhile. */
   moving: z.string().max(64).optional(),
+  /** The administrator's target for the service (target.ts) as this node knows it: the newest wins cluster-wide. */
+  target: z.enum(['started', 'stopped']).optional(),
+  targetGen: z.number().int().nonnegative().optional(),
+  targetBy: z.string().max(255).optional(),
+  targetAt: z.string().max(40).optional(),
 });
 export type InstanceView = z.infer<typeof InstanceView>;
 

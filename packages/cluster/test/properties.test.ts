@@ -48,9 +48,11 @@ const faultArb = fc.oneof(
   fc.tuple(fc.constantFrom('net-cut', 'net-heal', 'link-cut', 'link-heal'), fc.nat(4), fc.nat(4)).map(([event, a, b]) => ({ event, nodes: [a, b] })),
   fc.tuple(fc.nat(4), fc.integer({ min: 1, max: 20 })).map(([a, secs]) => ({ event: 'pause', nodes: [a], secs })),
   fc.tuple(fc.constantFrom('start-fail', 'start-ok', 'resource-fail'), fc.nat(4), fc.nat(1)).map(([event, a, svc]) => ({ event, nodes: [a], svc })),
+  // An admin's `svcmgr start|stop` on a node: the service's target.
+  fc.tuple(fc.constantFrom('started', 'stopped'), fc.nat(4), fc.nat(1)).map(([state, a, svc]) => ({ event: 'target', nodes: [a], svc, state })),
 );
 
-type Fault = { event: string; nodes: number[]; secs?: number; svc?: number };
+type Fault = { event: string; nodes: number[]; secs?: number; svc?: number; state?: string };
 
 function toEvents(c: ScenarioCluster, faults: ReadonlyArray<{ at: number; fault: Fault }>): ScenarioEvent[] {
   const name = (i: number) => c.nodes[i % c.nodes.length]!;
@@ -61,6 +63,7 @@ function toEvents(c: ScenarioCluster, faults: ReadonlyArray<{ at: number; fault:
     const e = fault.event as ScenarioEvent['event'];
     if (b !== undefined && a === b) continue;
     if (e === 'pause') events.push({ at, event: e, args: [a, String(fault.secs)] });
+    else if (e === 'target') events.push({ at, event: e, args: [svc(fault.svc), fault.state!, a] });
     else if (e === 'start-fail' || e === 'start-ok' || e === 'resource-fail') events.push({ at, event: e, args: [svc(fault.svc), a] });
     else events.push({ at, event: e, args: b === undefined ? [a] : [a, b] });
   }
@@ -79,6 +82,8 @@ function healAll(c: ScenarioCluster, at: number): ScenarioEvent[] {
       if (a < b) out.push({ at, event: 'net-heal', args: [a, b] });
     }
   }
+  // An admin's start on every node, after the faults: whatever target is newest, a start supersedes it.
+  for (const a of c.nodes) for (const s of c.services) out.push({ at, event: 'target', args: [s.name, 'started', a] });
   return out;
 }
 
@@ -103,6 +108,22 @@ function check(name: string, prop: fc.IPropertyWithHooks<[ScenarioCluster, Reado
   }
 }
 
+/**
+ * Once every node has the same target stopped on disk, the daemons start the
+ * service nowhere until an admin sets another target.
+ */
+function targetRespected(events: readonly ScenarioEvent[], r: ReturnType<typeof simulate>): void {
+  for (const svc of Object.keys(r.ticks[0]?.agreedTarget ?? {})) {
+    let since: number | undefined;
+    for (const x of r.ticks) {
+      if (events.some((e) => e.event === 'target' && e.args[0] === svc && e.at === x.t)) since = undefined;
+      const started = r.log.find((l) => since !== undefined && new RegExp(`^ *${x.t} hv\\d+ +start ${svc} \\(`).test(l));
+      if (started) throw new Error(`${svc} started with the target stopped on every node since ${since}: ${started}`);
+      if (since === undefined && x.agreedTarget[svc] === 'stopped') since = x.t;
+    }
+  }
+}
+
 const randomFaults = (c: ScenarioCluster, f: ReadonlyArray<{ at: number; fault: Fault }>) => {
   const events = toEvents(c, f);
   // Pauses end before the heal, so that the cluster can be whole after it.
@@ -117,8 +138,10 @@ test('random faults: never held by two nodes; placed within timeout + 1 s once t
       const events = randomFaults(c, f);
       const r = simulate(c, events);
       if (r.doubleStarts.length) throw new Error(`held twice: ${r.doubleStarts.join('; ')}`);
+      targetRespected(events, r);
       const healAt = events.find((e) => e.event === 'end')!.at - 40;
-      const whole = r.ticks.find((x) => x.t >= healAt && x.whole);
+      // The target started set at the heal reaches every node within one tick of the cluster being whole.
+      const whole = r.ticks.find((x) => x.t >= healAt && x.whole && Object.values(x.agreedTarget).every((t) => t === 'started'));
       if (!whole) throw new Error(`the cluster never became whole after ${healAt}`);
       const at = r.ticks.find((x) => x.t === whole.t + TIMEOUT + 1)!;
       for (const [svc, holders] of Object.entries(at.holders)) if (holders.length !== 1) throw new Error(`${svc} held by [${holders.join(',')}] at ${at.t}, cluster whole since ${whole.t}`);
@@ -143,7 +166,7 @@ test('agent restarts and pauses of the nodes that hold nothing never move a serv
     'no-move',
     fc.property(clusterArb, faultsArb, (c, f) => {
       const r = simulate(c, quietFaults(c, f));
-      const moved = r.log.filter((l) => / (start|stop) svc/.test(l) && !/^ {0,3}\d+ hv1 +start svc\d \(placement leader/.test(l));
+      const moved = r.log.filter((l) => / (start|stop) svc/.test(l) && !/^ {0,3}\d+ hv1 +start svc\d \(target started, placement leader/.test(l));
       if (moved.length) throw new Error(`moved without a cause:\n${moved.join('\n')}`);
       for (const x of r.ticks.filter((x) => x.t > 5)) for (const [svc, h] of Object.entries(x.holders)) if (h.join() !== 'hv1') throw new Error(`${svc} held by [${h.join(',')}] at ${x.t}`);
     }),

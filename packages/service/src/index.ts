@@ -4,7 +4,7 @@ export { specOf, levelOf, brokenSections, type ServiceSpec, type ResourceSpec } 
 export { buildService, bindDrivers, type DriverSource, type LoadedDriver, type BuildOptions } from './build.js';
 export { contextFor, withDeadline, boundExec, type Runtime } from './context.js';
 export { runOnPeer, type Peer, type Peers } from './migrate.js';
-export { readMigrating, liveMigrating, markerOwner, clearStaleMigrating, parseMigrating, migratingFile, type MigratingState, type MigratingMarker } from './marker.js';
+export { readMigrating, liveMigrating, markerOwner, clearStaleMigrating, parseMigrating, migratingFile, writeMigrating, type MigratingState, type MigratingMarker } from './marker.js';
 export { openService, type OpenOptions } from './open.js';
 export { checkPlacement } from './placement.js';
 export { runAction, ACTIONS, SUB_ACTIONS, type ActionOptions, type EncapChain } from './actions.js';

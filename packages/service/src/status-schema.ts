@@ -52,6 +52,8 @@ export const ServiceStatus = z.strictObject({
   encap: z.record(z.string(), EncapStatus),
   /** ISO 8601 time the status was computed. */
   updated: z.string(),
+  /** The admin's target on this node (target.json): `svcmgr start` sets it started, `stop` stopped; absent when never set. */
+  target: z.strictObject({ target: z.enum(['started', 'stopped']), generation: z.number().int().nonnegative(), at: z.string(), by: z.string() }).optional(),
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 

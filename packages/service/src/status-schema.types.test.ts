@@ -23,6 +23,12 @@ test('migrating is an optional addition: v1 readers that ignore it still read th
   expect(ServiceStatus.safeParse({ ...minimal, migrating: { to: 'hv2', since: 'now' } }).success).toBe(true);
 });
 
+test('target is an optional addition, as migrating', () => {
+  const minimal = { version: 1, svcname: 's', nodename: 'n', level: 'encap', frozen: false, overall: 'up', avail: 'up', groups: {}, resources: {}, encap: {}, updated: 'x' };
+  expect(ServiceStatus.safeParse({ ...minimal, target: { target: 'stopped', generation: 3, at: '2026-01-01T00:00:00.000Z', by: 'hv1' } }).success).toBe(true);
+  expect(ServiceStatus.safeParse({ ...minimal, target: { target: 'paused', generation: 3, at: 'x', by: 'hv1' } }).success).toBe(false);
+});
+
 test.each([
   ['a newer agent with extra fields is read', { extra: 1, resources: { 'app#1': { rid: 'app#1', status: 'up', label: 'a', log: [], novel: true } } }, true],
   ['another major version is not', { version: 2 }, false],

@@ -1,6 +1,6 @@
 // Service actions under the lock, and the status refresh: everything that
 // builds the service and loads its drivers.
-import { encapChain, resolveTargets, runAction, SUB_ACTIONS, type ServiceStatus } from '@capsule/service';
+import { encapChain, isFrozen, migratingFile, resolveTargets, runAction, SUB_ACTIONS, writeMigrating, type ServiceStatus } from '@capsule/service';
 import { peerEndpoint } from '@capsule/config';
 import { CapsuleError, ErrorCode, systemClock } from '@capsule/core';
 import { inspectService, keywordRegistry, loadService, refreshStatus as refresh, serviceLog, type RefreshOptions } from '@capsule/runtime';
@@ -9,6 +9,8 @@ import { localExec } from '@capsule/transport';
 import { interruptOn } from '../interrupt.js';
 import type { CommandContext } from '../spec.js';
 import { serviceName } from './service-config.js';
+import { planTarget, targetOf, writeTarget } from './target.js';
+import { rm } from 'node:fs/promises';
 
 /** With --format json, stderr holds only the JSON error: the log goes to its file, not to the terminal. */
 function refreshOptions(ctx: CommandContext): RefreshOptions {
@@ -37,6 +39,17 @@ export function action(name: string) {
     // Freezing is this node's business, allowed anywhere; resource actions only on the service's nodes.
     const loaded = await loadService(ctx, serviceName(ctx), name === 'freeze' || name === 'thaw' ? undefined : { name, force: o['force'] === true });
     const { svc, ssh, conf } = loaded;
+    // The target first: a daemon that saw the service go down before it saw the target would start it again.
+    const wanted = targetOf(name, o);
+    const target = wanted && (o['force'] === true || !isFrozen(svc.varDir)) ? await planTarget(ctx, svc.svcname, wanted) : undefined;
+    // A start that turns the target started is marked as a move here first, so that no daemon places the service
+    // elsewhere while this start runs (the daemons leave a moving service alone); the marker goes once the daemon knows.
+    const marked = target?.target === 'started';
+    if (marked) await writeMigrating(svc.varDir, 'start', ctx.nodename);
+    if (target) {
+      await writeTarget(ctx.root, svc.svcname, target);
+      serviceLog(svc, refreshOptions(ctx).echo).for(svc.svcname).info(`target ${target.target} (generation ${target.generation}): the daemons keep it ${target.target} on every node`);
+    }
     // From here on a signal cancels the action instead of killing svcmgr under it.
     const interrupt = interruptOn();
     try {
@@ -73,6 +86,7 @@ export function action(name: string) {
       // A running agent daemon publishes the new state at once (best effort: no daemon, no harm). The watchdog,
       // acting because the agent no longer answers, says not to wait for it.
       if (o['dry-run'] !== true && ctx.env['CAPSULE_AGENT_SILENT'] !== '1') await ask(daemonPaths(ctx.root).socket, { cmd: 'refresh', service: svc.svcname }, 10_000).catch(() => undefined);
+      if (marked) await rm(migratingFile(svc.varDir), { force: true });
     }
     return 0;
   };

@@ -1,5 +1,6 @@
 // print status, json status, status, frozen, logs: served from the status
 // cache when it is fresh, which needs neither drivers nor the schema library.
+import { describeTarget, parseTarget, TARGET_FILE, type Target } from '@capsule/cluster/orchestrator';
 import { configMtime, servicePaths } from '@capsule/config/paths';
 import { STATUS_CODE } from '@capsule/core/status';
 import { isFresh, readStatusCache } from '@capsule/service/cache';
@@ -23,14 +24,30 @@ export async function currentStatus(ctx: CommandContext): Promise<ServiceStatus>
   return (await import('./service.js')).refreshStatus(ctx);
 }
 
+/** This node's target.json for `service`: undefined when none was set. */
+export async function readTarget(root: string, service: string): Promise<Target | undefined> {
+  return parseTarget(await readFile(join(servicePaths(root, service).varDir, TARGET_FILE), 'utf8').catch(() => undefined));
+}
+
+/** The status with this node's target (read each time: the daemon adopts a peer's target without touching the status cache). */
+async function withTarget(ctx: CommandContext): Promise<ServiceStatus> {
+  const [s, target] = await Promise.all([currentStatus(ctx), readTarget(ctx.root, ctx.options['service'] as string)]);
+  return target ? { ...s, target } : s;
+}
+
 export async function printStatus(ctx: CommandContext): Promise<number> {
-  const s = await currentStatus(ctx);
-  ctx.out(ctx.format === 'json' ? renderJson(s) : renderStatusTree(s));
+  const s = await withTarget(ctx);
+  if (ctx.format === 'json') ctx.out(renderJson(s));
+  else {
+    // Under the service's line: what the daemons drive it toward, and who asked.
+    const [head, ...rest] = renderStatusTree(s).split('\n');
+    ctx.out([head, `target: ${describeTarget(s.target, Date.now())}`, ...rest].join('\n'));
+  }
   return 0;
 }
 
 export async function jsonStatus(ctx: CommandContext): Promise<number> {
-  ctx.out(renderJson(await currentStatus(ctx)));
+  ctx.out(renderJson(await withTarget(ctx)));
   return 0;
 }
 

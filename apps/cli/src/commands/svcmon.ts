@@ -1,9 +1,9 @@
 // svcmon: every service at a glance. With a running agent daemon, every
-// service on every node of the cluster (avail, overall, frozen, placement
+// service on every node of the cluster (avail, overall, target, frozen, placement
 // leader, config up to date, whether the node may run it and why not),
 // from the daemon's heartbeat views; without
 // one, this node's cached status. `--watch` redraws in place.
-import { ineligibility, own, placementOrder } from '@capsule/cluster/orchestrator';
+import { ineligibility, own, placementOrder, type Target } from '@capsule/cluster/orchestrator';
 import type { NodeView, ServicePolicy } from '@capsule/cluster';
 import { readStatusCache } from '@capsule/service/cache';
 import { servicePaths } from '@capsule/config/paths';
@@ -30,6 +30,10 @@ interface Row {
   /** `yes`, or why the orchestrator will not place the service there. */
   eligible: string;
   config: 'ok' | 'stale' | '-';
+  /** The target this node publishes (`started`, `stopped`), `-` when none was ever set: the daemons act as for started. */
+  target: Target['target'] | '-';
+  /** Its generation, when set: nodes that differ have not all heard the newest yet. */
+  targetGen?: number;
 }
 
 async function cachedOverall(root: string, svc: string): Promise<string> {
@@ -50,7 +54,7 @@ export function clusterRows(d: DaemonView): Row[] {
     for (const [node, v] of holders.sort(([a], [b]) => a.localeCompare(b))) {
       const i = own(v.services, name)!;
       const why = ineligibility(name, node, d.views);
-      rows.push({ service: name, node, avail: i.avail, overall: i.overall, frozen: i.frozen || v.frozen, leader: node === leader, eligible: why ? `no: ${why}` : 'yes', config: !newest?.csum ? '-' : i.csum === newest.csum ? 'ok' : 'stale' });
+      rows.push({ service: name, node, avail: i.avail, overall: i.overall, frozen: i.frozen || v.frozen, leader: node === leader, eligible: why ? `no: ${why}` : 'yes', config: !newest?.csum ? '-' : i.csum === newest.csum ? 'ok' : 'stale', target: i.target ?? '-', ...(i.targetGen !== undefined ? { targetGen: i.targetGen } : {}) });
     }
   }
   return rows;
@@ -62,8 +66,8 @@ async function snapshot(ctx: CommandContext): Promise<{ text: string; json: unkn
     const rows = clusterRows(d);
     const head = `cluster view from ${d.node}: ${d.quorum.quorum ? 'quorum' : 'NO QUORUM'} (${d.quorum.reason})\n`;
     const table = renderTable(
-      ['SERVICE', 'NODE', 'AVAIL', 'OVERALL', 'FROZEN', 'LEADER', 'CONFIG', 'ELIGIBLE'],
-      rows.map((r) => [r.service, r.node, r.avail, r.overall, r.frozen ? 'frozen' : '-', r.leader ? '^' : '', r.config, r.eligible].map(sanitize)),
+      ['SERVICE', 'NODE', 'AVAIL', 'OVERALL', 'TARGET', 'FROZEN', 'LEADER', 'CONFIG', 'ELIGIBLE'],
+      rows.map((r) => [r.service, r.node, r.avail, r.overall, r.target, r.frozen ? 'frozen' : '-', r.leader ? '^' : '', r.config, r.eligible].map(sanitize)),
     );
     return { text: head + table, json: rows };
   }

@@ -68,7 +68,7 @@ const configCommands: CommandSpec[] = [
 ];
 
 type StatusCommands = typeof statusModule;
-const svc = (name: Exclude<keyof StatusCommands, 'currentStatus'>) => async (): Promise<CommandModule> => ({ run: (await import('../commands/status.js'))[name] });
+const svc = (name: Exclude<keyof StatusCommands, 'currentStatus' | 'readTarget'>) => async (): Promise<CommandModule> => ({ run: (await import('../commands/status.js'))[name] });
 const act = (name: string) => async (): Promise<CommandModule> => ({ run: (await import('../commands/service.js')).action(name) });
 
 const actionOptions: OptionSpec[] = [
@@ -82,6 +82,7 @@ const actionOptions: OptionSpec[] = [
   { name: 'master', type: 'boolean', help: 'act at the hypervisor level only' },
   { name: 'slave', type: 'list', arg: 'NAMES', help: 'act in these containers only (name or rid)' },
   { name: 'slaves', type: 'boolean', help: 'act in every container only' },
+  { name: 'local', type: 'boolean', help: 'act on this node only: the service\'s target (started or stopped, cluster-wide) stays as it is' },
 ];
 const refreshOpt: OptionSpec = { name: 'refresh', type: 'boolean', help: 'recompute the status instead of reading the cache' };
 
