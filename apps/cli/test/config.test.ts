@@ -75,6 +75,31 @@ test('create installs a valid file and never an empty or invalid one', async () 
   expect(await readFile(join(root, 'etc/capsule/web2.conf'), 'utf8')).toBe(SEED);
 });
 
+const MISTYPED = `[DEFAULT]\nnodes = hv1\n\n[ip#1]\nipname = 198.51.100.5\nipdve = eth0\n\n[app#1]\nstart = soon\n`;
+/** What a refusal of MISTYPED in `file` says: each error once with its hint, then the warning that explains the first. */
+const refusal = (file: string) =>
+  `${file}:4: ip#1.ipdev: missing required keyword ipdev\n  hint: the interface the address is added to\n` +
+  `${file}:9: app#1.start: expected an integer, got "soon"\n  hint: start sequence number: apps start in ascending order\n` +
+  `${file}:6: ip#1.ipdve: warning: unknown keyword "ipdve", ignored\n  hint: did you mean "ipdev"?\n` +
+  `  hint: fix the lines named above\n`;
+
+test('a refused create says each hint once, and the warning that explains its error', async () => {
+  const src = join(root, 'mistyped.conf');
+  await writeFile(src, MISTYPED);
+  const r = cli('svcmgr', ['-s', 'web2', 'create', '--config', src], env());
+  expect(r).toMatchObject({ code: 1, stdout: '' });
+  expect(r.stderr).toBe(`error: ${src} was not installed:\n${refusal(src)}`);
+  await expect(stat(join(root, 'etc/capsule/web2.conf'))).rejects.toThrow();
+});
+
+test('a refused edit config says each hint once, and the warning that explains its error', async () => {
+  const editor = join(root, 'editor.sh');
+  await writeFile(editor, `#!/bin/sh\nprintf '%s' "$TEXT" > "$1"\n`, { mode: 0o755 });
+  const r = cli('svcmgr', ['-s', 'web1', 'edit', 'config'], { ...env(), EDITOR: editor, TEXT: MISTYPED });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe(`${conf} is unchanged; your edit is kept in ${join(root, 'var/lib/capsule/web1/rejected-edit.conf')}\nerror: ${refusal(conf)}`);
+});
+
 test('edit config installs a valid edit and keeps a rejected one aside', async () => {
   const editor = join(root, 'editor.sh');
   await writeFile(editor, '#!/bin/sh\necho "$NEWLINE" >> "$1"\n', { mode: 0o755 });

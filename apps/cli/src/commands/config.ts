@@ -114,6 +114,12 @@ function printWarnings(ctx: CommandContext, written: Written | undefined): void 
   for (const i of written?.warnings ?? []) ctx.err(formatIssue(i) + '\n');
 }
 
+/** A refused write says first what was not done; the issues follow, each with its own hint. */
+function notWritten(e: unknown, what: string): unknown {
+  if (!isCapsuleError(e) || e.code !== ErrorCode.ConfigInvalid) return e;
+  return new CapsuleError('ConfigInvalid', `${what}:\n${e.message}`, { hint: e.hint ?? 'fix the lines named above', details: e.details });
+}
+
 /** set and unset: the edit is applied to the file as it is once the lock is held, so no concurrent writer is lost. */
 async function editKeyword(ctx: CommandContext, action: string, change: (doc: ConfigDocument) => string | undefined): Promise<void> {
   const p = paths(ctx);
@@ -126,8 +132,7 @@ async function editKeyword(ctx: CommandContext, action: string, change: (doc: Co
       }),
     );
   } catch (e) {
-    if (isCapsuleError(e) && e.code === ErrorCode.ConfigInvalid) throw new CapsuleError('ConfigInvalid', `the change was not written:\n${e.message}`, { hint: e.hint ?? 'fix the value' });
-    throw e;
+    throw notWritten(e, 'the change was not written');
   }
 }
 
@@ -162,7 +167,11 @@ export async function create(ctx: CommandContext): Promise<number> {
     if (!(await installReceived(paths(ctx), content, version, { ...o, from: 'the pushing agent' }))) ctx.err(`generation ${generation} is not newer than this node's copy: kept this node's\n`);
     return 0;
   }
-  printWarnings(ctx, await updateConfig(paths(ctx), o, 'create', () => content));
+  try {
+    printWarnings(ctx, await updateConfig(paths(ctx), o, 'create', () => content));
+  } catch (e) {
+    throw notWritten(e, `${source} was not installed`);
+  }
   return 0;
 }
 
