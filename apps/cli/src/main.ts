@@ -4,6 +4,7 @@ import { parseArgs } from './argv.js';
 import { capsuleRoot, nodename } from '@capsule/runtime/node';
 import { appRoot } from './app.js';
 import { exitCodeOf } from './interrupt.js';
+import { asNeedsRoot } from './needs-root.js';
 import { commandHelp, programHelp } from './help.js';
 import type { CommandContext, ProgramSpec } from './spec.js';
 
@@ -58,7 +59,8 @@ export async function run(program: ProgramSpec, argv: readonly string[], io: Io 
     };
     const mod = await command.load();
     return await mod.run(ctx);
-  } catch (e) {
+  } catch (thrown) {
+    const e = asNeedsRoot(thrown, program.name);
     if (format === 'json') {
       const body = isCapsuleError(e) ? e.toJSON() : { code: 'InternalError', message: (e as Error).message ?? String(e), details: {} };
       io.err(JSON.stringify({ error: body }) + '\n');

@@ -12,6 +12,7 @@ export const ErrorCode = {
   UnknownTag: 'UnknownTag',
   UnknownSubset: 'UnknownSubset',
   NotAServiceNode: 'NotAServiceNode',
+  NeedsRoot: 'NeedsRoot',
   // configuration files
   ServiceNotFound: 'ServiceNotFound',
   ConfigNotFound: 'ConfigNotFound',

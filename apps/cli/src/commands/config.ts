@@ -50,9 +50,11 @@ export async function print(ctx: CommandContext): Promise<number> {
   if (typeof guest === 'string') return (await import('./guest-config.js')).diffGuest(ctx, guest);
   if (ctx.options['raw']) {
     // Byte for byte: what a hypervisor fetches from a guest.
-    ctx.out(await readFile(paths(ctx).config, 'utf8').catch(() => {
-      throw noConfigFile(paths(ctx).config);
-    }));
+    ctx.out(
+      await readFile(paths(ctx).config, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw e.code === 'ENOENT' ? noConfigFile(paths(ctx).config) : e;
+      }),
+    );
     return 0;
   }
   const { doc } = await openService(ctx);
@@ -187,7 +189,10 @@ export async function version(ctx: CommandContext): Promise<number> {
 /** Edits a copy with $EDITOR; the service file is replaced only by a copy that validates. */
 export async function edit(ctx: CommandContext): Promise<number> {
   const p = paths(ctx);
-  const original = await readFile(p.config, 'utf8').catch(() => '');
+  const original = await readFile(p.config, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return '';
+    throw e;
+  });
   const dir = await mkdtemp(join(tmpdir(), 'capsule-edit-'));
   try {
     const copy = join(dir, `${serviceName(ctx)}.conf`);
