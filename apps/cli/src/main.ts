@@ -12,12 +12,15 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** Whether `out` is a terminal; not unless said. */
+  tty?: boolean;
 }
 
 const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   env: process.env,
+  tty: process.stdout.isTTY === true,
 };
 
 async function cliVersion(): Promise<string> {
@@ -56,6 +59,7 @@ export async function run(program: ProgramSpec, argv: readonly string[], io: Io 
       env: io.env,
       out: io.out,
       err: io.err,
+      tty: io.tty === true,
     };
     const mod = await command.load();
     return await mod.run(ctx);
