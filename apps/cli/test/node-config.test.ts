@@ -54,10 +54,45 @@ test('set, get and unset round trip; every other line stays byte-identical', asy
   expect((await stat(conf)).mode & 0o777).toBe(0o600);
 });
 
-test('a keyword that is not set is a KeywordNotSet naming it', () => {
-  const r = cli('nodemgr', ['get', '--param', 'hb#1.port', '--format', 'json'], env());
+test.each([
+  ['hb#1.port', '10000'],
+  ['hb#2.interval', '1s'],
+  ['hb#1.addr@hv3', 'hv3'],
+  ['cluster.quorum', 'false'],
+  ['ssh.connect_timeout', '10'],
+  ['ssh.port', '22'],
+  ['ssh.user@hv2', 'root'],
+])('get of %s, not set, prints its default %s', (param, value) => {
+  expect(nodemgr('get', '--param', param)).toMatchObject({ code: 0, stdout: `${value}\n`, stderr: '' });
+  expect(nodemgr('get', '--param', param, '--format', 'json')).toMatchObject({ code: 0, stdout: `${JSON.stringify(value)}\n` });
+});
+
+test('get of an ssh path not set prints the one under CAPSULE_ROOT', () => {
+  expect(nodemgr('get', '--param', 'ssh.identity_file')).toMatchObject({ code: 0, stdout: `${root}/etc/capsule/ssh/id_ed25519\n` });
+});
+
+test.each(['cluster.id', 'driver.kvm.migrate_uri'])('%s, not set and without default, is a KeywordNotSet naming it', (param) => {
+  const r = cli('nodemgr', ['get', '--param', param, '--format', 'json'], env());
   expect(r.code).toBe(1);
-  expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'KeywordNotSet', message: `hb#1.port is not set in ${conf}` } });
+  expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'KeywordNotSet', message: `${param} is not set in ${conf}` } });
+});
+
+test('unset --section removes a whole section, checked as unset is; every other line stays', async () => {
+  const r = nodemgr('unset', '--section', 'arbitrator#1');
+  expect(r).toMatchObject({ code: 0, stdout: '' });
+  expect(r.stderr).toMatch(/^\S+node\.conf:4: cluster\.nodes: warning: a 2-node cluster without arbitrator cannot fail over/);
+  expect(await readFile(conf, 'utf8')).toBe(SEED.replace('[arbitrator#1]\naddress = 198.51.100.9:10001\n\n', ''));
+  expect(nodemgr('unset', '--section', 'driver.kvm')).toMatchObject({ code: 0, stdout: '' });
+  expect(await readFile(conf, 'utf8')).toBe(SEED.replace('[arbitrator#1]\naddress = 198.51.100.9:10001\n\n', '').replace('[driver.kvm]\nuri = qemu:///system\n', ''));
+  expect(nodemgr('unset', '--section', 'cluster', '--param', 'cluster.nodes')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: unset takes --param or --section, not both/) });
+});
+
+test('the ssh port and user of peers are settable, for all and per node', async () => {
+  expect(nodemgr('set', '--param', 'ssh.port', '--value', '2222')).toMatchObject({ code: 0, stderr: '' });
+  expect(nodemgr('set', '--param', 'ssh.user@hv2', '--value', 'capsule')).toMatchObject({ code: 0, stderr: '' });
+  expect(nodemgr('set', '--param', 'ssh.port@hv2', '--value', '0')).toMatchObject({ code: 1, stderr: expect.stringContaining('ssh.port@hv2: a port is a number from 1 to 65535') });
+  expect(await readFile(conf, 'utf8')).toBe(`${SEED}\n[ssh]\nport = 2222\nuser@hv2 = capsule\n`);
+  expect(nodemgr('validate', 'config')).toMatchObject({ code: 0 });
 });
 
 // [param, value (undefined: unset), code, the one message naming file:line section.keyword, its hint].

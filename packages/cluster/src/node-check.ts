@@ -61,7 +61,7 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
       return;
     }
     if (spec.freeForm) return;
-    const names = Object.values(spec.keywords).map((k) => (k.perNode ? `${k.name}@NODE` : k.name));
+    const names = Object.values(spec.keywords).map((k) => (k.perNode ? `${k.name}@NODE` : k.alsoPerNode ? `${k.name}[@NODE]` : k.name));
     for (const [key, value] of Object.entries(body)) {
       const { keyword, node } = splitNodeKey(key);
       const k = Object.hasOwn(spec.keywords, keyword) ? spec.keywords[keyword] : undefined;
@@ -74,7 +74,7 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
         warn(name, key, `${keyword} is read per node only, ignored`, `write ${keyword}@NODE = VALUE, one line a node`);
         continue;
       }
-      if (!k.perNode && node !== undefined) {
+      if (!k.perNode && !k.alsoPerNode && node !== undefined) {
         warn(name, key, `${keyword} cannot be scoped, ignored`, `write ${keyword} without @${node}`);
         continue;
       }
