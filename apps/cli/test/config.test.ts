@@ -47,7 +47,9 @@ test('validate config accepts the seed and reports every problem of a broken fil
   const r = cli('svcmgr', ['-s', 'web1', 'validate_config'], env());
   expect(r.code).toBe(1);
   expect(r.stderr).toContain(`${conf}:10: container#0.nodez: warning: unknown keyword "nodez", ignored`);
-  expect(r.stderr).toContain(`${conf}:12: container#1.type: warning: no installed driver provides container type "hyperv"\n  hint: install @capsule/driver-hyperv`);
+  // No package of that name exists: the hint says there is no such driver rather than naming one.
+  expect(r.stderr).toContain(`${conf}:12: container#1.type: warning: no installed driver provides container type "hyperv"\n  hint: no capsule driver exists for container type "hyperv": a third-party driver providing container.hyperv goes in ${root}/usr/lib/capsule/drivers`);
+  expect(r.stderr).not.toContain('@capsule/driver-hyperv');
   expect(r.stderr).toContain(`${conf}:14: unterminated section header`);
 });
 
