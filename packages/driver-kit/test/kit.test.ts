@@ -58,16 +58,23 @@ test('waitForGuest gives up at once on a host key it does not know', async () =>
   expect(Date.now() - t0).toBeLessThan(5000);
 });
 
+/** A clock whose sleeps pass at once: a timeout of seconds is so many polls, however slow the machine. */
+function virtualClock(): ContainerContext['clock'] {
+  let t = 0;
+  return { now: () => t, sleep: async (ms) => void (t += ms) };
+}
+
 test('stopWithTimeout: clean when the guest goes down, forced with a warning when it does not', async () => {
-  let down = false;
+  let checks = 0;
   let forced = 0;
-  const o = { name: 'vm1', timeoutS: 1, isDown: async () => down, force: async () => void forced++, intervalMs: 50 };
+  const o = { name: 'vm1', timeoutS: 1, force: async () => void forced++, intervalMs: 50 };
   logs.length = 0;
-  expect(await stopWithTimeout(ctx(), { ...o, graceful: async () => void setTimeout(() => (down = true), 200) })).toBe('clean');
-  expect([forced, logs]).toEqual([0, []]);
-  down = false;
-  expect(await stopWithTimeout(ctx(), { ...o, graceful: async () => undefined })).toBe('forced');
-  expect([forced, logs]).toEqual([1, ['warn: vm1 did not shut down within 1s: forcing it off']]);
+  // The guest is down at the third look, well within the 20 polls of its second.
+  expect(await stopWithTimeout({ ...ctx(), clock: virtualClock() }, { ...o, isDown: async () => ++checks >= 3, graceful: async () => undefined })).toBe('clean');
+  expect([checks, forced, logs]).toEqual([3, 0, []]);
+  checks = 0;
+  expect(await stopWithTimeout({ ...ctx(), clock: virtualClock() }, { ...o, isDown: async () => (++checks, false), graceful: async () => undefined })).toBe('forced');
+  expect([checks, forced, logs]).toEqual([21, 1, ['warn: vm1 did not shut down within 1s: forcing it off']]);
 });
 
 test('writeFileAtomic: 20 parallel writers of one file leave one whole version and no temp file', async () => {
