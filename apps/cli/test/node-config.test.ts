@@ -1,6 +1,7 @@
 // nodemgr get/set/unset/print config/validate config on node.conf, through the built CLI.
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireLock, NODE_CONF_LOCK } from '@capsule/config';
@@ -126,7 +127,7 @@ test('a secret_file others can read is refused as SecretFileUnsafe; its content 
   await chmod(file, 0o644);
   const r = nodemgr('set', '--param', 'cluster.secret_file', '--value', file);
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/cluster\.secret_file: .*cluster\.secret is readable or writable by others \(mode 644\)\n  hint: chmod 600 /);
+  expect(r.stderr).toMatch(/cluster\.secret_file: .*cluster\.secret is readable or writable by others \(mode 644\)\n  hint: chown root:root \S+ && chmod 600 /);
   expect(shown(r)).not.toContain('a-file-secret');
   expect(await readFile(conf, 'utf8')).toBe(SEED);
   await chmod(file, 0o600);
@@ -219,4 +220,30 @@ test('a set waits for the writer holding the lock; concurrent sets are all kept'
   const text = await readFile(conf, 'utf8');
   for (const k of keys) expect(text).toContain(`\n${k} = ${k}\n`);
   expect(text.startsWith(SEED)).toBe(true);
+});
+
+test('a secret_file owned by another user than root is refused, even mode 0600', async () => {
+  const file = join(root, 'cluster.secret');
+  await writeFile(file, 'a-file-secret-0123456789abcdef\n', { mode: 0o600 });
+  await chown(file, 65534, 65534);
+  const r = nodemgr('set', '--param', 'cluster.secret_file', '--value', file);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`cluster.secret_file: ${file} belongs to uid 65534, not root: its owner can read and change the cluster secret\n`);
+  expect(await readFile(conf, 'utf8')).toBe(SEED);
+});
+
+test('a node.conf holding the secret that others can read: validate and daemon start refuse it; set makes it root-only and says so', async () => {
+  await chmod(conf, 0o644);
+  const hint = `  hint: chmod 600 ${conf}, or move the secret to a root-only secret_file\n`;
+  const v = nodemgr('validate', 'config');
+  expect(v.code).toBe(1);
+  expect(v.stderr).toContain(`${conf}:5: cluster.secret: ${conf} holds the cluster secret and is readable by others (mode 644)\n${hint}`);
+  const d = nodemgr('daemon', 'start');
+  expect(d).toMatchObject({ code: 1, stderr: `error: ${conf}: [cluster] secret: ${conf} holds the cluster secret and is readable by others (mode 644)\n${hint}` });
+  expect(existsSync(join(root, 'var/run/capsule/agent.pid'))).toBe(false);
+  const set = nodemgr('set', '--param', 'cluster.secret', '--value', 'another-long-secret-0123456789');
+  expect(set.code).toBe(0);
+  expect(set.stderr).toContain(`${conf}: mode 644 changed to 600: it holds a secret, which only root may read\n`);
+  expect((await stat(conf)).mode & 0o777).toBe(0o600);
+  expect(nodemgr('validate', 'config').code).toBe(0);
 });

@@ -5,7 +5,7 @@
 // A secret keyword's value never appears in an issue.
 import { closest, ErrorCode } from '@capsule/core';
 import { ARBITRATOR, CLUSTER, HB, NODE_SECTIONS, nodeSection, splitNodeKey, type NodeSections, type NodeSectionSpec } from './node-keywords.js';
-import { clusterSecret } from './secret.js';
+import { clusterSecret, exposedSecret } from './secret.js';
 
 export interface NodeIssue {
   section: string;
@@ -32,6 +32,12 @@ export interface CheckOptions {
    * is configured one keyword at a time), one it unsets is an error.
    */
   before?: NodeSections;
+  /**
+   * node.conf's path, when the file is checked as it is on disk (validate,
+   * the daemon): a secret in it that others can read is an error. Not for an
+   * edit, which makes such a file root-only as it writes it.
+   */
+  file?: string;
 }
 
 const isCluster = (s: NodeSectionSpec) => s.code === ErrorCode.ClusterConfigInvalid;
@@ -111,6 +117,8 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
   }
 
   async function checkCluster(): Promise<void> {
+    const exposed = o.file === undefined ? undefined : await exposedSecret(conf, o.file);
+    if (exposed) add('error', exposed.code, 'cluster', exposed.keyword, exposed.message, exposed.hint);
     if (o.self !== undefined && nodes && !nodes.includes(o.self)) {
       add(selfSeverity, ErrorCode.ClusterConfigInvalid, 'cluster', 'nodes', `this node (${o.self}) is not listed in ${nodes.join(' ')}`, `add ${o.self} to nodes, or fix CAPSULE_NODENAME`);
     }

@@ -83,6 +83,19 @@ test('a value without a keyword is a usage error', async () => {
   await expect(editNodeConfig(root, { section: 'hb#1', value: 'x' }, none)).rejects.toMatchObject({ code: 'UsageError' });
 });
 
+test.each<[string, number, string, number, boolean]>([
+  ['a secret into a file others can read: made root-only', 0o644, 'secret', 0o600, true],
+  ['a secret into a group-readable file: made root-only', 0o640, 'secret', 0o600, true],
+  ['a secret into a root-only file: kept', 0o600, 'secret', 0o600, false],
+  ['no secret: the mode is kept', 0o644, 'name', 0o644, false],
+])('%s', async (_, before, key, after, fixed) => {
+  await chmod(file, before);
+  const holdsSecret = (c: NodeConfig) => c['cluster']?.['secret'] !== undefined;
+  const r = await editNodeConfig(root, { section: 'cluster', key, value: 'a-long-cluster-secret-0123' }, none, { holdsSecret });
+  expect(r.modeFixed).toEqual(fixed ? { from: before, to: after } : undefined);
+  expect((await stat(file)).mode & 0o777).toBe(after);
+});
+
 test('CRLF line endings are kept', async () => {
   await writeFile(file, SEED.replaceAll('\n', '\r\n'));
   await editNodeConfig(root, { section: 'hb#1', key: 'timeout', value: '5s' }, none);

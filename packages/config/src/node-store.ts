@@ -36,12 +36,16 @@ export interface NodeEditResult {
   changed: boolean;
   /** What the edit did not stop for, located in the written file. */
   warnings: ConfigIssue[];
+  /** The file's mode was made root-only because it holds a secret: from what to what. */
+  modeFixed?: { from: number; to: number };
 }
 
 export interface NodeEditOptions {
   /** Seconds to wait for another writer. */
   waitSeconds?: number;
   lock?: Partial<LockOptions>;
+  /** Whether the file, as the node reads it, holds a secret: it is then written root-only (0600), whatever its mode was. */
+  holdsSecret?: (conf: NodeConfig) => boolean;
 }
 
 const usage = (message: string, hint: string) => new CapsuleError(ErrorCode.UsageError, message, { hint });
@@ -134,9 +138,11 @@ export async function editNodeConfig(root: string, edit: NodeEdit, check: NodeCh
     const errors = issues.filter((i) => i.severity === 'error');
     if (errors.length) throw refused(errors, file);
     await mkdir(dirname(file), { recursive: true });
-    const mode = current === undefined ? 0o600 : (await stat(file)).mode & 0o777;
+    const was = current === undefined ? 0o600 : (await stat(file)).mode & 0o777;
+    // A secret written into a file others can read would be theirs too: the file becomes root-only with it.
+    const mode = o.holdsSecret?.(after) ? was & ~0o077 : was;
     // node.conf may be a link to a shared copy: it stays one.
     await atomicWrite(file, next, { mode, followSymlink: true });
-    return { changed: true, warnings: issues.filter((i) => i.severity === 'warning') };
+    return { changed: true, warnings: issues.filter((i) => i.severity === 'warning'), ...(mode !== was && current !== undefined ? { modeFixed: { from: was, to: mode } } : {}) };
   });
 }

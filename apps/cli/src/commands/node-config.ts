@@ -27,7 +27,8 @@ const isSecret = (section: string, key: string) => nodeKeyword(section.toLowerCa
 const check =
   (ctx: CommandContext, edit?: Target): NodeCheck =>
   async (conf, before) => {
-    const issues = await checkNodeConfig(conf, { self: ctx.nodename, ...(before ? { before } : {}) });
+    // The file as it is (validate, no edit): a secret in it that others can read is an error. An edit makes it root-only.
+    const issues = await checkNodeConfig(conf, { self: ctx.nodename, ...(before ? { before } : {}), ...(edit ? {} : { file: nodeConfPath(ctx.root) }) });
     // An edit refused already needs no daemon asked.
     if (!edit || !before || ctx.options['force'] === true || !decidesQuorum(edit.section.toLowerCase(), edit.key?.toLowerCase()) || issues.some((i) => i.severity === 'error')) return issues;
     const fence = await selfFenceIssue(ctx.root, edit, before, conf);
@@ -61,8 +62,12 @@ export async function get(ctx: CommandContext): Promise<number> {
 
 async function edit(ctx: CommandContext, target: Target, value: string | undefined): Promise<number> {
   const { section, key } = target;
-  const r = await editNodeConfig(ctx.root, { ...target, ...(value !== undefined ? { value } : {}) }, check(ctx, target));
+  const holdsSecret = (conf: NodeConfig) => Object.entries(conf).some(([name, body]) => Object.keys(body).some((k) => isSecret(name, k)));
+  const r = await editNodeConfig(ctx.root, { ...target, ...(value !== undefined ? { value } : {}) }, check(ctx, target), { holdsSecret });
   printIssues(ctx, r.warnings);
+  if (r.modeFixed) {
+    ctx.err(`${nodeConfPath(ctx.root)}: mode ${r.modeFixed.from.toString(8)} changed to ${r.modeFixed.to.toString(8)}: it holds a secret, which only root may read\n`);
+  }
   if (value !== undefined && key !== undefined && isSecret(section, key)) {
     ctx.err(`${nodeConfPath(ctx.root)}: ${section}.${key}: warning: a secret on the command line is seen by every user of this host (ps) and kept in shell history\n  hint: write it to a root-only file and set cluster.secret_file to it instead\n`);
   }
