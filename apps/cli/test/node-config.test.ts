@@ -247,3 +247,17 @@ test('a node.conf holding the secret that others can read: validate and daemon s
   expect((await stat(conf)).mode & 0o777).toBe(0o600);
   expect(nodemgr('validate', 'config').code).toBe(0);
 });
+
+test('an API driver: plain http is refused by set and validate; insecure = true is a warning (exit 2)', async () => {
+  const http = nodemgr('set', '--param', 'driver.esx.url', '--value', 'http://vcenter.example');
+  expect(http.code).toBe(1);
+  expect(http.stderr).toContain("driver.esx.url: http://vcenter.example is plain http: the driver's credentials would cross the network in clear");
+  expect(await readFile(conf, 'utf8')).toBe(SEED);
+  await writeFile(conf, `${SEED}\n[driver.esx]\nurl = http://vcenter.example\n`);
+  expect(nodemgr('validate', 'config')).toMatchObject({ code: 1, stderr: expect.stringContaining('driver.esx.url: http://vcenter.example is plain http') });
+  await writeFile(conf, `${SEED}\n[driver.esx]\nurl = https://vcenter.example\ninsecure = true\n`);
+  expect(nodemgr('validate', 'config')).toMatchObject({
+    code: 2,
+    stderr: `${conf}:23: driver.esx.insecure: warning: TLS verification is off: anyone between this node and the endpoint can pose as it and take its credentials\n  hint: give the endpoint's CA in ca_file and unset driver.esx.insecure\n`,
+  });
+});

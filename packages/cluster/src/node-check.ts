@@ -66,7 +66,7 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
       warn(name, undefined, `unknown section [${name}], ignored`, near ? `did you mean [${near}]?` : `node.conf sections are ${NODE_SECTIONS.map((s) => `[${s.title}]`).join(', ')}`);
       return;
     }
-    if (spec.freeForm) return;
+    if (spec.freeForm) return checkEndpoint(name, body);
     const names = Object.values(spec.keywords).map((k) => (k.perNode ? `${k.name}@NODE` : k.alsoPerNode ? `${k.name}[@NODE]` : k.name));
     for (const [key, value] of Object.entries(body)) {
       const { keyword, node } = splitNodeKey(key);
@@ -98,6 +98,21 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
     if (spec.keywords === HB) checkTimeout(name, body);
     if (spec.keywords === HB && body['group'] !== undefined && (body['type'] ?? 'unicast') !== 'multicast') {
       add('error', ErrorCode.ClusterConfigInvalid, name, 'group', 'a group address is for type = multicast', 'set type = multicast, or unset group and set addr@NODE for each node');
+    }
+  }
+
+  /**
+   * [driver.TYPE] belongs to its driver, but `url` and `insecure` are what
+   * driver-kit's endpoint client reads for every API driver: the driver's
+   * credentials must not travel in clear, nor to whoever poses as the endpoint.
+   */
+  function checkEndpoint(name: string, body: Readonly<Record<string, string>>): void {
+    const url = body['url'];
+    if (url !== undefined && /^http:\/\//i.test(url.trim())) {
+      add('error', ErrorCode.EndpointNotHttps, name, 'url', `${url} is plain http: the driver's credentials would cross the network in clear`, 'use an https:// URL (ca_file names the CA of a private endpoint)');
+    }
+    if (body['insecure'] === 'true') {
+      add('warning', ErrorCode.NodeConfigInvalid, name, 'insecure', 'TLS verification is off: anyone between this node and the endpoint can pose as it and take its credentials', `give the endpoint's CA in ca_file and unset ${name}.insecure`);
     }
   }
 

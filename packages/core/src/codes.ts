@@ -99,6 +99,7 @@ export const ErrorCode = {
   // REST endpoints of API-driven drivers (esx, openstack, vcloud)
   EndpointUnreachable: 'EndpointUnreachable',
   EndpointTlsFailed: 'EndpointTlsFailed',
+  EndpointNotHttps: 'EndpointNotHttps',
   EndpointTimeout: 'EndpointTimeout',
   EndpointAuthFailed: 'EndpointAuthFailed',
   EndpointError: 'EndpointError',

@@ -3,7 +3,7 @@
 // after its shutdown_timeout), status from the server's status and
 // task_state; the guest is reached over ssh at the address Nova reports.
 import { CapsuleError, ErrorCode, type ActionContext, type Clock, type ContainerContext, type ContainerResource, type GuestChannel, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
-import { containerMissing, RememberedAddress, stopWithTimeout, waitFor, waitForGuest } from '@capsule/driver-kit';
+import { containerMissing, RememberedAddress, stopWithTimeout, tlsWarnings, waitFor, waitForGuest } from '@capsule/driver-kit';
 import { join } from 'node:path';
 import { ComputeSession } from './compute.js';
 import type { keywords } from './keywords.js';
@@ -32,6 +32,7 @@ export class OpenstackContainer implements ContainerResource {
   readonly rid: string;
   readonly guestName: string;
   private readonly nova: ComputeSession;
+  private readonly insecure: string[];
   private readonly address: RememberedAddress;
   private readonly novaShutdownS: number;
 
@@ -42,6 +43,7 @@ export class OpenstackContainer implements ContainerResource {
     this.rid = init.rid;
     this.guestName = cfg.hostname ?? cfg.name;
     this.nova = new ComputeSession(init.rid, init.settings, join(init.root, 'var/lib/capsule/driver.openstack'));
+    this.insecure = tlsWarnings(init.settings, 'openstack');
     this.address = new RememberedAddress(join(init.root, 'var/lib/capsule', init.svcname, 'openstack', `${cfg.name}.address`));
     const s = Number(init.settings.values['shutdown_timeout'] ?? 60);
     this.novaShutdownS = Number.isFinite(s) && s > 0 ? s : 60;
@@ -92,7 +94,13 @@ export class OpenstackContainer implements ContainerResource {
     return task ? `${s.status} (${task})` : s.status;
   }
 
+  /** The VM's state, and a warning on every look while TLS verification is off for the endpoint. */
   async status(ctx: ActionContext): Promise<ResourceStatus> {
+    const s = await this.state(ctx);
+    return this.insecure.length ? { ...s, log: [...s.log, ...this.insecure] } : s;
+  }
+
+  private async state(ctx: ActionContext): Promise<ResourceStatus> {
     const s = await this.find(ctx.clock);
     if (!s) return { status: 'down', log: [`warn: Nova knows no server named ${this.cfg.name}`] };
     await this.remember(s);
