@@ -92,6 +92,7 @@ export const ErrorCode = {
   HostKeyChanged: 'HostKeyChanged',
   SshAuthFailed: 'SshAuthFailed',
   SshKeyInvalid: 'SshKeyInvalid',
+  SshKeyUnsafe: 'SshKeyUnsafe',
   SshUnreachable: 'SshUnreachable',
   SshDisconnected: 'SshDisconnected',
   SshChannelRefused: 'SshChannelRefused',
