@@ -207,3 +207,16 @@ test.each(['hv1', 'hv2', 'vm1', 'dr1'])('a typical OpenSVC service file validate
   expect(cli('svcmgr', ['-s', 'shop', 'create', '--config', src], env(node))).toMatchObject({ code: 0, stderr: '' });
   expect(cli('svcmgr', ['-s', 'shop', 'validate', 'config'], env(node))).toMatchObject({ code: 0, stderr: '' });
 });
+
+test.each([
+  ['33', '198.51.100.5', 'netmask 33 is longer than the 32 bits of an IPv4 address'],
+  ['255.0.255.0', '198.51.100.5', 'netmask 255.0.255.0 is not a mask: its ones are not all before its zeros'],
+  ['255.255.255.0', '2001:db8::5', 'netmask 255.255.255.0 is a dotted IPv4 mask: an IPv6 address takes a prefix length (64)'],
+])('netmask = %s for %s: validate config refuses what start refuses, with the same words', async (netmask, ipname, problem) => {
+  await writeFile(conf, `[DEFAULT]\nnodes = hv1\n\n[ip#1]\nipname = ${ipname}\nipdev = capsule-none0\nnetmask = ${netmask}\n`);
+  const line = `${conf}:7: ip#1.netmask: ${problem}\n  hint: prefix length (24) or dotted mask (255.255.255.0); default 24 for IPv4, 64 for IPv6\n`;
+  expect(cli('svcmgr', ['-s', 'web1', 'validate', 'config'], env())).toMatchObject({ code: 1, stderr: line });
+  const start = cli('svcmgr', ['-s', 'web1', 'start'], env());
+  expect(start.code).toBe(1);
+  expect(start.stderr).toContain(line);
+});
