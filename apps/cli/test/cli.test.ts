@@ -86,7 +86,7 @@ test('svcmon --watch into a pipe: one snapshot after the other, a blank line bet
   child.kill('SIGINT');
   const r = await done;
   expect(r.code).toBe(0);
-  expect(r.stdout).not.toMatch(/\x1b/);
+  expect(r.stdout).not.toContain('\x1b');
   const snapshot = '\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  every 0\\.2s\\n\\nSERVICE +NODE +OVERALL\\ndb2 +hv1 +undef\\nweb1 +hv1 +up\\n';
   expect(r.stdout).toMatch(new RegExp(`^${snapshot}(\\n${snapshot}){2,}$`));
 });
