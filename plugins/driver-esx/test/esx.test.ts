@@ -173,17 +173,3 @@ test('dry run: start and stop say what they would do and change nothing', async 
   expect(logs.filter((l) => l.startsWith('info: '))).toEqual([expect.stringMatching(/^info: power on vm-/), expect.stringMatching(/^info: power on vm-/), expect.stringMatching(/^info: guest shutdown of vm-.* \(5s before power off\)$/)]);
   await c.stop(ctx);
 }, 30_000);
-
-test('plain http is refused before anything is sent; insecure = true works, and every status says TLS verification is off', async () => {
-  const asked = w.sim.requests.length;
-  const plain = esx({ name: 'x' }, w.settings({ url: w.sim.url.replace(/^https:/, 'http:') }));
-  await expect(plain.status(testContainerContext(plain))).rejects.toMatchObject({ code: 'EndpointNotHttps', hint: expect.stringContaining('https://') });
-  expect(w.sim.requests.length).toBe(asked);
-  const name = uniqueName('vm-', 20);
-  w.sim.addVm({ name, host: 'esx1' });
-  // A CA that did not sign the endpoint's certificate: without verification, not noticed.
-  const c = esx({ name }, w.settings({ ca_file: w.pki.otherCaFile, insecure: 'true' }));
-  const s = await c.status(testContainerContext(c));
-  expect(s.status).toBe('down');
-  expect(s.log.at(-1)).toBe('warn: TLS verification is off for this endpoint ([driver.esx] insecure = true): anyone between this node and it can pose as it and take its credentials');
-});

@@ -164,17 +164,3 @@ test('dry run: start and stop say what they would do and change nothing', async 
   expect(w.sim.server(name)?.vm_state).toBe('active');
   expect(logs).toEqual([expect.stringMatching(/^info: os-start srv-.* \(.*\)$/), expect.stringMatching(/^info: os-stop srv-.* \(.*, 5s\)$/)]);
 });
-
-test('plain http is refused before anything is sent; insecure = true works, and every status says TLS verification is off', async () => {
-  const asked = w.sim.requests.length;
-  const plain = server({ name: 'x' }, w.settings({ url: w.sim.authUrl.replace(/^https:/, 'http:') }));
-  await expect(plain.status(testContainerContext(plain))).rejects.toMatchObject({ code: 'EndpointNotHttps', hint: expect.stringContaining('https://') });
-  expect(w.sim.requests.length).toBe(asked);
-  const name = uniqueName('srv-', 20);
-  w.sim.addServer({ name, project: 'ha' });
-  // A CA that did not sign the endpoint's certificate: without verification, not noticed.
-  const c = server({ name }, w.settings({ ca_file: w.pki.otherCaFile, insecure: 'true' }));
-  const s = await c.status(testContainerContext(c));
-  expect(s.status).toBe('down');
-  expect(s.log.at(-1)).toBe('warn: TLS verification is off for this endpoint ([driver.openstack] insecure = true): anyone between this node and it can pose as it and take its credentials');
-});
