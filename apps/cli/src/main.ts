@@ -4,6 +4,7 @@ import { parseArgs } from './argv.js';
 import { capsuleRoot, nodename } from '@capsule/runtime/node';
 import { appRoot } from './app.js';
 import { exitCodeOf } from './interrupt.js';
+import { asNeedsRoot } from './needs-root.js';
 import { commandHelp, programHelp } from './help.js';
 import type { CommandContext, ProgramSpec } from './spec.js';
 
@@ -11,12 +12,15 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   env: NodeJS.ProcessEnv;
+  /** Whether `out` is a terminal; not unless said. */
+  tty?: boolean;
 }
 
 const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   env: process.env,
+  tty: process.stdout.isTTY === true,
 };
 
 async function cliVersion(): Promise<string> {
@@ -55,10 +59,12 @@ export async function run(program: ProgramSpec, argv: readonly string[], io: Io 
       env: io.env,
       out: io.out,
       err: io.err,
+      tty: io.tty === true,
     };
     const mod = await command.load();
     return await mod.run(ctx);
-  } catch (e) {
+  } catch (thrown) {
+    const e = asNeedsRoot(thrown, program.name);
     if (format === 'json') {
       const body = isCapsuleError(e) ? e.toJSON() : { code: 'InternalError', message: (e as Error).message ?? String(e), details: {} };
       io.err(JSON.stringify({ error: body }) + '\n');

@@ -28,6 +28,8 @@ export interface CommandContext {
   env: Readonly<Record<string, string | undefined>>;
   out(text: string): void;
   err(text: string): void;
+  /** stdout is a terminal: what is drawn in place there is printed line after line elsewhere. */
+  tty: boolean;
 }
 
 /** A command's implementation module. Returns the process exit code. */

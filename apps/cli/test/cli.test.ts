@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from './cli.js';
+import { cli, cliProcess } from './cli.js';
 
 let root: string;
 beforeAll(async () => {
@@ -72,4 +72,21 @@ test('svcmon shows cached status, undef when never computed', () => {
 
 test('--version prints the CLI version', () => {
   expect(cli('svcmgr', ['--version']).stdout).toMatch(/^svcmgr \d+\.\d+\.\d+\n$/);
+});
+
+test('svcmon --watch into a pipe: one snapshot after the other, a blank line between, no terminal escapes', async () => {
+  const { child, done } = cliProcess('svcmon', ['--watch', '--interval', '0.2'], { CAPSULE_ROOT: root });
+  let out = '';
+  await new Promise<void>((resolve) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.split('SERVICE').length > 3) resolve();
+    });
+  });
+  child.kill('SIGINT');
+  const r = await done;
+  expect(r.code).toBe(0);
+  expect(r.stdout).not.toContain('\x1b');
+  const snapshot = '\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z  every 0\\.2s\\n\\nSERVICE +NODE +OVERALL\\ndb2 +hv1 +undef\\nweb1 +hv1 +up\\n';
+  expect(r.stdout).toMatch(new RegExp(`^${snapshot}(\\n${snapshot}){2,}$`));
 });

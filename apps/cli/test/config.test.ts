@@ -47,7 +47,9 @@ test('validate config accepts the seed and reports every problem of a broken fil
   const r = cli('svcmgr', ['-s', 'web1', 'validate_config'], env());
   expect(r.code).toBe(1);
   expect(r.stderr).toContain(`${conf}:10: container#0.nodez: warning: unknown keyword "nodez", ignored`);
-  expect(r.stderr).toContain(`${conf}:12: container#1.type: warning: no installed driver provides container type "hyperv"\n  hint: install @capsule/driver-hyperv`);
+  // No package of that name exists: the hint says there is no such driver rather than naming one.
+  expect(r.stderr).toContain(`${conf}:12: container#1.type: warning: no installed driver provides container type "hyperv"\n  hint: no capsule driver exists for container type "hyperv": a third-party driver providing container.hyperv goes in ${root}/usr/lib/capsule/drivers`);
+  expect(r.stderr).not.toContain('@capsule/driver-hyperv');
   expect(r.stderr).toContain(`${conf}:14: unterminated section header`);
 });
 
@@ -73,6 +75,31 @@ test('create installs a valid file and never an empty or invalid one', async () 
   await writeFile(src, SEED);
   expect(cli('svcmgr', ['-s', 'web2', 'create', '--config', src], env()).code).toBe(0);
   expect(await readFile(join(root, 'etc/capsule/web2.conf'), 'utf8')).toBe(SEED);
+});
+
+const MISTYPED = `[DEFAULT]\nnodes = hv1\n\n[ip#1]\nipname = 198.51.100.5\nipdve = eth0\n\n[app#1]\nstart = soon\n`;
+/** What a refusal of MISTYPED in `file` says: each error once with its hint, then the warning that explains the first. */
+const refusal = (file: string) =>
+  `${file}:4: ip#1.ipdev: missing required keyword ipdev\n  hint: the interface the address is added to\n` +
+  `${file}:9: app#1.start: expected an integer, got "soon"\n  hint: start sequence number: apps start in ascending order\n` +
+  `${file}:6: ip#1.ipdve: warning: unknown keyword "ipdve", ignored\n  hint: did you mean "ipdev"?\n` +
+  `  hint: fix the lines named above\n`;
+
+test('a refused create says each hint once, and the warning that explains its error', async () => {
+  const src = join(root, 'mistyped.conf');
+  await writeFile(src, MISTYPED);
+  const r = cli('svcmgr', ['-s', 'web2', 'create', '--config', src], env());
+  expect(r).toMatchObject({ code: 1, stdout: '' });
+  expect(r.stderr).toBe(`error: ${src} was not installed:\n${refusal(src)}`);
+  await expect(stat(join(root, 'etc/capsule/web2.conf'))).rejects.toThrow();
+});
+
+test('a refused edit config says each hint once, and the warning that explains its error', async () => {
+  const editor = join(root, 'editor.sh');
+  await writeFile(editor, `#!/bin/sh\nprintf '%s' "$TEXT" > "$1"\n`, { mode: 0o755 });
+  const r = cli('svcmgr', ['-s', 'web1', 'edit', 'config'], { ...env(), EDITOR: editor, TEXT: MISTYPED });
+  expect(r.code).toBe(1);
+  expect(r.stderr).toBe(`${conf} is unchanged; your edit is kept in ${join(root, 'var/lib/capsule/web1/rejected-edit.conf')}\nerror: ${refusal(conf)}`);
 });
 
 test('edit config installs a valid edit and keeps a rejected one aside', async () => {
@@ -179,4 +206,17 @@ test.each(['hv1', 'hv2', 'vm1', 'dr1'])('a typical OpenSVC service file validate
   const src = fileURLToPath(new URL('fixtures/opensvc-typical.conf', import.meta.url));
   expect(cli('svcmgr', ['-s', 'shop', 'create', '--config', src], env(node))).toMatchObject({ code: 0, stderr: '' });
   expect(cli('svcmgr', ['-s', 'shop', 'validate', 'config'], env(node))).toMatchObject({ code: 0, stderr: '' });
+});
+
+test.each([
+  ['33', '198.51.100.5', 'netmask 33 is longer than the 32 bits of an IPv4 address'],
+  ['255.0.255.0', '198.51.100.5', 'netmask 255.0.255.0 is not a mask: its ones are not all before its zeros'],
+  ['255.255.255.0', '2001:db8::5', 'netmask 255.255.255.0 is a dotted IPv4 mask: an IPv6 address takes a prefix length (64)'],
+])('netmask = %s for %s: validate config refuses what start refuses, with the same words', async (netmask, ipname, problem) => {
+  await writeFile(conf, `[DEFAULT]\nnodes = hv1\n\n[ip#1]\nipname = ${ipname}\nipdev = capsule-none0\nnetmask = ${netmask}\n`);
+  const line = `${conf}:7: ip#1.netmask: ${problem}\n  hint: prefix length (24) or dotted mask (255.255.255.0); default 24 for IPv4, 64 for IPv6\n`;
+  expect(cli('svcmgr', ['-s', 'web1', 'validate', 'config'], env())).toMatchObject({ code: 1, stderr: line });
+  const start = cli('svcmgr', ['-s', 'web1', 'start'], env());
+  expect(start.code).toBe(1);
+  expect(start.stderr).toContain(line);
 });

@@ -1,6 +1,7 @@
 // nodemgr get/set/unset/print config/validate config on node.conf, through the built CLI.
 import { spawn } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireLock, NODE_CONF_LOCK } from '@capsule/config';
@@ -54,10 +55,45 @@ test('set, get and unset round trip; every other line stays byte-identical', asy
   expect((await stat(conf)).mode & 0o777).toBe(0o600);
 });
 
-test('a keyword that is not set is a KeywordNotSet naming it', () => {
-  const r = cli('nodemgr', ['get', '--param', 'hb#1.port', '--format', 'json'], env());
+test.each([
+  ['hb#1.port', '10000'],
+  ['hb#2.interval', '1s'],
+  ['hb#1.addr@hv3', 'hv3'],
+  ['cluster.quorum', 'false'],
+  ['ssh.connect_timeout', '10'],
+  ['ssh.port', '22'],
+  ['ssh.user@hv2', 'root'],
+])('get of %s, not set, prints its default %s', (param, value) => {
+  expect(nodemgr('get', '--param', param)).toMatchObject({ code: 0, stdout: `${value}\n`, stderr: '' });
+  expect(nodemgr('get', '--param', param, '--format', 'json')).toMatchObject({ code: 0, stdout: `${JSON.stringify(value)}\n` });
+});
+
+test('get of an ssh path not set prints the one under CAPSULE_ROOT', () => {
+  expect(nodemgr('get', '--param', 'ssh.identity_file')).toMatchObject({ code: 0, stdout: `${root}/etc/capsule/ssh/id_ed25519\n` });
+});
+
+test.each(['cluster.id', 'driver.kvm.migrate_uri'])('%s, not set and without default, is a KeywordNotSet naming it', (param) => {
+  const r = cli('nodemgr', ['get', '--param', param, '--format', 'json'], env());
   expect(r.code).toBe(1);
-  expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'KeywordNotSet', message: `hb#1.port is not set in ${conf}` } });
+  expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'KeywordNotSet', message: `${param} is not set in ${conf}` } });
+});
+
+test('unset --section removes a whole section, checked as unset is; every other line stays', async () => {
+  const r = nodemgr('unset', '--section', 'arbitrator#1');
+  expect(r).toMatchObject({ code: 0, stdout: '' });
+  expect(r.stderr).toMatch(/^\S+node\.conf:4: cluster\.nodes: warning: a 2-node cluster without arbitrator cannot fail over/);
+  expect(await readFile(conf, 'utf8')).toBe(SEED.replace('[arbitrator#1]\naddress = 198.51.100.9:10001\n\n', ''));
+  expect(nodemgr('unset', '--section', 'driver.kvm')).toMatchObject({ code: 0, stdout: '' });
+  expect(await readFile(conf, 'utf8')).toBe(SEED.replace('[arbitrator#1]\naddress = 198.51.100.9:10001\n\n', '').replace('[driver.kvm]\nuri = qemu:///system\n', ''));
+  expect(nodemgr('unset', '--section', 'cluster', '--param', 'cluster.nodes')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^error: unset takes --param or --section, not both/) });
+});
+
+test('the ssh port and user of peers are settable, for all and per node', async () => {
+  expect(nodemgr('set', '--param', 'ssh.port', '--value', '2222')).toMatchObject({ code: 0, stderr: '' });
+  expect(nodemgr('set', '--param', 'ssh.user@hv2', '--value', 'capsule')).toMatchObject({ code: 0, stderr: '' });
+  expect(nodemgr('set', '--param', 'ssh.port@hv2', '--value', '0')).toMatchObject({ code: 1, stderr: expect.stringContaining('ssh.port@hv2: a port is a number from 1 to 65535') });
+  expect(await readFile(conf, 'utf8')).toBe(`${SEED}\n[ssh]\nport = 2222\nuser@hv2 = capsule\n`);
+  expect(nodemgr('validate', 'config')).toMatchObject({ code: 0 });
 });
 
 // [param, value (undefined: unset), code, the one message naming file:line section.keyword, its hint].
@@ -105,7 +141,7 @@ test('a secret_file others can read is refused as SecretFileUnsafe; its content 
   await chmod(file, 0o644);
   const r = nodemgr('set', '--param', 'cluster.secret_file', '--value', file);
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/cluster\.secret_file: .*cluster\.secret is readable or writable by others \(mode 644\)\n  hint: chmod 600 /);
+  expect(r.stderr).toMatch(/cluster\.secret_file: .*cluster\.secret is readable or writable by others \(mode 644\)\n  hint: chown root:root \S+ && chmod 600 /);
   expect(shown(r)).not.toContain('a-file-secret');
   expect(await readFile(conf, 'utf8')).toBe(SEED);
   await chmod(file, 0o600);
@@ -198,4 +234,44 @@ test('a set waits for the writer holding the lock; concurrent sets are all kept'
   const text = await readFile(conf, 'utf8');
   for (const k of keys) expect(text).toContain(`\n${k} = ${k}\n`);
   expect(text.startsWith(SEED)).toBe(true);
+});
+
+test('a secret_file owned by another user than root is refused, even mode 0600', async () => {
+  const file = join(root, 'cluster.secret');
+  await writeFile(file, 'a-file-secret-0123456789abcdef\n', { mode: 0o600 });
+  await chown(file, 65534, 65534);
+  const r = nodemgr('set', '--param', 'cluster.secret_file', '--value', file);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain(`cluster.secret_file: ${file} belongs to uid 65534, not root: its owner can read and change the cluster secret\n`);
+  expect(await readFile(conf, 'utf8')).toBe(SEED);
+});
+
+test('a node.conf holding the secret that others can read: validate and daemon start refuse it; set makes it root-only and says so', async () => {
+  await chmod(conf, 0o644);
+  const hint = `  hint: chmod 600 ${conf}, or move the secret to a root-only secret_file\n`;
+  const v = nodemgr('validate', 'config');
+  expect(v.code).toBe(1);
+  expect(v.stderr).toContain(`${conf}:5: cluster.secret: ${conf} holds the cluster secret and is readable by others (mode 644)\n${hint}`);
+  const d = nodemgr('daemon', 'start');
+  expect(d).toMatchObject({ code: 1, stderr: `error: ${conf}: [cluster] secret: ${conf} holds the cluster secret and is readable by others (mode 644)\n${hint}` });
+  expect(existsSync(join(root, 'var/run/capsule/agent.pid'))).toBe(false);
+  const set = nodemgr('set', '--param', 'cluster.secret', '--value', 'another-long-secret-0123456789');
+  expect(set.code).toBe(0);
+  expect(set.stderr).toContain(`${conf}: mode 644 changed to 600: it holds a secret, which only root may read\n`);
+  expect((await stat(conf)).mode & 0o777).toBe(0o600);
+  expect(nodemgr('validate', 'config').code).toBe(0);
+});
+
+test('an API driver: plain http is refused by set and validate; insecure = true is a warning (exit 2)', async () => {
+  const http = nodemgr('set', '--param', 'driver.esx.url', '--value', 'http://vcenter.example');
+  expect(http.code).toBe(1);
+  expect(http.stderr).toContain("driver.esx.url: http://vcenter.example is plain http: the driver's credentials would cross the network in clear");
+  expect(await readFile(conf, 'utf8')).toBe(SEED);
+  await writeFile(conf, `${SEED}\n[driver.esx]\nurl = http://vcenter.example\n`);
+  expect(nodemgr('validate', 'config')).toMatchObject({ code: 1, stderr: expect.stringContaining('driver.esx.url: http://vcenter.example is plain http') });
+  await writeFile(conf, `${SEED}\n[driver.esx]\nurl = https://vcenter.example\ninsecure = true\n`);
+  expect(nodemgr('validate', 'config')).toMatchObject({
+    code: 2,
+    stderr: `${conf}:23: driver.esx.insecure: warning: TLS verification is off: anyone between this node and the endpoint can pose as it and take its credentials\n  hint: give the endpoint's CA in ca_file and unset driver.esx.insecure\n`,
+  });
 });

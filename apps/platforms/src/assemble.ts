@@ -10,12 +10,12 @@
 //
 // Each app finds its drivers by its package.json dependencies, as in the
 // workspace: discovery does not know it runs from a build.
-import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { locatePackage } from '@capsule/plugin-host';
 import { closure, readPackage, type Found } from './closure.js';
 import { driversFor, type PackageJson, type Target } from './select.js';
+import { writeTarball } from './tarball.js';
 
 export interface AssembleOptions {
   target: Target;
@@ -145,7 +145,7 @@ export async function assemble(o: AssembleOptions): Promise<Build> {
   const build: Build = { dir, version, drivers, packages: packages.map((p) => p.name) };
   if (o.tarball) {
     build.tarball = `${dir}.tar.gz`;
-    execFileSync('tar', ['-czf', build.tarball, '-C', o.out, `capsule-${version}-${o.target}`]);
+    writeTarball(o.out, `capsule-${version}-${o.target}`, build.tarball);
   }
   return build;
 }

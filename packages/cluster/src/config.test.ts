@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusterConfig } from './config.js';
@@ -74,6 +74,44 @@ test('secret_file: read when root-only, refused when others can read it; the sec
     const e = await clusterConfig({ ...good, cluster: { ...base, secret_file: join(dir, 'open') } }, 'hv1').catch((x: Error) => x);
     expect(e).toMatchObject({ code: 'SecretFileUnsafe' });
     expect(JSON.stringify(e) + (e as Error).message).not.toContain('world-readable-secret');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+// [what, the secret file's mode and owner, the error expected (undefined: read)].
+test.each<[string, number, number, RegExp | undefined]>([
+  ['root-only, owned by root', 0o600, 0, undefined],
+  ['0400, owned by root', 0o400, 0, undefined],
+  ['mode 0600 but owned by nobody', 0o600, 65534, /\/secret belongs to uid 65534, not root/],
+  ['group-readable', 0o640, 0, /\/secret is readable or writable by others \(mode 640\)/],
+])('secret_file %s', async (_, mode, uid, refused) => {
+  const dir = await mkdtemp(join(tmpdir(), 'capsule-cc-'));
+  try {
+    const f = join(dir, 'secret');
+    await writeFile(f, 'owned-secret-0123456789\n', { mode });
+    await chown(f, uid, uid);
+    const sections = { ...good, cluster: { nodes: 'hv1 hv2', secret_file: f } };
+    if (!refused) expect((await clusterConfig(sections, 'hv1')).secret).toBe('owned-secret-0123456789');
+    else await expect(clusterConfig(sections, 'hv1')).rejects.toMatchObject({ code: 'SecretFileUnsafe', message: expect.stringMatching(refused), hint: `chown root:root ${f} && chmod 600 ${f}` });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+// [what, node.conf's mode, its [cluster], the error expected (undefined: read)].
+test.each<[string, number, Record<string, string>, RegExp | undefined]>([
+  ['an inline secret in a root-only node.conf', 0o600, good.cluster, undefined],
+  ['an inline secret in a node.conf others can read', 0o644, good.cluster, /node\.conf holds the cluster secret and is readable by others \(mode 644\)/],
+  ['an inline secret in a group-readable node.conf', 0o640, good.cluster, /node\.conf holds the cluster secret and is readable by others \(mode 640\)/],
+])('daemon start: %s', async (_, mode, cluster, refused) => {
+  const dir = await mkdtemp(join(tmpdir(), 'capsule-cc-'));
+  try {
+    const file = join(dir, 'node.conf');
+    await writeFile(file, '(the sections are given)\n', { mode });
+    const sections = { ...good, cluster };
+    if (!refused) expect((await clusterConfig(sections, 'hv1', file)).secret).toBe(good.cluster.secret);
+    else await expect(clusterConfig(sections, 'hv1', file)).rejects.toMatchObject({ code: 'SecretFileUnsafe', message: expect.stringMatching(refused), hint: expect.stringContaining(`chmod 600 ${file}`) });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -40,11 +40,15 @@ export interface ClusterConfig {
   stonith: Record<string, string[]>;
 }
 
-/** `self` undefined: read by an arbitrator, which is not a node and sends no heartbeats. */
-export async function clusterConfig(sections: NodeSections, self: string | undefined, file = 'node.conf'): Promise<ClusterConfig> {
+/**
+ * `self` undefined: read by an arbitrator, which is not a node and sends no
+ * heartbeats. `file`: node.conf's path, whose mode is checked when it holds
+ * the secret.
+ */
+export async function clusterConfig(sections: NodeSections, self: string | undefined, file?: string): Promise<ClusterConfig> {
   const invalid = (i: Pick<NodeIssue, 'code' | 'keyword' | 'message' | 'hint'>, section = 'cluster') =>
-    new CapsuleError(i.code, `${file}: [${section}]${i.keyword ? ` ${i.keyword}` : ''}: ${i.message}`, { hint: i.hint });
-  const error = (await checkNodeConfig(sections, { ...(self !== undefined ? { self } : {}), running: true })).find((i) => i.severity === 'error');
+    new CapsuleError(i.code, `${file ?? 'node.conf'}: [${section}]${i.keyword ? ` ${i.keyword}` : ''}: ${i.message}`, { hint: i.hint });
+  const error = (await checkNodeConfig(sections, { ...(self !== undefined ? { self } : {}), running: true, ...(file !== undefined ? { file } : {}) })).find((i) => i.severity === 'error');
   if (error) throw invalid(error, error.section);
   const c = sections['cluster'] ?? {};
   const nodes = readKeyword(CLUSTER.nodes, c['nodes'])!;

@@ -9,7 +9,7 @@ export { fenceBackoffMs, fenceBeforeStart, stillFenced, type FenceInput, type Fe
 export { simulate, parseCmdlist, formatCmdlist, ScenarioCluster, EVENTS, type ScenarioEvent, type SimResult, type SimTick } from './sim.js';
 export { clusterConfig, type ClusterConfig, type HbConfig, type ArbitratorConfig } from './config.js';
 export { checkNodeConfig, type NodeIssue, type CheckOptions } from './node-check.js';
-export { NODE_SECTIONS, nodeSection, nodeKeyword, splitNodeKey, type NodeSections, type NodeSectionSpec, type NodeKeyword } from './node-keywords.js';
+export { NODE_SECTIONS, nodeSection, nodeKeyword, keywordDefault, splitNodeKey, type NodeSections, type NodeSectionSpec, type NodeKeyword, type DefaultAt } from './node-keywords.js';
 export { encodeHeartbeat, decodeHeartbeat, ReplayGuard, newCounters, HeartbeatMessage, type HeartbeatCounters, type RejectReason, type DecodeContext } from './hb/codec.js';
 export { unicastLink, type HeartbeatLink } from './hb/unicast.js';
 export { multicastLink, DEFAULT_GROUP } from './hb/multicast.js';

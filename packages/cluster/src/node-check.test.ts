@@ -25,7 +25,14 @@ const CASES: Array<[string, NodeSections, CheckOptions, string[]]> = [
   ['a relative secret_file', { cluster: { nodes: 'hv1', secret_file: 'cluster.secret' } }, {}, ['error cluster.secret_file: expected an absolute path (starting with /), got "cluster.secret"']],
   ['a secret_file that does not exist', { cluster: { nodes: 'hv1', secret_file: '/nonexistent/cluster.secret' } }, {}, ['error cluster.secret_file: /nonexistent/cluster.secret does not exist']],
   ['secret beside secret_file', { cluster: { ...cluster, secret_file: '/nonexistent/s' } }, {}, ['warning cluster.secret: secret is ignored: secret_file is set', 'error cluster.secret_file: /nonexistent/s does not exist']],
+  ['an API driver over https', { 'driver.esx': { url: 'https://vcenter.example', ca_file: '/etc/capsule/vcenter-ca.pem', insecure: 'false' } }, {}, []],
+  ['an API driver over plain http', { 'driver.esx': { url: 'http://vcenter.example' } }, {}, ["error driver.esx.url: http://vcenter.example is plain http: the driver's credentials would cross the network in clear"]],
+  ['TLS verification off', { 'driver.openstack': { url: 'https://keystone.example:5000/v3', insecure: 'true' } }, {}, ['warning driver.openstack.insecure: TLS verification is off: anyone between this node and the endpoint can pose as it and take its credentials']],
   ['an ssh timeout of 0', { ssh: { connect_timeout: '0' } }, {}, ['error ssh.connect_timeout: expected a number of seconds above 0, got "0"']],
+  ['the ssh port and user of every peer, and of one', { ssh: { port: '2222', user: 'capsule', 'port@hv2': '22', 'user@hv2': 'root' } }, {}, []],
+  ['an ssh port out of range, per peer too', { ssh: { port: '0', 'port@hv2': '65536' } }, {}, ['error ssh.port: a port is a number from 1 to 65535', 'error ssh.port@hv2: a port is a number from 1 to 65535']],
+  ['an ssh user that is no user name', { ssh: { 'user@hv2': 'root; rm -rf /' } }, {}, ['error ssh.user@hv2: expected a user name (letters, digits, _ . -), got "root; rm -rf /"']],
+  ['ssh addr is still per node only', { ssh: { addr: 'x' } }, {}, ['warning ssh.addr: addr is read per node only, ignored']],
   // Without [cluster] nothing reads heartbeats: a wrong value is still wrong, nothing is required.
   ['a heartbeat section on a standalone node', { 'hb#1': { port: '0' }, 'arbitrator#1': {} }, {}, ['error hb#1.port: a port is a number from 1 to 65535']],
   ['a cluster without nodes and secret', { cluster: { name: 'c' } }, {}, ['error cluster.nodes: missing required keyword nodes', 'error cluster.secret: no secret: set secret_file (or secret)']],
@@ -64,6 +71,7 @@ test('a secret too short is refused without being quoted', async () => {
 test.each([
   ['ClusterConfigInvalid', { cluster: { ...cluster, nodes: '' } }],
   ['NodeConfigInvalid', { ssh: { identity_file: 'id' } }],
+  ['EndpointNotHttps', { 'driver.vcloud': { url: 'HTTP://vcd.example' } }],
 ])('a problem carries the code of its section: %s', async (code, conf) => {
   expect((await checkNodeConfig(conf)).map((i) => i.code)).toEqual([code]);
 });

@@ -6,7 +6,7 @@
 // A secret keyword's value never appears in an issue.
 import { closest, ErrorCode } from '@capsule/core';
 import { ARBITRATOR, CLUSTER, HB, NODE_SECTIONS, STONITH, nodeSection, splitNodeKey, type NodeSections, type NodeSectionSpec } from './node-keywords.js';
-import { clusterSecret } from './secret.js';
+import { clusterSecret, exposedSecret } from './secret.js';
 
 export interface NodeIssue {
   section: string;
@@ -33,6 +33,12 @@ export interface CheckOptions {
    * is configured one keyword at a time), one it unsets is an error.
    */
   before?: NodeSections;
+  /**
+   * node.conf's path, when the file is checked as it is on disk (validate,
+   * the daemon): a secret in it that others can read is an error. Not for an
+   * edit, which makes such a file root-only as it writes it.
+   */
+  file?: string;
 }
 
 const isCluster = (s: NodeSectionSpec) => s.code === ErrorCode.ClusterConfigInvalid;
@@ -61,8 +67,8 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
       warn(name, undefined, `unknown section [${name}], ignored`, near ? `did you mean [${near}]?` : `node.conf sections are ${NODE_SECTIONS.map((s) => `[${s.title}]`).join(', ')}`);
       return;
     }
-    if (spec.freeForm) return;
-    const names = Object.values(spec.keywords).map((k) => (k.perNode ? `${k.name}@NODE` : k.name));
+    if (spec.freeForm) return checkEndpoint(name, body);
+    const names = Object.values(spec.keywords).map((k) => (k.perNode ? `${k.name}@NODE` : k.alsoPerNode ? `${k.name}[@NODE]` : k.name));
     for (const [key, value] of Object.entries(body)) {
       const { keyword, node } = splitNodeKey(key);
       const k = Object.hasOwn(spec.keywords, keyword) ? spec.keywords[keyword] : undefined;
@@ -75,7 +81,7 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
         warn(name, key, `${keyword} is read per node only, ignored`, `write ${keyword}@NODE = VALUE, one line a node`);
         continue;
       }
-      if (!k.perNode && node !== undefined) {
+      if (!k.perNode && !k.alsoPerNode && node !== undefined) {
         warn(name, key, `${keyword} cannot be scoped, ignored`, `write ${keyword} without @${node}`);
         continue;
       }
@@ -94,6 +100,21 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
     if (spec.keywords === STONITH) checkStonith(name, body);
     if (spec.keywords === HB && body['group'] !== undefined && (body['type'] ?? 'unicast') !== 'multicast') {
       add('error', ErrorCode.ClusterConfigInvalid, name, 'group', 'a group address is for type = multicast', 'set type = multicast, or unset group and set addr@NODE for each node');
+    }
+  }
+
+  /**
+   * [driver.TYPE] belongs to its driver, but `url` and `insecure` are what
+   * driver-kit's endpoint client reads for every API driver: the driver's
+   * credentials must not travel in clear, nor to whoever poses as the endpoint.
+   */
+  function checkEndpoint(name: string, body: Readonly<Record<string, string>>): void {
+    const url = body['url'];
+    if (url !== undefined && /^http:\/\//i.test(url.trim())) {
+      add('error', ErrorCode.EndpointNotHttps, name, 'url', `${url} is plain http: the driver's credentials would cross the network in clear`, 'use an https:// URL (ca_file names the CA of a private endpoint)');
+    }
+    if (body['insecure'] === 'true') {
+      add('warning', ErrorCode.NodeConfigInvalid, name, 'insecure', 'TLS verification is off: anyone between this node and the endpoint can pose as it and take its credentials', `give the endpoint's CA in ca_file and unset ${name}.insecure`);
     }
   }
 
@@ -125,6 +146,8 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
   }
 
   async function checkCluster(): Promise<void> {
+    const exposed = o.file === undefined ? undefined : await exposedSecret(conf, o.file);
+    if (exposed) add('error', exposed.code, 'cluster', exposed.keyword, exposed.message, exposed.hint);
     if (o.self !== undefined && nodes && !nodes.includes(o.self)) {
       add(selfSeverity, ErrorCode.ClusterConfigInvalid, 'cluster', 'nodes', `this node (${o.self}) is not listed in ${nodes.join(' ')}`, `add ${o.self} to nodes, or fix CAPSULE_NODENAME`);
     }

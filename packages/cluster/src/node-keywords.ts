@@ -4,17 +4,28 @@
 // [stonith#NODE] holds the fence command of peer NODE.
 // [ssh] and [driver.TYPE] are read by @capsule/config (node-config.ts); they
 // are listed here so that the table covers the whole file.
-import { boolFromString, ErrorCode, intFromString, kw, listFromString, type KeywordSchema, type KeywordSpec } from '@capsule/core';
+import { boolFromString, ErrorCode, intFromString, kw, listFromString, stringFromString, type KeywordSchema, type KeywordSpec } from '@capsule/core';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { splitCommandLine } from './command-line.js';
 
 export type NodeSections = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
+/** Where a default is read: this node's CAPSULE_ROOT, and the node of a `KEYWORD@NODE`. */
+export interface DefaultAt {
+  root: string;
+  node?: string;
+}
+
 export interface NodeKeyword<T = unknown> extends KeywordSpec<T> {
   /** Read only as `KEYWORD@NODE`, one value a node (`addr@hv1`). */
   perNode?: true;
+  /** Read as `KEYWORD` for every node, and as `KEYWORD@NODE` for one node, which wins (`port@hv2`). */
+  alsoPerNode?: true;
   /** Never printed, logged or put in an error. */
   secret?: true;
+  /** The default as node.conf would write it, when the typed default does not say it (`1s` for 1000 ms) or depends on where it is read. */
+  defaultText?: string | ((at: DefaultAt) => string | undefined);
 }
 
 export interface NodeSectionSpec {
@@ -30,17 +41,23 @@ export interface NodeSectionSpec {
 }
 
 /** A keyword whose value is parsed by `schema`; node.conf keywords are not scoped unless perNode. */
-function keyword<T>(name: string, schema: KeywordSchema<T>, o: { doc: string; default?: T; required?: boolean; perNode?: true; secret?: true }): NodeKeyword<T> {
+function keyword<T>(
+  name: string,
+  schema: KeywordSchema<T>,
+  o: { doc: string; default?: T; required?: boolean; perNode?: true; alsoPerNode?: true; secret?: true; defaultText?: NodeKeyword['defaultText'] },
+): NodeKeyword<T> {
   return {
     name,
     schema,
     doc: o.doc,
-    scopable: o.perNode === true,
+    scopable: o.perNode === true || o.alsoPerNode === true,
     required: o.required ?? false,
     present: o.required === true || o.default !== undefined,
     ...(o.default !== undefined ? { default: o.default } : {}),
     ...(o.perNode ? { perNode: true } : {}),
+    ...(o.alsoPerNode ? { alsoPerNode: true } : {}),
     ...(o.secret ? { secret: true } : {}),
+    ...(o.defaultText !== undefined ? { defaultText: o.defaultText } : {}),
   };
 }
 
@@ -69,6 +86,9 @@ const hostPort = z.string().transform((s, ctx) => {
 });
 
 const multicastGroup = z.ipv4().refine((a) => /^2(2[4-9]|3\d)\./.test(a), 'expected a multicast group address (224.0.0.0 to 239.255.255.255)');
+
+/** A login name, as useradd takes it: it ends up on an ssh command line. */
+const userName = stringFromString.refine((s) => /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(s), (s) => `expected a user name (letters, digits, _ . -), got "${s}"`);
 
 const nodeList = listFromString.refine((l) => l.length > 0, 'no nodes');
 
@@ -99,9 +119,9 @@ export const CLUSTER = {
 export const HB = {
   type: { ...kw.choice('type', ['unicast', 'multicast'], { doc: 'unicast or multicast', default: 'unicast' }), scopable: false },
   port: keyword('port', port, { doc: 'the UDP port heartbeats are sent to and heard on', default: 10000 }),
-  interval: keyword('interval', millis, { doc: 'time between two heartbeats: 1s, 500ms', default: 1000 }),
-  timeout: keyword('timeout', millis, { doc: 'a peer unheard for this long is lost; longer than interval (three intervals is usual)', default: 3000 }),
-  addr: keyword('addr', z.string(), { doc: 'addr@NODE: where NODE listens and is sent to (default: the node name)', perNode: true }),
+  interval: keyword('interval', millis, { doc: 'time between two heartbeats: 1s, 500ms', default: 1000, defaultText: '1s' }),
+  timeout: keyword('timeout', millis, { doc: 'a peer unheard for this long is lost; longer than interval (three intervals is usual)', default: 3000, defaultText: '3s' }),
+  addr: keyword('addr', z.string(), { doc: 'addr@NODE: where NODE listens and is sent to (default: the node name)', perNode: true, defaultText: ({ node }) => node }),
   group: keyword('group', multicastGroup, { doc: 'type = multicast: the group heartbeats are sent to (224.3.29.71 by default)' }),
 };
 
@@ -128,10 +148,12 @@ export const STONITH = {
 };
 
 export const SSH = {
-  identity_file: kw.path('identity_file', { doc: 'the private key this node uses (default: etc/capsule/ssh/id_ed25519)', scopable: false }),
-  known_hosts: kw.path('known_hosts', { doc: 'the known_hosts file checked (default: etc/capsule/ssh/known_hosts)', scopable: false }),
+  identity_file: { ...kw.path('identity_file', { doc: 'the private key this node uses (default: etc/capsule/ssh/id_ed25519)', scopable: false }), defaultText: ({ root }: DefaultAt) => join(root, 'etc/capsule/ssh/id_ed25519') },
+  known_hosts: { ...kw.path('known_hosts', { doc: 'the known_hosts file checked (default: etc/capsule/ssh/known_hosts)', scopable: false }), defaultText: ({ root }: DefaultAt) => join(root, 'etc/capsule/ssh/known_hosts') },
   connect_timeout: keyword('connect_timeout', positiveSeconds, { doc: 'seconds to wait for an ssh connection', default: 10 }),
   addr: keyword('addr', z.string(), { doc: "addr@NODE: where this node reaches NODE over ssh (default: NODE's heartbeat address)", perNode: true }),
+  port: keyword('port', port, { doc: 'the ssh port of the peers (switch, migrate, takeover, replication); port@NODE for one peer', default: 22, alsoPerNode: true }),
+  user: keyword('user', userName, { doc: 'the user this node logs in to the peers as; user@NODE for one peer', default: 'root', alsoPerNode: true }),
 };
 
 export const NODE_SECTIONS: readonly NodeSectionSpec[] = [
@@ -158,6 +180,13 @@ export function nodeKeyword(section: string, key: string): NodeKeyword | undefin
   const s = nodeSection(section);
   const { keyword } = splitNodeKey(key);
   return s && Object.hasOwn(s.keywords, keyword) ? s.keywords[keyword] : undefined;
+}
+
+/** A keyword's default as node.conf would write it (what `nodemgr get` prints for a keyword not set), if it has one. */
+export function keywordDefault(spec: NodeKeyword | KeywordSpec, at: DefaultAt): string | undefined {
+  const text = (spec as NodeKeyword).defaultText;
+  if (typeof text === 'function') return text(at);
+  return text ?? (spec.default === undefined ? undefined : String(spec.default));
 }
 
 /** The typed value of a keyword already checked, or its default. */

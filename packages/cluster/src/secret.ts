@@ -20,8 +20,11 @@ async function fromFile(file: string): Promise<{ secret: string } | { problem: S
   const problem = (message: string, hint: string, code: ErrorCode = ErrorCode.ClusterConfigInvalid) => ({ problem: { keyword: 'secret_file' as const, message, hint, code } });
   const st = await stat(file).catch(() => undefined);
   if (!st) return problem(`${file} does not exist`, `create it with mode 0600, owned by root, holding the cluster secret: ${MAKE}`);
-  // A secret others can read or change is refused rather than used: a shared secret is no secret.
-  if ((st.mode & 0o077) !== 0) return problem(`${file} is readable or writable by others (mode ${(st.mode & 0o777).toString(8)})`, `chmod 600 ${file}`, ErrorCode.SecretFileUnsafe);
+  // A secret others can read or change is refused rather than used: a shared secret is no secret. Its owner could
+  // change it, or make it readable, at any time: only root's file is root's secret.
+  const fix = `chown root:root ${file} && chmod 600 ${file}`;
+  if (st.uid !== 0) return problem(`${file} belongs to uid ${st.uid}, not root: its owner can read and change the cluster secret`, fix, ErrorCode.SecretFileUnsafe);
+  if ((st.mode & 0o077) !== 0) return problem(`${file} is readable or writable by others (mode ${(st.mode & 0o777).toString(8)})`, fix, ErrorCode.SecretFileUnsafe);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -32,6 +35,23 @@ async function fromFile(file: string): Promise<{ secret: string } | { problem: S
   const r = CLUSTER.secret.schema.safeParse(text.trim());
   if (!r.success) return problem(`the secret in ${file}: ${r.error.issues.map((i) => i.message).join('; ')}`, `write a long random secret to it: ${MAKE}`);
   return { secret: text.trim() };
+}
+
+/**
+ * Why node.conf itself must not be read by others: it holds a secret inline
+ * (`secret =`, used or not) and group or others may read it. Undefined when
+ * it holds none, is root-only, or does not exist.
+ */
+export async function exposedSecret(conf: Readonly<Record<string, Readonly<Record<string, string>>>>, file: string): Promise<SecretProblem | undefined> {
+  if (!Object.keys(conf['cluster'] ?? {}).some((k) => k.toLowerCase() === 'secret')) return undefined;
+  const st = await stat(file).catch(() => undefined);
+  if (!st || (st.mode & 0o077) === 0) return undefined;
+  return {
+    keyword: 'secret',
+    message: `${file} holds the cluster secret and is readable by others (mode ${(st.mode & 0o777).toString(8)})`,
+    hint: `chmod 600 ${file}, or move the secret to a root-only secret_file`,
+    code: ErrorCode.SecretFileUnsafe,
+  };
 }
 
 /** The secret of a [cluster] section whose keywords are checked, or why there is none to use. */

@@ -28,9 +28,9 @@ export interface SelfFence {
   notAlive: string[];
 }
 
-/** Whether editing `section.key` can change the quorum verdict. */
-export function decidesQuorum(section: string, key: string): boolean {
-  return (section === 'cluster' && (key === 'nodes' || key === 'quorum')) || nodeSection(section)?.keywords === ARBITRATOR;
+/** Whether editing `section.key` (`key` undefined: removing the whole section) can change the quorum verdict. */
+export function decidesQuorum(section: string, key?: string): boolean {
+  return (section === 'cluster' && (key === undefined || key === 'nodes' || key === 'quorum')) || nodeSection(section)?.keywords === ARBITRATOR;
 }
 
 const parsed = <T>(r: { success: true; data: T } | { success: false }): T | undefined => (r.success ? r.data : undefined);

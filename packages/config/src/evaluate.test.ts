@@ -82,3 +82,15 @@ test('[env] keys keep their case; references to them are case-insensitive; other
   expect(cfg.sets.nodes).toEqual(['n']);
   expect(cfg.sections.find((s) => s.name === 'fs#1')?.values).toMatchObject({ mnt: '/srv/x' });
 });
+
+test.each([
+  ['tags = encap', 'tags = encap\n', true],
+  ['encap among other tags', 'tags = db, encap\n', true],
+  ['encap = true', 'encap = true\n', true],
+  ['tags = encap with encap = false', 'tags = encap\nencap = false\n', true],
+  ['neither', 'tags = db\n', false],
+])('%s: encap = %s, evaluated and printed by print config --eval', async (_, lines, encap) => {
+  const cfg = await evaluateConfig(parseConfig(`[DEFAULT]\nnodes = hv1\n\n[fs#1]\nmnt = /srv\n${lines}`, 'web1.conf'), registry, { nodename: 'hv1', svcname: 'web1' });
+  expect(cfg.sections.find((s) => s.name === 'fs#1')?.values['encap']).toBe(encap);
+  expect(renderEvaluated(cfg)).toContain(`\nencap = ${encap}\n`);
+});

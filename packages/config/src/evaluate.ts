@@ -91,6 +91,8 @@ export async function evaluateConfig(doc: ConfigDocument, registry: KeywordRegis
       for (const spec of specs?.byName.values() ?? []) {
         if (!(spec.name in values) && !(spec.name in errors) && spec.default !== undefined) values[spec.name] = spec.default;
       }
+      // `tags = encap` and `encap = true` say the same (as in OpenSVC): the evaluated value says it whichever is written.
+      if (kind.kind === 'resource' && Array.isArray(values['tags']) && values['tags'].includes('encap')) values['encap'] = true;
       return { name: s.name, kind, values, errors };
     }),
   );

@@ -12,7 +12,7 @@ export { evaluateConfig, evaluationErrors, renderEvaluated, type EvaluatedConfig
 export { readClusterInfo, parseClusterInfo, nodeConfPath, DEFAULT_CLUSTER, type ClusterInfo } from './cluster.js';
 export { builtinReference, derivedId, MODIFIERS } from './references.js';
 export { deprecation, oldNames } from './deprecated.js';
-export { setKeyword, unsetKeyword, renderDocument } from './writer.js';
+export { removeSection, setKeyword, unsetKeyword, renderDocument } from './writer.js';
 export { atomicWrite, writeStateFile, cleanStaleTemps, type AtomicWriteOptions } from './atomic.js';
 export { loadConfig, noConfigFile } from './files.js';
 export { readCapped } from './read-capped.js';

@@ -33,13 +33,20 @@ export function syntaxError(file: string, line: number, message: string, hint?: 
   return new CapsuleError('ConfigSyntax', `${file}:${line}: ${message}`, { ...(hint ? { hint } : {}), details: { file, line } });
 }
 
-/** The first error-level issue as a CapsuleError, for callers that cannot go on. */
-export function issuesError(issues: readonly ConfigIssue[]): CapsuleError | undefined {
+/**
+ * One error for a file that cannot be used, or undefined when nothing stops
+ * it. Its message is every issue with its own hint, as `validate config`
+ * prints them, errors first; the warnings stay because one often explains an
+ * error (`ipdve`: did you mean `ipdev`? explains the missing `ipdev`). Its
+ * own hint says what to do next, never an issue's hint again.
+ */
+export function issuesError(issues: readonly ConfigIssue[], hint = 'fix the lines named above'): CapsuleError | undefined {
   const errors = issues.filter((i) => i.severity === 'error');
   if (!errors.length) return undefined;
   const [first] = errors;
-  return new CapsuleError('ConfigInvalid', errors.map(formatIssue).join('\n'), {
-    hint: first!.hint ?? `fix ${first!.file} and run \`svcmgr validate config\``,
+  const shown = [...errors, ...issues.filter((i) => i.severity !== 'error')];
+  return new CapsuleError('ConfigInvalid', shown.map(formatIssue).join('\n'), {
+    hint,
     details: { file: first!.file, line: first!.line, count: errors.length },
   });
 }

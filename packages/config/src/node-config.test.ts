@@ -49,6 +49,15 @@ test.each([
   ['else the node name', {}, 'hv2'],
 ])('peerAddress: %s', (_, conf, addr) => expect(peerAddress(conf, 'hv2')).toBe(addr));
 
-test('peerEndpoint: root over ssh at the peer address', () => {
-  expect(peerEndpoint({ ssh: { 'addr@hv2': '198.51.100.2' } }, 'hv2')).toEqual({ host: '198.51.100.2', port: 22, user: 'root' });
+test.each([
+  ['root on port 22 by default', {}, { port: 22, user: 'root' }],
+  ['[ssh] port and user for every peer', { port: '2222', user: 'capsule' }, { port: 2222, user: 'capsule' }],
+  ['port@NODE and user@NODE for this peer', { port: '2222', user: 'capsule', 'port@hv2': '22022', 'user@hv2': 'admin' }, { port: 22022, user: 'admin' }],
+  ["another peer's do not count", { 'port@hv3': '22022', 'user@hv3': 'admin' }, { port: 22, user: 'root' }],
+])('peerEndpoint: %s', (_, ssh, expected) => {
+  expect(peerEndpoint({ ssh: { 'addr@hv2': '198.51.100.2', ...ssh } }, 'hv2')).toEqual({ host: '198.51.100.2', ...expected });
+});
+
+test('peerEndpoint: a port that is no port is an error naming the keyword, not port 22', () => {
+  expect(() => peerEndpoint({ ssh: { 'port@hv2': 'ssh' } }, 'hv2')).toThrow(expect.objectContaining({ code: 'NodeConfigInvalid', message: expect.stringContaining('[ssh] port@hv2') }));
 });

@@ -91,7 +91,17 @@ export function peerAddress(conf: NodeConfig, node: string): string {
   return conf['ssh']?.[key] ?? (hb ? conf[hb]?.[key] : undefined) ?? node;
 }
 
-/** How this node runs commands on a peer: root over ssh (port 22) at its address. */
+/**
+ * How this node runs commands on a peer: over ssh at its address, as `[ssh]
+ * user@NODE` (else `user`, else root) on `port@NODE` (else `port`, else 22).
+ */
 export function peerEndpoint(conf: NodeConfig, node: string): { host: string; port: number; user: string } {
-  return { host: peerAddress(conf, node), port: 22, user: 'root' };
+  const s = conf['ssh'] ?? {};
+  const portKey = s[`port@${node}`] !== undefined ? `port@${node}` : 'port';
+  const port = Number(s[portKey] ?? 22);
+  // `nodemgr set` refuses such a port; a hand edit is said, not replaced by 22.
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new CapsuleError('NodeConfigInvalid', `[ssh] ${portKey} in node.conf is "${s[portKey]}", not a port`, { hint: 'set a port from 1 to 65535 (`nodemgr validate config` lists every problem)' });
+  }
+  return { host: peerAddress(conf, node), port, user: s[`user@${node}`] ?? s['user'] ?? 'root' };
 }

@@ -57,6 +57,45 @@ test('unset removes the one line, comment and all', async () => {
   expect(await readFile(file, 'utf8')).toBe(SEED.replace('type = unicast   # the default\n', ''));
 });
 
+test.each<[string, string]>([
+  ['hb#1', SEED.replace('[hb#1]\ntype = unicast   # the default\ninterval = 1s\ntimeout = 3s\naddr@hv1 = 198.51.100.1\n\n', '')],
+  // The comment above a section may be about anything: it stays.
+  ['driver.kvm', SEED.replace('[driver.kvm]\nuri = qemu+ssh://hv2/system\n', '')],
+])('unset of the whole section %s removes its header and keywords, nothing else', async (section, expected) => {
+  expect(await editNodeConfig(root, { section }, none)).toEqual({ changed: true, warnings: [] });
+  expect(await readFile(file, 'utf8')).toBe(expected);
+  expect(parseNodeConfig(expected, file)[section]).toBeUndefined();
+});
+
+test('unset of a whole section is checked as any edit: the check sees the file without it, an error refuses it', async () => {
+  const seen: NodeConfig[] = [];
+  const check: NodeCheck = async (after) => {
+    seen.push(after);
+    return after['hb#1'] ? [] : [{ section: 'hb#1', severity: 'error', message: 'no heartbeat is configured', hint: 'add [hb#1]' }];
+  };
+  await expect(editNodeConfig(root, { section: 'hb#1' }, check)).rejects.toMatchObject({ message: expect.stringMatching(/node\.conf:1: hb#1: no heartbeat is configured/) });
+  expect(seen.map((c) => Object.keys(c))).toEqual([['cluster', 'driver.kvm']]);
+  expect(await readFile(file, 'utf8')).toBe(SEED);
+  expect(await editNodeConfig(root, { section: 'hb#9' }, check)).toEqual({ changed: false, warnings: [] });
+});
+
+test('a value without a keyword is a usage error', async () => {
+  await expect(editNodeConfig(root, { section: 'hb#1', value: 'x' }, none)).rejects.toMatchObject({ code: 'UsageError' });
+});
+
+test.each<[string, number, string, number, boolean]>([
+  ['a secret into a file others can read: made root-only', 0o644, 'secret', 0o600, true],
+  ['a secret into a group-readable file: made root-only', 0o640, 'secret', 0o600, true],
+  ['a secret into a root-only file: kept', 0o600, 'secret', 0o600, false],
+  ['no secret: the mode is kept', 0o644, 'name', 0o644, false],
+])('%s', async (_, before, key, after, fixed) => {
+  await chmod(file, before);
+  const holdsSecret = (c: NodeConfig) => c['cluster']?.['secret'] !== undefined;
+  const r = await editNodeConfig(root, { section: 'cluster', key, value: 'a-long-cluster-secret-0123' }, none, { holdsSecret });
+  expect(r.modeFixed).toEqual(fixed ? { from: before, to: after } : undefined);
+  expect((await stat(file)).mode & 0o777).toBe(after);
+});
+
 test('CRLF line endings are kept', async () => {
   await writeFile(file, SEED.replaceAll('\n', '\r\n'));
   await editNodeConfig(root, { section: 'hb#1', key: 'timeout', value: '5s' }, none);

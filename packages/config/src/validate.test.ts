@@ -94,3 +94,27 @@ test('a [DEFAULT] keyword that a resource section takes is no unknown keyword, a
   expect(await issues('[DEFAULT]\nmnt = /srv/{rindex}\n[fs#1]\ndev = /dev/x\n')).toEqual([]);
   expect((await issues('[DEFAULT]\nmnt = /srv\n')).join('\n')).toMatch(/DEFAULT\.mnt: warning: unknown keyword "mnt", ignored/);
 });
+
+describe('a keyword checked against its section', () => {
+  // A size no larger than the disk it sits on: the shape of netmask against ipname's family.
+  const diskKeywords = [
+    kw.int('disk_gb', { doc: 'the disk' }),
+    kw.int('size_gb', { doc: 'the volume', check: (size, other) => (Number(other('disk_gb') ?? Infinity) < size ? `${size} GB does not fit on a ${other('disk_gb')} GB disk` : undefined) }),
+  ];
+  const reg = () => {
+    const r = new KeywordRegistry();
+    r.register('disk', undefined, diskKeywords);
+    return r;
+  };
+  const check = async (lines: string) =>
+    (await validateConfig(parseConfig(`[DEFAULT]\nnodes = hv1 hv2\n\n[disk#1]\n${lines}`, 'web1.conf'), reg(), { nodename: 'hv1', svcname: 'web1' })).map(formatIssue);
+
+  test.each([
+    ['fits', 'disk_gb = 100\nsize_gb = 40\n', []],
+    ['the other keyword is not set: nothing to compare', 'size_gb = 400\n', []],
+    ['too large', 'disk_gb = 100\nsize_gb = 400\n', ['web1.conf:6: disk#1.size_gb: 400 GB does not fit on a 100 GB disk\n  hint: the volume']],
+    ['through a reference', 'disk_gb = {env.gb}\nsize_gb = 400\n[env]\ngb = 100\n', ['web1.conf:6: disk#1.size_gb: 400 GB does not fit on a 100 GB disk\n  hint: the volume']],
+    ['as the node of a scoped line reads it', 'disk_gb = 500\ndisk_gb@hv2 = 100\nsize_gb@hv2 = 400\nsize_gb = 400\n', ['web1.conf:7: disk#1.size_gb@hv2: 400 GB does not fit on a 100 GB disk\n  hint: the volume']],
+    ['a value its parser refuses is said once, unchecked', 'disk_gb = 100\nsize_gb = lots\n', ['web1.conf:6: disk#1.size_gb: expected an integer, got "lots"\n  hint: the volume']],
+  ])('%s', async (_, lines, expected) => expect(await check(lines)).toEqual(expected));
+});

@@ -188,8 +188,24 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
       return;
     }
     if (!spec) return;
-    const problem = typeProblem(spec, value);
+    const problem = typeProblem(spec, value) ?? sectionProblem(spec, section, e, value);
     if (problem !== undefined) push(e.line, section.name, e.key, problem, spec.doc);
+  }
+
+  /** The keyword's own check against the other keywords of its section, read by the node the line applies to. */
+  function sectionProblem(spec: KeywordSpec, section: Section, e: Entry, value: string): string | undefined {
+    if (!spec.check) return undefined;
+    const parsed = spec.schema.safeParse(value);
+    if (!parsed.success) return undefined;
+    const view = viewFor(e.scope);
+    return spec.check(parsed.data, (name) => {
+      try {
+        return view.get(section.name, name);
+      } catch {
+        // A keyword that cannot be evaluated is reported on its own line.
+        return undefined;
+      }
+    });
   }
 
   /** The schema's complaint about `value`, if any; remembered, as big files repeat the same values. */

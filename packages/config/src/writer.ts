@@ -41,6 +41,22 @@ export function unsetKeyword(doc: ConfigDocument, section: string, key: string):
   return join_(lines, doc);
 }
 
+/**
+ * Removes a section: its header and its keywords, and the blank line that
+ * parted it from what follows. Comments stay: one above a header may be
+ * about anything.
+ */
+export function removeSection(doc: ConfigDocument, section: string): string | undefined {
+  const sec = doc.sections.find((s) => s.name === section);
+  if (!sec) return undefined;
+  const lines = [...doc.lines];
+  // 1-based, inclusive: from the header to the last line of its last keyword.
+  let last = sec.entries.length ? Math.max(...sec.entries.map((e) => e.endLine)) : sec.line;
+  if (lines[last]?.trim() === '') last++;
+  lines.splice(sec.line - 1, last - sec.line + 1);
+  return join_(lines, doc);
+}
+
 /** `print config`: the document in canonical form (`key = value`, 4-space continuations), comments kept. */
 export function renderDocument(doc: ConfigDocument): string {
   const starts = new Map<number, { key: string; value: string; endLine: number }>();

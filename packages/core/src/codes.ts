@@ -12,6 +12,7 @@ export const ErrorCode = {
   UnknownTag: 'UnknownTag',
   UnknownSubset: 'UnknownSubset',
   NotAServiceNode: 'NotAServiceNode',
+  NeedsRoot: 'NeedsRoot',
   // configuration files
   ServiceNotFound: 'ServiceNotFound',
   ConfigNotFound: 'ConfigNotFound',
@@ -92,6 +93,7 @@ export const ErrorCode = {
   HostKeyChanged: 'HostKeyChanged',
   SshAuthFailed: 'SshAuthFailed',
   SshKeyInvalid: 'SshKeyInvalid',
+  SshKeyUnsafe: 'SshKeyUnsafe',
   SshUnreachable: 'SshUnreachable',
   SshDisconnected: 'SshDisconnected',
   SshChannelRefused: 'SshChannelRefused',
@@ -99,6 +101,7 @@ export const ErrorCode = {
   // REST endpoints of API-driven drivers (esx, openstack, vcloud)
   EndpointUnreachable: 'EndpointUnreachable',
   EndpointTlsFailed: 'EndpointTlsFailed',
+  EndpointNotHttps: 'EndpointNotHttps',
   EndpointTimeout: 'EndpointTimeout',
   EndpointAuthFailed: 'EndpointAuthFailed',
   EndpointError: 'EndpointError',

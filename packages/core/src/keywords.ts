@@ -64,6 +64,14 @@ export interface KeywordSpec<T = unknown, N extends string = string, P extends b
   candidates?: readonly string[];
   /** A family of keywords sharing a prefix (pre_start, post_stop...). */
   prefix?: boolean;
+  /**
+   * What is wrong with a value its parser accepts, given the other keywords
+   * of its section as the same node reads them (`netmask = 33` is a prefix
+   * length, too long for an IPv4 `ipname`); undefined when nothing is.
+   * `validate config` runs it, so an action never meets what it would refuse.
+   */
+  // A method: bivariant in `value`, so a KeywordSpec<string> is still a KeywordSpec<unknown>.
+  check?(value: T, keyword: (name: string) => string | undefined): string | undefined;
 }
 
 /**
@@ -79,6 +87,7 @@ export function keywordSpecProblems(v: unknown): string[] {
   if (typeof k['doc'] !== 'string') out.push('doc: expected a string');
   if (typeof k['scopable'] !== 'boolean') out.push('scopable: expected a boolean');
   if (typeof (k['schema'] as { safeParse?: unknown } | null)?.safeParse !== 'function') out.push('schema: expected a value schema (with safeParse)');
+  if (k['check'] !== undefined && typeof k['check'] !== 'function') out.push('check: expected a function');
   return out;
 }
 
@@ -89,6 +98,7 @@ interface Options<T> {
   required?: boolean;
   candidates?: readonly string[];
   prefix?: boolean;
+  check?: (value: T, keyword: (name: string) => string | undefined) => string | undefined;
 }
 
 type Present<O> = O extends { required: true } ? true : O extends { default: unknown } ? true : false;
@@ -104,6 +114,7 @@ function spec<T, N extends string, O extends Options<T>>(name: N, schema: ValueS
     ...(o.default !== undefined ? { default: o.default } : {}),
     ...(o.candidates ? { candidates: o.candidates } : {}),
     ...(o.prefix ? { prefix: true } : {}),
+    ...(o.check ? { check: o.check } : {}),
   };
 }
 

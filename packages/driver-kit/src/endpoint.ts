@@ -15,6 +15,12 @@ export interface EndpointOptions {
   example: string;
 }
 
+/** `insecure = true` turns TLS verification off: said on every status, since it is never safe to forget. */
+export function tlsWarnings(settings: DriverSettings, type: string): string[] {
+  if (settings.values['insecure'] !== 'true') return [];
+  return [`warn: TLS verification is off for this endpoint ([driver.${type}] insecure = true): anyone between this node and it can pose as it and take its credentials`];
+}
+
 export async function endpointClient(settings: DriverSettings, o: EndpointOptions): Promise<RestClient> {
   const url = o.baseUrl || settings.values['url'];
   if (!url) {

@@ -6,7 +6,7 @@ export { stopWithTimeout, type StopOptions } from './stop.js';
 export { writeFileAtomic } from './files.js';
 export { RememberedAddress } from './address.js';
 export { TokenCache } from './token-cache.js';
-export { endpointClient, type EndpointOptions } from './endpoint.js';
+export { endpointClient, tlsWarnings, type EndpointOptions } from './endpoint.js';
 export { restClient, type RestClient, type RestClientOptions, type RestRequest, type RestResponse } from './rest.js';
 export { managementKeywords, managementHost, toolPath } from './remote.js';
 export { opensvcContainerKeywords, opensvcCloudKeywords } from './opensvc.js';

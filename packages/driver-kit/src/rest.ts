@@ -1,9 +1,9 @@
 // A small JSON-over-HTTPS client for the API-driven drivers (vSphere,
-// OpenStack, vCloud): TLS verified against the system CAs or a configured
-// CA, a timeout that bounds the whole request, a cap on the answer, and
+// OpenStack, vCloud): HTTPS only, TLS verified against the system CAs or a
+// configured CA, a timeout that bounds the whole request, a cap on the answer, and
 // transport failures as named errors. No credentials are ever logged.
 import { CapsuleError, ErrorCode } from '@capsule/core';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 export interface RestClientOptions {
@@ -47,12 +47,20 @@ export function restClient(o: RestClientOptions): RestClient {
     request: (method, path, r = {}) =>
       new Promise<RestResponse>((resolve, reject) => {
         const url = new URL(path.replace(/^\//, ''), base.href.endsWith('/') ? base.href : `${base.href}/`);
+        // Every call carries credentials (a password, a token, a session): never over plain http, whatever the URL says.
+        if (url.protocol !== 'https:') {
+          return reject(
+            new CapsuleError(ErrorCode.EndpointNotHttps, `${method} ${url.origin}${url.pathname}: plain ${url.protocol.replace(/:$/, '')} would send the credentials in clear: refused`, {
+              hint: 'use an https:// URL (ca_file names the CA of a private endpoint)',
+              details: { url: url.origin },
+            }),
+          );
+        }
         const body = r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body);
         const headers: Record<string, string> = { accept: 'application/json', ...(body !== undefined && typeof r.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...r.headers };
         if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-        const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
         const where = `${method} ${url.origin}${url.pathname}`;
-        const req = send(url, { method, headers, ...(url.protocol === 'https:' ? { ca: o.ca, rejectUnauthorized: !o.insecure } : {}), ...(r.signal ? { signal: r.signal } : {}) }, (res) => {
+        const req = httpsRequest(url, { method, headers, ca: o.ca, rejectUnauthorized: !o.insecure, ...(r.signal ? { signal: r.signal } : {}) }, (res) => {
           const chunks: Buffer[] = [];
           let size = 0;
           res.on('data', (c: Buffer) => {

@@ -4,7 +4,7 @@
 import { CapsuleError, ErrorCode, isCapsuleError, type ActionContext, type ContainerContext } from '@capsule/core';
 
 /** Trust failures do not get better by waiting: the host key or the key must be fixed. */
-const TRUST_ERRORS = new Set<string>([ErrorCode.HostKeyUnknown, ErrorCode.HostKeyChanged, ErrorCode.SshAuthFailed, ErrorCode.SshKeyInvalid]);
+const TRUST_ERRORS = new Set<string>([ErrorCode.HostKeyUnknown, ErrorCode.HostKeyChanged, ErrorCode.SshAuthFailed, ErrorCode.SshKeyInvalid, ErrorCode.SshKeyUnsafe]);
 
 /** Polls `check` every `intervalMs` until it holds (true) or `timeoutS` passes (false). */
 export async function waitFor(ctx: Pick<ActionContext, 'clock' | 'signal'>, timeoutS: number, check: () => Promise<boolean>, intervalMs = 250): Promise<boolean> {

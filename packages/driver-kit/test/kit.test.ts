@@ -1,11 +1,12 @@
 // driver-kit against real commands, a real clock and a real TLS server.
 import { systemClock, type ContainerContext, type Exec } from '@capsule/core';
 import { localExec } from '@capsule/transport';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { actionFailed, endpointClient, RememberedAddress, TokenCache, lastLine, restClient, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '../src/index.js';
+import { actionFailed, endpointClient, RememberedAddress, TokenCache, lastLine, restClient, stopWithTimeout, tlsWarnings, tool, waitForGuest, writeFileAtomic } from '../src/index.js';
 
 let dir: string;
 const logs: string[] = [];
@@ -58,16 +59,23 @@ test('waitForGuest gives up at once on a host key it does not know', async () =>
   expect(Date.now() - t0).toBeLessThan(5000);
 });
 
+/** A clock whose sleeps pass at once: a timeout of seconds is so many polls, however slow the machine. */
+function virtualClock(): ContainerContext['clock'] {
+  let t = 0;
+  return { now: () => t, sleep: async (ms) => void (t += ms) };
+}
+
 test('stopWithTimeout: clean when the guest goes down, forced with a warning when it does not', async () => {
-  let down = false;
+  let checks = 0;
   let forced = 0;
-  const o = { name: 'vm1', timeoutS: 1, isDown: async () => down, force: async () => void forced++, intervalMs: 50 };
+  const o = { name: 'vm1', timeoutS: 1, force: async () => void forced++, intervalMs: 50 };
   logs.length = 0;
-  expect(await stopWithTimeout(ctx(), { ...o, graceful: async () => void setTimeout(() => (down = true), 200) })).toBe('clean');
-  expect([forced, logs]).toEqual([0, []]);
-  down = false;
-  expect(await stopWithTimeout(ctx(), { ...o, graceful: async () => undefined })).toBe('forced');
-  expect([forced, logs]).toEqual([1, ['warn: vm1 did not shut down within 1s: forcing it off']]);
+  // The guest is down at the third look, well within the 20 polls of its second.
+  expect(await stopWithTimeout({ ...ctx(), clock: virtualClock() }, { ...o, isDown: async () => ++checks >= 3, graceful: async () => undefined })).toBe('clean');
+  expect([checks, forced, logs]).toEqual([3, 0, []]);
+  checks = 0;
+  expect(await stopWithTimeout({ ...ctx(), clock: virtualClock() }, { ...o, isDown: async () => (++checks, false), graceful: async () => undefined })).toBe('forced');
+  expect([checks, forced, logs]).toEqual([21, 1, ['warn: vm1 did not shut down within 1s: forcing it off']]);
 });
 
 test('writeFileAtomic: 20 parallel writers of one file leave one whole version and no temp file', async () => {
@@ -155,4 +163,33 @@ describe('restClient', () => {
     expect((await other.request('GET', '/x').catch((e: { code: string }) => e.code))).toBe('EndpointTlsFailed');
     await expect(endpointClient(settings({}), { rid: 'container#0', type: 'esx', example: 'https://VCENTER' })).rejects.toMatchObject({ code: 'MissingKeyword', hint: 'set url = https://VCENTER in [driver.esx] of node.conf' });
   });
+
+  test('plain http is refused before anything is sent: the credentials would cross the network in clear', async () => {
+    let asked = 0;
+    const plain = createHttpServer((_req, res) => void (asked++, res.end('{}')));
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    try {
+      const http = `http://127.0.0.1:${(plain.address() as { port: number }).port}/api`;
+      await expect(restClient({ baseUrl: http }).request('POST', '/session', { headers: { authorization: 'Basic eDp5' } })).rejects.toMatchObject({
+        code: 'EndpointNotHttps',
+        message: `POST ${http}/session: plain http would send the credentials in clear: refused`,
+        hint: 'use an https:// URL (ca_file names the CA of a private endpoint)',
+      });
+      // A path that is a whole URL does not get around it.
+      await expect(restClient({ baseUrl: url, ca }).request('GET', `${http}/x`)).rejects.toMatchObject({ code: 'EndpointNotHttps' });
+      const settings = { values: { url: http }, secret: () => Promise.reject(new Error('none')) };
+      await expect((await endpointClient(settings, { rid: 'container#0', type: 'esx', example: 'https://VCENTER' })).request('GET', '/x')).rejects.toMatchObject({ code: 'EndpointNotHttps' });
+      expect(asked).toBe(0);
+    } finally {
+      await new Promise((resolve) => plain.close(resolve));
+    }
+  });
+});
+
+test.each([
+  ['insecure = true', { insecure: 'true' }, ['warn: TLS verification is off for this endpoint ([driver.esx] insecure = true): anyone between this node and it can pose as it and take its credentials']],
+  ['insecure = false', { insecure: 'false' }, []],
+  ['no insecure', {}, []],
+])('tlsWarnings: %s', (_, values, expected) => {
+  expect(tlsWarnings({ values, secret: () => Promise.reject(new Error('none')) }, 'esx')).toEqual(expected);
 });

@@ -1,20 +1,20 @@
 // The three ways a driver can be unusable, each with what to do about it.
 import { CapsuleError } from '@capsule/core/errors';
 import type { DriverEntry } from './entry.js';
-
-/** The package a user would install to get `group.type`. */
-export function suggestedPackage(group: string, type?: string): string {
-  return group === 'container' && type ? `@capsule/driver-${type}` : `@capsule/resource-${group}`;
-}
+import { knownPackage } from './known-drivers.js';
 
 /** `unreadable`: packages whose package.json could not be read; one of them may be the driver missing. */
 export function driverNotInstalled(group: string, type: string | undefined, driverDirs: readonly string[], unreadable: readonly DriverEntry[] = []): CapsuleError {
   const what = type ? `${group} type "${type}"` : `${group} resources`;
-  const pkg = suggestedPackage(group, type);
+  const key = type ? `${group}.${type}` : group;
+  const dir = driverDirs[0] ?? 'a driver directory';
+  const pkg = knownPackage(group, type);
   const also = unreadable.length ? `; note that ${unreadable.map((e) => `${e.name} is unusable (${e.reason})`).join('; ')}` : '';
   return new CapsuleError('DriverNotInstalled', `no installed driver provides ${what}${also}`, {
-    hint: `install ${pkg} (or a third-party driver providing ${type ? `${group}.${type}` : group}) in ${driverDirs[0] ?? 'a driver directory'}, then check with \`nodemgr drivers\``,
-    details: { group, type, package: pkg, ...(unreadable.length ? { unreadable: unreadable.map((e) => e.name) } : {}) },
+    hint: pkg
+      ? `install ${pkg} (or a third-party driver providing ${key}) in ${dir}, then check with \`nodemgr drivers\``
+      : `no capsule driver exists for ${what}: a third-party driver providing ${key} goes in ${dir} (check the type's spelling; \`nodemgr drivers\` lists what is installed)`,
+    details: { group, type, ...(pkg ? { package: pkg } : {}), ...(unreadable.length ? { unreadable: unreadable.map((e) => e.name) } : {}) },
   });
 }
 

@@ -99,6 +99,18 @@ test('a missing type is DriverNotInstalled naming the package to install', async
 });
 
 test.each([
+  ['container', 'docker', 'no installed driver provides container type "docker"', 'no capsule driver exists for container type "docker"'],
+  ['disk', undefined, 'no installed driver provides disk resources', 'no capsule driver exists for disk resources'],
+])('a type no capsule package provides (%s %s) names no package that does not exist', async (group, type, message, hint) => {
+  await install(app(), [{ name: 'capsule-driver-foo' }]);
+  const e = await rejection((await discover()).load(group, type));
+  expect(e).toMatchObject({ code: 'DriverNotInstalled', message });
+  expect(e.hint).toMatch(new RegExp(`^${hint}: a third-party driver providing ${type ? `${group}\\.${type}` : group} goes in ${join(tmp, 'root')}/usr/lib/capsule/drivers`));
+  expect(e.hint).not.toMatch(/@capsule\//);
+  expect(e.details['package']).toBeUndefined();
+});
+
+test.each([
   ['an incompatible API version', { apiVersion: 1, provides: ['container.foo'], platforms: ['linux'] }, /API version 1, this capsule speaks 2/],
   ['another platform', { apiVersion: 2, provides: ['container.foo'], platforms: ['sunos', 'freebsd'] }, /runs on sunos, freebsd, not linux/],
   ['an invalid manifest', { apiVersion: 2, provides: [], platforms: ['linux'] }, /invalid "capsule" manifest/],

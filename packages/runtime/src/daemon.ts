@@ -80,7 +80,8 @@ export function ask<T>(path: string, req: Request, timeoutMs = 5000): Promise<T>
     });
     sock.on('error', (e) => {
       clearTimeout(timer);
-      reject(new CapsuleError('DaemonNotRunning', `the agent daemon does not answer on ${path}: ${e.message}`, { hint: 'start it: nodemgr daemon start' }));
+      // The cause says why: nothing listening, or a socket this user may not use.
+      reject(new CapsuleError('DaemonNotRunning', `the agent daemon does not answer on ${path}: ${e.message}`, { hint: 'start it: nodemgr daemon start', cause: e }));
     });
   });
 }

@@ -23,7 +23,7 @@ export async function openService(o: OpenOptions): Promise<Service> {
   const ctx = { nodename: o.nodename, svcname: o.svcname, root: o.root, cluster };
   // Actions never run on a file that does not validate: the error lists every problem. A keyword
   // that cannot be evaluated fails only the resources that need it (see bindDrivers).
-  const invalid = issuesError(blockingIssues(await validateConfig(doc, o.registry, ctx)));
+  const invalid = issuesError(blockingIssues(await validateConfig(doc, o.registry, ctx)), `fix the lines named above, then check the file with \`svcmgr -s ${o.svcname} validate config\``);
   if (invalid) throw invalid;
   const cfg = await evaluateConfig(doc, o.registry, ctx);
   if (o.action) checkPlacement(cfg, o.action.name, o.action.force);

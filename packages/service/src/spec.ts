@@ -63,7 +63,8 @@ function resourceSpec(s: EvaluatedSection, level: Level): ResourceSpec | undefin
   if (s.kind.kind !== 'resource') return undefined;
   const v = s.values;
   const tags = Array.isArray(v['tags']) ? (v['tags'] as string[]) : [];
-  const encap = v['encap'] === true || tags.includes('encap');
+  // Evaluation folds `tags = encap` into encap.
+  const encap = v['encap'] === true;
   // Containers are never encap; an encap resource in a guest is simply a resource there.
   if (level === 'encap' && !encap) return undefined;
   const hooks = Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => HOOK.test(e[0]) && typeof e[1] === 'string'));

@@ -2,7 +2,7 @@
 // server runs each command with `sh -c` for real, and can misbehave on
 // demand (drop mid-command, refuse channels, change its host key).
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -226,6 +226,25 @@ test('a key the server does not accept is SshAuthFailed, a broken key file SshKe
     await expect(sshExec(pool(), e)(['true'])).rejects.toMatchObject({ code: 'SshKeyInvalid', message: expect.stringContaining(e.identityFile) });
     await expect(sshExec(pool(), { ...e, identityFile: join(dir, 'missing') })(['true'])).rejects.toMatchObject({ code: 'SshKeyInvalid', message: expect.stringContaining('ENOENT') });
     expect(srv.stats.connections).toBe(1);
+  } finally {
+    await srv.close();
+  }
+});
+
+test.each(['644', '640', '604'])('an identity file of mode %s is refused as OpenSSH does, before connecting, and not retried', async (octal) => {
+  const mode = parseInt(octal, 8);
+  const srv = await startServer(hostKey.private);
+  try {
+    const e = await endpoint(srv.port);
+    await chmod(e.identityFile, mode);
+    await expect(sshExec(pool(), e)(['true'])).rejects.toMatchObject({
+      code: 'SshKeyUnsafe',
+      message: `the ssh key ${e.identityFile} is readable by others (mode ${octal}): it is not used`,
+      hint: `chmod 600 ${e.identityFile}`,
+    });
+    expect(srv.stats.connections).toBe(0);
+    await chmod(e.identityFile, 0o400);
+    expect(await sshExec(pool(), e)(['true'])).toMatchObject({ code: 0 });
   } finally {
     await srv.close();
   }

@@ -2,7 +2,7 @@
 // power on, guest shutdown (VMware Tools) then power off after
 // stop_timeout, vMotion by relocate; its guest is reached over ssh.
 import { CapsuleError, ErrorCode, type ContainerContext, type ContainerResource, type GuestChannel, type MigrationDestination, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
-import { containerMissing, RememberedAddress, stopWithTimeout, waitForGuest } from '@capsule/driver-kit';
+import { containerMissing, RememberedAddress, stopWithTimeout, tlsWarnings, waitForGuest } from '@capsule/driver-kit';
 import { join } from 'node:path';
 import { errorType, VcenterSession } from './api.js';
 import type { keywords } from './keywords.js';
@@ -22,6 +22,7 @@ export class EsxContainer implements ContainerResource {
   readonly rid: string;
   readonly guestName: string;
   private readonly api: VcenterSession;
+  private readonly insecure: string[];
   private readonly settings: Readonly<Record<string, string>>;
   private readonly nodename: string;
   private readonly address: RememberedAddress;
@@ -36,6 +37,7 @@ export class EsxContainer implements ContainerResource {
     this.nodename = init.nodename;
     this.address = new RememberedAddress(join(init.root, 'var/lib/capsule', init.svcname, 'esx', `${cfg.name}.address`));
     this.api = new VcenterSession(init.rid, init.settings, join(init.root, 'var/lib/capsule/driver.esx'));
+    this.insecure = tlsWarnings(init.settings, 'esx');
   }
 
   label(): string {
@@ -86,7 +88,13 @@ export class EsxContainer implements ContainerResource {
     return (r.json as { state: PowerState }).state;
   }
 
+  /** The VM's state, and a warning on every look while TLS verification is off for the endpoint. */
   async status(): Promise<ResourceStatus> {
+    const s = await this.state();
+    return this.insecure.length ? { ...s, log: [...s.log, ...this.insecure] } : s;
+  }
+
+  private async state(): Promise<ResourceStatus> {
     const vm = await this.find();
     if (!vm) return { status: 'down', log: [`warn: vCenter knows no VM named ${this.cfg.name}`] };
     const state = await this.power(vm.vm);

@@ -3,7 +3,7 @@
 // until its expires_at; the compute endpoint comes from the token's service
 // catalog. node.conf `[driver.openstack]`: url (Keystone v3), credentials_file,
 // ca_file, region, interface, timeout.
-import { CapsuleError, ErrorCode, type DriverSettings } from '@capsule/core';
+import { CapsuleError, ErrorCode, type Clock, type DriverSettings } from '@capsule/core';
 import { endpointClient, TokenCache, type RestClient, type RestResponse } from '@capsule/driver-kit';
 import { parseOpenrc, tokenRequest } from './credentials.js';
 
@@ -31,8 +31,8 @@ export class ComputeSession {
     return endpointClient(this.settings, { rid: this.rid, type: 'openstack', baseUrl, example: 'https://KEYSTONE:5000/v3' });
   }
 
-  /** A token: kept from an earlier command until near its expires_at, else asked of Keystone. */
-  private async authenticate(): Promise<void> {
+  /** A token: kept from an earlier command until near its expires_at (by `clock`), else asked of Keystone. */
+  private async authenticate(clock: Clock): Promise<void> {
     const file = this.settings.values['credentials_file'] ?? '';
     const creds = parseOpenrc(await this.settings.secret('credentials_file'), file);
     // OS_AUTH_URL of the openrc serves when node.conf has no url.
@@ -41,7 +41,7 @@ export class ComputeSession {
     const who = a.kind === 'password' ? `user ${a.username} in project ${a.project}` : `application credential ${a.id}`;
     // The kept compute endpoint depends on the interface and region chosen, so they are part of the key.
     this.cache ??= new TokenCache(this.stateDir, url, [who, a.kind === 'password' ? `${a.userDomain}/${a.projectDomain}` : '', this.settings.values['interface'] ?? 'public', this.settings.values['region'] ?? ''].join('|'));
-    const kept = await this.cache.get(Date.now(), EXPIRY_MARGIN_MS);
+    const kept = await this.cache.get(clock.now(), EXPIRY_MARGIN_MS);
     if (kept?.data['compute']) {
       this.compute = await this.client(kept.data['compute']);
       this.token = { id: kept.token, expiresAt: kept.expiresAt };
@@ -57,7 +57,7 @@ export class ComputeSession {
     if (r.status !== 201 || typeof id !== 'string' || !body?.token) throw this.error('POST auth/tokens', r);
     const compute = this.computeUrl(body.token.catalog ?? []);
     this.compute = await this.client(compute);
-    this.token = { id, expiresAt: Date.parse(body.token.expires_at ?? '') || Date.now() + 3600_000 };
+    this.token = { id, expiresAt: Date.parse(body.token.expires_at ?? '') || clock.now() + 3600_000 };
     await this.cache.set(id, this.token.expiresAt, { compute });
   }
 
@@ -74,10 +74,14 @@ export class ComputeSession {
     return ep.url;
   }
 
-  /** One call to Nova with a valid token; a 401 (token revoked) gets a new token once. */
-  async call(method: string, path: string, body?: unknown): Promise<RestResponse> {
+  /**
+   * One call to Nova with a valid token; a 401 (token revoked) gets a new
+   * token once. Whether a token is near its expiry is read on the action's
+   * clock, as every time in an action is.
+   */
+  async call(clock: Clock, method: string, path: string, body?: unknown): Promise<RestResponse> {
     for (let attempt = 0; ; attempt++) {
-      if (!this.token || !this.compute || this.token.expiresAt - EXPIRY_MARGIN_MS <= Date.now()) await this.authenticate();
+      if (!this.token || !this.compute || this.token.expiresAt - EXPIRY_MARGIN_MS <= clock.now()) await this.authenticate(clock);
       const r = await this.compute!.request(method, path, { headers: { 'x-auth-token': this.token!.id }, ...(body === undefined ? {} : { body }) });
       if (r.status !== 401 || attempt > 0) return r;
       this.token = undefined;

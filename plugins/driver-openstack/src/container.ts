@@ -2,8 +2,8 @@
 // os-stop (Nova's clean shutdown, which Nova itself turns into a power off
 // after its shutdown_timeout), status from the server's status and
 // task_state; the guest is reached over ssh at the address Nova reports.
-import { CapsuleError, ErrorCode, type ContainerContext, type ContainerResource, type GuestChannel, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
-import { containerMissing, RememberedAddress, stopWithTimeout, waitFor, waitForGuest } from '@capsule/driver-kit';
+import { CapsuleError, ErrorCode, type ActionContext, type Clock, type ContainerContext, type ContainerResource, type GuestChannel, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
+import { containerMissing, RememberedAddress, stopWithTimeout, tlsWarnings, waitFor, waitForGuest } from '@capsule/driver-kit';
 import { join } from 'node:path';
 import { ComputeSession } from './compute.js';
 import type { keywords } from './keywords.js';
@@ -32,6 +32,7 @@ export class OpenstackContainer implements ContainerResource {
   readonly rid: string;
   readonly guestName: string;
   private readonly nova: ComputeSession;
+  private readonly insecure: string[];
   private readonly address: RememberedAddress;
   private readonly novaShutdownS: number;
 
@@ -42,6 +43,7 @@ export class OpenstackContainer implements ContainerResource {
     this.rid = init.rid;
     this.guestName = cfg.hostname ?? cfg.name;
     this.nova = new ComputeSession(init.rid, init.settings, join(init.root, 'var/lib/capsule/driver.openstack'));
+    this.insecure = tlsWarnings(init.settings, 'openstack');
     this.address = new RememberedAddress(join(init.root, 'var/lib/capsule', init.svcname, 'openstack', `${cfg.name}.address`));
     const s = Number(init.settings.values['shutdown_timeout'] ?? 60);
     this.novaShutdownS = Number.isFinite(s) && s > 0 ? s : 60;
@@ -68,20 +70,20 @@ export class OpenstackContainer implements ContainerResource {
     if (!this.cfg.address) await this.address.set(this.addressOf(s));
   }
 
-  /** The server named exactly `name` (Nova's filter is a regular expression), or undefined. */
-  private async find(): Promise<Server | undefined> {
+  /** The server named exactly `name` (Nova's filter is a regular expression), or undefined. `clock` says when the token is too old. */
+  private async find(clock: Clock): Promise<Server | undefined> {
     const path = `servers?name=${encodeURIComponent(`^${escapeRegExp(this.cfg.name)}$`)}`;
-    const r = await this.nova.call('GET', path);
+    const r = await this.nova.call(clock, 'GET', path);
     if (r.status !== 200) throw this.nova.error(`GET ${path}`, r);
     const hits = ((r.json as { servers?: { id: string; name: string }[] }).servers ?? []).filter((s) => s.name === this.cfg.name);
     if (hits.length > 1) {
       throw new CapsuleError(ErrorCode.EndpointError, `${this.rid}: ${hits.length} servers are named ${this.cfg.name} (${hits.map((h) => h.id).join(', ')})`, { hint: 'Nova names are not unique: rename all but one (openstack server set --name)' });
     }
-    return hits[0] ? this.show(hits[0].id) : undefined;
+    return hits[0] ? this.show(clock, hits[0].id) : undefined;
   }
 
-  private async show(id: string): Promise<Server | undefined> {
-    const r = await this.nova.call('GET', `servers/${id}`);
+  private async show(clock: Clock, id: string): Promise<Server | undefined> {
+    const r = await this.nova.call(clock, 'GET', `servers/${id}`);
     if (r.status === 404) return undefined;
     if (r.status !== 200) throw this.nova.error(`GET servers/${id}`, r);
     return (r.json as { server: Server }).server;
@@ -92,8 +94,14 @@ export class OpenstackContainer implements ContainerResource {
     return task ? `${s.status} (${task})` : s.status;
   }
 
-  async status(): Promise<ResourceStatus> {
-    const s = await this.find();
+  /** The VM's state, and a warning on every look while TLS verification is off for the endpoint. */
+  async status(ctx: ActionContext): Promise<ResourceStatus> {
+    const s = await this.state(ctx);
+    return this.insecure.length ? { ...s, log: [...s.log, ...this.insecure] } : s;
+  }
+
+  private async state(ctx: ActionContext): Promise<ResourceStatus> {
+    const s = await this.find(ctx.clock);
     if (!s) return { status: 'down', log: [`warn: Nova knows no server named ${this.cfg.name}`] };
     await this.remember(s);
     const log = [`info: ${this.stateWords(s)}`];
@@ -103,10 +111,10 @@ export class OpenstackContainer implements ContainerResource {
   }
 
   /** os-start or os-stop; a 409 because the same change is already under way is not a failure. */
-  private async action(s: Server, verb: 'os-start' | 'os-stop', already: (now: Server) => boolean): Promise<void> {
-    const r = await this.nova.call('POST', `servers/${s.id}/action`, { [verb]: null });
+  private async action(clock: Clock, s: Server, verb: 'os-start' | 'os-stop', already: (now: Server) => boolean): Promise<void> {
+    const r = await this.nova.call(clock, 'POST', `servers/${s.id}/action`, { [verb]: null });
     if (r.status === 202) return;
-    const now = r.status === 409 ? await this.show(s.id) : undefined;
+    const now = r.status === 409 ? await this.show(clock, s.id) : undefined;
     if (now && already(now)) return;
     throw new CapsuleError(ErrorCode.ContainerActionFailed, `${this.rid}: ${verb} of ${this.cfg.name} answered ${r.status}: ${this.nova.words(r)}`, {
       hint: r.status === 403 ? 'the OpenStack user needs the right to start and stop servers (policy os_compute_api:servers:start/stop)' : 'see openstack server event list',
@@ -115,7 +123,7 @@ export class OpenstackContainer implements ContainerResource {
   }
 
   async start(ctx: ContainerContext): Promise<void> {
-    const s = await this.find();
+    const s = await this.find(ctx.clock);
     if (!s) throw containerMissing(this.rid, `Nova knows no server named ${this.cfg.name}`, `fix ${this.rid}.name, or check openstack server list`);
     if (s.status !== 'ACTIVE') {
       if (s.status !== 'SHUTOFF') {
@@ -123,8 +131,8 @@ export class OpenstackContainer implements ContainerResource {
       }
       ctx.log.info(`os-start ${this.cfg.name} (${s.id})`);
       if (ctx.dryRun) return;
-      await this.action(s, 'os-start', (now) => now.status === 'ACTIVE' || now['OS-EXT-STS:task_state'] === 'powering-on');
-      const active = await waitFor(ctx, this.cfg.start_timeout, async () => (await this.show(s.id))?.status === 'ACTIVE', 500);
+      await this.action(ctx.clock, s, 'os-start', (now) => now.status === 'ACTIVE' || now['OS-EXT-STS:task_state'] === 'powering-on');
+      const active = await waitFor(ctx, this.cfg.start_timeout, async () => (await this.show(ctx.clock, s.id))?.status === 'ACTIVE', 500);
       if (!active) {
         throw new CapsuleError(ErrorCode.ContainerNotOperational, `${this.rid}: ${this.cfg.name} is not ACTIVE ${this.cfg.start_timeout}s after os-start`, { hint: `see openstack server event list ${s.id}, or raise ${this.rid}.start_timeout` });
       }
@@ -134,16 +142,16 @@ export class OpenstackContainer implements ContainerResource {
   }
 
   async stop(ctx: ContainerContext): Promise<void> {
-    const s = await this.find();
+    const s = await this.find(ctx.clock);
     if (!s || s.status === 'SHUTOFF') return;
     ctx.log.info(`os-stop ${this.cfg.name} (${s.id}, ${this.cfg.stop_timeout}s)`);
     if (ctx.dryRun) return;
-    const isDown = async () => (await this.show(s.id))?.status === 'SHUTOFF';
+    const isDown = async () => (await this.show(ctx.clock, s.id))?.status === 'SHUTOFF';
     await stopWithTimeout(ctx, {
       name: this.cfg.name,
       timeoutS: this.cfg.stop_timeout,
       isDown,
-      graceful: () => this.action(s, 'os-stop', (now) => now.status === 'SHUTOFF' || now['OS-EXT-STS:task_state'] === 'powering-off'),
+      graceful: () => this.action(ctx.clock, s, 'os-stop', (now) => now.status === 'SHUTOFF' || now['OS-EXT-STS:task_state'] === 'powering-off'),
       // Nova has no harder stop: its compute service powers the guest off itself after its shutdown_timeout.
       force: async () => {
         ctx.log.info(`waiting up to ${this.novaShutdownS}s for Nova to power ${this.cfg.name} off ([driver.openstack] shutdown_timeout)`);

@@ -6,10 +6,31 @@ import { startOpenstackSim, type OpenstackSim } from '@capsule/sim-openstack';
 export const OPENRC = "export OS_USERNAME=capsule\nexport OS_PASSWORD='s3cret pw'\nexport OS_PROJECT_NAME=ha\nexport OS_USER_DOMAIN_NAME=Default\nexport OS_PROJECT_DOMAIN_NAME=Default\n";
 
 export class OpenstackWorld extends SimWorld<OpenstackSim> implements SimulatedCloud {
+  private readonly held = new Map<string, Promise<void>>();
+
+  /**
+   * Holds the power changes of server `name` (Nova's task stays under way)
+   * until the returned function is called: a test sees `powering-on` while
+   * it lasts, however slow the machine, instead of within a few sleeping
+   * milliseconds.
+   */
+  hold(name: string): () => void {
+    let release!: () => void;
+    this.held.set(name, new Promise<void>((r) => (release = r)));
+    return () => {
+      this.held.delete(name);
+      release();
+    };
+  }
+
   async setup(): Promise<void> {
     const users = [{ name: 'capsule', domain: 'Default', password: 's3cret pw', project: 'ha' }];
     const appCredentials = { 'ac-capsule': { secret: 'app secret', project: 'ha' } };
-    await this.prepare('capsule-ost-', (stateDir) => startOpenstackSim({ stateDir, pki: this.pki, users, appCredentials, onPower: this.guests.hook }), `# capsule's OpenStack user\n${OPENRC}`);
+    const onPower: typeof this.guests.hook = async (guest, on) => {
+      await this.held.get(guest.name);
+      await this.guests.hook(guest, on);
+    };
+    await this.prepare('capsule-ost-', (stateDir) => startOpenstackSim({ stateDir, pki: this.pki, users, appCredentials, onPower }), `# capsule's OpenStack user\n${OPENRC}`);
     // Nova's times, short: a clean shutdown, and the shutdown_timeout after which it powers a guest off.
     this.setFault('start-delay-ms', '200');
     this.setFault('stop-delay-ms', '200');

@@ -3,8 +3,8 @@
 // kept until they expire, the catalog, Nova's name filter, the address Nova
 // reports, Nova's refusals.
 import { driverSettings } from '@capsule/config';
-import { isContainerResource, type ContainerResource } from '@capsule/core';
-import { testContainerContext, testInit, uniqueName } from '@capsule/testenv';
+import { isContainerResource, skewedClock, type ContainerResource } from '@capsule/core';
+import { testContainerContext, testInit, uniqueName, until } from '@capsule/testenv';
 import { roundTrip } from '@capsule/sim-https';
 import { localExec } from '@capsule/transport';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -80,13 +80,17 @@ test('one token across commands (mode 0600) until it nears expires_at or is revo
   w.sim.state.update((s) => void (s.tokens = {}));
   expect((await server({ name }).status(ctx)).status).toBe('down');
   expect(tokens()).toBe(n + 2);
-  // A token within 30 s of its expiry is not used.
+  // A token within 30 s of its expiry is not used. Read on the action's clock: an hour later by that clock, whatever the
+  // machine's load, the hour-long token has 29 s left and a new one is asked; that one lasts two hours, and serves.
   await forgetTokens();
-  w.sim.state.setFault('token-ttl-ms', '30100');
+  await server({ name }).status(ctx);
+  await server({ name }).status(ctx);
+  expect(tokens()).toBe(n + 3);
+  w.sim.state.setFault('token-ttl-ms', String(2 * 3600_000));
   try {
-    await server({ name }).status(ctx);
-    await new Promise((r) => setTimeout(r, 200));
-    await server({ name }).status(ctx);
+    const later = { ...ctx, clock: skewedClock(ctx.clock, 3600_000 - 29_000) };
+    await server({ name }).status(later);
+    await server({ name }).status(later);
     expect(tokens()).toBe(n + 4);
   } finally {
     w.sim.state.clearFault('token-ttl-ms');
@@ -128,15 +132,23 @@ test('a start in progress shows Nova’s task; a refused start names the policy;
   w.sim.state.setFault(`${name}.denied`);
   await expect(c.start(ctx)).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining("403: Policy doesn't allow os_compute_api:servers:start"), hint: expect.stringContaining('policy') });
   w.sim.state.clearFault(`${name}.denied`);
-  // No guest plays it: the start fails at start_timeout, after the server became ACTIVE.
+  // The power-on held under way: status shows Nova's task. No guest plays it: the start fails, and the server is ACTIVE.
+  let release = w.hold(name);
   const started = c.start(ctx).catch((e: unknown) => e);
-  await new Promise((r) => setTimeout(r, 50));
+  await until('os-start under way', () => w.sim.server(name)?.task_state === 'powering-on');
   expect(await c.status(ctx)).toEqual({ status: 'warn', log: [`warn: ${name} is SHUTOFF (powering-on)`] });
+  release();
   expect(await started).toMatchObject({ code: 'ContainerNotOperational' });
-  expect(w.sim.server(name)?.vm_state).toBe('active');
+  await until('the server ACTIVE', () => w.sim.server(name)?.vm_state === 'active');
+  // The guest ignores the shutdown and Nova's power-off is held: the stop fails, the task still under way.
   w.sim.state.setFault(`${name}.ignore-shutdown`);
-  await expect(c.stop(ctx)).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('still not SHUTOFF 2s after os-stop') });
-  expect(w.sim.server(s.name)).toMatchObject({ vm_state: 'active', task_state: 'powering-off' });
+  release = w.hold(name);
+  try {
+    await expect(c.stop(ctx)).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('still not SHUTOFF 2s after os-stop') });
+    expect(w.sim.server(s.name)).toMatchObject({ vm_state: 'active', task_state: 'powering-off' });
+  } finally {
+    release();
+  }
 }, 30_000);
 
 test('dry run: start and stop say what they would do and change nothing', async () => {

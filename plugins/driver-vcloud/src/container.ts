@@ -3,7 +3,7 @@
 // followed to its end; status from the VM's numeric status. The guest is
 // reached over ssh.
 import { CapsuleError, ErrorCode, type ContainerContext, type ContainerResource, type GuestChannel, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
-import { containerMissing, RememberedAddress, stopWithTimeout, waitForGuest } from '@capsule/driver-kit';
+import { containerMissing, RememberedAddress, stopWithTimeout, tlsWarnings, waitForGuest } from '@capsule/driver-kit';
 import { join } from 'node:path';
 import { VcdSession } from './api.js';
 import type { keywords } from './keywords.js';
@@ -33,6 +33,7 @@ export class VcloudContainer implements ContainerResource {
   readonly rid: string;
   readonly guestName: string;
   private readonly vcd: VcdSession;
+  private readonly insecure: string[];
   private readonly address: RememberedAddress;
 
   constructor(
@@ -42,6 +43,7 @@ export class VcloudContainer implements ContainerResource {
     this.rid = init.rid;
     this.guestName = cfg.hostname ?? cfg.name;
     this.vcd = new VcdSession(init.rid, init.settings, join(init.root, 'var/lib/capsule/driver.vcloud'));
+    this.insecure = tlsWarnings(init.settings, 'vcloud');
     this.address = new RememberedAddress(join(init.root, 'var/lib/capsule', init.svcname, 'vcloud', `${cfg.name}.address`));
   }
 
@@ -87,7 +89,13 @@ export class VcloudContainer implements ContainerResource {
     return containerMissing(this.rid, `Cloud Director knows no VM ${this.cfg.name} in vApp ${this.cfg.vapp}`, `fix ${this.rid}.name or ${this.rid}.vapp, or check the vApp in the tenant portal`);
   }
 
+  /** The VM's state, and a warning on every look while TLS verification is off for the endpoint. */
   async status(): Promise<ResourceStatus> {
+    const s = await this.state();
+    return this.insecure.length ? { ...s, log: [...s.log, ...this.insecure] } : s;
+  }
+
+  private async state(): Promise<ResourceStatus> {
     const vm = await this.find();
     const code = vm ? await this.statusCode(vm) : undefined;
     if (code === undefined) return { status: 'down', log: [`warn: Cloud Director knows no VM ${this.cfg.name} in vApp ${this.cfg.vapp}`] };

@@ -43,6 +43,13 @@ export interface ConformanceFixture {
   breakTool(g: ConformanceGuest): Promise<void>;
   /** A guest that runs but never answers in its channel: start must fail at start_timeout. */
   silentGuest(): Promise<ConformanceGuest>;
+  /**
+   * API drivers: guests whose endpoint settings must be refused or flagged.
+   * `plainHttp`: an http:// url, refused before the credentials are sent
+   * (EndpointNotHttps); `unverified`: insecure = true and no CA that signed
+   * the endpoint, used anyway, and every status says TLS verification is off.
+   */
+  endpoint?: { plainHttp(): Promise<ConformanceGuest>; unverified(): Promise<ConformanceGuest> };
   /** A destination for live migration; required when the manifest declares liveMigrate. */
   peer?(g: ConformanceGuest): Promise<ConformancePeer>;
   /** jest timeout per test, ms (default 60 s). */
@@ -172,6 +179,31 @@ export function runConformance(driver: DriverDefinition, capabilities: DriverCap
       },
       timeout,
     );
+
+    const endpoint = fixture.endpoint;
+    if (endpoint) {
+      test(
+        'an endpoint over plain http is refused before its credentials are sent',
+        async () => {
+          const g = await endpoint.plainHttp();
+          const c = build(g);
+          await expect(c.status(contextOf(c, g).ctx)).rejects.toMatchObject({ code: 'EndpointNotHttps', hint: expect.stringContaining('https://') });
+        },
+        timeout,
+      );
+
+      test(
+        'insecure = true: the endpoint is used unverified, and every status says so',
+        async () => {
+          const g = await endpoint.unverified();
+          const c = build(g);
+          const s = await c.status(contextOf(c, g).ctx);
+          expect(s.status).toBe('down');
+          expect(s.log.at(-1)).toMatch(/^warn: TLS verification is off for this endpoint \(\[driver\.\w+\] insecure = true\)/);
+        },
+        timeout,
+      );
+    }
 
     test(
       'a failing tool fails the start with the tool’s own words, and the guest stays down',

@@ -50,9 +50,11 @@ export async function print(ctx: CommandContext): Promise<number> {
   if (typeof guest === 'string') return (await import('./guest-config.js')).diffGuest(ctx, guest);
   if (ctx.options['raw']) {
     // Byte for byte: what a hypervisor fetches from a guest.
-    ctx.out(await readFile(paths(ctx).config, 'utf8').catch(() => {
-      throw noConfigFile(paths(ctx).config);
-    }));
+    ctx.out(
+      await readFile(paths(ctx).config, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw e.code === 'ENOENT' ? noConfigFile(paths(ctx).config) : e;
+      }),
+    );
     return 0;
   }
   const { doc } = await openService(ctx);
@@ -114,6 +116,12 @@ function printWarnings(ctx: CommandContext, written: Written | undefined): void 
   for (const i of written?.warnings ?? []) ctx.err(formatIssue(i) + '\n');
 }
 
+/** A refused write says first what was not done; the issues follow, each with its own hint. */
+function notWritten(e: unknown, what: string): unknown {
+  if (!isCapsuleError(e) || e.code !== ErrorCode.ConfigInvalid) return e;
+  return new CapsuleError('ConfigInvalid', `${what}:\n${e.message}`, { hint: e.hint ?? 'fix the lines named above', details: e.details });
+}
+
 /** set and unset: the edit is applied to the file as it is once the lock is held, so no concurrent writer is lost. */
 async function editKeyword(ctx: CommandContext, action: string, change: (doc: ConfigDocument) => string | undefined): Promise<void> {
   const p = paths(ctx);
@@ -126,8 +134,7 @@ async function editKeyword(ctx: CommandContext, action: string, change: (doc: Co
       }),
     );
   } catch (e) {
-    if (isCapsuleError(e) && e.code === ErrorCode.ConfigInvalid) throw new CapsuleError('ConfigInvalid', `the change was not written:\n${e.message}`, { hint: e.hint ?? 'fix the value' });
-    throw e;
+    throw notWritten(e, 'the change was not written');
   }
 }
 
@@ -162,7 +169,11 @@ export async function create(ctx: CommandContext): Promise<number> {
     if (!(await installReceived(paths(ctx), content, version, { ...o, from: 'the pushing agent' }))) ctx.err(`generation ${generation} is not newer than this node's copy: kept this node's\n`);
     return 0;
   }
-  printWarnings(ctx, await updateConfig(paths(ctx), o, 'create', () => content));
+  try {
+    printWarnings(ctx, await updateConfig(paths(ctx), o, 'create', () => content));
+  } catch (e) {
+    throw notWritten(e, `${source} was not installed`);
+  }
   return 0;
 }
 
@@ -178,7 +189,10 @@ export async function version(ctx: CommandContext): Promise<number> {
 /** Edits a copy with $EDITOR; the service file is replaced only by a copy that validates. */
 export async function edit(ctx: CommandContext): Promise<number> {
   const p = paths(ctx);
-  const original = await readFile(p.config, 'utf8').catch(() => '');
+  const original = await readFile(p.config, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return '';
+    throw e;
+  });
   const dir = await mkdtemp(join(tmpdir(), 'capsule-edit-'));
   try {
     const copy = join(dir, `${serviceName(ctx)}.conf`);

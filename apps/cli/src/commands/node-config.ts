@@ -2,7 +2,7 @@
 // against its keyword table (@capsule/cluster) before anything is written,
 // and written by the node.conf store (@capsule/config). A secret is never
 // printed: not by get, not by print config, not in an error.
-import { checkNodeConfig, decidesQuorum, nodeKeyword } from '@capsule/cluster';
+import { checkNodeConfig, decidesQuorum, keywordDefault, nodeKeyword, splitNodeKey } from '@capsule/cluster';
 import { editNodeConfig, formatIssue, hideValues, HIDDEN, nodeConfPath, readNodeConfig, readNodeConfigText, validateNodeConfig, type ConfigIssue, type NodeCheck, type NodeConfig } from '@capsule/config';
 import { CapsuleError, ErrorCode } from '@capsule/core';
 import { renderJson } from '../output.js';
@@ -13,6 +13,9 @@ import { selfFenceIssue } from './quorum-guard.js';
 
 const param = (ctx: CommandContext): Param => parseParam(ctx.options['param'], 'hb#1.timeout');
 
+/** What an edit changes: one keyword, or (`key` undefined) a whole section. */
+type Target = { section: string; key?: string };
+
 /** `secret`, `Secret`, `secret[]` and `secret@hv1` are all read as the secret by someone: all hidden. */
 const isSecret = (section: string, key: string) => nodeKeyword(section.toLowerCase(), key.toLowerCase().replace(/\[\]$/, ''))?.secret === true;
 
@@ -22,11 +25,12 @@ const isSecret = (section: string, key: string) => nodeKeyword(section.toLowerCa
  * self-fence the running cluster, unless --force.
  */
 const check =
-  (ctx: CommandContext, edit?: Param): NodeCheck =>
+  (ctx: CommandContext, edit?: Target): NodeCheck =>
   async (conf, before) => {
-    const issues = await checkNodeConfig(conf, { self: ctx.nodename, ...(before ? { before } : {}) });
+    // The file as it is (validate, no edit): a secret in it that others can read is an error. An edit makes it root-only.
+    const issues = await checkNodeConfig(conf, { self: ctx.nodename, ...(before ? { before } : {}), ...(edit ? {} : { file: nodeConfPath(ctx.root) }) });
     // An edit refused already needs no daemon asked.
-    if (!edit || !before || ctx.options['force'] === true || !decidesQuorum(edit.section.toLowerCase(), edit.key.toLowerCase()) || issues.some((i) => i.severity === 'error')) return issues;
+    if (!edit || !before || ctx.options['force'] === true || !decidesQuorum(edit.section.toLowerCase(), edit.key?.toLowerCase()) || issues.some((i) => i.severity === 'error')) return issues;
     const fence = await selfFenceIssue(ctx.root, edit, before, conf);
     return fence ? [...issues, fence] : issues;
   };
@@ -40,10 +44,12 @@ export async function get(ctx: CommandContext): Promise<number> {
   const file = nodeConfPath(ctx.root);
   const body = (await readNodeConfig(ctx.root))[section];
   // The node reads keys as written; edits write them lower-cased.
-  const value = body?.[key] ?? body?.[key.toLowerCase()];
+  const spec = nodeKeyword(section, key);
+  // Not set: what the node uses instead, as node.conf would write it.
+  const node = splitNodeKey(key).node;
+  const value = body?.[key] ?? body?.[key.toLowerCase()] ?? (spec && keywordDefault(spec, { root: ctx.root, ...(node !== undefined ? { node } : {}) }));
   if (value === undefined) {
-    const doc = nodeKeyword(section, key)?.doc;
-    throw new CapsuleError(ErrorCode.KeywordNotSet, `${section}.${key} is not set in ${file}`, { hint: `set it with \`nodemgr set --param ${section}.${key} --value V\`${doc ? `: ${doc}` : ''}` });
+    throw new CapsuleError(ErrorCode.KeywordNotSet, `${section}.${key} is not set in ${file}`, { hint: `set it with \`nodemgr set --param ${section}.${key} --value V\`${spec ? `: ${spec.doc}` : ''}` });
   }
   if (isSecret(section, key)) {
     throw new CapsuleError(ErrorCode.SecretHidden, `${section}.${key} is set in ${file}; a secret is never printed`, {
@@ -54,11 +60,15 @@ export async function get(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-async function edit(ctx: CommandContext, value: string | undefined): Promise<number> {
-  const { section, key } = param(ctx);
-  const r = await editNodeConfig(ctx.root, { section, key, ...(value !== undefined ? { value } : {}) }, check(ctx, { section, key }));
+async function edit(ctx: CommandContext, target: Target, value: string | undefined): Promise<number> {
+  const { section, key } = target;
+  const holdsSecret = (conf: NodeConfig) => Object.entries(conf).some(([name, body]) => Object.keys(body).some((k) => isSecret(name, k)));
+  const r = await editNodeConfig(ctx.root, { ...target, ...(value !== undefined ? { value } : {}) }, check(ctx, target), { holdsSecret });
   printIssues(ctx, r.warnings);
-  if (value !== undefined && isSecret(section, key)) {
+  if (r.modeFixed) {
+    ctx.err(`${nodeConfPath(ctx.root)}: mode ${r.modeFixed.from.toString(8)} changed to ${r.modeFixed.to.toString(8)}: it holds a secret, which only root may read\n`);
+  }
+  if (value !== undefined && key !== undefined && isSecret(section, key)) {
     ctx.err(`${nodeConfPath(ctx.root)}: ${section}.${key}: warning: a secret on the command line is seen by every user of this host (ps) and kept in shell history\n  hint: write it to a root-only file and set cluster.secret_file to it instead\n`);
   }
   if (/^(cluster|hb#\d+|arbitrator#\d+|stonith#.+)$/.test(section)) await reloadDaemon(ctx);
@@ -75,11 +85,17 @@ async function reloadDaemon(ctx: CommandContext): Promise<void> {
 export async function set(ctx: CommandContext): Promise<number> {
   const value = ctx.options['value'];
   if (typeof value !== 'string') throw new CapsuleError(ErrorCode.UsageError, 'set needs --value', { hint: 'nodemgr set --param SECTION.KEYWORD --value V' });
-  return edit(ctx, value);
+  return edit(ctx, param(ctx), value);
 }
 
+/** `--param SECTION.KEYWORD` removes a keyword, `--section SECTION` the whole section: checked the same way. */
 export async function unset(ctx: CommandContext): Promise<number> {
-  return edit(ctx, undefined);
+  const section = ctx.options['section'];
+  if (section === undefined) return edit(ctx, param(ctx), undefined);
+  if (ctx.options['param'] !== undefined || typeof section !== 'string' || section === '') {
+    throw new CapsuleError(ErrorCode.UsageError, 'unset takes --param or --section, not both', { hint: 'nodemgr unset --param SECTION.KEYWORD, or nodemgr unset --section SECTION for the whole section' });
+  }
+  return edit(ctx, { section }, undefined);
 }
 
 /** The file as it is, secrets hidden; with --format json, as the node reads it. */

@@ -11,8 +11,8 @@ import { ask, daemonPaths } from '@capsule/runtime/daemon';
 
 type Issue = Awaited<ReturnType<NodeCheck>>[number];
 
-/** The error refusing the edit of `section.key` from `before` to `after`, or undefined when it stops nothing. */
-export async function selfFenceIssue(root: string, edit: { section: string; key: string }, before: NodeConfig, after: NodeConfig): Promise<Issue | undefined> {
+/** The error refusing the edit of `section.key` (`key` undefined: the whole section) from `before` to `after`, or undefined when it stops nothing. */
+export async function selfFenceIssue(root: string, edit: { section: string; key?: string }, before: NodeConfig, after: NodeConfig): Promise<Issue | undefined> {
   // A daemon that does not answer is no daemon: it reloads nothing either.
   const running = await ask<Partial<RunningCluster>>(daemonPaths(root).socket, { cmd: 'status' }, 3000).catch(() => undefined);
   if (!running?.node || !running.peers || !running.views || !running.policies) return undefined;
@@ -21,7 +21,7 @@ export async function selfFenceIssue(root: string, edit: { section: string; key:
   const first = f.notAlive.length ? `start the agents of ${f.notAlive.join(' ')} first (\`nodemgr daemon start\` there)` : 'bring the cluster back to quorum first (`nodemgr daemon status` says what it lacks)';
   return {
     section: edit.section,
-    keyword: edit.key,
+    ...(edit.key !== undefined ? { keyword: edit.key } : {}),
     severity: 'error',
     code: ErrorCode.WouldSelfFence,
     message: `with this file ${running.node} would have no quorum (${f.verdict.reason}) and, as quorum = true, stop its ha services at once: ${f.services.join(', ')}`,

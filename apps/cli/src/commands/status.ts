@@ -66,6 +66,12 @@ export async function frozen(ctx: CommandContext): Promise<number> {
 
 export async function logs(ctx: CommandContext): Promise<number> {
   const file = join(servicePaths(ctx.root, ctx.options['service'] as string).varDir, 'log');
-  ctx.out(await readFile(file, 'utf8').catch(() => ''));
+  // No log yet is an empty one; a log that cannot be read is an error, not an empty one.
+  ctx.out(
+    await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return '';
+      throw e;
+    }),
+  );
   return 0;
 }

@@ -2,7 +2,8 @@
 // service on every node of the cluster (avail, overall, target, frozen, placement
 // leader, config up to date, whether the node may run it and why not),
 // from the daemon's heartbeat views; without
-// one, this node's cached status. `--watch` redraws in place.
+// one, this node's cached status. `--watch` redraws in place on a terminal,
+// and prints one snapshot after the other elsewhere.
 import { ineligibility, own, placementOrder, type Target } from '@capsule/cluster/orchestrator';
 import type { NodeView, ServicePolicy } from '@capsule/cluster';
 import { readStatusCache } from '@capsule/service/cache';
@@ -83,24 +84,26 @@ export async function run(ctx: CommandContext): Promise<number> {
     return 0;
   }
   const interval = Math.max(0.2, Number(ctx.options['interval'] ?? 2)) * 1000;
-  // In place: home and clear, cursor hidden while watching; Ctrl-C gives the terminal back as it was.
-  ctx.out('\x1b[?25l');
+  // On a terminal, in place: home and clear, cursor hidden while watching; Ctrl-C gives the terminal back as it was.
+  // Elsewhere (a file, a pipe) escapes would be garbage: each snapshot follows the last, after a blank line.
+  const draw = ctx.tty ? (text: string) => ctx.out(`\x1b[H\x1b[2J${text}`) : (text: string, n: number) => ctx.out(`${n ? '\n' : ''}${text}`);
+  if (ctx.tty) ctx.out('\x1b[?25l');
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
   const onSignal = () => stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    for (;;) {
+    for (let n = 0; ; n++) {
       const s = await snapshot(ctx);
-      ctx.out(`\x1b[H\x1b[2J${new Date().toISOString()}  every ${interval / 1000}s, Ctrl-C to leave\n\n${s.text}`);
+      draw(`${new Date().toISOString()}  every ${interval / 1000}s${ctx.tty ? ', Ctrl-C to leave' : ''}\n\n${s.text}`, n);
       const tick = new Promise<'tick'>((r) => setTimeout(() => r('tick'), interval));
       if ((await Promise.race([tick, stopped.then(() => 'stop' as const)])) === 'stop') break;
     }
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    ctx.out('\x1b[?25h\n');
+    if (ctx.tty) ctx.out('\x1b[?25h\n');
   }
   return 0;
 }

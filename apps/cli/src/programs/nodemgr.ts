@@ -29,7 +29,12 @@ export const nodemgr: ProgramSpec = {
     { words: ['thaw'], summary: 'undo freeze', load: async () => ({ run: (await import('../commands/node-freeze.js')).command(false) }) },
     { words: ['get'], summary: 'print the value of one node.conf keyword (a secret is never printed)', options: [param], load: nodeConf('get') },
     { words: ['set'], summary: 'set one node.conf keyword, atomically, if the result validates', options: [param, { name: 'value', type: 'string', arg: 'V', help: 'the new value' }, force], load: nodeConf('set') },
-    { words: ['unset'], summary: 'remove one node.conf keyword, atomically, if the result validates', options: [param, force], load: nodeConf('unset') },
+    {
+      words: ['unset'],
+      summary: 'remove one node.conf keyword, or a whole section, atomically, if the result validates',
+      options: [param, { name: 'section', type: 'string', arg: 'SECTION', help: 'remove this whole section instead of one keyword: hb#2, driver.kvm' }, force],
+      load: nodeConf('unset'),
+    },
     { words: ['print', 'config'], summary: 'print node.conf as it is, secrets hidden (--format json: as the node reads it)', load: nodeConf('print') },
     { words: ['validate', 'config'], summary: 'check node.conf: sections, keywords, values, and the cluster rules when it has a [cluster]', load: nodeConf('validate') },
     {

@@ -12,7 +12,7 @@ export const svcmon: ProgramSpec = {
       words: ['status'],
       summary: 'every service on every node from the agent daemon (this node only without one); the default',
       options: [
-        { name: 'watch', short: 'w', type: 'boolean', help: 'redraw in place until Ctrl-C' },
+        { name: 'watch', short: 'w', type: 'boolean', help: 'redraw in place until Ctrl-C; when stdout is not a terminal, print one snapshot after the other' },
         { name: 'interval', type: 'number', arg: 'SECONDS', help: 'seconds between redraws with --watch (default 2)' },
       ],
       load: () => import('../commands/svcmon.js'),

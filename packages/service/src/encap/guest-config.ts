@@ -20,8 +20,8 @@ import type { Service } from '../model.js';
 
 const HOOK = /^(blocking_)?(pre|post)_/;
 
-const isEncap = (s: EvaluatedConfig['sections'][number]) =>
-  s.kind.kind === 'resource' && (s.values['encap'] === true || (Array.isArray(s.values['tags']) && s.values['tags'].includes('encap')));
+/** Evaluation folds `tags = encap` into encap. */
+const isEncap = (s: EvaluatedConfig['sections'][number]) => s.kind.kind === 'resource' && s.values['encap'] === true;
 
 /** section.keyword -> evaluated value (as JSON), for what the hypervisor level reads. */
 function hypervisorView(cfg: EvaluatedConfig): Map<string, string> {

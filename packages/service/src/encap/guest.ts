@@ -72,7 +72,7 @@ export class Guest {
     if (e.code === ErrorCode.SshUnreachable || e.code === ErrorCode.SshDisconnected) {
       return new CapsuleError('GuestUnreachable', `${this.rid}: ${this.name} is unreachable: ${e.message}`, { hint: e.hint ?? `check the network and ssh access to ${this.name}`, details: { ...details, cause: e.code } });
     }
-    if (e.code === ErrorCode.HostKeyUnknown || e.code === ErrorCode.HostKeyChanged || e.code === ErrorCode.SshAuthFailed || e.code === ErrorCode.SshKeyInvalid) {
+    if (e.code === ErrorCode.HostKeyUnknown || e.code === ErrorCode.HostKeyChanged || e.code === ErrorCode.SshAuthFailed || e.code === ErrorCode.SshKeyInvalid || e.code === ErrorCode.SshKeyUnsafe) {
       // Trust problems keep their code: the fix is the administrator's, not a retry.
       return new CapsuleError(e.code, `${this.rid}: ${this.name}: ${e.message}`, { ...(e.hint ? { hint: e.hint } : {}), details });
     }

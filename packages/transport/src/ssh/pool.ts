@@ -4,8 +4,8 @@
 // connection (OpenSSH's MaxSessions is 10), keepalives, a reconnect with
 // backoff after a drop, and a connect timeout so an unanswering host fails
 // instead of hanging. The only place that opens connections.
-import { CapsuleError } from '@capsule/core';
-import { readFile } from 'node:fs/promises';
+import { CapsuleError, isCapsuleError } from '@capsule/core';
+import { readFile, stat } from 'node:fs/promises';
 import ssh2, { type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 
 // ssh2 is CommonJS: Node's ESM loader gives it as a default export only.
@@ -141,7 +141,7 @@ export class SshPool {
         last = err;
         // A host key problem or refused credentials do not get better by retrying.
         const code = (err as { code?: string }).code;
-        if (code === 'HostKeyUnknown' || code === 'HostKeyChanged' || code === 'SshAuthFailed' || code === 'SshKeyInvalid') throw err;
+        if (code === 'HostKeyUnknown' || code === 'HostKeyChanged' || code === 'SshAuthFailed' || code === 'SshKeyInvalid' || code === 'SshKeyUnsafe') throw err;
       }
     }
     throw last;
@@ -219,12 +219,24 @@ export class SshPool {
   }
 }
 
-/** The identity file, read and parsed here so a bad key is named once, not retried as a network error. */
+/**
+ * The identity file, read and parsed here so a bad key is named once, not
+ * retried as a network error. A key others can read is refused, as OpenSSH
+ * refuses it: whoever read it is this node to every guest and peer.
+ */
 async function readKey(e: SshEndpoint): Promise<Buffer> {
   let key: Buffer;
   try {
+    const mode = (await stat(e.identityFile)).mode & 0o777;
+    if ((mode & 0o077) !== 0) {
+      throw new CapsuleError('SshKeyUnsafe', `the ssh key ${e.identityFile} is readable by others (mode ${mode.toString(8)}): it is not used`, {
+        hint: `chmod 600 ${e.identityFile}`,
+        details: { file: e.identityFile, mode: mode.toString(8) },
+      });
+    }
     key = await readFile(e.identityFile);
   } catch (err) {
+    if (isCapsuleError(err)) throw err;
     throw new CapsuleError('SshKeyInvalid', `cannot read the ssh key ${e.identityFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { hint: 'set the identity file of this endpoint to a readable private key (ed25519 or RSA)' });
   }
   const parsed = utils.parseKey(key);

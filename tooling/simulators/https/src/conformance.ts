@@ -40,6 +40,11 @@ export function apiConformanceFixture(cloud: SimulatedCloud, prefix: string): Co
     if (o.ignoresShutdown) cloud.setFault(`${name}.ignore-shutdown`);
     return { ...make(name, g.address), ssh: g.ssh };
   }
+  async function silentGuest(): Promise<ConformanceGuest> {
+    const name = uniqueName(prefix, 20);
+    cloud.add(name);
+    return make(name, '203.0.113.254');
+  }
   return {
     setup: () => cloud.setup(),
     teardown: () => cloud.teardown(),
@@ -49,10 +54,11 @@ export function apiConformanceFixture(cloud: SimulatedCloud, prefix: string): Co
     toolMissingCode: 'EndpointUnreachable',
     breakTool: async (g) => cloud.setFault(`${g.section['name']}.busy`),
     // A VM no sshd plays: it powers on, its guest never answers.
-    silentGuest: async () => {
-      const name = uniqueName(prefix, 20);
-      cloud.add(name);
-      return make(name, '203.0.113.254');
+    silentGuest,
+    endpoint: {
+      plainHttp: async () => ({ ...(await silentGuest()), settings: cloud.settings({ url: (cloud.settings()['url'] ?? '').replace(/^https:/, 'http:') }) }),
+      // No ca_file: the system CAs, which did not sign the simulator's certificate. Unverified, it works.
+      unverified: async () => ({ ...(await silentGuest()), settings: cloud.settings({ ca_file: '', insecure: 'true' }) }),
     },
   };
 }
