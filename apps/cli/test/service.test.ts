@@ -78,6 +78,7 @@ test('start brings ip, fs and app up in order; status tree, json status and exit
   expect(start.code).toBe(0);
   expect(start.stderr).toMatch(/ip#1: start 198\.51\.100\.10@eth0\n(.*\n)*fs#1: start tmpfs@.*\n(.*\n)*app#1: start shop/);
   expect([await ipUp(), await fsUp(), existsSync(join(root, 'up'))]).toEqual([true, true, true]);
+  // The admin's start set the target (kept for the daemons): no daemon runs here, so the tree does not say it.
   expect(svcmgr('print', 'status').stdout).toBe(
     [
       'web1                      up',

@@ -6,7 +6,7 @@
 // is removed, or every daemon would leave the service down forever.
 import { holderLiveness, platformProbe, writeStateFile, type Liveness, type ProcessProbe } from '@capsule/config';
 import { systemClock, type Clock } from '@capsule/core';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** What the status publishes (json status `migrating`). */
@@ -29,6 +29,8 @@ export const migratingFile = (varDir: string) => join(varDir, 'migrating');
 export async function writeMigrating(varDir: string, action: string, to: string, o: { clock?: Clock; probe?: ProcessProbe } = {}): Promise<void> {
   const start = (await (o.probe ?? platformProbe)(process.pid)) ?? '';
   const m: MigratingMarker = { to, since: new Date((o.clock ?? systemClock).now()).toISOString(), action, pid: process.pid, start };
+  // A service never acted on here has no state directory yet (its first start is marked too).
+  await mkdir(varDir, { recursive: true });
   await writeStateFile(migratingFile(varDir), JSON.stringify(m) + '\n');
 }
 

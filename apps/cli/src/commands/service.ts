@@ -1,6 +1,6 @@
 // Service actions under the lock, and the status refresh: everything that
 // builds the service and loads its drivers.
-import { encapChain, isFrozen, migratingFile, resolveTargets, runAction, SUB_ACTIONS, writeMigrating, type ServiceStatus } from '@capsule/service';
+import { clearStaleMigrating, encapChain, isFrozen, migratingFile, readMigrating, resolveTargets, runAction, SUB_ACTIONS, writeMigrating, type ServiceStatus } from '@capsule/service';
 import { peerEndpoint } from '@capsule/config';
 import { CapsuleError, ErrorCode, systemClock } from '@capsule/core';
 import { inspectService, keywordRegistry, loadService, refreshStatus as refresh, serviceLog, type RefreshOptions } from '@capsule/runtime';
@@ -44,8 +44,14 @@ export function action(name: string) {
     const target = wanted && (o['force'] === true || !isFrozen(svc.varDir)) ? await planTarget(ctx, svc.svcname, wanted) : undefined;
     // A start that turns the target started is marked as a move here first, so that no daemon places the service
     // elsewhere while this start runs (the daemons leave a moving service alone); the marker goes once the daemon knows.
-    const marked = target?.target === 'started';
-    if (marked) await writeMigrating(svc.varDir, 'start', ctx.nodename);
+    let marked = target?.target === 'started';
+    if (marked) {
+      // A dead owner's marker is said and removed first (as every action does); a live one (a switch under way) is left to its owner.
+      const stale = await clearStaleMigrating(svc.varDir, { unreadable: true });
+      if (stale) serviceLog(svc, refreshOptions(ctx).echo).for(svc.svcname).warn(stale);
+      if (await readMigrating(svc.varDir)) marked = false;
+      else await writeMigrating(svc.varDir, 'start', ctx.nodename);
+    }
     if (target) {
       await writeTarget(ctx.root, svc.svcname, target);
       serviceLog(svc, refreshOptions(ctx).echo).for(svc.svcname).info(`target ${target.target} (generation ${target.generation}): the daemons keep it ${target.target} on every node`);

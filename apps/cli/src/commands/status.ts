@@ -6,7 +6,9 @@ import { STATUS_CODE } from '@capsule/core/status';
 import { isFresh, readStatusCache } from '@capsule/service/cache';
 import type { ServiceStatus } from '@capsule/service';
 import { renderStatusTree } from '@capsule/service/tree';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { daemonPaths } from '@capsule/runtime/daemon';
 import { join } from 'node:path';
 import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
@@ -39,9 +41,12 @@ export async function printStatus(ctx: CommandContext): Promise<number> {
   const s = await withTarget(ctx);
   if (ctx.format === 'json') ctx.out(renderJson(s));
   else {
-    // Under the service's line: what the daemons drive it toward, and who asked.
+    // Under the service's line: what the daemons drive it toward, and who asked. Said when it matters: a daemon
+    // runs here to act on it, or the target is stopped (a stopped service stays stopped); a lone node's started
+    // target is what its own start did, and the seed's tree stays as it was.
     const [head, ...rest] = renderStatusTree(s).split('\n');
-    ctx.out([head, `target: ${describeTarget(s.target, Date.now())}`, ...rest].join('\n'));
+    const say = s.target !== undefined && (s.target.target === 'stopped' || existsSync(daemonPaths(ctx.root).socket));
+    ctx.out([head, ...(say ? [`target: ${describeTarget(s.target, Date.now())}`] : []), ...rest].join('\n'));
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 // sets it started, `stop` stopped, before acting, so that the daemons drive
 // toward it and never undo the action. `--local`, a partial action (--rid,
 // --tags, --subsets, --master, --slave(s)) and --dry-run leave it alone.
+import { mkdir } from 'node:fs/promises';
 import { clusterTarget, newerTarget, nextTarget, TARGET_FILE, type Target, type TargetState } from '@capsule/cluster/orchestrator';
 import type { NodeView } from '@capsule/cluster';
 import { servicePaths, writeStateFile } from '@capsule/config';
@@ -31,5 +32,7 @@ export async function planTarget(ctx: CommandContext, service: string, state: Ta
 
 /** Written atomically: a crash leaves the old target or the new one. */
 export async function writeTarget(root: string, service: string, t: Target): Promise<void> {
-  await writeStateFile(join(servicePaths(root, service).varDir, TARGET_FILE), JSON.stringify(t) + '\n');
+  const dir = servicePaths(root, service).varDir;
+  await mkdir(dir, { recursive: true });
+  await writeStateFile(join(dir, TARGET_FILE), JSON.stringify(t) + '\n');
 }
