@@ -354,7 +354,10 @@ export class Agent {
   private async refreshAll(): Promise<void> {
     this.refreshing ??= (async () => {
       const names = await listServices(this.o.ctx.root);
-      for (const gone of [...this.local.keys()].filter((n) => !names.includes(n))) this.local.delete(gone);
+      for (const gone of [...this.local.keys()].filter((n) => !names.includes(n))) {
+        this.local.delete(gone);
+        this.recorded.delete(gone);
+      }
       for (const name of names) {
         let l = this.local.get(name);
         if (!l) {

@@ -139,7 +139,9 @@ test('an idle service: replication.json is written when it changes, not at every
   await answering();
   const file = join(root, 'var/lib/capsule/idle/replication.json');
   const first = await until('replication.json written', async () => existsSync(file) && (JSON.parse(await readFile(file, 'utf8')) as { updated: number }).updated);
-  // Decision rounds run every 100 ms: two seconds are about twenty of them, each of which used to rewrite the file.
-  await new Promise((r) => setTimeout(r, 2000));
+  // Three heartbeat intervals of the agent's own: about thirty decision rounds, each of which used to rewrite the file.
+  const sent = async () => (await ask<{ counters: { sent: number } }>(daemonPaths(root).socket, { cmd: 'status' }, 1000)).counters.sent;
+  const from = await sent();
+  await until('three more heartbeats', async () => (await sent()) >= from + 3);
   expect((JSON.parse(await readFile(file, 'utf8')) as { updated: number }).updated).toBe(first);
 });

@@ -23,8 +23,8 @@ async function restartPassiveTenTimes(c: TestCluster, passive: string): Promise<
       // Ready: it has heard its peers for a whole timeout and decides from now on.
       await until(`${passive} ready again (${i + 1}/10)`, async () => (await c.daemonStatus(passive))?.ready === true, 60_000);
     }
-    // One more timeout in which the last restart could act.
-    await new Promise((r) => setTimeout(r, 4000));
+    // One more timeout (four intervals of the agent's own) in which the last restart could act.
+    await c.afterHeartbeats(passive, 4);
   } finally {
     expect(await s.stop()).toEqual([]);
   }
@@ -54,7 +54,8 @@ describe('three nodes, quorum = true', () => {
       await new Promise((r) => setTimeout(r, Math.max(0, 10_000 - (Date.now() - t0))));
       await c.signalAgent('hv1', 'SIGCONT');
       await until('hv1 ready again', async () => (await c.daemonStatus('hv1'))?.ready === true, 60_000);
-      await new Promise((r) => setTimeout(r, 3000));
+      // Three intervals of its own in which the woken agent could act.
+      await c.afterHeartbeats('hv1', 3);
       expect(await holders(c)).toEqual(['hv2']);
     } finally {
       expect(await s.stop()).toEqual([]);

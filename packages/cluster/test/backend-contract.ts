@@ -11,7 +11,7 @@ export interface BackendFixture {
   settleMs: number;
 }
 
-const until = async (what: string, ok: () => boolean, ms: number) => {
+export const until = async (what: string, ok: () => boolean, ms = 15_000) => {
   const end = Date.now() + ms;
   while (!ok()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -2,41 +2,31 @@
 // addresses (127.0.0.1-3), real UDP datagrams signed with the cluster secret.
 import { createSocket, type Socket } from 'node:dgram';
 import { HeartbeatBackend, type ClusterConfig } from '../src/index.js';
-import { backendContract } from './backend-contract.js';
+import { backendContract, until } from './backend-contract.js';
 
 const nodes = ['n1', 'n2', 'n3'];
 let port = 20000 + (process.pid % 20000);
 
-const until = async (what: string, ok: () => boolean) => {
-  await new Promise<void>((resolve, reject) => {
-    const end = Date.now() + 15_000;
-    const t = setInterval(() => {
-      if (ok()) {
-        clearInterval(t);
-        resolve();
-      } else if (Date.now() > end) {
-        clearInterval(t);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 20);
-  });
-};
+
+/** Three nodes on 127.0.0.1-3, on a port of their own: a closed socket's port is not reused by the next test's nodes. */
+function loopbackCluster(name: string): ClusterConfig {
+  port++;
+  return {
+    name,
+    nodes,
+    secret: 'contract-secret-0123456789abcdef',
+    fence: false,
+    arbitrators: [],
+    stonith: {},
+    hbs: [{ name: 'hb#1', type: 'unicast', port, intervalMs: 100, timeoutMs: 600, addresses: { n1: '127.0.0.1', n2: '127.0.0.2', n3: '127.0.0.3' } }],
+  };
+}
 
 backendContract('heartbeat', {
   nodes,
   settleMs: 1000,
   make: async () => {
-    // A port per fixture: a closed socket's port is not reused by the next test's nodes.
-    port++;
-    const cluster: ClusterConfig = {
-      name: 'contract',
-      nodes,
-      secret: 'contract-secret-0123456789abcdef',
-      fence: false,
-      arbitrators: [],
-      stonith: {},
-      hbs: [{ name: 'hb#1', type: 'unicast', port, intervalMs: 100, timeoutMs: 600, addresses: { n1: '127.0.0.1', n2: '127.0.0.2', n3: '127.0.0.3' } }],
-    };
+    const cluster = loopbackCluster('contract');
     return Object.fromEntries(nodes.map((n) => [n, new HeartbeatBackend(cluster, n)]));
   },
 });
@@ -51,16 +41,7 @@ describe('a node with 2,000 services of 200-character names', () => {
   let pump: NodeJS.Timeout;
 
   beforeAll(async () => {
-    port++;
-    const cluster: ClusterConfig = {
-      name: 'big',
-      nodes,
-      secret: 'contract-secret-0123456789abcdef',
-      fence: false,
-      arbitrators: [],
-      stonith: {},
-      hbs: [{ name: 'hb#1', type: 'unicast', port, intervalMs: 100, timeoutMs: 600, addresses: { n1: '127.0.0.1', n2: '127.0.0.2', n3: '127.0.0.3' } }],
-    };
+    const cluster = loopbackCluster('big');
     // n3 is a bare socket: it sees the datagrams n1 sends, as they are on the wire.
     sniffer = createSocket('udp4');
     sniffer.on('message', (m) => sizes.push(m.length));

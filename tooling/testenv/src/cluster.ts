@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localExec } from '@capsule/transport';
 import { killAllIn, pidInNamespace, TestNetwork, type TestHost, type TestSwitch } from './netns.js';
-import { sh } from './run.js';
+import { sh, until } from './run.js';
 import { startSshd, type TestSshd } from './sshd.js';
 
 export interface ClusterNode {
@@ -27,6 +27,7 @@ export interface ClusterNode {
 export interface DaemonStatus {
   ready: boolean;
   quorum: { quorum: boolean; reason: string };
+  counters?: { sent: number };
 }
 
 /** A node's agent is not running: no pid file, or its pid is not alive in the node's namespace. */
@@ -221,6 +222,17 @@ export class TestCluster {
   async daemonStatus(name: string): Promise<DaemonStatus | undefined> {
     const r = await this.cli(name, 'nodemgr', ['daemon', 'status', '--format', 'json']);
     return r.code === 0 ? (JSON.parse(r.stdout) as DaemonStatus) : undefined;
+  }
+
+  /**
+   * Resolves once the node's agent has sent `n` more heartbeats: `n`
+   * intervals of its own progress (its decision rounds with them), however
+   * loaded the machine is, where a fixed sleep would count wall time.
+   */
+  async afterHeartbeats(name: string, n: number): Promise<void> {
+    const sent = async () => (await this.daemonStatus(name))?.counters?.sent;
+    const from = await until(`${name}'s agent answering`, sent, 60_000);
+    await until(`${n} more heartbeats from ${name}`, async () => ((await sent()) ?? 0) >= from + n, 60_000);
   }
 
   /** Cuts (or heals) the network between two nodes, both ways. */
