@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:net';
-import { ACTION_LOCK, currentVersion, servicePaths, writeStateFile } from '@capsule/config';
+import { ACTION_LOCK, listKept, peekVersion, servicePaths, writeStateFile } from '@capsule/config';
 import type { Service, ServiceStatus } from '@capsule/service';
 import { localExec } from '@capsule/transport';
 import { inspectService, listServices, type NodeContext } from '@capsule/runtime';
@@ -321,12 +321,12 @@ export class Agent {
       const lock = join(paths.varDir, ACTION_LOCK);
       const actionBefore = existsSync(lock);
       const { svc, status } = await inspectService(this.o.ctx, name, { refreshGuests: false, ...(this.o.echo ? { echo: this.o.echo } : {}) });
-      const [text, st, version] = await Promise.all([readFile(paths.config), stat(paths.config), currentVersion(paths.config, paths.varDir)]);
+      const [text, st, version, kept] = await Promise.all([readFile(paths.config), stat(paths.config), peekVersion(paths.config, paths.varDir), listKept(paths)]);
       const avail = AVAIL[status.avail] ?? 'down';
       l.policy = { name, topology: svc.topology, orchestrate: svc.orchestrate, placement: svc.placement, nodes: svc.nodes, flexMin: svc.flex.min, flexMax: svc.flex.max, failback: svc.failback, stonith: svc.stonith };
       // Running here whole: the failures in a row are over.
       if (avail === 'up') l.failed = undefined;
-      l.view = { avail, overall: status.overall, frozen: status.frozen, startFailed: false, csum: createHash('sha256').update(text).digest('hex'), mtime: st.mtimeMs, generation: version?.generation ?? 0 };
+      l.view = { avail, overall: status.overall, frozen: status.frozen, startFailed: false, csum: createHash('sha256').update(text).digest('hex'), mtime: st.mtimeMs, generation: version?.generation ?? 0, kept: kept.length };
       this.monitor(name, l, svc, status, actionBefore || existsSync(lock));
     } catch (e) {
       // A service that cannot be read is not orchestrated, and says so once per refresh.
@@ -361,7 +361,7 @@ export class Agent {
       for (const name of names) {
         let l = this.local.get(name);
         if (!l) {
-          l = { tries: new Map(), view: { avail: 'undef', overall: 'undef', frozen: false, startFailed: false, csum: '', mtime: 0, generation: 0 } };
+          l = { tries: new Map(), view: { avail: 'undef', overall: 'undef', frozen: false, startFailed: false, csum: '', mtime: 0, generation: 0, kept: 0 } };
           this.local.set(name, l);
         }
         if (!l.busy) await this.refreshOne(name, l);

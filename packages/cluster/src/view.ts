@@ -20,6 +20,8 @@ export const InstanceView = z.object({
   mtime: z.number(),
   /** The config generation (every accepted edit increments it): replication compares these, not clocks. */
   generation: z.number().int().nonnegative().default(0),
+  /** Diverged copies of the config another copy superseded here (kept, shown by print status): an administrator's to look at. */
+  kept: z.number().int().nonnegative().optional(),
   /** A switch or migration to this node is under way: no orchestrator touches the service meanwhile. */
   moving: z.string().max(64).optional(),
   /** The administrator's target for the service (target.ts) as this node knows it: the newest wins cluster-wide. */

@@ -17,9 +17,11 @@ export { atomicWrite, writeStateFile, cleanStaleTemps, type AtomicWriteOptions }
 export { loadConfig, noConfigFile } from './files.js';
 export { readCapped } from './read-capped.js';
 export { ACTION_LOCK, acquireLock, withLock, holderLiveness, lockHolder, platformProbe, type LockOptions, type LockHolder, type Liveness, type ProcessProbe } from './lock.js';
-export { asConfigVersion, type ConfigVersion, decideSync, parseVersion, currentVersion, recordVersion, contentHash, type SyncDecision } from './version.js';
+export { asConfigVersion, type ConfigVersion, decideSync, parseVersion, currentVersion, peekVersion, recordVersion, contentHash, type SyncDecision } from './version.js';
 export { guestView, mergeGuestView, type ViewRules } from './guest-view.js';
-export { updateConfig, installReceived, withConfigLock, CONFIG_LOCK, type WriteOptions, type Written } from './store.js';
+export { updateConfig, installReceived, installPeerCopy, withConfigLock, CONFIG_LOCK, type WriteOptions, type Written, type PeerInstall } from './store.js';
+export { child, relate, prevails, supersedes, withAcks, markAcked, merged, versionKey, LINEAGE_DEPTH, type Relation } from './lineage.js';
+export { keepCopy, listKept, dropKept, type KeptCopy } from './kept.js';
 export { readNodeConfig, readNodeConfigText, parseNodeConfig, driverSettings, sshDefaults, peerAddress, peerEndpoint, type NodeConfig } from './node-config.js';
 export { hideValues, HIDDEN } from './node-mask.js';
 export { editNodeConfig, validateNodeConfig, NODE_CONF_LOCK, type NodeEdit, type NodeCheck, type NodeEditResult, type NodeEditOptions } from './node-store.js';

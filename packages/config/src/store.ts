@@ -11,6 +11,8 @@ import { parseConfig } from './reader.js';
 import type { KeywordRegistry } from './registry.js';
 import { validateConfig } from './validate.js';
 import { contentHash, currentVersion, recordVersion, type ConfigVersion } from './version.js';
+import { child, prevails, relate, withAcks } from './lineage.js';
+import { keepCopy } from './kept.js';
 import { atomicWrite } from './atomic.js';
 import { dirname } from 'node:path';
 
@@ -26,6 +28,8 @@ export interface WriteOptions {
   clock?: Clock;
   /** A received copy keeps its sender's mtime: set under the lock, with the write, never after it. */
   mtimeMs?: number;
+  /** The version an edit of `base` records (default: its child, lineage.ts). */
+  lineage?: (base: ConfigVersion | undefined, hash: string) => ConfigVersion;
 }
 
 /** Runs fn under the service's config lock. */
@@ -33,7 +37,7 @@ export function withConfigLock<T>(paths: ServicePaths, svcname: string, action: 
   return withLock(paths.varDir, { action, svcname, waitSeconds: o.waitSeconds ?? 30, ...o.lock, name: CONFIG_LOCK }, fn);
 }
 
-async function checkAndWrite(paths: ServicePaths, content: string | Uint8Array, o: WriteOptions, generation: number, source = paths.config): Promise<Written> {
+async function checkAndWrite(paths: ServicePaths, content: string | Uint8Array, o: WriteOptions, version: (hash: string) => ConfigVersion, source = paths.config): Promise<Written> {
   const doc = parseConfig(content, source);
   if (doc.lines.every((l) => l.trim() === '')) {
     throw new CapsuleError('ConfigEmpty', `refusing to install an empty configuration (${source}) as ${paths.config}`, { hint: `check ${source}` });
@@ -44,9 +48,9 @@ async function checkAndWrite(paths: ServicePaths, content: string | Uint8Array, 
   await mkdir(dirname(paths.config), { recursive: true });
   // A service file that is a symlink (to a shared repository) stays one.
   await atomicWrite(paths.config, content, { followSymlink: true, mtime: new Date(o.mtimeMs ?? (o.clock ?? systemClock).now()) });
-  const version = { generation, hash: contentHash(content) };
-  await recordVersion(paths.varDir, version);
-  return { version, warnings: issues.filter((i) => i.severity === 'warning') };
+  const v = version(contentHash(content));
+  await recordVersion(paths.varDir, v);
+  return { version: v, warnings: issues.filter((i) => i.severity === 'warning') };
 }
 
 /** What a write did: the new version, and the warnings (unknown keywords...) that did not stop it. */
@@ -70,7 +74,7 @@ export async function updateConfig(
     const next = await edit(current);
     if (next === undefined || next === current) return undefined;
     const base = await currentVersion(paths.config, paths.varDir);
-    return checkAndWrite(paths, next, o, (base?.generation ?? 0) + 1, o.source);
+    return checkAndWrite(paths, next, o, (hash) => (o.lineage ?? child)(base, hash), o.source);
   }, o);
 }
 
@@ -86,7 +90,43 @@ export async function installReceived(paths: ServicePaths, text: string | Uint8A
     if (contentHash(text) !== version.hash) {
       throw new CapsuleError('ConfigVersionInvalid', `the config received from ${o.from} does not match the version it announced`, { hint: `retry; if it persists, check the capsule agent of ${o.from}` });
     }
-    await checkAndWrite(paths, text, o, version.generation, `${o.from}:${paths.config}`);
+    // A guest's copy descends from what this node gave it: it keeps this node's line.
+    await checkAndWrite(paths, text, o, (hash) => child(base, hash, version.generation), `${o.from}:${paths.config}`);
     return true;
+  }, o);
+}
+
+/** What a peer's copy did here: see installPeerCopy. */
+export type PeerInstall = 'installed' | 'in sync' | 'superseded' | 'newer here' | 'prevails here';
+
+/**
+ * Installs a copy pushed or fetched from a cluster peer, by lineage
+ * (lineage.ts), under the config lock: installed when it descends from this
+ * node's copy; when the two diverged and it prevails, installed too, this
+ * node's copy kept (kept.ts: `superseded`); otherwise this node's stays
+ * (`newer here`, `prevails here`). Acknowledgement marks travel both ways.
+ */
+export async function installPeerCopy(paths: ServicePaths, text: string | Uint8Array, version: ConfigVersion, o: WriteOptions & { from: string }): Promise<PeerInstall> {
+  return withConfigLock(paths, o.ctx.svcname, `receive from ${o.from}`, async () => {
+    if (contentHash(text) !== version.hash) {
+      throw new CapsuleError('ConfigVersionInvalid', `the config received from ${o.from} does not match the version it announced`, { hint: `retry; if it persists, check the capsule agent of ${o.from}` });
+    }
+    const base = await currentVersion(paths.config, paths.varDir);
+    const source = `${o.from}:${paths.config}`;
+    if (!base) {
+      await checkAndWrite(paths, text, o, () => withAcks(version), source);
+      return 'installed';
+    }
+    const relation = relate(version, base);
+    if (relation === 'same' || relation === 'precedes' || (relation === 'diverged' && !prevails(version, base))) {
+      const marked = withAcks(base, version);
+      if ((marked.acked ?? []).length !== (base.acked ?? []).length) await recordVersion(paths.varDir, marked);
+      return relation === 'same' ? 'in sync' : relation === 'precedes' ? 'newer here' : 'prevails here';
+    }
+    const mine = relation === 'diverged' ? await readFile(paths.config) : undefined;
+    await checkAndWrite(paths, text, o, () => withAcks(version, base), source);
+    if (!mine) return 'installed';
+    await keepCopy(paths, mine, base, { node: o.from, version, at: (o.clock ?? systemClock).now() });
+    return 'superseded';
   }, o);
 }

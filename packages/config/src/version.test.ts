@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { servicePaths, type ServicePaths } from './paths.js';
 import { KeywordRegistry } from './registry.js';
-import { installReceived, updateConfig } from './store.js';
+import { installPeerCopy, installReceived, updateConfig } from './store.js';
+import { listKept } from './kept.js';
+import { child, markAcked, prevails, versionKey } from './lineage.js';
 import { contentHash, currentVersion, decideSync, parseVersion, type ConfigVersion } from './version.js';
 
 const v = (generation: number, text: string): ConfigVersion => ({ generation, hash: contentHash(text) });
@@ -80,5 +82,43 @@ describe('on disk', () => {
     const text = await readFile(p.config, 'utf8');
     expect(Array.from({ length: 20 }, (_, i) => text.includes(`k${i} = ${i}`))).toEqual(Array(20).fill(true));
     expect((await currentVersion(p.config, p.varDir))?.generation).toBe(21);
+  });
+});
+
+describe('installPeerCopy: by lineage, a diverged copy kept', () => {
+  let dir: string;
+  const registry = new KeywordRegistry();
+  const opts = (nodename: string) => ({ registry, ctx: { nodename, svcname: 'web1' }, clock: systemClock });
+  const file = (comment: string) => `[DEFAULT]\nnodes = hv1 hv2\ncomment = ${comment}\n`;
+  beforeEach(async () => (dir = await mkdtemp(join(tmpdir(), 'capsule-peer-'))));
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  test('a descendant is installed; an ancestor is refused; a diverged copy that prevails replaces ours, which is kept', async () => {
+    const [hv1, hv2] = [servicePaths(join(dir, 'hv1'), 'web1'), servicePaths(join(dir, 'hv2'), 'web1')];
+    const base = (await updateConfig(hv1, opts('hv1'), 'create', () => file('base')))!.version;
+    expect(await installPeerCopy(hv2, file('base'), base, { ...opts('hv2'), from: 'hv1' })).toBe('installed');
+    const e1 = (await updateConfig(hv1, opts('hv1'), 'set', () => file('one')))!.version;
+    expect(await installPeerCopy(hv2, file('one'), e1, { ...opts('hv2'), from: 'hv1' })).toBe('installed');
+    expect(await installPeerCopy(hv2, file('base'), base, { ...opts('hv2'), from: 'hv1' })).toBe('newer here');
+    // Both edit generation 2: hv1 twice more (generation 4) beats hv2 once (3), and hv2's edit is kept, not lost.
+    const mine = (await updateConfig(hv2, opts('hv2'), 'set', () => file('hv2 edit')))!.version;
+    await updateConfig(hv1, opts('hv1'), 'set', () => file('two'));
+    const e3 = (await updateConfig(hv1, opts('hv1'), 'set', () => file('three')))!.version;
+    expect(await installPeerCopy(hv1, file('hv2 edit'), mine, { ...opts('hv1'), from: 'hv2' })).toBe('prevails here');
+    expect(await installPeerCopy(hv2, file('three'), e3, { ...opts('hv2'), from: 'hv1' })).toBe('superseded');
+    expect(await readFile(hv2.config, 'utf8')).toBe(file('three'));
+    const kept = await listKept(hv2);
+    expect(kept).toMatchObject([{ by: 'hv1', byGeneration: 4, version: { generation: 3, hash: mine.hash } }]);
+    expect(await readFile(kept[0]!.file, 'utf8')).toBe(file('hv2 edit'));
+    // An acknowledged edit prevails over a later generation that lacks it.
+    const acked = markAcked(mine, versionKey(mine));
+    expect(prevails(acked, e3)).toBe(true);
+  });
+
+  test('a copy whose content does not match its version is refused, nothing written', async () => {
+    const p = servicePaths(join(dir, 'hv1'), 'web1');
+    const v = child(undefined, contentHash(file('a')));
+    await expect(installPeerCopy(p, file('b'), v, { ...opts('hv1'), from: 'hv2' })).rejects.toMatchObject({ code: 'ConfigVersionInvalid' });
+    expect(await readFile(p.config, 'utf8').catch(() => 'none')).toBe('none');
   });
 });

@@ -8,20 +8,39 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWrite } from './atomic.js';
+import { child, LINEAGE_DEPTH } from './lineage.js';
 
 export interface ConfigVersion {
   generation: number;
   /** sha256 of the file, hex. */
   hash: string;
+  /** Keys (`generation:hash`) of the versions this one descends from, nearest first (lineage.ts); absent in a record older than lineage. */
+  ancestors?: string[];
+  /** Keys on this version's line known acknowledged by a majority of the service's nodes. */
+  acked?: string[];
 }
+
+const KEY = /^\d{1,15}:[0-9a-f]{64}$/;
+const keyList = (v: unknown) => (Array.isArray(v) && v.length <= 4 * LINEAGE_DEPTH && v.every((k) => typeof k === 'string' && KEY.test(k)) ? (v as string[]) : undefined);
 
 /** Another agent's or a record's version, or undefined: read from outside, so checked field by field. */
 export function asConfigVersion(v: unknown): ConfigVersion | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
-  const { generation, hash } = v as Record<string, unknown>;
+  const { generation, hash, ancestors, acked } = v as Record<string, unknown>;
   if (!Number.isSafeInteger(generation) || (generation as number) < 0) return undefined;
   if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return undefined;
-  return { generation: generation as number, hash };
+  const out: ConfigVersion = { generation: generation as number, hash };
+  if (ancestors !== undefined) {
+    const a = keyList(ancestors);
+    if (!a) return undefined;
+    out.ancestors = a.slice(0, LINEAGE_DEPTH);
+  }
+  if (acked !== undefined) {
+    const a = keyList(acked);
+    if (!a) return undefined;
+    out.acked = a.slice(0, LINEAGE_DEPTH);
+  }
+  return out;
 }
 
 export type SyncDecision = 'in sync' | 'fetch' | 'push' | 'conflict';
@@ -84,7 +103,21 @@ export async function currentVersion(configFile: string, varDir: string): Promis
   const hash = contentHash(bytes);
   const rec = await readRecord(varDir);
   if (rec?.hash === hash) return rec;
-  const v = { generation: rec ? rec.generation + 1 : 1, hash };
+  const v = child(rec, hash);
   await recordVersion(varDir, v);
   return v;
+}
+
+/**
+ * The version of the file as it is now, read without the lock and without
+ * recording anything (a hand edit reads as the next generation): for
+ * readers such as the daemon, which must never write a record a writer
+ * holding the lock is about to write.
+ */
+export async function peekVersion(configFile: string, varDir: string): Promise<ConfigVersion | undefined> {
+  const bytes = await readFile(configFile).catch(() => undefined);
+  if (!bytes) return undefined;
+  const hash = contentHash(bytes);
+  const rec = await readRecord(varDir);
+  return rec?.hash === hash ? rec : child(rec, hash);
 }

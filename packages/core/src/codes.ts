@@ -24,6 +24,8 @@ export const ErrorCode = {
   ConfigValueTooLong: 'ConfigValueTooLong',
   StateFileIsLink: 'StateFileIsLink',
   ConfigConflict: 'ConfigConflict',
+  ConfigNotAcknowledged: 'ConfigNotAcknowledged',
+  KeptCopyNotFound: 'KeptCopyNotFound',
   ConfigVersionInvalid: 'ConfigVersionInvalid',
   ConfigReferenceCycle: 'ConfigReferenceCycle',
   ConfigReferenceDepth: 'ConfigReferenceDepth',

@@ -8,7 +8,6 @@ import {
   updateConfig,
   withConfigLock,
   type WriteOptions,
-  type Written,
   evaluateConfig,
   evaluationErrors,
   findEntry,
@@ -33,6 +32,7 @@ import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
 import { keywordRegistry } from '@capsule/runtime';
 import { evalContext, openService, paths, serviceName, serviceParam } from './service-config.js';
+import { acknowledged } from './acknowledge.js';
 
 export async function validate(ctx: CommandContext): Promise<number> {
   const { doc } = await openService(ctx);
@@ -111,11 +111,6 @@ async function writeOptions(ctx: CommandContext, source?: string): Promise<Write
   return { registry: keywordRegistry(ctx), ctx: await evalContext(ctx), clock: systemClock, ...(source ? { source } : {}) };
 }
 
-/** Warnings do not stop a write, but the user hears of them. */
-function printWarnings(ctx: CommandContext, written: Written | undefined): void {
-  for (const i of written?.warnings ?? []) ctx.err(formatIssue(i) + '\n');
-}
-
 /** A refused write says first what was not done; the issues follow, each with its own hint. */
 function notWritten(e: unknown, what: string): unknown {
   if (!isCapsuleError(e) || e.code !== ErrorCode.ConfigInvalid) return e;
@@ -123,12 +118,11 @@ function notWritten(e: unknown, what: string): unknown {
 }
 
 /** set and unset: the edit is applied to the file as it is once the lock is held, so no concurrent writer is lost. */
-async function editKeyword(ctx: CommandContext, action: string, change: (doc: ConfigDocument) => string | undefined): Promise<void> {
+async function editKeyword(ctx: CommandContext, action: string, change: (doc: ConfigDocument) => string | undefined): Promise<number> {
   const p = paths(ctx);
   try {
-    printWarnings(
-      ctx,
-      await updateConfig(p, await writeOptions(ctx), action, (current) => {
+    return await acknowledged(ctx, serviceName(ctx), action, (o) =>
+      updateConfig(p, o, action, (current) => {
         if (current === undefined) throw noConfigFile(p.config);
         return change(parseConfig(current, p.config));
       }),
@@ -142,14 +136,12 @@ export async function set(ctx: CommandContext): Promise<number> {
   const { section, key } = serviceParam(ctx.options['param']);
   const value = ctx.options['value'];
   if (typeof value !== 'string') throw new CapsuleError('UsageError', 'set needs --value', { hint: 'svcmgr -s SVC set --param K --value V' });
-  await editKeyword(ctx, 'set', (doc) => setKeyword(doc, section, key, value));
-  return 0;
+  return editKeyword(ctx, 'set', (doc) => setKeyword(doc, section, key, value));
 }
 
 export async function unset(ctx: CommandContext): Promise<number> {
   const { section, key } = serviceParam(ctx.options['param']);
-  await editKeyword(ctx, 'unset', (doc) => unsetKeyword(doc, section, key));
-  return 0;
+  return editKeyword(ctx, 'unset', (doc) => unsetKeyword(doc, section, key));
 }
 
 export async function create(ctx: CommandContext): Promise<number> {
@@ -170,11 +162,10 @@ export async function create(ctx: CommandContext): Promise<number> {
     return 0;
   }
   try {
-    printWarnings(ctx, await updateConfig(paths(ctx), o, 'create', () => content));
+    return await acknowledged(ctx, serviceName(ctx), 'create', (w) => updateConfig(paths(ctx), { ...w, source }, 'create', () => content));
   } catch (e) {
     throw notWritten(e, `${source} was not installed`);
   }
-  return 0;
 }
 
 /** `print config version`: what another agent compares its copy with (generation and content hash). */
@@ -203,15 +194,16 @@ export async function edit(ctx: CommandContext): Promise<number> {
     const edited = await readFile(copy, 'utf8');
     if (edited === original) return 0;
     try {
-      printWarnings(
-        ctx,
-        await updateConfig(p, await writeOptions(ctx), 'edit config', (current) => {
+      return await acknowledged(ctx, serviceName(ctx), 'edit config', (o) =>
+        updateConfig(p, o, 'edit config', (current) => {
           // Someone wrote the file while the editor was open: theirs is not overwritten.
           if ((current ?? '') !== original) throw new CapsuleError('ConfigConflict', `${p.config} changed while you edited it`, { hint: 'review the kept edit and apply it again' });
           return edited;
         }),
       );
     } catch (e) {
+      // Written, not acknowledged: the file has the edit, nothing to keep aside.
+      if (isCapsuleError(e) && e.code === ErrorCode.ConfigNotAcknowledged) throw e;
       // Never lose the user's work: keep the rejected edit beside the state files.
       await mkdir(p.varDir, { recursive: true });
       const kept = join(p.varDir, 'rejected-edit.conf');

@@ -2,6 +2,7 @@
 // cache when it is fresh, which needs neither drivers nor the schema library.
 import { describeTarget, parseTarget, TARGET_FILE, type Target } from '@capsule/cluster/orchestrator';
 import { configMtime, servicePaths } from '@capsule/config/paths';
+import { listKept, type KeptCopy } from '@capsule/config/kept';
 import { STATUS_CODE } from '@capsule/core/status';
 import { isFresh, readStatusCache } from '@capsule/service/cache';
 import type { ServiceStatus } from '@capsule/service';
@@ -37,16 +38,22 @@ async function withTarget(ctx: CommandContext): Promise<ServiceStatus> {
   return target ? { ...s, target } : s;
 }
 
+/** A kept copy as print status says it: what replaced it, and the two ways out. */
+function describeKept(svc: string, k: KeptCopy): string {
+  return `config: kept copy ${k.id} (generation ${k.version.generation}, a diverged edit made here) superseded by ${k.by}'s generation ${k.byGeneration}: svcmgr -s ${svc} sync --accept ${k.id} makes it the config again (its content replaces the current one), sync --dismiss forgets it`;
+}
+
 export async function printStatus(ctx: CommandContext): Promise<number> {
-  const s = await withTarget(ctx);
-  if (ctx.format === 'json') ctx.out(renderJson(s));
+  const svc = ctx.options['service'] as string;
+  const [s, kept] = await Promise.all([withTarget(ctx), listKept(servicePaths(ctx.root, svc))]);
+  if (ctx.format === 'json') ctx.out(renderJson(kept.length ? { ...s, kept: kept.map(({ file: _f, ...k }) => k) } : s));
   else {
     // Under the service's line: what the daemons drive it toward, and who asked. Said when it matters: a daemon
     // runs here to act on it, or the target is stopped (a stopped service stays stopped); a lone node's started
     // target is what its own start did, and the seed's tree stays as it was.
     const [head, ...rest] = renderStatusTree(s).split('\n');
     const say = s.target !== undefined && (s.target.target === 'stopped' || existsSync(daemonPaths(ctx.root).socket));
-    ctx.out([head, ...(say ? [`target: ${describeTarget(s.target, Date.now())}`] : []), ...rest].join('\n'));
+    ctx.out([head, ...(say ? [`target: ${describeTarget(s.target, Date.now())}`] : []), ...kept.map((k) => describeKept(svc, k)), ...rest].join('\n'));
   }
   return 0;
 }

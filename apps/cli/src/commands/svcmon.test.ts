@@ -1,6 +1,6 @@
 import { clusterRows } from './svcmon.js';
 
-const inst = (avail: 'up' | 'down', csum: string, generation: number, frozen = false) => ({ avail, overall: avail, frozen, startFailed: false, csum, mtime: 0, generation });
+const inst = (avail: 'up' | 'down', csum: string, generation: number, frozen = false, kept = 0) => ({ avail, overall: avail, frozen, startFailed: false, csum, mtime: 0, generation, kept });
 const policy = { name: 'web', topology: 'failover' as const, orchestrate: 'ha' as const, placement: 'nodes order', nodes: ['hv1', 'hv2', 'hv3'], flexMin: 1, failback: false, stonith: false };
 
 test('one row per instance heard; leader is the first eligible node; a config older than the newest is stale; the target each node publishes', () => {
@@ -11,13 +11,13 @@ test('one row per instance heard; leader is the first eligible node; a config ol
     views: {
       hv1: { frozen: true, up: 0, peers: {}, services: { web: { ...inst('down', 'a', 1), target: 'stopped', targetGen: 2, targetBy: 'hv1', targetAt: '2026-01-01T00:00:00.000Z' } } },
       hv2: { frozen: false, up: 0, peers: {}, services: { web: inst('up', 'b', 2) } },
-      hv3: { frozen: false, up: 0, peers: {}, services: { web: inst('down', 'b', 2) } },
+      hv3: { frozen: false, up: 0, peers: {}, services: { web: inst('down', 'b', 2, false, 1) } },
     },
   });
   expect(rows).toEqual([
     { service: 'web', node: 'hv1', avail: 'down', overall: 'down', frozen: true, leader: false, eligible: 'no: node frozen', config: 'stale', target: 'stopped', targetGen: 2 },
     { service: 'web', node: 'hv2', avail: 'up', overall: 'up', frozen: false, leader: true, eligible: 'yes', config: 'ok', target: '-' },
-    { service: 'web', node: 'hv3', avail: 'down', overall: 'down', frozen: false, leader: false, eligible: 'yes', config: 'ok', target: '-' },
+    { service: 'web', node: 'hv3', avail: 'down', overall: 'down', frozen: false, leader: false, eligible: 'yes', config: 'ok, 1 kept', target: '-' },
   ]);
 });
 

@@ -30,7 +30,8 @@ interface Row {
   leader: boolean;
   /** `yes`, or why the orchestrator will not place the service there. */
   eligible: string;
-  config: 'ok' | 'stale' | '-';
+  /** `ok`, `stale` or `-`, then `, N kept` when diverged copies were kept there. */
+  config: string;
   /** The target this node publishes (`started`, `stopped`), `-` when none was ever set: the daemons act as for started. */
   target: Target['target'] | '-';
   /** Its generation, when set: nodes that differ have not all heard the newest yet. */
@@ -55,7 +56,7 @@ export function clusterRows(d: DaemonView): Row[] {
     for (const [node, v] of holders.sort(([a], [b]) => a.localeCompare(b))) {
       const i = own(v.services, name)!;
       const why = ineligibility(name, node, d.views);
-      rows.push({ service: name, node, avail: i.avail, overall: i.overall, frozen: i.frozen || v.frozen, leader: node === leader, eligible: why ? `no: ${why}` : 'yes', config: !newest?.csum ? '-' : i.csum === newest.csum ? 'ok' : 'stale', target: i.target ?? '-', ...(i.targetGen !== undefined ? { targetGen: i.targetGen } : {}) });
+      rows.push({ service: name, node, avail: i.avail, overall: i.overall, frozen: i.frozen || v.frozen, leader: node === leader, eligible: why ? `no: ${why}` : 'yes', config: `${!newest?.csum ? '-' : i.csum === newest.csum ? 'ok' : 'stale'}${i.kept ? `, ${i.kept} kept` : ''}`, target: i.target ?? '-', ...(i.targetGen !== undefined ? { targetGen: i.targetGen } : {}) });
     }
   }
   return rows;

@@ -11,6 +11,7 @@ const config = (name: keyof ConfigCommands) => async (): Promise<CommandModule> 
 
 const evalOpt: OptionSpec = { name: 'eval', type: 'boolean', help: 'show values as this node reads them: scoped, references resolved, typed' };
 const impersonate: OptionSpec = { name: 'impersonate', type: 'string', arg: 'NODE', help: 'with --eval, read the file as NODE would (a guest, a peer)' };
+const localEdit: OptionSpec = { name: 'local', type: 'boolean', help: 'write this node only, not acknowledged by the cluster (a node without quorum)' };
 const param: OptionSpec = { name: 'param', type: 'string', arg: 'KEY', help: 'SECTION.KEYWORD[@SCOPE]; DEFAULT when no section (nodes, fs#1.mnt)' };
 
 const configCommands: CommandSpec[] = [
@@ -30,18 +31,21 @@ const configCommands: CommandSpec[] = [
   { words: ['print', 'config', 'mtime'], summary: 'print the service file modification time (ms since the epoch)', needsService: true, load: config('mtime') },
   { words: ['print', 'config', 'version'], summary: 'print the config generation and content hash (what replication compares)', needsService: true, load: config('version') },
   { words: ['get'], summary: 'print the value of one keyword', needsService: true, options: [param, evalOpt, impersonate], load: config('get') },
-  { words: ['set'], summary: 'set one keyword, atomically, if the result validates', needsService: true, options: [param, { name: 'value', type: 'string', arg: 'V', help: 'the new value' }], load: config('set') },
-  { words: ['unset'], summary: 'remove one keyword, atomically, if the result validates', needsService: true, options: [param], load: config('unset') },
+  { words: ['set'], summary: 'set one keyword, atomically, if the result validates; acknowledged once a majority of its nodes hold it', needsService: true, options: [param, { name: 'value', type: 'string', arg: 'V', help: 'the new value' }, localEdit], load: config('set') },
+  { words: ['unset'], summary: 'remove one keyword, atomically, if the result validates; acknowledged as set is', needsService: true, options: [param, localEdit], load: config('unset') },
   {
     words: ['sync'],
-    summary: "push the service config to the other nodes whose copy is older; --accept-from GUEST installs a guest's copy held for review",
+    summary: "bring the service config up to date from the other nodes, then push it where it is older; --accept ID reinstates a kept copy; --accept-from GUEST installs a guest's copy held for review",
     needsService: true,
     options: [
       { name: 'accept-from', type: 'string', arg: 'GUEST', help: 'the guest whose held copy to install' },
-      { name: 'receive', type: 'string', arg: 'FILE', help: '(between agents) install a copy pushed by a peer' },
+      { name: 'accept', type: 'string', arg: 'ID', help: 'install this kept copy (a diverged edit another copy superseded; ids in print status) as the new config' },
+      { name: 'dismiss', type: 'boolean', help: 'forget the kept copies of this service on this node' },
+      { name: 'local', type: 'boolean', help: 'with --accept: write this node only, not acknowledged by the cluster' },
+      { name: 'receive', type: 'string', arg: 'FILE', help: '(between agents) install a copy pushed by a peer (- for standard input)' },
       { name: 'from', type: 'string', arg: 'NODE', help: '(with --receive) the sender' },
-      { name: 'generation', type: 'number', arg: 'N', help: '(with --receive) the generation of the copy' },
-      { name: 'hash', type: 'string', arg: 'SHA256', help: '(with --receive) the content hash of the copy' },
+      { name: 'record', type: 'string', arg: 'JSON', help: "(with --receive) the copy's version record" },
+      { name: 'acked', type: 'string', arg: 'KEY', help: '(between agents) record version KEY as acknowledged by a majority' },
       { name: 'mtime', type: 'number', arg: 'MS', help: "(with --receive) the sender's modification time" },
       { name: 'path', type: 'string', arg: 'REL', help: "(with --receive) a container's file, relative to CAPSULE_ROOT" },
       { name: 'also', type: 'string', arg: 'NODES', help: 'push to these nodes too (comma-separated): former nodes of the service still holding a copy, so that they drop it' },
@@ -54,7 +58,7 @@ const configCommands: CommandSpec[] = [
       },
     }),
   },
-  { words: ['edit', 'config'], summary: 'edit the service file with $EDITOR; installed only if it validates', needsService: true, load: config('edit') },
+  { words: ['edit', 'config'], summary: 'edit the service file with $EDITOR; installed only if it validates', needsService: true, options: [localEdit], load: config('edit') },
   {
     words: ['create'],
     summary: 'install FILE as the service file, if it validates',
@@ -62,6 +66,7 @@ const configCommands: CommandSpec[] = [
     options: [
       { name: 'config', type: 'string', arg: 'FILE', help: 'the service file to install (- for standard input)' },
       { name: 'generation', type: 'number', arg: 'N', help: 'install a copy pushed by another agent at its generation, only if newer' },
+      localEdit,
     ],
     load: config('create'),
   },
