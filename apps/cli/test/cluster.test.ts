@@ -6,6 +6,7 @@
 // cluster: never both up. Forged and replayed heartbeats: counted, ignored.
 import { TestCluster, until, type ClusterNode } from '@capsule/testenv';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliEntry } from './cli.js';
 import { holders, reach, sampler, writeWebService } from './cluster-web.js';
@@ -251,8 +252,8 @@ describe('two nodes with an arbitrator', () => {
 
 describe('a flex service on three nodes, multicast heartbeats', () => {
   let c: TestCluster;
-  const running = (n: ClusterNode) => {
-    const pidf = join(n.root, 'var/api.pid');
+  const running = (n: ClusterNode, app: string) => {
+    const pidf = join(n.root, `var/${app}.pid`);
     try {
       process.kill(Number(readFileSync(pidf, 'utf8')), 0);
       return true;
@@ -260,15 +261,29 @@ describe('a flex service on three nodes, multicast heartbeats', () => {
       return false;
     }
   };
-  const instances = () => [...c.nodes.values()].filter((n) => n.daemon && running(n)).map((n) => n.name);
+  const instances = (app = 'api') => [...c.nodes.values()].filter((n) => n.daemon && running(n, app)).map((n) => n.name);
   beforeAll(async () => {
     c = await TestCluster.create({ nodes: ['hv1', 'hv2', 'hv3'], nodemgr: cliEntry('nodemgr'), port: 10400, hb: 'multicast' });
+    // orchestrate = start: placed up to flex_min once; hv1's start fails, so the second instance is hv3's.
+    await c.writeService('batch', () => `[DEFAULT]\nnodes = hv1 hv2 hv3\ntopology = flex\nflex_min = 2\norchestrate = start\n\n[app#1]\nscript = batch.sh\nstart = 10\nstop = 10\ncheck = 10\n`, {
+      'etc/capsule/batch.d/batch.sh': (n) => `#!/bin/sh\npidf=${n.root}/var/batch.pid\ncase "$1" in\nstart) [ -f ${n.root}/var/batch-fails ] && exit 1; mkdir -p ${n.root}/var; setsid sleep 100000 </dev/null >/dev/null 2>&1 & echo $! > $pidf ;;\nstop) [ -f $pidf ] && kill $(cat $pidf) 2>/dev/null; rm -f $pidf ;;\nstatus) [ -f $pidf ] && kill -0 $(cat $pidf) 2>/dev/null ;;\nesac\n`,
+    });
+    await mkdir(join(c.node('hv1').root, 'var'), { recursive: true });
+    await writeFile(join(c.node('hv1').root, 'var/batch-fails'), '');
     await c.writeService('api', () => `[DEFAULT]\nnodes = hv1 hv2 hv3\ntopology = flex\nflex_min = 2\norchestrate = ha\n\n[app#1]\nscript = api.sh\nstart = 10\nstop = 10\ncheck = 10\n`, {
       'etc/capsule/api.d/api.sh': (n) => `#!/bin/sh\npidf=${n.root}/var/api.pid\ncase "$1" in\nstart) mkdir -p ${n.root}/var; setsid sleep 100000 </dev/null >/dev/null 2>&1 & echo $! > $pidf ;;\nstop) [ -f $pidf ] && kill $(cat $pidf) 2>/dev/null; rm -f $pidf ;;\nstatus) [ -f $pidf ] && kill -0 $(cat $pidf) 2>/dev/null ;;\nesac\n`,
     });
     for (const n of c.nodes.keys()) c.startDaemon(n);
   }, T);
   afterAll(() => c?.dispose(), T);
+
+  test('flex_min = 2 with orchestrate = start: a failed start on hv1 is made up by hv3, up to flex_min once', async () => {
+    const two = await until('two batch instances', async () => instances('batch').length === 2 && instances('batch')).catch(() => {
+      throw new Error(`batch on ${instances('batch').join(',')}\n${['hv1', 'hv2', 'hv3'].map((n) => `${n}: ${c.node(n).log.filter((l) => l.includes('batch')).join('\n')}`).join('\n')}`);
+    });
+    expect(two).toEqual(['hv2', 'hv3']);
+    expect(c.node('hv3').log.join('\n')).toMatch(/start batch.*flex: 1 of 2 instances up/);
+  }, T);
 
   test('flex_min = 2: two instances, and two again after one of their nodes loses power', async () => {
     expect(await until('two instances', async () => instances().length === 2 && instances())).toEqual(['hv1', 'hv2']);

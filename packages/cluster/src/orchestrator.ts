@@ -47,6 +47,7 @@ export type ServiceAction = Extract<Decision, { action: 'start' | 'stop' }>;
 export class Orchestrator {
   /** Services seen held somewhere since this daemon started: `orchestrate = start` starts a service once, never again. */
   private readonly seenHeld = new Set<string>();
+  private readonly flexPlaced = new Set<string>();
 
   decide(input: OrchestratorInput): Decision[] {
     const out: Decision[] = [];
@@ -73,6 +74,10 @@ export class Orchestrator {
     const alive = svc.nodes.filter((n) => input.alive.includes(n));
     const holders = alive.filter((n) => holds(inst(n)));
     if (holders.length) this.seenHeld.add(svc.name);
+    // `orchestrate = start` places a flex service up to flex_min once: done when that many ran at once (up, not
+    // starting: a start that fails does not count).
+    const running = holders.filter((n) => inst(n)?.avail === 'up' || inst(n)?.avail === 'warn');
+    if (running.length >= Math.min(svc.flexMin, svc.flexMax ?? svc.nodes.length)) this.flexPlaced.add(svc.name);
     if (!input.ready) return undefined;
     // An administrator's switch or migration is moving it: the daemons wait for it to land.
     if (alive.some((n) => inst(n)?.moving !== undefined)) return undefined;
@@ -125,7 +130,7 @@ export class Orchestrator {
     const max = svc.flexMax ?? svc.nodes.length;
     const min = Math.min(svc.flexMin, max);
     if (holders.length < min && !holders.includes(self)) {
-      if (svc.orchestrate === 'start' && this.seenHeld.has(svc.name) && holders.length > 0) return undefined;
+      if (svc.orchestrate === 'start' && this.flexPlaced.has(svc.name)) return undefined;
       const candidates = order.filter((n) => !holders.includes(n));
       const rank = candidates.indexOf(self);
       if (rank >= 0 && rank < min - holders.length) return { action: 'start', reason: `flex: ${holders.length} of ${min} instances up` };

@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { driverSettings, peerAddress, peerEndpoint, readNodeConfig } from './node-config.js';
+import { driverSettings, peerAddress, peerEndpoint, readNodeConfig, sshDefaults } from './node-config.js';
 
 let root: string;
 beforeEach(async () => {
@@ -60,4 +60,11 @@ test.each([
 
 test('peerEndpoint: a port that is no port is an error naming the keyword, not port 22', () => {
   expect(() => peerEndpoint({ ssh: { 'port@hv2': 'ssh' } }, 'hv2')).toThrow(expect.objectContaining({ code: 'NodeConfigInvalid', message: expect.stringContaining('[ssh] port@hv2') }));
+});
+
+test.each([
+  ['/', '/etc/capsule/ssh/id_ed25519', '/etc/capsule/ssh/known_hosts'],
+  ['/opt/capsule/', '/opt/capsule/etc/capsule/ssh/id_ed25519', '/opt/capsule/etc/capsule/ssh/known_hosts'],
+])('sshDefaults under root %s: the key and known_hosts paths, no doubled slash', (root, identityFile, knownHosts) => {
+  expect(sshDefaults({}, root)).toMatchObject({ identityFile, knownHosts });
 });

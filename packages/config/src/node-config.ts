@@ -4,6 +4,7 @@
 import { CapsuleError, type DriverSettings } from '@capsule/core';
 import { parse } from 'ini';
 import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { nodeConfPath as nodeConfigPath } from './cluster.js';
 
 export type NodeConfig = Readonly<Record<string, Readonly<Record<string, string>>>>;
@@ -75,8 +76,8 @@ export function sshDefaults(conf: NodeConfig, root: string): { identityFile: str
   const s = conf['ssh'] ?? {};
   const timeout = Number(s['connect_timeout'] ?? 10);
   return {
-    identityFile: s['identity_file'] ?? `${root}/etc/capsule/ssh/id_ed25519`,
-    knownHosts: s['known_hosts'] ?? `${root}/etc/capsule/ssh/known_hosts`,
+    identityFile: s['identity_file'] ?? join(root, 'etc/capsule/ssh/id_ed25519'),
+    knownHosts: s['known_hosts'] ?? join(root, 'etc/capsule/ssh/known_hosts'),
     connectTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 10) * 1000,
   };
 }

@@ -25,6 +25,8 @@ export const ErrorCode = {
   StateFileIsLink: 'StateFileIsLink',
   ConfigConflict: 'ConfigConflict',
   ConfigNotAcknowledged: 'ConfigNotAcknowledged',
+  RunningElsewhere: 'RunningElsewhere',
+  NotRunningHere: 'NotRunningHere',
   KeptCopyNotFound: 'KeptCopyNotFound',
   ConfigVersionInvalid: 'ConfigVersionInvalid',
   ConfigReferenceCycle: 'ConfigReferenceCycle',

@@ -55,6 +55,12 @@ export interface ActionOptions extends Runtime {
   peers?: Peers;
   /** Before a switch or a migration stops anything: throws when the cluster says `node` cannot take the service (not alive). */
   peerCheck?: (node: string) => Promise<void>;
+  /**
+   * Called once a switch or migration has marked the service moving, before
+   * anything stops: the local daemon publishes the mark now, so that no peer
+   * reads this node's stale "up" beside the destination's and stops one.
+   */
+  announce?: () => Promise<void>;
 }
 
 export const PRE_ACTION_STATUS_TIMEOUT_MS = 30_000;

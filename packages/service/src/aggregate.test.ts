@@ -14,6 +14,7 @@ test.each<[string, Array<[string, Status]>, Record<string, EncapStatus>, Status,
   ['a guest avail merges into the hypervisor', [['container#0', 'up']], { 'container#0': enc('down', 'down') }, 'warn', 'warn'],
   ['guest up', [['container#0', 'up']], { 'container#0': enc('up', 'up') }, 'up', 'up'],
   ['all down', [['container#0', 'down']], { 'container#0': enc('down', 'down') }, 'down', 'down'],
+  ['a standby container (farmed-failover: its guest runs elsewhere) is no fault', [['container#0', 'up']], { 'container#0': { ...enc('down', 'down'), elsewhere: 'vm1' } }, 'up', 'up'],
 ])('%s', (_w, list, encap, avail, overall) => {
   const a = aggregate(Object.fromEntries(list.map(([rid, s]) => r(rid, s))), encap);
   expect([a.avail, a.overall]).toEqual([avail, overall]);

@@ -31,6 +31,8 @@ export function aggregate(resources: Record<string, ResourceStatusEntry>, encap:
   let avail = aggregateStatus(START_ORDER.filter((g) => groups[g] !== undefined).map((g) => groups[g]!));
   let overall = avail;
   for (const e of Object.values(encap)) {
+    // A standby container of a farmed-failover service: its encapsulated service runs in another one, which is no fault here.
+    if (e.elsewhere) continue;
     avail = mergeStatus(avail, e.avail);
     overall = mergeStatus(overall, e.overall);
   }

@@ -24,4 +24,5 @@ export { encapChain, resolveTargets, CHAINED_ACTIONS, type LevelFlags, type Targ
 export { encapStatuses, foldGuestStatus } from './encap/status.js';
 export { syncConfig, type SyncResult } from './encap/config-sync.js';
 export { Guest, guestsOf, sanitize, type GuestCall } from './encap/guest.js';
+export { switchEncapsulated } from './encap/switch.js';
 export { hypervisorChanges, heldGuestConfig, releaseGuestConfig, heldWarning, type HeldConfig, type ViewChange } from './encap/guest-config.js';

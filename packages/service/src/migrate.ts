@@ -84,11 +84,13 @@ async function switchService(svc: Service, o: ActionOptions, m: Movers): Promise
   // Marked as moving, so that no daemon places the service while it is down on both nodes.
   await writeMigrating(svc.varDir, 'switch', peer.node, o.clock ? { clock: o.clock } : {});
   try {
+    await o.announce?.();
     await o.encap?.beforeStop(svc, 'stop', o);
     const here = svc.resources.filter((r) => r.resource && !r.standby);
     await m.stop(here);
     try {
-      await onPeer(peer, svc, ['start'], o);
+      // --from: this node hands the service over; the peer does not count it as running it elsewhere.
+      await onPeer(peer, svc, ['start', '--from', svc.nodename], o);
       log.info(`switched to ${peer.node}`);
     } catch (e) {
       log.error(`start on ${peer.node} failed: ${(e as Error).message}`);
@@ -122,6 +124,7 @@ async function migrateService(svc: Service, o: ActionOptions, m: Movers): Promis
   for (const r of movable) await r.resource.precheckMigration?.(ctx(r), to);
   await writeMigrating(svc.varDir, 'migrate', peer.node, o.clock ? { clock: o.clock } : {});
   try {
+    await o.announce?.();
     // What is not a container (addresses, filesystems on the hypervisor) moves the ordinary way.
     await m.stop(svc.resources.filter((r) => r.resource && !r.encap && r.group !== 'container' && !r.standby));
     for (const r of movable) {
@@ -129,7 +132,7 @@ async function migrateService(svc: Service, o: ActionOptions, m: Movers): Promis
       if (!o.dryRun) await r.resource.migrate!(ctx(r), to);
     }
     // The containers already run there: the peer's start leaves them alone and starts the rest.
-    if (!o.dryRun) await onPeer(peer, svc, ['start'], o);
+    if (!o.dryRun) await onPeer(peer, svc, ['start', '--from', svc.nodename], o);
   } finally {
     await rm(migratingFile(svc.varDir), { force: true });
   }

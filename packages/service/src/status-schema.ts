@@ -32,6 +32,8 @@ export const EncapStatus = z.strictObject({
   resources: z.record(z.string(), ResourceStatusEntry),
   /** Why the guest was not asked or did not answer. */
   error: z.string().optional(),
+  /** Farmed-failover: the guest that runs the encapsulated service, as this guest's daemon sees it; this container is its standby. */
+  elsewhere: z.string().optional(),
 });
 export type EncapStatus = z.infer<typeof EncapStatus>;
 
@@ -54,6 +56,8 @@ export const ServiceStatus = z.strictObject({
   updated: z.string(),
   /** The admin's target on this node (target.json): `svcmgr start` sets it started, `stop` stopped; absent when never set. */
   target: z.strictObject({ target: z.enum(['started', 'stopped']), generation: z.number().int().nonnegative(), at: z.string(), by: z.string() }).optional(),
+  /** A failover service down here and held by another node, as this node's daemon sees it (what a hypervisor above reads as a standby). */
+  elsewhere: z.string().optional(),
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 

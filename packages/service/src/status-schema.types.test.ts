@@ -37,3 +37,9 @@ test.each([
   const base = { version: 1, svcname: 's', nodename: 'n', level: 'encap', frozen: false, overall: 'up', avail: 'up', groups: {}, resources: {}, encap: {}, updated: 'x' };
   expect(ReceivedStatus.safeParse(patch === null ? {} : { ...base, ...patch }).success).toBe(ok);
 });
+
+test('elsewhere is an optional addition, on the service and on each container', () => {
+  const minimal = { version: 1, svcname: 's', nodename: 'n', level: 'hypervisor', frozen: false, overall: 'up', avail: 'up', groups: {}, resources: {}, updated: 'x' };
+  expect(ServiceStatus.safeParse({ ...minimal, encap: {}, elsewhere: 'vm1' }).success).toBe(true);
+  expect(ServiceStatus.safeParse({ ...minimal, encap: { 'container#0': { guest: 'vm2', overall: 'down', avail: 'down', resources: {}, elsewhere: 'vm1' } } }).success).toBe(true);
+});

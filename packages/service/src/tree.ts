@@ -49,6 +49,7 @@ export function renderStatusTree(s: ServiceStatus): string {
       if (guest) {
         node.children = sortResources(Object.values(guest.resources)).map((g) => resourceNode(g, true));
         if (guest.error) node.log = [...(node.log ?? []), `warn: ${guest.error}`];
+        if (guest.elsewhere) node.log = [...(node.log ?? []), `standby: the encapsulated service runs in ${guest.elsewhere}`];
       }
       return node;
     });

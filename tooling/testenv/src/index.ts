@@ -11,3 +11,4 @@ export { LinkedSshGuests, type LinkedSshGuest } from './sshguest.js';
 export { TestVms, TestLibvirtPeer, KERNEL_CACHE, TEST_URI, type TestVm } from './kvm.js';
 export { TestCluster, NoAgent, type ClusterNode, type DaemonStatus, type TestClusterOptions } from './cluster.js';
 export { SVC_ADDR, SVC_PORT, webConf, webScript, writeWebService, holders, sampler } from './cluster-web.js';
+export { GuestCluster, type TestGuest } from './guest-cluster.js';

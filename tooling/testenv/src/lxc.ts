@@ -40,11 +40,11 @@ export class TestContainers {
    * repository's build. Without a bridge it has no network, and its init
    * obeys a halt at once (udhcpc waiting for a lease holds it otherwise).
    */
-  async create(o: { bridge?: string; agent: boolean }): Promise<TestContainer> {
+  async create(o: { bridge?: string; agent: boolean; ipv4?: string; sshd?: boolean }): Promise<TestContainer> {
     const lxcpath = await this.path();
     const name = uniqueName('capsule-t-', 24);
     const conf = join(lxcpath, `${name}.create.conf`);
-    const net = o.bridge ? [`lxc.net.0.type = veth`, `lxc.net.0.link = ${o.bridge}`, `lxc.net.0.flags = up`] : [`lxc.net.0.type = empty`];
+    const net = o.bridge ? [`lxc.net.0.type = veth`, `lxc.net.0.link = ${o.bridge}`, `lxc.net.0.flags = up`, ...(o.ipv4 ? [`lxc.net.0.ipv4.address = ${o.ipv4}`] : [])] : [`lxc.net.0.type = empty`];
     await writeFile(conf, [...net, `lxc.apparmor.profile = unconfined`, ''].join('\n'));
     this.containers.push(name);
     await sh('lxc-create', '-P', lxcpath, '-n', name, '-t', 'busybox', '-f', conf);
@@ -56,8 +56,17 @@ export class TestContainers {
       );
       const bin = join(rootfs, 'usr/local/bin');
       await mkdir(bin, { recursive: true });
-      await writeFile(join(bin, 'svcmgr'), `#!/bin/sh\nexec ${process.execPath} ${REPO_ROOT}/apps/cli/dist/bin/svcmgr.js "$@"\n`);
-      await chmod(join(bin, 'svcmgr'), 0o755);
+      for (const prog of ['svcmgr', 'nodemgr', 'svcmon']) {
+        await writeFile(join(bin, prog), `#!/bin/sh\nexec ${process.execPath} ${REPO_ROOT}/apps/cli/dist/bin/${prog}.js "$@"\n`);
+        await chmod(join(bin, prog), 0o755);
+      }
+    }
+    // A static address: no DHCP client (its deconfig would flush the address LXC set).
+    if (o.ipv4) await writeFile(join(rootfs, 'etc/init.d/rcS'), '#!/bin/sh\n/bin/syslogd\n/bin/mount -a\n', { mode: 0o744 });
+    if (o.sshd) {
+      // The host's OpenSSH server (the libraries are the host's, bind-mounted by the busybox template), privilege separation user included.
+      await appendFile(join(lxcpath, name, 'config'), `lxc.mount.entry = /usr/sbin/sshd usr/sbin/sshd none ro,bind,create=file 0 0\n`);
+      await appendFile(join(rootfs, 'etc/passwd'), 'sshd:x:100:65534::/run/sshd:/bin/false\n');
     }
     return { name, lxcpath, rootfs };
   }

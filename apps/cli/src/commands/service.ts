@@ -1,6 +1,6 @@
 // Service actions under the lock, and the status refresh: everything that
 // builds the service and loads its drivers.
-import { clearStaleMigrating, encapChain, isFrozen, migratingFile, readMigrating, resolveTargets, runAction, SUB_ACTIONS, writeMigrating, type ServiceStatus } from '@capsule/service';
+import { clearStaleMigrating, encapChain, guestsOf, switchEncapsulated, isFrozen, migratingFile, readMigrating, resolveTargets, runAction, SUB_ACTIONS, writeMigrating, type ServiceStatus } from '@capsule/service';
 import { peerEndpoint } from '@capsule/config';
 import { CapsuleError, ErrorCode, systemClock } from '@capsule/core';
 import { inspectService, keywordRegistry, loadService, refreshStatus as refresh, serviceLog, type RefreshOptions } from '@capsule/runtime';
@@ -11,6 +11,7 @@ import type { CommandContext } from '../spec.js';
 import { serviceName } from './service-config.js';
 import { planTarget, targetOf, writeTarget } from './target.js';
 import { rm } from 'node:fs/promises';
+import { heldElsewhere } from './elsewhere.js';
 
 /** With --format json, stderr holds only the JSON error: the log goes to its file, not to the terminal. */
 function refreshOptions(ctx: CommandContext): RefreshOptions {
@@ -39,6 +40,30 @@ export function action(name: string) {
     // Freezing is this node's business, allowed anywhere; resource actions only on the service's nodes.
     const loaded = await loadService(ctx, serviceName(ctx), name === 'freeze' || name === 'thaw' ? undefined : { name, force: o['force'] === true });
     const { svc, ssh, conf } = loaded;
+    // A failover service another node holds is not started a second time here (the daemons would stop one copy after both ran).
+    if (name === 'start' && svc.topology === 'failover' && o['force'] !== true && o['dry-run'] !== true) {
+      const other = await heldElsewhere(ctx.root, ctx.nodename, svc.svcname, { failover: true, handing: typeof o['from'] === 'string' ? [o['from']] : [] });
+      if (other) {
+        await loaded.close();
+        throw new CapsuleError(ErrorCode.RunningElsewhere, `${svc.svcname} runs on ${other}: a failover service runs on one node, nothing was started on ${ctx.nodename}`, {
+          hint: `svcmgr -s ${svc.svcname} switch --to ${ctx.nodename} moves it here; --force starts it here all the same`,
+          details: { node: other },
+        });
+      }
+    }
+    // switch --to GUEST: the encapsulated level moves between containers, by the container running it here.
+    if (name === 'switch' && typeof o['to'] === 'string' && svc.level === 'hypervisor' && svc.encapnodes.includes(o['to'])) {
+      try {
+        const log = serviceLog(svc, refreshOptions(ctx).echo);
+        const runtime = { exec: localExec, clock: systemClock, ssh };
+        const picked = o['slave'] ? resolveTargets(svc, 'switch', undefined, { slave: o['slave'] as string[] }, { selection: {} }).guests : guestsOf(svc);
+        await switchEncapsulated(svc, o['to'], picked, (g) => ({ runtime, log: log.for(g.rid) }), { force: o['force'] === true, dryRun: o['dry-run'] === true });
+        if (o['dry-run'] !== true) await refresh(ctx, { svc, ssh }, { ...refreshOptions(ctx), refreshGuests: true });
+        return 0;
+      } finally {
+        await loaded.close();
+      }
+    }
     // The target first: a daemon that saw the service go down before it saw the target would start it again.
     const wanted = targetOf(name, o);
     const target = wanted && (o['force'] === true || !isFrozen(svc.varDir)) ? await planTarget(ctx, svc.svcname, wanted) : undefined;
@@ -70,6 +95,7 @@ export function action(name: string) {
       await runAction(svc, name, {
         peers: (node) => ({ node, exec: ssh.exec(peerEndpoint(conf, node)) }),
         peerCheck: (node) => peerAlive(ctx, node),
+        announce: () => ask(daemonPaths(ctx.root).socket, { cmd: 'refresh', service: svc.svcname }, 10_000).then(() => undefined, () => undefined),
         exec: localExec,
         ssh,
         log: serviceLog(svc, refreshOptions(ctx).echo),

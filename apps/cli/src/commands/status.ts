@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { daemonPaths } from '@capsule/runtime/daemon';
 import { join } from 'node:path';
 import { renderJson } from '../output.js';
+import { heldElsewhere } from './elsewhere.js';
 import type { CommandContext } from '../spec.js';
 
 /** A cached status older than this, or older than the config file, is recomputed. */
@@ -34,8 +35,11 @@ export async function readTarget(root: string, service: string): Promise<Target 
 
 /** The status with this node's target (read each time: the daemon adopts a peer's target without touching the status cache). */
 async function withTarget(ctx: CommandContext): Promise<ServiceStatus> {
-  const [s, target] = await Promise.all([currentStatus(ctx), readTarget(ctx.root, ctx.options['service'] as string)]);
-  return target ? { ...s, target } : s;
+  const svc = ctx.options['service'] as string;
+  const [s, target] = await Promise.all([currentStatus(ctx), readTarget(ctx.root, svc)]);
+  // Down here and held by another node: said, so that a hypervisor above reads this container as a standby.
+  const elsewhere = s.avail === 'down' || s.avail === 'n/a' ? await heldElsewhere(ctx.root, ctx.nodename, svc) : undefined;
+  return { ...s, ...(target ? { target } : {}), ...(elsewhere ? { elsewhere } : {}) };
 }
 
 /** A kept copy as print status says it: what replaced it, and the two ways out. */

@@ -88,6 +88,7 @@ const actionOptions: OptionSpec[] = [
   { name: 'slave', type: 'list', arg: 'NAMES', help: 'act in these containers only (name or rid)' },
   { name: 'slaves', type: 'boolean', help: 'act in every container only' },
   { name: 'local', type: 'boolean', help: 'act on this node only: the service\'s target (started or stopped, cluster-wide) stays as it is' },
+  { name: 'from', type: 'string', arg: 'NODE', help: '(between agents, start) the node handing the service over in a switch: not counted as running it' },
 ];
 const refreshOpt: OptionSpec = { name: 'refresh', type: 'boolean', help: 'recompute the status instead of reading the cache' };
 

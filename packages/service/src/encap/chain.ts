@@ -3,7 +3,7 @@
 // Sub-actions say where they run (--master, --slave NAME, --slaves) unless
 // only one level has resources they touch.
 import type { KeywordRegistry } from '@capsule/config';
-import { CapsuleError } from '@capsule/core';
+import { CapsuleError, isCapsuleError } from '@capsule/core';
 import type { ActionOptions, EncapChain } from '../actions.js';
 import type { Service } from '../model.js';
 import { select } from '../order.js';
@@ -76,7 +76,16 @@ async function runInGuest(g: Guest, action: string, o: ActionOptions, registry: 
   }
   await syncConfig(g, call, registry);
   log.info(`${g.name}: svcmgr -s ${g.svc.svcname} ${[action, ...passthrough(o)].join(' ')}`);
-  await g.agentChecked(call, [action, ...passthrough(o)], { timeoutMs: GUEST_ACTION_TIMEOUT_MS });
+  try {
+    await g.agentChecked(call, [action, ...passthrough(o)], { timeoutMs: GUEST_ACTION_TIMEOUT_MS });
+  } catch (e) {
+    // Farmed-failover: the guests' own cluster placed the encapsulated service in another container; this one is its standby.
+    if (action === 'start' && isCapsuleError(e) && e.code === 'RunningElsewhere') {
+      log.info(`${g.name}: the encapsulated level runs ${e.details?.['node'] ? `in ${String(e.details['node'])}` : 'elsewhere'}: ${g.name} stays its standby`);
+      return;
+    }
+    throw e;
+  }
 }
 
 /** Runs in every target guest concurrently; the first failure is rethrown once all are done. */

@@ -44,7 +44,8 @@ export function foldGuestStatus(svc: Service, guest: string, s: ReceivedStatus):
     declared[rid] = { ...mine, status: got.status, label: sanitize(got.label), log: got.log.map(sanitize) };
   }
   const { overall, avail } = aggregate(declared, {});
-  return { guest, overall, avail, resources: declared, ...(warnings.length ? { error: warnings.join('; ') } : {}) };
+  const elsewhere = typeof s['elsewhere'] === 'string' && avail !== 'up' && avail !== 'warn' ? sanitize(s['elsewhere']) : undefined;
+  return { guest, overall, avail, resources: declared, ...(warnings.length ? { error: warnings.join('; ') } : {}), ...(elsewhere ? { elsewhere } : {}) };
 }
 
 async function guestStatus(g: Guest, c: GuestCall, refresh: boolean, timeoutMs: number): Promise<EncapStatus> {
