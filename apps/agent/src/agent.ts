@@ -267,7 +267,8 @@ export class Agent {
     this.pushes.set(policy.name, { key, at: Date.now(), running: true });
     this.o.log(`sync ${policy.name}: ${stale.join(', ')} need update`);
     const also = stale.filter((n) => former.includes(n));
-    void localExec([...this.o.svcmgr, '-s', policy.name, 'sync', ...(also.length ? ['--also', also.join(',')] : [])], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 5 * 60_000 }).then((r) => {
+    const env = { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self, CAPSULE_ORIGIN: `daemon of ${this.self}: replication` };
+    void localExec([...this.o.svcmgr, '-s', policy.name, 'sync', ...(also.length ? ['--also', also.join(',')] : [])], { env, timeoutMs: 5 * 60_000 }).then((r) => {
       this.pushes.set(policy.name, { key, at: Date.now(), running: false });
       this.o.log(`sync ${policy.name}: ${r.stdout.trim().replace(/\n/g, '; ') || r.stderr.trim().split('\n').pop()}`);
     });
@@ -301,7 +302,9 @@ export class Agent {
     this.o.log(`${d.action} ${d.service}: ${d.reason}`);
     // Tell the peers at once that this node holds the service now.
     await this.send();
-    const r = await localExec([...this.o.svcmgr, '-s', d.service, d.action, '--local', ...args], { env: { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self }, timeoutMs: 15 * 60_000 });
+    // The audit log says who: this daemon, and why.
+    const env = { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self, CAPSULE_ORIGIN: `daemon of ${this.self}: ${d.reason}` };
+    const r = await localExec([...this.o.svcmgr, '-s', d.service, d.action, '--local', ...args], { env, timeoutMs: 15 * 60_000 });
     if (r.code !== 0) this.o.log(`${d.action} ${d.service} failed (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
     if (d.action === 'start' && r.code !== 0) {
       this.failedHere(l);

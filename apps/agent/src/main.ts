@@ -14,9 +14,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './agent.js';
 import { runWatchdog } from './watchdog.js';
+import { LogWriter } from '@capsule/service/logfile';
 
 const USAGE =
-  'usage: capsule-agent [--svcmgr PATH] [--stop-with-stdin] [--watchdog --stop-timeout MS]  (PATH: the svcmgr actions run with, default svcmgr from PATH; --stop-with-stdin: stop when standard input closes, as when `nodemgr daemon run` ends; --watchdog: the watchdog process the agent starts itself)';
+  'usage: capsule-agent [--svcmgr PATH] [--stop-with-stdin] [--log-file FILE] [--watchdog --stop-timeout MS]  (FILE: the log, rotated at 4 MiB, 3 kept; PATH: the svcmgr actions run with, default svcmgr from PATH; --stop-with-stdin: stop when standard input closes, as when `nodemgr daemon run` ends; --watchdog: the watchdog process the agent starts itself)';
 
 export interface AgentArgs {
   /** `--svcmgr FILE.js` runs actions with this node binary; without it, `svcmgr` is looked up in PATH. */
@@ -24,6 +25,8 @@ export interface AgentArgs {
   stopWithStdin: boolean;
   /** Run as the node's watchdog (watchdog.ts), with this bound on each stop. */
   watchdog?: { stopTimeoutMs: number };
+  /** Log to this file, rotated as the service log is (4 MiB, 3 kept), instead of stdout. */
+  logFile?: string;
 }
 
 export function parseAgentArgs(argv: readonly string[], execPath = process.execPath): AgentArgs {
@@ -36,6 +39,10 @@ export function parseAgentArgs(argv: readonly string[], execPath = process.execP
       i++;
     } else if (a === '--stop-with-stdin') out.stopWithStdin = true;
     else if (a === '--watchdog') out.watchdog ??= { stopTimeoutMs: 30_000 };
+    else if (a === '--log-file' && path && !path.startsWith('--')) {
+      out.logFile = path;
+      i++;
+    }
     else if (a === '--stop-timeout' && /^\d+$/.test(path ?? '')) {
       out.watchdog = { stopTimeoutMs: Number(path) };
       i++;
@@ -48,8 +55,18 @@ export function parseAgentArgs(argv: readonly string[], execPath = process.execP
 export async function runAgent(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const args = parseAgentArgs(argv);
   const ctx: NodeContext = { root: capsuleRoot(env), nodename: nodename(env), appRoot: findAppRoot(dirname(fileURLToPath(import.meta.url))), env };
+  const file = args.logFile ? new LogWriter(args.logFile, { mode: 0o600 }) : undefined;
+  const log = (line: string) => (file ? file.append(`${new Date().toISOString()} ${line}\n`) : process.stdout.write(`${new Date().toISOString()} ${line}\n`));
+  try {
+    await runAs(ctx, args, log);
+  } finally {
+    const e = await file?.flush();
+    if (e) process.stderr.write(`capsule-agent: cannot write ${args.logFile}: ${e.message}\n`);
+  }
+}
+
+async function runAs(ctx: NodeContext, args: AgentArgs, log: (line: string) => void): Promise<void> {
   const p = daemonPaths(ctx.root);
-  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   if (args.watchdog) {
     // The agent's own helper, not an agent: it outlives the agent on purpose and takes no agent lock.
     await runWatchdog({ socket: join(p.runDir, 'watchdog.sock'), svcmgr: args.svcmgr, env: { CAPSULE_ROOT: ctx.root, CAPSULE_NODENAME: ctx.nodename }, stopTimeoutMs: args.watchdog.stopTimeoutMs, log });

@@ -62,7 +62,9 @@ export async function run(program: ProgramSpec, argv: readonly string[], io: Io 
       tty: io.tty === true,
     };
     const mod = await command.load();
-    return await mod.run(ctx);
+    const isAudited = typeof command.audited === 'function' ? command.audited(ctx.options) : command.audited === true;
+    if (!isAudited) return await mod.run(ctx);
+    return await audited(ctx, argv, () => mod.run(ctx));
   } catch (thrown) {
     const e = asNeedsRoot(thrown, program.name);
     if (format === 'json') {
@@ -73,5 +75,24 @@ export async function run(program: ProgramSpec, argv: readonly string[], io: Io 
       if (!isCapsuleError(e) && io.env['CAPSULE_DEBUG']) io.err(`${(e as Error).stack}\n`);
     }
     return exitCodeOf(e);
+  }
+}
+
+/** Runs a command that changes something, its begin and its end in the audit log (a log that cannot be written is said, never fatal). */
+async function audited(ctx: CommandContext, argv: readonly string[], fn: () => Promise<number>): Promise<number> {
+  const { actorOf, audit } = await import('@capsule/runtime/audit');
+  const entry = { root: ctx.root, program: ctx.program, argv, actor: actorOf(ctx.env), ...(typeof ctx.options['service'] === 'string' ? { service: ctx.options['service'] } : {}) };
+  const write = (more: { code?: number; ms?: number }) => audit({ ...entry, ...more }).catch((e: Error) => ctx.err(`warning: cannot write the audit log: ${e.message}\n`));
+  const t0 = Date.now();
+  await write({});
+  let code = 1;
+  try {
+    code = await fn();
+    return code;
+  } catch (e) {
+    code = exitCodeOf(asNeedsRoot(e, ctx.program));
+    throw e;
+  } finally {
+    await write({ code, ms: Date.now() - t0 });
   }
 }

@@ -45,6 +45,8 @@ export interface CommandSpec {
   /** Free arguments after the action words, shown in help (`NAME...`). */
   args?: string;
   /** The command needs `-s SVC`. */
+  /** Changes the service or the node: written with its actor and origin to the audit log (and the service log). */
+  audited?: boolean | ((options: Record<string, unknown>) => boolean);
   needsService?: boolean;
   load(): Promise<CommandModule>;
 }

@@ -5,7 +5,8 @@
 // healed, every node converges on the acknowledged line, and the cut-off
 // edit is kept on its node, shown, and can be reinstated.
 import { TestCluster, until } from '@capsule/testenv';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cliEntry } from './cli.js';
 import { reach, writeWebService } from './cluster-web.js';
@@ -49,6 +50,14 @@ describe('config edits around a cut', () => {
 
       expect(await until('web on hv2 or hv3', async () => ['hv2', 'hv3'].includes(await reach(c)))).toBe(true);
       const holder = await reach(c);
+      // The holder's print status shows every node's instance, hv1 lost; svcmon keeps hv1's row, lost.
+      const st = (await c.cli(holder, 'svcmgr', ['-s', 'web', 'print', 'status'])).stdout;
+      expect(st).toMatch(new RegExp(`instances, as ${holder}'s daemon hears them \\(quorum\\)`));
+      expect(st).toMatch(/ hv1 +LOST/);
+      expect(st).toMatch(new RegExp(` ${holder} +up +up`));
+      const mon = (await c.cli(holder, 'svcmon', [])).stdout;
+      expect(mon).toMatch(/nodes: .*hv1 LOST/);
+      expect(mon).toMatch(/web +hv1 +lost/);
       expect(await set(holder, 'second')).toMatchObject({ code: 0 });
       expect(await holding('second')).toBeGreaterThanOrEqual(2);
     } finally {
@@ -73,5 +82,20 @@ describe('config edits around a cut', () => {
     expect([has(back, 'cutoff'), has(back, 'local'), has(back, 'second')]).toEqual([true, true, false]);
     expect((await c.cli('hv1', 'svcmgr', ['-s', 'web', 'print', 'status'])).stdout).not.toContain(`kept copy ${kept![1]}`);
     await until('the reinstated edit everywhere', async () => (await holding('cutoff')) === 3);
+  }, T);
+
+  test('a service created on hv2 is on every node when create returns; delete --cluster removes it everywhere, and no daemon brings it back', async () => {
+    const db = (n: string) => join(c.node(n).root, 'etc/capsule/db.conf');
+    const src = join(c.node('hv2').root, 'db.src');
+    await writeFile(src, '[DEFAULT]\nnodes = hv1 hv2 hv3\n\n[app#1]\nscript = /bin/false\n');
+    expect(await c.cli('hv2', 'svcmgr', ['-s', 'db', 'create', '--config', src])).toMatchObject({ code: 0 });
+    expect(NODES.filter((n) => existsSync(db(n))).length).toBeGreaterThanOrEqual(2);
+    await until('db everywhere', async () => NODES.every((n) => existsSync(db(n))));
+    const del = await c.cli('hv1', 'svcmgr', ['-s', 'db', 'delete', '--cluster']);
+    expect(del).toMatchObject({ code: 0 });
+    expect(NODES.filter((n) => existsSync(db(n)))).toEqual([]);
+    // Every daemon has run its replication rounds since: still gone.
+    for (const n of NODES) await c.afterHeartbeats(n, 3);
+    expect(NODES.filter((n) => existsSync(db(n)))).toEqual([]);
   }, T);
 });

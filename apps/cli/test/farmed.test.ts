@@ -19,27 +19,26 @@ beforeAll(async () => {
   c = await TestCluster.create({ nodes: ['hv1', 'hv2'], nodemgr: cliEntry('nodemgr'), port: 10800, ssh: true });
   g = await GuestCluster.create(c, ['hv1', 'hv2'], { port: 10810 });
   for (const x of g.guests) {
-    const d = join(x.rootfs, 'etc/capsule/web.d');
-    await mkdir(d, { recursive: true });
-    await writeFile(join(d, 'shop'), '#!/bin/sh\ncase "$1" in start) touch /tmp/shop.up;; stop) rm -f /tmp/shop.up;; status) [ -e /tmp/shop.up ];; esac\n');
-    await chmod(join(d, 'shop'), 0o755);
+    for (const svc of ['web', 'api']) {
+      const d = join(x.rootfs, `etc/capsule/${svc}.d`);
+      await mkdir(d, { recursive: true });
+      await writeFile(join(d, 'shop'), `#!/bin/sh\ncase "$1" in start) touch /tmp/${svc}.up;; stop) rm -f /tmp/${svc}.up;; status) [ -e /tmp/${svc}.up ];; esac\n`);
+      await chmod(join(d, 'shop'), 0o755);
+    }
   }
-  const [vm1, vm2] = [vm('hv1'), vm('hv2')];
-  await c.writeService(
-    'web',
-    () => `[DEFAULT]
+  // One container per hypervisor, the app in the containers; the encapsulated level failover (web) or flex (api).
+  const farmed = (encapLevel: string) => `[DEFAULT]
 nodes = hv1 hv2
 topology = flex
 orchestrate = no
-encapnodes = ${vm1} ${vm2}
-nodes@encapnodes = ${vm1} ${vm2}
-topology@encapnodes = failover
-orchestrate@encapnodes = ha
+encapnodes = ${vm('hv1')} ${vm('hv2')}
+nodes@encapnodes = ${vm('hv1')} ${vm('hv2')}
+${encapLevel}
 
 [container#0]
 type = lxc
-name@hv1 = ${vm1}
-name@hv2 = ${vm2}
+name@hv1 = ${vm('hv1')}
+name@hv2 = ${vm('hv2')}
 lxcpath = ${g.guests[0]!.lxcpath}
 start_timeout = 20
 stop_timeout = 1
@@ -47,8 +46,10 @@ stop_timeout = 1
 [app#1]
 script = shop
 tags = encap
-`,
-  );
+`;
+  await c.writeService('web', () => farmed('topology@encapnodes = failover\norchestrate@encapnodes = ha'));
+  // Farmed-farmed beside it: the same guests, one instance in each container.
+  await c.writeService('api', () => farmed('topology@encapnodes = flex\nflex_min@encapnodes = 2\norchestrate@encapnodes = no'));
 }, T);
 
 afterAll(async () => {
@@ -56,8 +57,9 @@ afterAll(async () => {
   await c?.dispose();
 }, T);
 
-const runs = async (hv: string) => g.exists(hv, '/tmp/shop.up');
+const runs = async (hv: string, svc = 'web') => g.exists(hv, `/tmp/${svc}.up`);
 const svcmgr = (hv: string, ...args: string[]) => c.cli(hv, 'svcmgr', ['-s', 'web', ...args]);
+const svcmgr2 = (hv: string, ...args: string[]) => c.cli(hv, 'svcmgr', ['-s', 'api', ...args]);
 
 test('farmed-failover: one app across both hypervisors starts, the standby container is no fault, the hypervisor switches the encapsulated level', async () => {
   // The containers first, then the guests' cluster: sshd and an agent in each.
@@ -93,4 +95,19 @@ test('farmed-failover: one app across both hypervisors starts, the standby conta
   const none = await svcmgr('hv1', 'switch', '--to', vm('hv2'));
   expect(none.code).not.toBe(0);
   expect(none.stderr).toContain('no container of hv1 runs its encapsulated service');
+}, T);
+
+test('farmed-farmed beside it: each hypervisor starts the encapsulated app in its own container, folds its own guest, --slave acts on one', async () => {
+  for (const hv of ['hv1', 'hv2']) expect(await svcmgr2(hv, 'start')).toMatchObject({ code: 0 });
+  expect([await runs('hv1', 'api'), await runs('hv2', 'api')]).toEqual([true, true]);
+  for (const hv of ['hv1', 'hv2']) {
+    const s = (await svcmgr2(hv, 'print', 'status', '--refresh')).stdout;
+    expect(s.split('\n')[0]).toMatch(/api\s+up/);
+    expect(s).toMatch(/app#1\s+\S*E\s+up/);
+  }
+  // --slave: only that container's encapsulated app stops; the hypervisor level and the other guest stay.
+  expect(await svcmgr2('hv1', 'stopapp', '--slave', vm('hv1'))).toMatchObject({ code: 0 });
+  expect([await runs('hv1', 'api'), await runs('hv2', 'api')]).toEqual([false, true]);
+  expect(await svcmgr2('hv1', 'startapp', '--slave', vm('hv1'))).toMatchObject({ code: 0 });
+  expect(await runs('hv1', 'api')).toBe(true);
 }, T);

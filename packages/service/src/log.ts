@@ -5,13 +5,12 @@
 // never opened through a symlink, and values of [env] keys that look like
 // secrets reach neither the file nor stderr.
 import { systemClock, type Clock, type Logger } from '@capsule/core';
-import { constants, mkdirSync } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOG_KEEP, LOG_ROTATE_BYTES, LogWriter } from './logfile.js';
 
+export { LOG_ROTATE_BYTES };
 const SECRET_KEY = /pass|secret|token|key|credential/i;
-export const LOG_ROTATE_BYTES = 4 * 1024 * 1024;
-const LOG_KEEP = 3;
 
 export interface ServiceLogOptions {
   clock?: Clock;
@@ -22,10 +21,7 @@ export class ServiceLog {
   private readonly file: string;
   private readonly secrets: string[];
   private readonly clock: Clock;
-  private readonly rotateBytes: number;
-  private pending: string[] = [];
-  private writing: Promise<void> = Promise.resolve();
-  private failed: Error | undefined;
+  private readonly writer: LogWriter;
 
   constructor(
     varDir: string,
@@ -36,7 +32,7 @@ export class ServiceLog {
     mkdirSync(varDir, { recursive: true });
     this.file = join(varDir, 'log');
     this.clock = o.clock ?? systemClock;
-    this.rotateBytes = o.rotateBytes ?? LOG_ROTATE_BYTES;
+    this.writer = new LogWriter(this.file, { rotateBytes: o.rotateBytes ?? LOG_ROTATE_BYTES, keep: LOG_KEEP });
     this.secrets = Object.entries(env)
       .filter(([k, v]) => SECRET_KEY.test(k) && v.length >= 3)
       .map(([, v]) => v);
@@ -48,41 +44,13 @@ export class ServiceLog {
 
   write(level: 'info' | 'warn' | 'error', rid: string, message: string): void {
     const text = this.mask(message);
-    this.pending.push(`${new Date(this.clock.now()).toISOString()} ${level.toUpperCase().padEnd(5)} ${rid}: ${text.replace(/\n/g, '\n    ')}\n`);
-    if (this.pending.length === 1) this.writing = this.writing.then(() => this.drain());
+    this.writer.append(`${new Date(this.clock.now()).toISOString()} ${level.toUpperCase().padEnd(5)} ${rid}: ${text.replace(/\n/g, '\n    ')}\n`);
     this.echo(`${rid}: ${level === 'info' ? '' : `${level}: `}${text}\n`);
-  }
-
-  private async drain(): Promise<void> {
-    const lines = this.pending.splice(0);
-    if (!lines.length) return;
-    try {
-      await this.rotate();
-      // O_NOFOLLOW: a `log` symlink planted in the state directory is refused, not appended through.
-      const fh = await open(this.file, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o640);
-      try {
-        await fh.write(lines.join(''));
-      } finally {
-        await fh.close();
-      }
-    } catch (e) {
-      this.failed ??= e as Error;
-    }
-  }
-
-  private async rotate(): Promise<void> {
-    const size = (await stat(this.file).catch(() => undefined))?.size ?? 0;
-    if (size < this.rotateBytes) return;
-    await rm(`${this.file}.${LOG_KEEP}`, { force: true });
-    for (let i = LOG_KEEP - 1; i >= 1; i--) await rename(`${this.file}.${i}`, `${this.file}.${i + 1}`).catch(() => undefined);
-    await rename(this.file, `${this.file}.1`);
   }
 
   /** Waits until every line written so far is on disk; reports a write failure once. */
   async flush(): Promise<void> {
-    await this.writing;
-    const e = this.failed;
-    this.failed = undefined;
+    const e = await this.writer.flush();
     if (e) this.echo(`log: cannot write ${this.file}: ${e.message}\n`);
   }
 

@@ -161,8 +161,14 @@ export async function create(ctx: CommandContext): Promise<number> {
     if (!(await installReceived(paths(ctx), content, version, { ...o, from: 'the pushing agent' }))) ctx.err(`generation ${generation} is not newer than this node's copy: kept this node's\n`);
     return 0;
   }
+  const { guardCreate, clearTombstone } = await import('./lifecycle.js');
+  await guardCreate(ctx, Buffer.from(content).toString('utf8'));
   try {
-    return await acknowledged(ctx, serviceName(ctx), 'create', (w) => updateConfig(paths(ctx), { ...w, source }, 'create', () => content));
+    return await acknowledged(ctx, serviceName(ctx), 'create', async (w) => {
+      const written = await updateConfig(paths(ctx), { ...w, source }, 'create', () => content);
+      await clearTombstone(ctx.root, serviceName(ctx));
+      return written;
+    });
   } catch (e) {
     throw notWritten(e, `${source} was not installed`);
   }

@@ -55,9 +55,10 @@ async function start(ctx: CommandContext): Promise<number> {
   if (running || (await daemonAnswers(p.socket))) return alreadyRunning(ctx, running?.holder.pid);
   // Checked here too, so that a broken node.conf is an error on the terminal, not only in the log.
   await clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
-  const [cmd, ...args] = agentCommand();
+  // The agent writes its log itself, rotated (4 MiB, 3 kept); what it prints (a crash) goes beside it.
+  const [cmd, ...args] = agentCommand('--log-file', p.log);
   await mkdir(dirname(p.log), { recursive: true });
-  const out = await open(p.log, 'a', 0o600);
+  const out = await open(join(dirname(p.log), 'agent.out'), 'a', 0o600);
   const child = spawn(cmd!, args, { detached: true, stdio: ['ignore', out.fd, out.fd], env: process.env });
   child.unref();
   await out.close();
@@ -76,7 +77,7 @@ async function start(ctx: CommandContext): Promise<number> {
     }
     await sleep(100);
   }
-  throw new CapsuleError(ErrorCode.DaemonNotRunning, `the agent daemon did not come up`, { hint: `see ${p.log}` });
+  throw new CapsuleError(ErrorCode.DaemonNotRunning, `the agent daemon did not come up`, { hint: `see ${p.log} and ${join(dirname(p.log), 'agent.out')}` });
 }
 
 function alreadyRunning(ctx: CommandContext, pid: number | undefined): number {

@@ -1,22 +1,29 @@
 // Where the local daemon sees a failover service held by another live node
-// (light: no zod, for the status path):
-// `svcmgr start` refuses to start it a second time (the daemons would stop
-// one copy, after both ran), and `json status` says it to the hypervisor
-// above (a standby container at the encapsulated level is not a fault).
-// No daemon here: no opinion, as before.
+// (light: no zod, for the status path): `svcmgr start` refuses to start it a
+// second time (the daemons would stop one copy, after both ran), and `json
+// status` says it to the hypervisor above (a standby container at the
+// encapsulated level is not a fault). No daemon here: no opinion, as before.
 import { holds, own } from '@capsule/cluster/orchestrator';
-import type { NodeView, ServicePolicy } from '@capsule/cluster';
-import { ask, daemonPaths } from '@capsule/runtime/daemon';
-import { existsSync } from 'node:fs';
+import { daemonView, type DaemonStatusView } from './instances.js';
 
-/** The other live node holding `svc` as this node's daemon sees it, if any (`failover`: the caller knows the topology, as the daemon may not have read the service yet); `handing`: nodes handing it over to this one (a switch), not counted. */
-export async function heldElsewhere(root: string, self: string, svc: string, o: { handing?: readonly string[]; failover?: boolean } = {}): Promise<string | undefined> {
-  const socket = daemonPaths(root).socket;
-  if (!existsSync(socket)) return undefined;
-  const d = await ask<{ views?: Record<string, NodeView>; policies?: ServicePolicy[] }>(socket, { cmd: 'status' }, 3000).catch(() => undefined);
+export interface ElsewhereOptions {
+  /** Nodes handing the service over to this one (a switch): not counted. */
+  handing?: readonly string[];
+  /** The caller knows the service is failover (the daemon may not have read it yet). */
+  failover?: boolean;
+}
+
+/** Pure: the other live node holding `svc` in the daemon's views, if any. */
+export function heldElsewhereIn(d: DaemonStatusView, self: string, svc: string, o: ElsewhereOptions = {}): string | undefined {
   // Only a failover service has one place: instances of a flex service elsewhere are not this one's.
-  if (!d?.views || !(o.failover ?? d.policies?.find((p) => p.name === svc)?.topology === 'failover')) return undefined;
+  if (!(o.failover ?? d.policies.find((p) => p.name === svc)?.topology === 'failover')) return undefined;
   return Object.keys(d.views)
     .sort()
     .find((n) => n !== self && !(o.handing ?? []).includes(n) && holds(own(own(d.views, n)?.services, svc)));
+}
+
+/** The other live node holding `svc` as this node's daemon sees it (`d`: its status, when already asked). */
+export async function heldElsewhere(root: string, self: string, svc: string, o: ElsewhereOptions = {}, d?: DaemonStatusView): Promise<string | undefined> {
+  const view = d ?? (await daemonView(root));
+  return view ? heldElsewhereIn(view, self, svc, o) : undefined;
 }

@@ -180,8 +180,16 @@ export async function receive(ctx: CommandContext): Promise<number> {
   if (!version || contentHash(text) !== version.hash) {
     throw new CapsuleError(ErrorCode.ConfigVersionInvalid, `the config pushed by ${from} does not match the version it announced`, { hint: `rerun svcmgr -s ${name} sync on ${from}` });
   }
+  const { deletedLine, clearTombstone } = await import('./lifecycle.js');
+  const deleted = await deletedLine(ctx.root, name, version);
+  if (deleted) {
+    throw new CapsuleError(ErrorCode.ServiceDeleted, `${name} was deleted on ${ctx.nodename} (${deleted.at}, by ${deleted.by}): the copy pushed by ${from} is refused`, {
+      hint: `delete it on ${from} too (\`svcmgr -s ${name} delete\`), or \`svcmgr -s ${name} create\` to have it again`,
+    });
+  }
   const evalCtx = { nodename: ctx.nodename, svcname: name, root: ctx.root, cluster: await readClusterInfo(ctx.root) };
   const outcome = await installPeerCopy(paths, text, version, { registry: keywordRegistry(ctx), ctx: evalCtx, from, clock: systemClock, ...(Number.isFinite(mtime) ? { mtimeMs: mtime } : {}) });
+  if (outcome === 'installed') await clearTombstone(ctx.root, name);
   ctx.out(ctx.format === 'json' ? renderJson({ outcome }) : `${outcome}\n`);
   // Refused: this node's copy stays, and says so to scripts too.
   return outcome === 'newer here' || outcome === 'prevails here' ? 1 : 0;

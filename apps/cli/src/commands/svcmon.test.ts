@@ -1,4 +1,4 @@
-import { clusterRows } from './svcmon.js';
+import { clusterRows, nodesLine } from './svcmon.js';
 
 const inst = (avail: 'up' | 'down', csum: string, generation: number, frozen = false, kept = 0) => ({ avail, overall: avail, frozen, startFailed: false, csum, mtime: 0, generation, kept });
 const policy = { name: 'web', topology: 'failover' as const, orchestrate: 'ha' as const, placement: 'nodes order', nodes: ['hv1', 'hv2', 'hv3'], flexMin: 1, failback: false, stonith: false };
@@ -44,5 +44,28 @@ test.each(['constructor', 'toString', 'hasOwnProperty'])('a service named %s on 
     policies: [{ ...policy, name }],
     views: { hv1: { frozen: false, up: 0, peers: {}, services: { [name]: inst('up', 'a', 1) } }, hv2: { frozen: false, up: 0, peers: {}, services: {} } },
   });
-  expect(rows.map((r) => [r.service, r.node, r.avail])).toEqual([[name, 'hv1', 'up']]);
+  // hv3, a node of the service not heard, is a lost row; hv2 heard without a copy has none.
+  expect(rows.map((r) => [r.service, r.node, r.avail])).toEqual([
+    [name, 'hv1', 'up'],
+    [name, 'hv3', 'lost'],
+  ]);
+});
+
+test('a node of the service the daemon does not hear is a row of its own, and the nodes line says it lost', () => {
+  const d = {
+    node: 'hv1',
+    quorum: { quorum: true, reason: 'majority (2/3)' },
+    policies: [policy],
+    peers: { hv2: { alive: true }, hv3: { alive: false, reason: 'silent for 4.2 s' } },
+    views: {
+      hv1: { frozen: false, up: 0, peers: {}, services: { web: inst('up', 'a', 1) } },
+      hv2: { frozen: true, up: 0, peers: {}, services: { web: inst('down', 'a', 1) } },
+    },
+  };
+  expect(clusterRows(d).map((r) => [r.node, r.avail, r.eligible])).toEqual([
+    ['hv1', 'up', 'yes'],
+    ['hv2', 'down', 'no: node frozen'],
+    ['hv3', 'lost', 'no: silent for 4.2 s'],
+  ]);
+  expect(nodesLine(d)).toBe('nodes: hv1 up, hv2 up frozen, hv3 LOST (silent for 4.2 s)');
 });

@@ -19,6 +19,8 @@ export interface DaemonView {
   quorum: { quorum: boolean; reason: string };
   views: Record<string, NodeView>;
   policies: ServicePolicy[];
+  /** Every other node of the cluster: alive, or why it is lost. */
+  peers?: Record<string, { alive: boolean; reason?: string }>;
 }
 
 interface Row {
@@ -53,20 +55,37 @@ export function clusterRows(d: DaemonView): Row[] {
     const newest = holders.map(([, v]) => own(v.services, name)!).sort((a, b) => b.generation - a.generation)[0];
     const eligible = Object.keys(d.views).filter((n) => ineligibility(name, n, d.views) === undefined);
     const leader = policy ? placementOrder(policy, eligible, d.views)[0] : undefined;
-    for (const [node, v] of holders.sort(([a], [b]) => a.localeCompare(b))) {
+    const mine: Row[] = [];
+    // A node of the service this daemon does not hear: a row of its own, never dropped.
+    for (const node of policy?.nodes.filter((n) => !own(d.views, n)) ?? []) {
+      mine.push({ service: name, node, avail: 'lost', overall: '-', frozen: false, leader: false, eligible: `no: ${d.peers?.[node]?.reason ?? 'not heard'}`, config: '-', target: '-' });
+    }
+    for (const [node, v] of holders) {
       const i = own(v.services, name)!;
       const why = ineligibility(name, node, d.views);
-      rows.push({ service: name, node, avail: i.avail, overall: i.overall, frozen: i.frozen || v.frozen, leader: node === leader, eligible: why ? `no: ${why}` : 'yes', config: `${!newest?.csum ? '-' : i.csum === newest.csum ? 'ok' : 'stale'}${i.kept ? `, ${i.kept} kept` : ''}`, target: i.target ?? '-', ...(i.targetGen !== undefined ? { targetGen: i.targetGen } : {}) });
+      mine.push({ service: name, node, avail: i.avail, overall: i.overall, frozen: i.frozen || v.frozen, leader: node === leader, eligible: why ? `no: ${why}` : 'yes', config: `${!newest?.csum ? '-' : i.csum === newest.csum ? 'ok' : 'stale'}${i.kept ? `, ${i.kept} kept` : ''}`, target: i.target ?? '-', ...(i.targetGen !== undefined ? { targetGen: i.targetGen } : {}) });
     }
+    rows.push(...mine.sort((a, b) => a.node.localeCompare(b.node)));
   }
   return rows;
+}
+
+/** `nodes: hv1 up, hv2 up frozen, hv3 LOST (silent for 12.3 s)`: every node of the cluster and its state, as crm_mon shows them. */
+export function nodesLine(d: DaemonView): string {
+  const names = [...new Set([d.node, ...Object.keys(d.peers ?? {}), ...Object.keys(d.views)])].sort();
+  const state = (n: string) => {
+    const v = own(d.views, n);
+    if (v) return `${n} up${v.frozen ? ' frozen' : ''}`;
+    return `${n} LOST${d.peers?.[n]?.reason ? ` (${d.peers[n].reason})` : ''}`;
+  };
+  return `nodes: ${names.map(state).join(', ')}`;
 }
 
 async function snapshot(ctx: CommandContext): Promise<{ text: string; json: unknown }> {
   const d = await ask<DaemonView>(daemonPaths(ctx.root).socket, { cmd: 'status' }, 3000).catch(() => undefined);
   if (d?.views) {
     const rows = clusterRows(d);
-    const head = `cluster view from ${d.node}: ${d.quorum.quorum ? 'quorum' : 'NO QUORUM'} (${d.quorum.reason})\n`;
+    const head = `cluster view from ${d.node}: ${d.quorum.quorum ? 'quorum' : 'NO QUORUM'} (${d.quorum.reason})\n${nodesLine(d)}\n`;
     const table = renderTable(
       ['SERVICE', 'NODE', 'AVAIL', 'OVERALL', 'TARGET', 'FROZEN', 'LEADER', 'CONFIG', 'ELIGIBLE'],
       rows.map((r) => [r.service, r.node, r.avail, r.overall, r.target, r.frozen ? 'frozen' : '-', r.leader ? '^' : '', r.config, r.eligible].map(sanitize)),

@@ -31,10 +31,12 @@ const configCommands: CommandSpec[] = [
   { words: ['print', 'config', 'mtime'], summary: 'print the service file modification time (ms since the epoch)', needsService: true, load: config('mtime') },
   { words: ['print', 'config', 'version'], summary: 'print the config generation and content hash (what replication compares)', needsService: true, load: config('version') },
   { words: ['get'], summary: 'print the value of one keyword', needsService: true, options: [param, evalOpt, impersonate], load: config('get') },
-  { words: ['set'], summary: 'set one keyword, atomically, if the result validates; acknowledged once a majority of its nodes hold it', needsService: true, options: [param, { name: 'value', type: 'string', arg: 'V', help: 'the new value' }, localEdit], load: config('set') },
-  { words: ['unset'], summary: 'remove one keyword, atomically, if the result validates; acknowledged as set is', needsService: true, options: [param, localEdit], load: config('unset') },
+  { words: ['set'], audited: true, summary: 'set one keyword, atomically, if the result validates; acknowledged once a majority of its nodes hold it', needsService: true, options: [param, { name: 'value', type: 'string', arg: 'V', help: 'the new value' }, localEdit], load: config('set') },
+  { words: ['unset'], audited: true, summary: 'remove one keyword, atomically, if the result validates; acknowledged as set is', needsService: true, options: [param, localEdit], load: config('unset') },
   {
     words: ['sync'],
+    // A copy received or accepted changes the file; a bare push or an acknowledgement mark does not.
+    audited: (o) => o['receive'] !== undefined || o['accept'] !== undefined || o['dismiss'] === true || o['accept-from'] !== undefined,
     summary: "bring the service config up to date from the other nodes, then push it where it is older; --accept ID reinstates a kept copy; --accept-from GUEST installs a guest's copy held for review",
     needsService: true,
     options: [
@@ -58,14 +60,35 @@ const configCommands: CommandSpec[] = [
       },
     }),
   },
-  { words: ['edit', 'config'], summary: 'edit the service file with $EDITOR; installed only if it validates', needsService: true, options: [localEdit], load: config('edit') },
   {
-    words: ['create'],
+    words: ['delete'], audited: true,
+    summary: 'remove the service file and state here (refused while it runs, unless --force); --cluster: on every node of the service',
+    needsService: true,
+    options: [
+      { name: 'force', type: 'boolean', help: 'delete even if resources still run (they are left running, unmanaged)' },
+      { name: 'cluster', type: 'boolean', help: 'delete it on every node of the service, the peers first (over ssh)' },
+    ],
+    load: async () => ({ run: (await import('../commands/lifecycle.js')).del }),
+  },
+  {
+    words: ['purge'], audited: true,
+    summary: 'stop the service here, then delete it; --cluster: stopped everywhere (target), then purged on every node',
+    needsService: true,
+    options: [
+      { name: 'force', type: 'boolean', help: 'delete even if a resource failed to stop' },
+      { name: 'cluster', type: 'boolean', help: 'on every node of the service, the peers first (over ssh)' },
+    ],
+    load: async () => ({ run: (await import('../commands/lifecycle.js')).purge }),
+  },
+  { words: ['edit', 'config'], audited: true, summary: 'edit the service file with $EDITOR; installed only if it validates', needsService: true, options: [localEdit], load: config('edit') },
+  {
+    words: ['create'], audited: true,
     summary: 'install FILE as the service file, if it validates',
     needsService: true,
     options: [
       { name: 'config', type: 'string', arg: 'FILE', help: 'the service file to install (- for standard input)' },
       { name: 'generation', type: 'number', arg: 'N', help: 'install a copy pushed by another agent at its generation, only if newer' },
+      { name: 'force', type: 'boolean', help: 'replace an existing service file (the old one is kept beside the state files)' },
       localEdit,
     ],
     load: config('create'),
@@ -90,6 +113,11 @@ const actionOptions: OptionSpec[] = [
   { name: 'local', type: 'boolean', help: 'act on this node only: the service\'s target (started or stopped, cluster-wide) stays as it is' },
   { name: 'from', type: 'string', arg: 'NODE', help: '(between agents, start) the node handing the service over in a switch: not counted as running it' },
 ];
+export const logOptions: OptionSpec[] = [
+  { name: 'since', type: 'string', arg: 'WHEN', help: 'lines from then on: 90s, 10m, 2h, 1d back, or a date (2026-12-07T03:00)' },
+  { name: 'level', type: 'string', arg: 'LEVEL', help: 'info, warn or error: that level and above' },
+  { name: 'follow', type: 'boolean', help: 'then print lines as they are appended, until Ctrl-C' },
+];
 const refreshOpt: OptionSpec = { name: 'refresh', type: 'boolean', help: 'recompute the status instead of reading the cache' };
 
 const ACTION_SUMMARIES: Array<[string, string]> = [
@@ -105,26 +133,27 @@ const ACTION_SUMMARIES: Array<[string, string]> = [
 ];
 
 const serviceCommands: CommandSpec[] = [
-  ...ACTION_SUMMARIES.map(([name, summary]): CommandSpec => ({ words: [name], summary, needsService: true, options: actionOptions, load: act(name) })),
+  ...ACTION_SUMMARIES.map(([name, summary]): CommandSpec => ({ words: [name], summary, needsService: true, audited: true, options: actionOptions, load: act(name) })),
   ...(['switch', 'migrate'] as const).map(
     (name): CommandSpec => ({
       words: [name],
+      audited: true,
       summary: name === 'switch' ? 'stop the service here and start it on NODE' : 'move the running containers live to NODE, then the rest of the service',
       needsService: true,
       options: [{ name: 'to', type: 'string', arg: 'NODE', help: 'the destination node' }, ...actionOptions],
       load: act(name),
     }),
   ),
-  { words: ['takeover'], summary: 'move the service here from the node running it (a failover service; asks the daemon where it runs)', needsService: true, load: async () => ({ run: (await import('../commands/takeover.js')).command('takeover') }) },
-  { words: ['giveback'], summary: 'move the service to its placement leader, the node the daemon would start it on', needsService: true, load: async () => ({ run: (await import('../commands/takeover.js')).command('giveback') }) },
-  { words: ['clear'], summary: 'forget start failures and monitor restarts here: this node is eligible again at once (needs the daemon)', needsService: true, load: async () => import('../commands/clear.js') },
-  { words: ['freeze'], summary: 'refuse actions without --force (maintenance)', needsService: true, load: act('freeze') },
-  { words: ['thaw'], summary: 'accept actions again', needsService: true, load: act('thaw') },
+  { words: ['takeover'], audited: true, summary: 'move the service here from the node running it (a failover service; asks the daemon where it runs)', needsService: true, load: async () => ({ run: (await import('../commands/takeover.js')).command('takeover') }) },
+  { words: ['giveback'], audited: true, summary: 'move the service to its placement leader, the node the daemon would start it on', needsService: true, load: async () => ({ run: (await import('../commands/takeover.js')).command('giveback') }) },
+  { words: ['clear'], audited: true, summary: 'forget start failures and monitor restarts here: this node is eligible again at once (needs the daemon)', needsService: true, load: async () => import('../commands/clear.js') },
+  { words: ['freeze'], audited: true, summary: 'refuse actions without --force (maintenance)', needsService: true, load: act('freeze') },
+  { words: ['thaw'], audited: true, summary: 'accept actions again', needsService: true, load: act('thaw') },
   { words: ['frozen'], summary: 'print whether the service is frozen', needsService: true, load: svc('frozen') },
   { words: ['print', 'status'], summary: 'the status tree of the service on this node', needsService: true, options: [refreshOpt], load: svc('printStatus') },
   { words: ['json', 'status'], summary: 'the status as versioned JSON (what a hypervisor reads from its guests)', needsService: true, options: [refreshOpt], load: svc('jsonStatus') },
   { words: ['status'], summary: 'exit with the overall status code (0 up, 1 down, 2 warn, 3 n/a...)', needsService: true, options: [refreshOpt], load: svc('status') },
-  { words: ['logs'], summary: 'print the service log', needsService: true, load: svc('logs') },
+  { words: ['logs'], summary: 'print the service log: every action, with who asked and why', needsService: true, options: logOptions, load: svc('logs') },
 ];
 
 export const svcmgr: ProgramSpec = {
