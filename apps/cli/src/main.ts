@@ -78,11 +78,17 @@ export async function run(program: ProgramSpec, argv: readonly string[], io: Io 
   }
 }
 
-/** Runs a command that changes something, its begin and its end in the audit log (a log that cannot be written is said, never fatal). */
+/**
+ * Runs a command that changes something, its begin and its end in the audit
+ * log. A log that cannot be written is never fatal, and is said once, when
+ * the command did change something (a failed command has its own error: a
+ * non-root user's is NeedsRoot).
+ */
 async function audited(ctx: CommandContext, argv: readonly string[], fn: () => Promise<number>): Promise<number> {
   const { actorOf, audit } = await import('@capsule/runtime/audit');
   const entry = { root: ctx.root, program: ctx.program, argv, actor: actorOf(ctx.env), ...(typeof ctx.options['service'] === 'string' ? { service: ctx.options['service'] } : {}) };
-  const write = (more: { code?: number; ms?: number }) => audit({ ...entry, ...more }).catch((e: Error) => ctx.err(`warning: cannot write the audit log: ${e.message}\n`));
+  let failed: Error | undefined;
+  const write = (more: { code?: number; ms?: number }) => audit({ ...entry, ...more }).catch((e: Error) => void (failed ??= e));
   const t0 = Date.now();
   await write({});
   let code = 1;
@@ -94,5 +100,6 @@ async function audited(ctx: CommandContext, argv: readonly string[], fn: () => P
     throw e;
   } finally {
     await write({ code, ms: Date.now() - t0 });
+    if (failed && code === 0) ctx.err(`warning: cannot write the audit log: ${failed.message}\n`);
   }
 }

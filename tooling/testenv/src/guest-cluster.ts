@@ -6,7 +6,7 @@
 // hypervisor's svcmgr (its container resource), from that hypervisor's
 // namespace, where LXC's abstract command socket then lives: everything
 // done in a guest goes through `attach` from the same namespace.
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
@@ -25,6 +25,7 @@ export class GuestCluster {
   readonly guests: TestGuest[] = [];
   private readonly lxc = new TestContainers();
   readonly bridge = uniqueName('gbr', 12);
+  private keys?: string;
 
   private constructor(private readonly c: TestCluster) {}
 
@@ -57,6 +58,7 @@ export class GuestCluster {
       }
     }
     const keys = await mkdtemp(join(tmpdir(), 'capsule-guest-keys-'));
+    this.keys = keys;
     await sh('ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'capsule-guests', '-f', join(keys, 'id_ed25519'));
     const pub = (await readFile(join(keys, 'id_ed25519.pub'), 'utf8')).trim();
     for (const [i, hv] of hvs.entries()) {
@@ -124,6 +126,7 @@ export class GuestCluster {
     for (const g of this.guests) await this.attach(g.name, ['nodemgr', 'daemon', 'stop']).catch(() => undefined);
     for (const g of this.guests) await this.c.node(g.hv).host.exec(['lxc-stop', '-P', g.lxcpath, '-n', g.name, '-k']).catch(() => undefined);
     await this.lxc.dispose();
+    if (this.keys) await rm(this.keys, { recursive: true, force: true });
     // The bridges and links live in the hypervisors' namespaces and go with them.
   }
 }
