@@ -224,6 +224,14 @@ test("a guest's error keeps its code and hint across the hop", async () => {
   }
 }, 120_000);
 
+test('start --dry-run with the container down shows the whole plan, guest level included, and changes nothing', async () => {
+  const r = hv('start', '--dry-run');
+  expect(r).toMatchObject({ code: 0 });
+  expect(r.stderr).toMatch(/would start container#0/);
+  expect(r.stderr).toMatch(new RegExp(`${vm.name} is not running yet: would run \`svcmgr -s web1 start --dry-run\` in it once it is up`));
+  expect((await localExec(['lxc-info', '-P', vm.lxcpath, '-n', vm.name, '-s', '-H'])).stdout.trim()).toBe('STOPPED');
+});
+
 test('faults: a killed container, a missing agent, a hanging agent', async () => {
   expect(hv('start').code).toBe(0);
   await localExec(['lxc-stop', '-P', vm.lxcpath, '-n', vm.name, '-k']);
@@ -246,7 +254,14 @@ test('faults: a killed container, a missing agent, a hanging agent', async () =>
     const r = hv('start');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/container#0: no capsule agent in capsule-t-\S+ \(svcmgr not found\)\n  hint: install capsule in/);
+    // What this start started is rolled back, and the service log says why.
+    expect((await localExec(['lxc-info', '-P', vm.lxcpath, '-n', vm.name, '-s', '-H'])).stdout.trim()).toBe('STOPPED');
+    const log = hv('logs').stdout;
+    expect(log).toMatch(/ERROR web1: encapsulated start: container#0: no capsule agent in/);
+    // fs#1 was up before this start (the first one started it): only the container is this start's.
+    expect(log).toMatch(/INFO {2}web1: rollback: stopping container#0\n/);
     // A hanging agent: the status query times out with a named error and the rest is still reported.
+    expect(hv('start', '--master').code).toBe(0);
     await writeFile(wrapper, '#!/bin/sh\nsleep 600\n', { mode: 0o755 });
     const hung = hv('print', 'status', '--refresh');
     expect(hung.stdout).toMatch(/warn: container#0: `svcmgr -s web1 json status --refresh` in \S+ did not answer within 5s/);

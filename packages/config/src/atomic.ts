@@ -1,7 +1,7 @@
 // Writes that never leave a half-written file: atomic replacement of a file
 // (temp file in the same directory, fsync, rename, fsync dir), and state
 // files that refuse to write through a symbolic link.
-import { CapsuleError } from '@capsule/core';
+import { CapsuleError, processExists } from '@capsule/core';
 import { constants } from 'node:fs';
 import { open, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -11,15 +11,7 @@ const TEMP = /^\..+\.(\d+)\.\d+(?:-\d+)?\.tmp$/;
 /** Concurrent writes of one file in one process (guests synced in parallel) each get their own temp file. */
 let seq = 0;
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: the process exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const alive = processExists;
 
 /** Removes temp files whose writer died between creating and renaming them. */
 export async function cleanStaleTemps(dir: string): Promise<void> {

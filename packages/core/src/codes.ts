@@ -24,6 +24,7 @@ export const ErrorCode = {
   ConfigValueTooLong: 'ConfigValueTooLong',
   StateFileIsLink: 'StateFileIsLink',
   ConfigConflict: 'ConfigConflict',
+  SyncTypeUnsupported: 'SyncTypeUnsupported',
   ConfigNotAcknowledged: 'ConfigNotAcknowledged',
   RunningElsewhere: 'RunningElsewhere',
   ServiceDeleted: 'ServiceDeleted',

@@ -9,3 +9,4 @@ export * from './keywords.js';
 export * from './manifest.js';
 export * from './driver.js';
 export * from './suggest.js';
+export { processExists } from './proc.js';

@@ -170,6 +170,8 @@ export const kw = {
   int: <const N extends string, const O extends Options<number>>(name: N, o: O) => spec(name, intFromString, o),
   list: <const N extends string, const O extends Options<string[]>>(name: N, o: O) => spec(name, listFromString, o),
   duration: <const N extends string, const O extends Options<number>>(name: N, o: O) => spec(name, durationFromString, o),
+  /** A keyword with a value syntax of the driver's own (an app's `start`: a number, a boolean or a command). */
+  parsed: <T, const N extends string, const O extends Options<T>>(name: N, parser: ValueSchema<T>, o: O) => spec<T, N, O>(name, parser, o),
 };
 
 type ValueOf<S> = S extends KeywordSpec<infer T, string, boolean> ? T : never;

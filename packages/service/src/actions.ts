@@ -109,7 +109,8 @@ async function guardStart(res: Resource, ctx: ActionContext, rid: string): Promi
   });
 }
 
-async function act(svc: Service, r: ServiceResource, verb: Verb, action: string, o: ActionOptions): Promise<void> {
+/** Whether it acted: false for a resource already in the wanted state. */
+async function act(svc: Service, r: ServiceResource, verb: Verb, action: string, o: ActionOptions): Promise<boolean> {
   throwIfInterrupted(o);
   const res = r.resource!;
   const ctx = context(o, r, o.signal ?? new AbortController().signal);
@@ -117,7 +118,7 @@ async function act(svc: Service, r: ServiceResource, verb: Verb, action: string,
   const current = await currentStatus(r, o);
   if ((verb === 'start' && current === 'up') || (verb === 'stop' && current === 'down')) {
     ctx.log.info(`${res.label()} already ${current}`);
-    return;
+    return false;
   }
   if (verb === 'start') await guardStart(res, ctx, r.rid);
   const names = action === verb ? [verb] : [verb, action];
@@ -128,6 +129,7 @@ async function act(svc: Service, r: ServiceResource, verb: Verb, action: string,
     await res[verb](ctx);
   }
   await runHooks(svc, r, 'post', names, o);
+  return true;
 }
 
 function failure(svc: Service, action: string, r: ServiceResource, e: unknown): CapsuleError {
@@ -139,15 +141,19 @@ function failure(svc: Service, action: string, r: ServiceResource, e: unknown): 
   });
 }
 
-export async function startResources(svc: Service, list: ServiceResource[], action: string, o: ActionOptions): Promise<void> {
+/** Starts `list` in order; what it started (not what was already up), so that a later failure rolls back only that. */
+export async function startResources(svc: Service, list: ServiceResource[], action: string, o: ActionOptions): Promise<ServiceResource[]> {
   const started: ServiceResource[] = [];
   for (const step of plan(list, 'start', svc.subsets)) {
     throwIfInterrupted(o);
-    const results = await Promise.allSettled(step.map((r) => act(svc, r, 'start', action, o).then(() => r)));
+    const results = await Promise.allSettled(step.map((r) => act(svc, r, 'start', action, o)));
     let failed: { r: ServiceResource; e: unknown } | undefined;
     results.forEach((res, i) => {
       const r = step[i]!;
-      if (res.status === 'fulfilled') started.push(r);
+      // A resource that was already up is not this start's to roll back.
+      if (res.status === 'fulfilled') {
+        if (res.value) started.push(r);
+      }
       else if (r.optional) o.log.for(r.rid).warn(`optional resource failed to start: ${(res.reason as Error).message}`);
       else failed ??= { r, e: res.reason };
     });
@@ -160,6 +166,7 @@ export async function startResources(svc: Service, list: ServiceResource[], acti
     }
     throw failure(svc, action, failed.r, failed.e);
   }
+  return started;
 }
 
 export async function stopResources(svc: Service, list: ServiceResource[], action: string, o: ActionOptions): Promise<void> {
@@ -218,7 +225,7 @@ async function dispatch(svc: Service, action: string, o: ActionOptions): Promise
     if (stale) o.log.for(svc.svcname).warn(stale);
     const moves = migrationActions[action];
     if (moves) {
-      await moves(svc, o, { start: (list) => startResources(svc, list, action, o), stop: (list) => stopResources(svc, list, action, o) });
+      await moves(svc, o, { start: async (list) => void (await startResources(svc, list, action, o)), stop: (list) => stopResources(svc, list, action, o) });
       return;
     }
     const selection = { ...o.selection, ...(sub ? { groups: sub.groups } : {}) };
@@ -243,8 +250,18 @@ async function dispatch(svc: Service, action: string, o: ActionOptions): Promise
       if (master) await stopResources(svc, here.filter((r) => action === 'shutdown' || !r.standby), action, o);
     }
     if (startAll) {
-      if (master) await startResources(svc, action === 'startstandby' ? here.filter((r) => r.standby) : here, action, o);
-      await o.encap?.afterStart(svc, guestAction('start'), o);
+      const started = master ? await startResources(svc, action === 'startstandby' ? here.filter((r) => r.standby) : here, action, o) : [];
+      try {
+        await o.encap?.afterStart(svc, guestAction('start'), o);
+      } catch (e) {
+        // The guests' level failed (no agent there, its start failed): said here, and what this start started is stopped.
+        o.log.for(svc.svcname).error(`encapsulated start: ${(e as Error).message}`);
+        if (!o.disableRollback && started.length && !wasInterrupted(o)) {
+          o.log.for(svc.svcname).info(`rollback: stopping ${started.map((r) => r.rid).join(', ')}`);
+          await stopResources(svc, started, 'rollback', o).catch((err: Error) => o.log.for(svc.svcname).error(`rollback incomplete: ${err.message}`));
+        }
+        throw e;
+      }
     }
   } finally {
     try {

@@ -15,7 +15,8 @@ export class LxcContainer implements ContainerResource {
 
   constructor(
     init: ResourceInit<LxcConfig>,
-    private readonly cfg = init.config,
+    config = init.config,
+    private readonly cfg = { ...config, lxcpath: config.data_dir ?? config.container_data_dir ?? config.lxcpath },
   ) {
     this.rid = init.rid;
     this.guestName = cfg.hostname ?? cfg.name;

@@ -6,6 +6,9 @@ export const keywords = [
   kw.string('hostname', { doc: 'the guest node name as listed in encapnodes, when it differs from name' }),
   kw.string('cf', { doc: 'an LXC config file to start the container with (lxc-start -f)' }),
   kw.string('lxcpath', { doc: 'the LXC containers directory (lxc-* -P)', default: '/var/lib/lxc' }),
+  // OpenSVC b2.1's and om3's names for the same directory: set, they win over lxcpath.
+  kw.string('container_data_dir', { doc: "OpenSVC b2.1's name for lxcpath: the containers directory (lxc-* -P); wins over lxcpath" }),
+  kw.string('data_dir', { doc: "om3's name for lxcpath: the containers directory (lxc-* -P); wins over lxcpath" }),
   kw.string('rootfs', { doc: 'the container root filesystem, overriding lxc.rootfs.path of its config (lxc-start -s)' }),
   kw.list('rcmd', { doc: 'command prefix that runs a command in the guest (default: lxc-attach -n NAME -P LXCPATH --)' }),
   kw.duration('start_timeout', { doc: 'seconds to wait for the container to be up and operational', default: 30 }),

@@ -14,7 +14,8 @@ async function guest(o: { ignoresShutdown?: boolean } = {}): Promise<Conformance
   // SIGCONT harms no init: the halt request is ignored, as by a hung guest.
   if (o.ignoresShutdown) await appendFile(join(ct.lxcpath, ct.name, 'config'), 'lxc.signal.halt = SIGCONT\n');
   return {
-    section: { name: ct.name, lxcpath: ct.lxcpath },
+    // The hung guest is named by om3's data_dir, the others by lxcpath: both reach lxc-* -P.
+    section: o.ignoresShutdown ? { name: ct.name, data_dir: ct.lxcpath } : { name: ct.name, lxcpath: ct.lxcpath },
     exec: localExec,
     isRunning: async () => (await localExec(['lxc-info', '-P', ct.lxcpath, '-n', ct.name, '-s', '-H'])).stdout.trim() === 'RUNNING',
   };

@@ -2,6 +2,8 @@ import type { ActionContext, ExecResult } from '@capsule/core';
 import { testContext, testInit } from '@capsule/testenv';
 import { App, asUser } from './app.js';
 
+const DEFAULTS = { type: 'forking' as const, timeout: 120, status_timeout: 10, status_log: false, retcodes: '0:up 1:down' };
+
 /** An exec where runuser reports an unknown user the way util-linux does, and `id` knows only `known`. */
 function ctx(scriptCode: number, known: string[]): ActionContext & { calls: string[][] } {
   const calls: string[][] = [];
@@ -14,7 +16,7 @@ function ctx(scriptCode: number, known: string[]): ActionContext & { calls: stri
   return { ...testContext(exec), calls };
 }
 
-const app = (user?: string) => new App(testInit('app#1', { script: '/bin/app', timeout: 120, status_timeout: 10, ...(user ? { user } : {}) }));
+const app = (user?: string) => new App(testInit('app#1', { ...DEFAULTS, script: '/bin/app', ...(user ? { user } : {}) }));
 
 test.each<[string, string | undefined, number, string[], string, string[]]>([
   ['a running app', undefined, 0, [], 'up', []],

@@ -37,8 +37,10 @@ esac
   return path;
 }
 
+/** The keywords' defaults, as evaluation applies them. */
+const DEFAULTS = Object.fromEntries(driver.keywords.filter((k) => k.default !== undefined).map((k) => [k.name, k.default]));
 const app = (config: Record<string, unknown>) =>
-  driver.create(testInit('app#1', { timeout: 5, status_timeout: 5, ...config }, { svcname: 'web1', nodename: 'n1', env: { greeting: 'hello' }, root }));
+  driver.create(testInit('app#1', { ...DEFAULTS, timeout: 5, status_timeout: 5, ...config }, { svcname: 'web1', nodename: 'n1', env: { greeting: 'hello' }, root }));
 
 test('start, status, stop through the launcher, with [env] in its environment', async () => {
   await launcher('shop');
@@ -91,4 +93,61 @@ test('an absolute script path is used as is', async () => {
   const a = app({ script: path });
   await a.start(ctx);
   expect(await readFile(join(root, 'abs.up'), 'utf8')).toBe('');
+});
+
+describe('OpenSVC and om3 app forms, run for real', () => {
+  test('start/stop/check as command lines (om3 app.forking): no launcher, the commands run with environment, cwd and umask', async () => {
+    const out = join(root, 'seen');
+    const state = join(root, 'myd.up');
+    const a = app({
+      start: `/bin/sh -c 'echo "$PORT $GREETING $(pwd) $(umask)" > ${out}; touch ${state}'`,
+      stop: `rm -f ${state}`,
+      check: `test -e ${state}`,
+      environment: 'port=8080 "greeting=hi there"',
+      cwd: root,
+      umask: '027',
+    });
+    expect(a.label()).toBe('sh');
+    expect((await a.status(ctx)).status).toBe('down');
+    await a.start(ctx);
+    expect((await readFile(out, 'utf8')).trim()).toBe(`8080 hi there ${root} 0027`);
+    expect((await a.status(ctx)).status).toBe('up');
+    await a.stop(ctx);
+    expect((await a.status(ctx)).status).toBe('down');
+  });
+
+  test('start = false does nothing, check = true runs the launcher, retcodes map the exit code, status_log keeps the output', async () => {
+    await launcher('shop', '[ "$1" = status ] && { echo "3 workers"; echo "queue long" >&2; exit 3; }');
+    const a = app({ script: 'shop', start: false, check: true, retcodes: '0:up 1:down 3:n/a', status_log: true });
+    await a.start(ctx);
+    expect(logs).toEqual([]);
+    expect(await a.status(ctx)).toEqual({ status: 'n/a', log: ['3 workers', 'warn: queue long'] });
+  });
+
+  test('limit_nofile reaches the launched command (prlimit)', async () => {
+    const out = join(root, 'limit');
+    await app({ start: `/bin/sh -c 'ulimit -n > ${out}'`, limit_nofile: 123 }).start(ctx);
+    expect((await readFile(out, 'utf8')).trim()).toBe('123');
+  });
+
+  test('type = simple: capsule runs the command in the background and supervises it; stop signals its process group', async () => {
+    const a = app({ type: 'simple', start: '/bin/sleep 600', stop_timeout: 5 });
+    expect((await a.status(ctx)).status).toBe('down');
+    await a.start(ctx);
+    expect((await a.status(ctx)).status).toBe('up');
+    const { pid } = JSON.parse(await readFile(join(root, 'var/lib/capsule/web1/app#1.pid'), 'utf8')) as { pid: number };
+    // Its own session: an action's timeout, which kills the action's process group, never reaches it.
+    expect((await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ')[3]).toBe(String(pid));
+    // A second start finds it running and starts nothing.
+    await a.start(ctx);
+    expect(logs.filter((l) => l.startsWith('started')).length).toBe(1);
+    await a.stop(ctx);
+    expect((await a.status(ctx)).status).toBe('down');
+    expect(() => process.kill(pid, 0)).toThrow();
+  });
+
+  test('type = simple: a command that exits at once is a failed start, with its output', async () => {
+    await expect(app({ type: 'simple', start: `/bin/sh -c 'echo "no config" >&2; exit 2'` }).start(ctx)).rejects.toMatchObject({ code: 'AppStartFailed', message: expect.stringContaining('no config') });
+    expect((await app({ type: 'simple', start: '/bin/true' }).status(ctx)).status).toBe('down');
+  });
 });

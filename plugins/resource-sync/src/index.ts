@@ -3,10 +3,10 @@
 // var/lib/capsule/SVC/replication.json; this resource reports it: down on
 // the master while a peer's copy is stale, n/a elsewhere or without a
 // daemon (no record, or one older than a minute).
-import { defineDriver } from '@capsule/core';
+import { CapsuleError, defineDriver } from '@capsule/core';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keywords } from './keywords.js';
+import { DATA_SYNC, keywords } from './keywords.js';
 
 interface Record_ {
   master: string | null;
@@ -18,6 +18,12 @@ export default defineDriver({
   provides: ['sync'],
   keywords,
   create: (init) => {
+    const data = (['type', 'src', 'dst'] as const).filter((k) => (init.config as Record<string, unknown>)[k] !== undefined);
+    if (data.length) {
+      throw new CapsuleError('SyncTypeUnsupported', `${init.rid}: ${data.map((k) => `${k} = ${String((init.config as Record<string, unknown>)[k])}`).join(', ')}: ${DATA_SYNC}`, {
+        hint: `remove ${init.rid} from the service file, or replicate the data from an app resource`,
+      });
+    }
     const file = join(init.root, 'var/lib/capsule', init.svcname, 'replication.json');
     return {
       rid: init.rid,

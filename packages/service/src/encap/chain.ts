@@ -68,6 +68,11 @@ async function runInGuest(g: Guest, action: string, o: ActionOptions, registry: 
   const log = o.log.for(g.rid);
   const call = { runtime: o, log, ...(o.signal ? { signal: o.signal } : {}) };
   if (!(await g.isUp(call))) {
+    // A dry run shows the plan: the container would be up by then (the hypervisor level starts it first).
+    if (o.dryRun) {
+      log.info(`${g.name} is not running yet: would run \`svcmgr -s ${g.svc.svcname} ${[action, ...passthrough(o)].join(' ')}\` in it once it is up`);
+      return;
+    }
     throw new CapsuleError('GuestDown', `${g.rid}: ${g.name} is not running: cannot ${action} its encapsulated resources`, { hint: `start it first (\`svcmgr -s ${g.svc.svcname} startcontainer\`)` });
   }
   if (g.agentless) {
