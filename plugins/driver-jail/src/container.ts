@@ -18,6 +18,16 @@ interface JlsJail {
   path?: string;
 }
 
+/**
+ * The jail named `name`: FreeBSD lets a new jail take the name of one still
+ * dying, and `jls -d` lists both in jid order, the dying one first; the
+ * live one is the jail, else the newest dying one.
+ */
+export function pickJail<J extends { name?: string; state?: string }>(jails: readonly J[], name: string): J | undefined {
+  const named = jails.filter((j) => j.name === name);
+  return named.find((j) => j.state === 'ACTIVE') ?? named[named.length - 1];
+}
+
 export class JailContainer implements ContainerResource {
   readonly rid: string;
   readonly guestName: string;
@@ -48,7 +58,7 @@ export class JailContainer implements ContainerResource {
     } catch {
       throw new CapsuleError(ErrorCode.ContainerActionFailed, `${this.rid}: jls --libxo json printed no jail list: ${lastLine(r.stdout)}`, { hint: 'check jls --libxo json -v by hand' });
     }
-    return jails.find((j) => j.name === this.cfg.name);
+    return pickJail(jails, this.cfg.name);
   }
 
   async status(ctx: ContainerContext): Promise<ResourceStatus> {

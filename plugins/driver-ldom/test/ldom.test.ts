@@ -34,7 +34,7 @@ test('bind, start, constraints saved, graceful stop and unbind: the exact ldm co
   const d = await domain(h);
   const c = t.container({ name: d.name, address: d.sshd.address, start_timeout: 10 });
   const ctx = t.context(c, t.exec(h));
-  expect(await c.status(ctx)).toEqual({ status: 'down', log: ['info: ldm: state=inactive flags=normal'] });
+  expect(await c.status(ctx)).toEqual({ status: 'down', log: ['info: ldm: state=inactive flags=none'] });
   // A dry run says what it would run and changes nothing.
   t.logs.length = 0;
   await c.start({ ...ctx, dryRun: true });

@@ -4,6 +4,7 @@
 import { type CapsuleError, type ActionContext, type ContainerContext, type ContainerResource, type ExecResult, type GuestChannel, type MigrationDestination, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
 import { actionFailed, containerMissing, lastLine, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '@capsule/driver-kit';
 import { teleport, teleportPrecheck } from './teleport.js';
+import { OFF, statusOfVmState } from './state.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { keywords } from './keywords.js';
@@ -12,7 +13,6 @@ export type VboxConfig = SectionConfig<typeof keywords>;
 
 const INSTALL = 'install VirtualBox (VBoxManage comes with it)';
 /** States in which the machine has no running VM process: a start is needed, a stop is done. */
-const OFF = new Set(['poweroff', 'aborted', 'saved']);
 
 /** `showvminfo --machinereadable`: key="value" lines; undefined when VirtualBox does not know the machine. */
 type VmInfo = Record<string, string>;
@@ -62,20 +62,7 @@ export class VboxContainer implements ContainerResource {
   }
 
   async status(ctx: ContainerContext): Promise<ResourceStatus> {
-    const state = await this.state(ctx);
-    switch (state) {
-      case undefined:
-        return { status: 'down', log: [`warn: VirtualBox has no machine ${this.cfg.name} on this node`] };
-      case 'running':
-        return { status: 'up', log: [] };
-      case 'poweroff':
-        return { status: 'down', log: [] };
-      case 'aborted':
-      case 'saved':
-        return { status: 'down', log: [`warn: machine ${this.cfg.name} is ${state}`] };
-      default:
-        return { status: 'warn', log: [`warn: machine ${this.cfg.name} is ${state}`] };
-    }
+    return statusOfVmState(this.cfg.name, await this.state(ctx));
   }
 
   async start(ctx: ContainerContext): Promise<void> {

@@ -148,7 +148,10 @@ test('teleport: prechecks, a refused teleport leaves the machine here, a telepor
   logs.length = 0;
   await c.migrate!(ctx, to);
   expect(logs).toEqual([`info: VBoxManage controlvm ${m.name} teleport --host hv2 --port 6000`]);
-  expect([await host.state(m.name), await peer.state(m.name)]).toEqual(['poweroff', 'running']);
+  // Real VirtualBox leaves the source `teleported`: an off state, down, and a stop there has nothing to do.
+  expect([await host.state(m.name), await peer.state(m.name)]).toEqual(['teleported', 'running']);
+  expect(await c.status(ctx)).toEqual({ status: 'down', log: [`info: machine ${m.name} was teleported to another host`] });
+  await c.stop(ctx);
   expect((await ctx.guest(['kill', '-0', pid])).code).toBe(0);
   await expect(c.precheckMigration!(ctx, to)).rejects.toMatchObject({ code: 'MigrationUnsupported' });
   // On the peer the machine stays a teleporter target: its next cold start there turns that off first.

@@ -66,11 +66,13 @@ export class VcloudContainer implements ContainerResource {
 
   /** The VM's path (/api/vApp/vm-ID) through the query service, or undefined. */
   private async find(): Promise<string | undefined> {
-    const filter = `name==${this.cfg.name};containerName==${this.cfg.vapp}`;
+    // The vm query lists the VMs of vApp templates too: one of the same name must never be taken for the VM.
+    const filter = `name==${this.cfg.name};containerName==${this.cfg.vapp};isVAppTemplate==false`;
     const path = `/api/query?type=vm&format=records&filter=${encodeURIComponent(filter)}`;
     const r = await this.vcd.call('GET', path);
     if (r.status !== 200) throw this.vcd.error(`query of VM ${this.cfg.name}`, r);
-    const hit = ((r.json as { record?: { name: string; containerName: string; href: string }[] }).record ?? []).find((v) => v.name === this.cfg.name && v.containerName === this.cfg.vapp);
+    const records = (r.json as { record?: { name: string; containerName: string; href: string; isVAppTemplate?: boolean }[] }).record ?? [];
+    const hit = records.find((v) => v.name === this.cfg.name && v.containerName === this.cfg.vapp && v.isVAppTemplate !== true);
     return hit ? new URL(hit.href).pathname : undefined;
   }
 

@@ -67,9 +67,15 @@ test('the API version is named on every call; one session across commands, a new
   // A Cloud Director that does not speak the configured version refuses it (406): a named error, not a crash.
   const old = vm({ name }, w.settings({ api_version: 'x' }));
   await expect(old.status(ctx)).rejects.toMatchObject({ code: 'EndpointError', message: expect.stringContaining('406') });
+  // A vApp template's VM of the same name and vApp, listed first by the vm query, is not the VM.
+  w.sim.state.update((s) => {
+    const real = s.vms.findIndex((v) => v.name === name);
+    s.vms.unshift({ ...s.vms[real]!, id: `tpl-${name}`, template: true, status: VM_STATUS.POWERED_ON });
+  });
+  expect(await vm({ name }).status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF (8)'] });
   // A VM of the same name in another vApp is another VM.
   expect(await vm({ name, vapp: 'other' }).status(ctx)).toEqual({ status: 'down', log: [`warn: Cloud Director knows no VM ${name} in vApp other`] });
-  w.sim.state.update((s) => void (s.vms.find((v) => v.name === name)!.status = VM_STATUS.SUSPENDED));
+  w.sim.state.update((s) => void (s.vms.find((v) => v.name === name && !v.template)!.status = VM_STATUS.SUSPENDED));
   expect(await c.status(ctx)).toEqual({ status: 'warn', log: [`warn: ${name} is SUSPENDED (3)`] });
 });
 

@@ -6,7 +6,7 @@ import { actionFailed, containerMissing, lastLine, tool, waitForGuest } from '@c
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { keywords } from './keywords.js';
-import { parseXlList, statusOfFlags } from './state.js';
+import { NO_DOMAIN, parseXlList, statusOfFlags } from './state.js';
 
 export type XenConfig = SectionConfig<typeof keywords>;
 
@@ -52,7 +52,7 @@ export class XenContainer implements ContainerResource {
   private async domain(ctx: Pick<ActionContext, 'exec'>): Promise<Domain> {
     const r = await this.xl(ctx, ['list', this.cfg.name]);
     if (r.code !== 0) {
-      if (/invalid domain identifier/i.test(r.stderr)) return undefined;
+      if (NO_DOMAIN.test(r.stderr)) return undefined;
       throw actionFailed(this.rid, `xl list ${this.cfg.name}`, r, 'check that xencommons runs (xenstored) and that capsule runs as root');
     }
     const flags = parseXlList(r.stdout, this.cfg.name);

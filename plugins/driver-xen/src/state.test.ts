@@ -1,26 +1,35 @@
-// xl's run-state flags to capsule's status, with xl's word in the log.
-import { parseXlList, statusOfFlags } from './state.js';
+// xl's state columns to capsule's status, tested against the corpus of what
+// xl prints (tooling/simulators/xl/corpus, with its sources).
+import { readFileSync } from 'node:fs';
+import { NO_DOMAIN, parseXlList, statusOfFlags } from './state.js';
 
-const LIST = `Name                                        ID   Mem VCPUs\tState\tTime(s)
-vm1                                          3   512     1     -b----      10.2
-vm10                                         4   512     2     r-----       3.0
-`;
+const corpus = (f: string) => readFileSync(new URL(`../../../tooling/simulators/xl/corpus/${f}`, import.meta.url), 'utf8');
+const LIST = corpus('list-states.txt');
 
-test('the flags of the named domain, not of one whose name starts the same', () => {
-  expect(parseXlList(LIST, 'vm1')).toBe('-b----');
-  expect(parseXlList(LIST, 'vm10')).toBe('r-----');
-  expect(parseXlList(LIST, 'vm')).toBeUndefined();
+test('the state column of the named domain, not of one whose name starts the same', () => {
+  const list = `${LIST}vm1                                         20   512     1     -b----      10.2\nvm10                                        21   512     2     r-----       3.0\n`;
+  expect(parseXlList(list, 'vm1')).toBe('-b----');
+  expect(parseXlList(list, 'vm10')).toBe('r-----');
+  expect(parseXlList(list, 'vm')).toBeUndefined();
   expect(parseXlList('garbage', 'vm1')).toBeUndefined();
 });
 
-test.each([
-  ['r-----', 'up', 'info: xl list: r-----'],
-  ['-b----', 'up', 'info: xl list: -b----'],
-  ['------', 'up', 'info: xl list: ------'],
-  ['--p---', 'warn', 'warn: domain vm1 is paused (xl list: --p---)'],
-  ['---s--', 'warn', 'warn: domain vm1 is shutting down (xl list: ---s--)'],
-  ['-----d', 'warn', 'warn: domain vm1 is shutting down (xl list: -----d)'],
-  ['----c-', 'down', 'warn: domain vm1 crashed (xl list: ----c-); start destroys it first'],
-])('%s is %s', (flags, status, line) => {
-  expect(statusOfFlags('vm1', flags)).toEqual({ status, log: [line] });
+test.each<[string, string, string]>([
+  ['running', 'up', 'info: xl list: r-----'],
+  ['blocked', 'up', 'info: xl list: -b----'],
+  ['paused', 'warn', 'warn: domain paused is paused (xl list: --p---)'],
+  ['shutdown', 'warn', 'warn: domain shutdown is shutting down, poweroff (xl list: ---s--)'],
+  ['reboot', 'warn', 'warn: domain reboot is shutting down, reboot (xl list: ---sr-)'],
+  ['suspend', 'warn', 'warn: domain suspend is shutting down, suspend (xl list: ---ss-)'],
+  ['crash', 'down', 'warn: domain crash crashed (xl list: ---sc-); start destroys it first'],
+  ['watchdog', 'warn', 'warn: domain watchdog is shutting down, watchdog (xl list: ---sw-)'],
+  ['softreset', 'warn', 'warn: domain softreset is shutting down, soft reset (xl list: ---sS-)'],
+  ['unknownreason', 'warn', 'warn: domain unknownreason is shutting down, unknown reason (xl list: ---s?-)'],
+  ['dying', 'warn', 'warn: domain dying is shutting down (xl list: -----d)'],
+])('corpus: %s is %s', (name, status, line) => {
+  const flags = parseXlList(LIST, name);
+  expect(flags).toBeDefined();
+  expect(statusOfFlags(name, flags!)).toEqual({ status, log: [line] });
 });
+
+test.each(['list-missing.txt', 'list-gone.txt'])('corpus: %s is a domain that does not run, not an error', (f) => expect(NO_DOMAIN.test(corpus(f))).toBe(true));

@@ -1,22 +1,31 @@
-// `xl list NAME` read as a status: the six run-state flags of xl(1) (r
-// running, b blocked, p paused, s shutdown, c crashed, d dying) mapped to
-// capsule's up/down/warn, with xl's own word in the log.
+// `xl list NAME` read as a status: xl(1)'s six state columns, by position
+// (r running, b blocked, p paused, s shutdown, the shutdown reason from
+// "-rscwS" or `?`, d dying), mapped to capsule's up/down/warn with xl's own
+// word in the log. Samples: tooling/simulators/xl/corpus.
 import type { ResourceStatus } from '@capsule/core';
 
-/** The flags column of the domain's line, or undefined when the output names no such domain. */
+/** The state column of the domain's line, or undefined when the output names no such domain. */
 export function parseXlList(stdout: string, name: string): string | undefined {
   for (const line of stdout.split('\n')) {
-    const m = /^(\S+)\s+\d+\s+\d+\s+\d+\s+([-rbpscd]{6})\s+[\d.]+\s*$/.exec(line);
+    const m = /^(\S+)\s+\d+\s+\d+\s+\d+\s+([-r][-b][-p][-s][-rscwS?][-d])\s+[\d.]+\s*$/.exec(line);
     if (m && m[1] === name) return m[2];
   }
   return undefined;
 }
 
-/** A domain that exists with these flags. */
+/** What xl prints when the domain is not there, however it went: not an error, a domain that does not run. */
+export const NO_DOMAIN = /invalid domain identifier|Domain '.*' does not exist/i;
+
+const REASON: Record<string, string> = { '-': 'poweroff', r: 'reboot', s: 'suspend', c: 'crash', w: 'watchdog', S: 'soft reset', '?': 'unknown reason' };
+
+/** A domain that exists with this state column. */
 export function statusOfFlags(name: string, flags: string): ResourceStatus {
   const word = `xl list: ${flags}`;
-  if (flags.includes('c')) return { status: 'down', log: [`warn: domain ${name} crashed (${word}); start destroys it first`] };
-  if (flags.includes('d') || flags.includes('s')) return { status: 'warn', log: [`warn: domain ${name} is shutting down (${word})`] };
-  if (flags.includes('p')) return { status: 'warn', log: [`warn: domain ${name} is paused (${word})`] };
+  if (flags[3] === 's' && flags[4] === 'c') return { status: 'down', log: [`warn: domain ${name} crashed (${word}); start destroys it first`] };
+  if (flags[3] === 's' || flags[5] === 'd') {
+    const why = flags[3] === 's' ? `, ${REASON[flags[4]!] ?? flags[4]}` : '';
+    return { status: 'warn', log: [`warn: domain ${name} is shutting down${why} (${word})`] };
+  }
+  if (flags[2] === 'p') return { status: 'warn', log: [`warn: domain ${name} is paused (${word})`] };
   return { status: 'up', log: [`info: ${word}`] };
 }

@@ -70,8 +70,8 @@ test('a crashed domain is reported down and destroyed before the next create; a 
   const c = container(g.section);
   const ctx = contextOf(c, g);
   await c.start(ctx);
-  g.host.patchGuest(g.name, { flags: '----c-' });
-  expect(await c.status(ctx)).toEqual({ status: 'down', log: [`warn: domain ${g.name} crashed (xl list: ----c-); start destroys it first`] });
+  g.host.patchGuest(g.name, { flags: '---sc-' });
+  expect(await c.status(ctx)).toEqual({ status: 'down', log: [`warn: domain ${g.name} crashed (xl list: ---sc-); start destroys it first`] });
   const before = g.host.calls().length;
   await c.start(ctx);
   expect(g.host.calls().slice(before).filter((l) => !l.startsWith('xl list'))).toEqual([`xl destroy ${g.name}`, `xl create ${g.section['cf']}`]);

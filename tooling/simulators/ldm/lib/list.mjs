@@ -1,8 +1,9 @@
 // ldm list output: the table, the parseable form (-p) and the constraints
 // XML (list-constraints -x).
 
-/** Flags as `ldm list -p` spells them out. */
-function flags(d) {
+/** Flags as ldm prints them: position-dependent letters (`-n-cv-`), spelled out only with `-l -p` (corpus/README.md). */
+function flags(d, long) {
+  if (!long) return `${d.busy ? 's' : '-'}${d.busy ? 't' : d.state === 'inactive' ? '-' : 'n'}-${d.control ? 'cv' : '--'}-`;
   const f = [d.busy ? 'transition' : 'normal'];
   if (d.control) f.push('control', 'vio-service');
   return f.join(',');
@@ -10,12 +11,12 @@ function flags(d) {
 
 const GiB = 1024 ** 3;
 
-export function parseable(domains) {
+export function parseable(domains, long = false) {
   const lines = ['VERSION 1.6'];
   for (const [name, d] of domains) {
     const active = d.state === 'active';
     lines.push(
-      `DOMAIN|name=${name}|state=${d.state}|flags=${flags(d)}|cons=${d.cons ?? (d.control ? 'UART' : 5000)}|ncpu=${d.ncpu ?? 8}|mem=${(d.memGiB ?? 8) * GiB}|util=${active ? '0.4' : ''}|uptime=${active ? '60' : ''}|norm_util=${active ? '0.4' : ''}`,
+      `DOMAIN|name=${name}|state=${d.state}|flags=${flags(d, long)}|cons=${d.cons ?? (d.control ? 'UART' : 5000)}|ncpu=${d.ncpu ?? 8}|mem=${(d.memGiB ?? 8) * GiB}|util=${active ? '0.4' : ''}|uptime=${active ? '60' : ''}|norm_util=${active ? '0.4' : ''}`,
     );
   }
   return `${lines.join('\n')}\n`;

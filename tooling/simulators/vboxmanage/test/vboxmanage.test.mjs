@@ -112,7 +112,7 @@ test('registervm of a settings file from another host; unregistervm refuses a ru
   assert.equal(/^UUID="(.*)"$/m.exec(run('showvminfo', name, '--machinereadable').out)[1], uuid);
 });
 
-test('teleport: the target waits in teleportingin until the source sends its state; the source powers off, the guest is not halted', async () => {
+test('teleport: the target waits in teleportingin until the source sends its state; the source is left teleported, the guest is not halted', async () => {
   const peer = SimHost.create(host.binDir, 'capsule-simvbox-peer-');
   try {
     host.peer('hv2', peer);
@@ -135,7 +135,7 @@ test('teleport: the target waits in teleportingin until the source sends its sta
     assert.equal(run('controlvm', name, 'teleport', '--host', 'hv2', '--port', '6000').code, 0);
     assert.equal(await exited, 0);
     assert.equal(out, `Waiting for VM "${name}" to power on...\nVM "${name}" has been successfully started.\n`);
-    assert.equal(vmState(name), 'poweroff');
+    assert.equal(vmState(name), 'teleported');
     assert.match(there('showvminfo', name, '--machinereadable').stdout, /^VMState="running"$/m);
     assert.equal(existsSync(marks), false);
   } finally {

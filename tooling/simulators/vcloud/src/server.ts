@@ -15,6 +15,8 @@ export interface SimVcdVm {
   status: number;
   address?: string;
   boot: number;
+  /** A VM of a vApp template (the `vm` query type lists those too, isVAppTemplate true). */
+  template?: boolean;
 }
 
 interface Task {
@@ -43,7 +45,7 @@ export interface VcloudSim {
   url: string;
   state: SimState<State>;
   requests: string[];
-  addVm(o: { name: string; vapp: string; org: string; address?: string }): SimVcdVm;
+  addVm(o: { name: string; vapp: string; org: string; address?: string; template?: boolean }): SimVcdVm;
   vm(name: string): SimVcdVm | undefined;
   close(): Promise<void>;
 }
@@ -125,12 +127,12 @@ export async function startVcloudSim(o: VcloudSimOptions): Promise<VcloudSim> {
     };
   }
 
-  /** `name==web1;containerName==app` (FIQL: `;` is and). */
+  /** `name==web1;containerName==app;isVAppTemplate==false` (FIQL: `;` is and). */
   function matches(filter: string | null, v: SimVcdVm): boolean {
     if (!filter) return true;
     return filter.split(';').every((c) => {
       const [k, val] = c.split('==');
-      const field = k === 'name' ? v.name : k === 'containerName' ? v.vapp : undefined;
+      const field = k === 'name' ? v.name : k === 'containerName' ? v.vapp : k === 'isVAppTemplate' ? String(v.template === true) : undefined;
       return field !== undefined && field === val;
     });
   }
@@ -161,7 +163,7 @@ export async function startVcloudSim(o: VcloudSimOptions): Promise<VcloudSim> {
     if (r.path === '/api/query' && r.method === 'GET') {
       if (r.query.get('type') !== 'vm') return error(400, 'BAD_REQUEST', `Unsupported query type: ${r.query.get('type')}`);
       const hits = vms.filter((v) => matches(r.query.get('filter'), v));
-      return { status: 200, body: { total: hits.length, record: hits.map((v) => ({ _type: 'QueryResultVMRecordType', name: v.name, containerName: v.vapp, href: `${base}/api/vApp/vm-${v.id}`, status: statusName(v.status) })) } };
+      return { status: 200, body: { total: hits.length, record: hits.map((v) => ({ _type: 'QueryResultVMRecordType', name: v.name, containerName: v.vapp, href: `${base}/api/vApp/vm-${v.id}`, status: statusName(v.status), isVAppTemplate: v.template === true })) } };
     }
     const t = /^\/api\/task\/([^/]+)$/.exec(r.path);
     if (t && r.method === 'GET') {
@@ -187,7 +189,7 @@ export async function startVcloudSim(o: VcloudSimOptions): Promise<VcloudSim> {
     requests: server.requests,
     addVm: (v) =>
       state.update((s) => {
-        const vm: SimVcdVm = { id: randomUUID(), name: v.name, vapp: v.vapp, org: v.org, status: VM_STATUS.POWERED_OFF, boot: 0, ...(v.address ? { address: v.address } : {}) };
+        const vm: SimVcdVm = { id: randomUUID(), name: v.name, vapp: v.vapp, org: v.org, status: VM_STATUS.POWERED_OFF, boot: 0, ...(v.address ? { address: v.address } : {}), ...(v.template ? { template: true } : {}) };
         s.vms.push(vm);
         return vm;
       }),

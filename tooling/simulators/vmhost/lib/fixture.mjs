@@ -54,7 +54,7 @@ export class SimHost {
     }
   }
 
-  /** Changes a guest's record as the technology would (a domain that crashed: `{ flags: '----c-' }`). */
+  /** Changes a guest's record as the technology would (a domain that crashed: `{ flags: '---sc-' }` for xl, `'----c-'` for xm). */
   patchGuest(name, patch) {
     const file = join(this.dir, 'guests', `${name}.json`);
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }, null, 2));

@@ -18,7 +18,7 @@ export function parseXenConfig(text) {
   return cfg;
 }
 
-/** The six state flags, as xl_info.c and xm's main.py print them; a test sets `flags` on a record to crash a domain (----c-). */
+/** The six state flags, as xl_info.c and xm's main.py print them; a test sets `flags` on a record to crash a domain: xl prints a crash as ---sc- (shut down, reason crash), xm as ----c-. */
 export function stateFlags(d) {
   if (d.flags) return d.flags;
   return d.paused ? '--p---' : '-b----';
