@@ -1,12 +1,12 @@
 // Service encapsulation end to end: a hypervisor (this machine, CAPSULE_ROOT
 // in a temp dir) and a real LXC container running the same capsule build.
 import { localExec } from '@capsule/transport';
-import { TestContainers, type TestContainer } from '@capsule/testenv';
+import { TestContainers, until, type TestContainer } from '@capsule/testenv';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from './cli.js';
+import { cli, cliProcess } from './cli.js';
 
 const lxc = new TestContainers();
 let bridge: string;
@@ -222,6 +222,21 @@ test("a guest's error keeps its code and hint across the hop", async () => {
   } finally {
     expect((await guest('thaw')).code).toBe(0);
   }
+}, 120_000);
+
+test("the guest's action lines reach the hypervisor as they happen, prefixed by the container", async () => {
+  // A launcher that starts only once the test says so: its first line must arrive while it waits.
+  const d = join(vm.rootfs, 'etc/capsule/web1.d');
+  await writeFile(join(d, 'slow'), '#!/bin/sh\ncase "$1" in start) echo "warming the cache"; while [ ! -e /var/go ]; do sleep 0.1; done; touch /tmp/slow.up;; stop) rm -f /tmp/slow.up /var/go;; status) [ -e /tmp/slow.up ];; esac\n', { mode: 0o755 });
+  await writeFile(conf, (await readFile(conf, 'utf8')).replace('script = shop', 'script = slow'));
+  const p = cliProcess('svcmgr', ['-s', 'web1', 'start'], { CAPSULE_ROOT: root, CAPSULE_NODENAME: 'hv1' });
+  let seen = '';
+  p.child.stderr!.on('data', (b: Buffer) => (seen += b.toString()));
+  await until('the guest line before the guest is done', async () => seen.includes(`container#0: ${vm.name}: app#1: warming the cache`));
+  expect(p.child.exitCode).toBeNull();
+  await writeFile(join(vm.rootfs, 'var/go'), '');
+  expect((await p.done).code).toBe(0);
+  expect(hv('logs').stdout).toContain(`container#0: ${vm.name}: app#1: warming the cache`);
 }, 120_000);
 
 test('start --dry-run with the container down shows the whole plan, guest level included, and changes nothing', async () => {

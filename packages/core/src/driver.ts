@@ -21,6 +21,8 @@ export interface ExecOptions {
   signal?: AbortSignal;
   /** Stdout or stderr past this many bytes kills the command (OutputTooLarge). Default 16 MiB. */
   maxOutputBytes?: number;
+  /** Called with stderr as it arrives (a guest's progress); the whole of it is still returned. */
+  onStderr?: (text: string) => void;
 }
 
 export interface ExecResult {

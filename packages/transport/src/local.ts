@@ -4,6 +4,7 @@
 // aborted or floods: never later because a child it left behind still holds
 // its stdout (a daemonizing launcher, a `setsid` grandchild).
 import { CapsuleError, type ExecOptions, type ExecResult } from '@capsule/core';
+import { StringDecoder } from 'node:string_decoder';
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 
@@ -92,7 +93,13 @@ export function localExec(argv: readonly string[], options: ExecOptions = {}): P
       drain = setTimeout(done, DRAIN_QUIET_MS);
     };
     child.stdout.on('data', collect(out));
-    child.stderr.on('data', collect(err));
+    const collectErr = collect(err);
+    // A character split across two chunks is decoded whole.
+    const decoder = new StringDecoder('utf8');
+    child.stderr.on('data', (b: Buffer) => {
+      collectErr(b);
+      if (options.onStderr) options.onStderr(decoder.write(b));
+    });
     child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
     child.on('error', (e: NodeJS.ErrnoException) => {

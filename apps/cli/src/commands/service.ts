@@ -13,9 +13,15 @@ import { planTarget, targetOf, writeTarget } from './target.js';
 import { rm } from 'node:fs/promises';
 import { heldElsewhere } from './elsewhere.js';
 
-/** With --format json, stderr holds only the JSON error: the log goes to its file, not to the terminal. */
+/**
+ * With --format json, stderr holds only the JSON error: the log goes to its
+ * file, not to the terminal; a hypervisor that asks (CAPSULE_PROGRESS=1) gets
+ * each log line as it happens, as a `{"progress": LINE}` JSON line before it.
+ */
 function refreshOptions(ctx: CommandContext): RefreshOptions {
-  return { refreshGuests: ctx.options['refresh'] === true, ...(ctx.format === 'json' ? {} : { echo: (l: string) => ctx.err(l) }) };
+  const progress = ctx.format === 'json' && ctx.env['CAPSULE_PROGRESS'] === '1';
+  const echo = ctx.format !== 'json' ? (l: string) => ctx.err(l) : progress ? (l: string) => ctx.err(JSON.stringify({ progress: l.trimEnd() }) + '\n') : undefined;
+  return { refreshGuests: ctx.options['refresh'] === true, ...(echo ? { echo } : {}) };
 }
 
 /** Builds the service and recomputes its status (the slow path of `print status`). */

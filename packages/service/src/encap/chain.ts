@@ -82,7 +82,8 @@ async function runInGuest(g: Guest, action: string, o: ActionOptions, registry: 
   await syncConfig(g, call, registry);
   log.info(`${g.name}: svcmgr -s ${g.svc.svcname} ${[action, ...passthrough(o)].join(' ')}`);
   try {
-    await g.agentChecked(call, [action, ...passthrough(o)], { timeoutMs: GUEST_ACTION_TIMEOUT_MS });
+    // The guest's lines as they happen, prefixed by the container: a slow app in a VM is not minutes of silence.
+    await g.agentChecked(call, [action, ...passthrough(o)], { timeoutMs: GUEST_ACTION_TIMEOUT_MS, progress: (line) => log.info(`${g.name}: ${line}`) });
   } catch (e) {
     // Farmed-failover: the guests' own cluster placed the encapsulated service in another container; this one is its standby.
     if (action === 'start' && isCapsuleError(e) && e.code === 'RunningElsewhere') {

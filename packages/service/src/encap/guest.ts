@@ -19,6 +19,29 @@ export interface GuestCall {
   signal?: AbortSignal;
 }
 
+export interface GuestRunOptions {
+  timeoutMs: number;
+  input?: string;
+  onStderr?: (text: string) => void;
+}
+
+/** Stderr chunks to the `{"progress": LINE}` lines the guest's agent echoes; anything else (its final error) is left to the caller. */
+export function progressLines(each: (line: string) => void): (text: string) => void {
+  let partial = '';
+  return (text) => {
+    const lines = (partial + text).split('\n');
+    partial = lines.pop() ?? '';
+    for (const l of lines) {
+      try {
+        const p = (JSON.parse(l) as { progress?: unknown }).progress;
+        if (typeof p === 'string') each(sanitize(p));
+      } catch {
+        // Not a progress line.
+      }
+    }
+  };
+}
+
 export class Guest {
   readonly rid: string;
   readonly name: string;
@@ -50,10 +73,10 @@ export class Guest {
   }
 
   /** Runs a command in the guest through its channel, failures of the channel named. */
-  async run(c: GuestCall, argv: string[], o: { timeoutMs: number; input?: string }): Promise<ExecResult> {
+  async run(c: GuestCall, argv: string[], o: GuestRunOptions): Promise<ExecResult> {
     let r: ExecResult;
     try {
-      r = await this.context(c).guest(argv, { timeoutMs: o.timeoutMs, maxOutputBytes: GUEST_OUTPUT_CAP, ...(o.input !== undefined ? { input: o.input } : {}) });
+      r = await this.context(c).guest(argv, { timeoutMs: o.timeoutMs, maxOutputBytes: GUEST_OUTPUT_CAP, ...(o.input !== undefined ? { input: o.input } : {}), ...(o.onStderr ? { onStderr: o.onStderr } : {}) });
     } catch (e) {
       throw this.named(e, argv, o.timeoutMs);
     }
@@ -84,13 +107,16 @@ export class Guest {
    * 127 through a shell (ssh, lxc-attach), CommandNotFound through a guest
    * agent that refuses to run what it cannot find (qga): the same error.
    */
-  async agent(c: GuestCall, args: string[], o: { timeoutMs: number; input?: string }): Promise<ExecResult> {
+  async agent(c: GuestCall, args: string[], o: GuestRunOptions & { progress?: (line: string) => void }): Promise<ExecResult> {
     const missing = () =>
       new CapsuleError('GuestAgentMissing', `${this.rid}: no capsule agent in ${this.name} (svcmgr not found)`, {
         hint: `install capsule in ${this.name} so that svcmgr is on its PATH`,
         details: { rid: this.rid, guest: this.name },
       });
-    const r = await this.run(c, ['svcmgr', '-s', this.svc.svcname, ...args], o).catch((e: unknown) => {
+    // With `progress`, the guest's agent echoes its log lines on stderr as they happen (CAPSULE_PROGRESS, JSON
+    // lines; an older agent ignores the variable): `env` sets it past a channel that clears the environment.
+    const argv = o.progress ? ['env', 'CAPSULE_PROGRESS=1', 'svcmgr', '-s', this.svc.svcname, ...args] : ['svcmgr', '-s', this.svc.svcname, ...args];
+    const r = await this.run(c, argv, { ...o, ...(o.progress ? { onStderr: progressLines(o.progress) } : {}) }).catch((e: unknown) => {
       throw isCapsuleError(e) && e.code === ErrorCode.CommandNotFound ? missing() : e;
     });
     if (r.code === 127) throw missing();
@@ -101,7 +127,7 @@ export class Guest {
    * Runs an agent command that must succeed, with `--format json` so that the
    * guest's error comes back with its code and hint rather than as an exit code.
    */
-  async agentChecked(c: GuestCall, args: string[], o: { timeoutMs: number; input?: string }): Promise<ExecResult> {
+  async agentChecked(c: GuestCall, args: string[], o: GuestRunOptions & { progress?: (line: string) => void }): Promise<ExecResult> {
     const r = await this.agent(c, [...args, '--format', 'json'], o);
     if (r.code === 0) return r;
     const last = r.stderr.trim().split('\n').pop() ?? '';

@@ -3,6 +3,7 @@
 // for a signal), timeout and abort that close the channel and return at
 // once, an output cap. A connection dropped mid-command is a named error;
 // the next command reconnects.
+import { StringDecoder } from 'node:string_decoder';
 import { CapsuleError, type Exec, type ExecOptions, type ExecResult } from '@capsule/core';
 import { constants } from 'node:os';
 import { DEFAULT_MAX_OUTPUT_BYTES } from '../local.js';
@@ -63,7 +64,13 @@ export function sshExec(pool: SshPool, e: SshEndpoint): Exec {
         into.push(b);
       };
       channel.on('data', collect(out));
-      const collectErr = collect(err);
+      const collectStderr = collect(err);
+      // A character split across two chunks is decoded whole.
+      const decoder = new StringDecoder('utf8');
+      const collectErr = (b: Buffer) => {
+        collectStderr(b);
+        if (o.onStderr) o.onStderr(decoder.write(b));
+      };
       channel.stderr.on('data', (b: Buffer) => {
         if (head === undefined) return collectErr(b);
         head += b.toString('latin1');
