@@ -232,11 +232,15 @@ test("the guest's action lines reach the hypervisor as they happen, prefixed by 
   const p = cliProcess('svcmgr', ['-s', 'web1', 'start'], { CAPSULE_ROOT: root, CAPSULE_NODENAME: 'hv1' });
   let seen = '';
   p.child.stderr!.on('data', (b: Buffer) => (seen += b.toString()));
-  await until('the guest line before the guest is done', async () => seen.includes(`container#0: ${vm.name}: app#1: warming the cache`));
+  await until('the guest line before the guest is done', async () => seen.includes(`container#0: ${vm.name}: app#1: start slow`)).catch((e: Error) => {
+    throw new Error(`${e.message}\n${seen}`);
+  });
   expect(p.child.exitCode).toBeNull();
   await writeFile(join(vm.rootfs, 'var/go'), '');
   expect((await p.done).code).toBe(0);
-  expect(hv('logs').stdout).toContain(`container#0: ${vm.name}: app#1: warming the cache`);
+  // The launcher's own output comes when its command ends, in the same stream.
+  expect(seen).toContain(`container#0: ${vm.name}: app#1: warming the cache`);
+  expect(hv('logs').stdout).toContain(`container#0: ${vm.name}: app#1: start slow`);
 }, 120_000);
 
 test('start --dry-run with the container down shows the whole plan, guest level included, and changes nothing', async () => {
