@@ -110,6 +110,9 @@ function hostKeyError(e: SshEndpoint, verdict: ReturnType<typeof checkHostKey>, 
 
 export class SshPool {
   private readonly conns = new Map<string, Promise<Connection>>();
+  /** Aborts of the connections being made: close() ends them at once. */
+  private readonly connecting = new Set<() => void>();
+  private closing = false;
   private readonly o: typeof DEFAULTS;
 
   constructor(o: PoolOptions = {}) {
@@ -135,6 +138,8 @@ export class SshPool {
     let last: unknown;
     for (const delay of this.o.backoffMs) {
       if (delay) await new Promise((r) => setTimeout(r, delay));
+      // Closed meanwhile: no more attempts (a command done with its peers does not wait for a dead one).
+      if (this.closing) throw last ?? unreachable(e, 'the ssh sessions were closed');
       try {
         return await this.connect(e);
       } catch (err) {
@@ -176,15 +181,20 @@ export class SshPool {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        this.connecting.delete(abort);
         client.destroy();
         reject(err);
       };
+      // close() ends a connection still being made at once, rather than waiting for its timeout.
+      const abort = () => fail(unreachable(e, 'the ssh sessions were closed while connecting'));
+      this.connecting.add(abort);
       // readyTimeout covers the handshake; this covers a host that never answers the TCP connect.
       const timer = setTimeout(() => fail(unreachable(e, `no answer within ${timeout / 1000}s`)), timeout + 500);
       client.once('ready', () => {
         if (settled) return client.end();
         settled = true;
         clearTimeout(timer);
+        this.connecting.delete(abort);
         // Commands are small request/response exchanges: Nagle's delay would dominate them.
         client.setNoDelay(true);
         resolve(new Connection(client, this.o.maxChannels));
@@ -204,6 +214,8 @@ export class SshPool {
   async close(): Promise<void> {
     const all = [...this.conns.values()];
     this.conns.clear();
+    this.closing = true;
+    for (const abort of [...this.connecting]) abort();
     await Promise.all(
       all.map(async (p) => {
         const c = await p.catch(() => undefined);
