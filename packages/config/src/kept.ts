@@ -26,7 +26,7 @@ const dirOf = (paths: ServicePaths) => join(paths.varDir, 'kept');
 const idOf = (v: Pick<ConfigVersion, 'generation' | 'hash'>) => `${v.generation}-${v.hash.slice(0, 12)}`;
 
 /** A state file: written whole then renamed, never through a symlink planted in its place. */
-async function writeKept(path: string, data: string): Promise<void> {
+async function writeKept(path: string, data: string | Uint8Array): Promise<void> {
   const tmp = `${path}.${process.pid}.tmp`;
   const fh = await open(tmp, constants.O_CREAT | constants.O_WRONLY | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
   try {
@@ -48,7 +48,8 @@ export async function keepCopy(paths: ServicePaths, text: string | Uint8Array, v
   await mkdir(dir, { recursive: true });
   const id = idOf(version);
   const file = join(dir, `${id}.conf`);
-  await writeKept(file, typeof text === 'string' ? text : Buffer.from(text).toString('utf8'));
+  // The bytes as they were: `sync --accept` must bring back the very content (and hash) kept.
+  await writeKept(file, typeof text === 'string' ? Buffer.from(text) : text);
   const kept = { id, version, by: by.node, byGeneration: by.version.generation, at: by.at, file };
   await writeKept(join(dir, `${id}.json`), JSON.stringify(kept) + '\n');
   return kept;

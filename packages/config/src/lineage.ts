@@ -76,7 +76,9 @@ export const markAcked = (v: ConfigVersion, key: string): ConfigVersion => ({ ..
 /** A version of content `hash` that descends from every one of `versions`: how an administrator's choice ends a divergence. */
 export function merged(hash: string, versions: readonly ConfigVersion[]): ConfigVersion {
   const generation = Math.max(0, ...versions.map((v) => v.generation)) + 1;
-  const ancestors = [...new Set([...versions.map(versionKey), ...versions.flatMap((v) => v.ancestors ?? [])])].slice(0, LINEAGE_DEPTH);
+  // Every parent's line, newest generation first, so that truncating drops the oldest of all, not a whole branch.
+  const gen = (k: string) => Number(k.slice(0, k.indexOf(':')));
+  const ancestors = [...new Set([...versions.map(versionKey), ...versions.flatMap((v) => v.ancestors ?? [])])].sort((a, b) => gen(b) - gen(a)).slice(0, LINEAGE_DEPTH);
   const v = { generation, hash, ancestors, acked: [] };
   return withAcks(v, ...versions);
 }

@@ -106,8 +106,15 @@ export type PeerInstall = 'installed' | 'in sync' | 'superseded' | 'newer here' 
  * node's copy kept (kept.ts: `superseded`); otherwise this node's stays
  * (`newer here`, `prevails here`). Acknowledgement marks travel both ways.
  */
-export async function installPeerCopy(paths: ServicePaths, text: string | Uint8Array, version: ConfigVersion, o: WriteOptions & { from: string }): Promise<PeerInstall> {
+export async function installPeerCopy(
+  paths: ServicePaths,
+  text: string | Uint8Array,
+  version: ConfigVersion,
+  o: WriteOptions & { from: string; /** Under the lock, before anything: an error to throw instead (a deleted service's tombstone). */ refuse?: (v: ConfigVersion) => Promise<Error | undefined> },
+): Promise<PeerInstall> {
   return withConfigLock(paths, o.ctx.svcname, `receive from ${o.from}`, async () => {
+    const refused = await o.refuse?.(version);
+    if (refused) throw refused;
     if (contentHash(text) !== version.hash) {
       throw new CapsuleError('ConfigVersionInvalid', `the config received from ${o.from} does not match the version it announced`, { hint: `retry; if it persists, check the capsule agent of ${o.from}` });
     }
@@ -123,10 +130,9 @@ export async function installPeerCopy(paths: ServicePaths, text: string | Uint8A
       if ((marked.acked ?? []).length !== (base.acked ?? []).length) await recordVersion(paths.varDir, marked);
       return relation === 'same' ? 'in sync' : relation === 'precedes' ? 'newer here' : 'prevails here';
     }
-    const mine = relation === 'diverged' ? await readFile(paths.config) : undefined;
+    // The copy replaced is kept first: a failure to keep it leaves it in place, never gone without a trace.
+    if (relation === 'diverged') await keepCopy(paths, await readFile(paths.config), base, { node: o.from, version, at: (o.clock ?? systemClock).now() });
     await checkAndWrite(paths, text, o, () => withAcks(version, base), source);
-    if (!mine) return 'installed';
-    await keepCopy(paths, mine, base, { node: o.from, version, at: (o.clock ?? systemClock).now() });
-    return 'superseded';
+    return relation === 'diverged' ? 'superseded' : 'installed';
   }, o);
 }

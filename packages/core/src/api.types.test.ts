@@ -103,6 +103,7 @@ test("exports", () => {
       "parseFlags",
       "parseRid",
       "platformOf",
+      "processExists",
       "renderFlags",
       "runsOn",
       "skewedClock",

@@ -19,7 +19,7 @@ import { evalContext } from './service-config.js';
 async function votersOf(ctx: CommandContext, loaded: LoadedService): Promise<string[]> {
   const cluster = await readClusterInfo(ctx.root);
   if (!cluster.nodes.includes(ctx.nodename)) return [];
-  const voters = loaded.svc.nodes.filter((n) => cluster.nodes.includes(n));
+  const voters = loaded.svc.nodes;
   return voters.some((n) => n !== ctx.nodename) ? voters : [];
 }
 
@@ -57,8 +57,11 @@ export async function acknowledged(ctx: CommandContext, name: string, action: st
     }
     await loaded?.close();
     loaded = await load(ctx, name);
-    const voters = loaded ? await votersOf(ctx, loaded) : [];
-    if (!loaded || !voters.length) return 0;
+    // The nodes of the file edited and of the edit both vote: an edit of `nodes` cannot shrink its own quorum.
+    const after = loaded ? await votersOf(ctx, loaded) : [];
+    const voters = [...new Set([...before, ...after])];
+    if (!voters.length) return 0;
+    if (!loaded) throw notAcknowledged(ctx, name, action, 'the service does not load after the edit, so it cannot be pushed');
     return await acknowledge(ctx, name, action, loaded, voters, written);
   } finally {
     await loaded?.close();
@@ -83,24 +86,28 @@ async function acknowledge(ctx: CommandContext, name: string, action: string, lo
   const got = [...new Set(holders(results))];
   if (got.length + self < need) throw notAcknowledged(ctx, name, action, `${got.length + self} of ${voters.length} nodes hold it, ${need} needed (${why()})`);
   // Recorded as acknowledged on a majority: from then on, its line prevails over any diverged one (lineage.ts).
+  // The peers first, this node last and only once they make the majority with it: a mark round that fails
+  // leaves no mark here, so this node's later edits never carry a mark the cluster did not give.
   const p = new Peers(ctx, name, loaded.ssh, loaded.conf);
   const paths = servicePaths(ctx.root, name);
-  const marked = await withConfigLock(paths, name, 'acknowledge', async () => {
-    const v = await currentVersion(paths.config, paths.varDir);
-    if (!v) return 0;
-    const m = markAcked(v, key);
-    if (!m.acked?.includes(key)) return 0;
-    await recordVersion(paths.varDir, m);
-    return self;
-  });
-  let count = marked;
+  let count = 0;
   await new Promise<void>((done) => {
     let left = got.length;
-    const check = () => (left === 0 || count >= need) && done();
+    const check = () => (left === 0 || count + self >= need) && done();
     for (const n of got) void p.mark(n, key).then((m) => void (count += m ? 1 : 0), () => undefined).finally(() => (left--, check()));
     check();
   });
-  if (count < need) throw notAcknowledged(ctx, name, action, `${count} of ${voters.length} nodes recorded it acknowledged, ${need} needed`);
+  if (count + self < need) throw notAcknowledged(ctx, name, action, `${count + self} of ${voters.length} nodes recorded it acknowledged, ${need} needed`);
+  if (self) {
+    const marked = await withConfigLock(paths, name, 'acknowledge', async () => {
+      const v = await currentVersion(paths.config, paths.varDir);
+      const m = v && markAcked(v, key);
+      if (!m?.acked?.includes(key)) return false;
+      await recordVersion(paths.varDir, m);
+      return true;
+    });
+    if (!marked && count < need) throw notAcknowledged(ctx, name, action, `this node's copy moved on meanwhile; ${count} of ${voters.length} nodes recorded it acknowledged`);
+  }
   return 0;
 }
 

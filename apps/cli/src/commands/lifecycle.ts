@@ -20,8 +20,8 @@ const tombstone = (root: string, svc: string) => join(root, 'var/lib/capsule/.de
 interface Tombstone {
   at: string;
   by: string;
-  /** The key of the version deleted: copies on its line are refused, a service created anew is not. */
-  key?: string;
+  /** The line deleted (its key and ancestors): a copy sharing any of them is refused, a service created anew is not. */
+  line?: string[];
 }
 
 /** Why a peer's copy of `version` is refused here: the service was deleted and the copy belongs to the deleted line. */
@@ -34,8 +34,10 @@ export async function deletedLine(root: string, svc: string, version: ConfigVers
   } catch {
     return { at: 'unknown', by: 'unknown' };
   }
-  if (!t.key) return t;
-  return versionKey(version) === t.key || (version.ancestors ?? []).includes(t.key) ? t : undefined;
+  if (!t.line?.length) return t;
+  const deleted = new Set(t.line);
+  // An ancestor, a descendant or a branch of the deleted line all bring it back: refused.
+  return [versionKey(version), ...(version.ancestors ?? [])].some((k) => deleted.has(k)) ? t : undefined;
 }
 
 export const clearTombstone = (root: string, svc: string) => rm(tombstone(root, svc), { force: true });
@@ -88,10 +90,14 @@ async function deleteHere(ctx: CommandContext, name: string): Promise<void> {
     }
   }
   await mkdir(dirname(tombstone(ctx.root, name)), { recursive: true });
-  const version = await withConfigLock(p, name, 'delete', () => currentVersion(p.config, p.varDir));
-  const t: Tombstone = { at: new Date().toISOString(), by: ctx.nodename, ...(version ? { key: versionKey(version) } : {}) };
-  await writeStateFile(tombstone(ctx.root, name), JSON.stringify(t) + '\n');
-  await rm(p.config, { force: true });
+  // Tombstone and file under the config lock (a copy received meanwhile is checked against it under the same
+  // lock); the state directory, which holds the lock, goes after.
+  await withConfigLock(p, name, 'delete', async () => {
+    const version = await currentVersion(p.config, p.varDir);
+    const t: Tombstone = { at: new Date().toISOString(), by: ctx.nodename, ...(version ? { line: [versionKey(version), ...(version.ancestors ?? [])] } : {}) };
+    await writeStateFile(tombstone(ctx.root, name), JSON.stringify(t) + '\n');
+    await rm(p.config, { force: true });
+  });
   await rm(p.varDir, { recursive: true, force: true });
   ctx.err(`${name}: deleted on ${ctx.nodename} (${p.config} and ${p.varDir}; scripts under ${join(ctx.root, 'etc/capsule', `${name}.d`)} are left)\n`);
 }

@@ -71,16 +71,19 @@ export async function exchange(ctx: CommandContext, name: string, loaded: Loaded
   const asked = nodes.map((n) => peers.version(n).then((v) => void answers.set(n, v), (e: Error) => void failed.set(n, e.message)));
   await until(asked, () => o.enoughAnswers?.(answered()) ?? false);
   const pick = best(await localVersion(ctx, name), answers);
+  let fetched: PeerResult | undefined;
   if (pick) {
     try {
       const outcome = await peers.fetch(pick.node, pick.version);
-      results.push({ node: pick.node, result: 'fetched', holds: true, detail: `generation ${pick.version.generation}${outcome === 'superseded' ? `; this node's diverged copy kept (svcmgr -s ${name} print status)` : ''}` });
+      fetched = { node: pick.node, result: 'fetched', holds: outcome === 'installed' || outcome === 'superseded' || outcome === 'in sync', detail: `generation ${pick.version.generation}${outcome === 'superseded' ? `; this node's diverged copy kept (svcmgr -s ${name} print status)` : ''}` };
     } catch (e) {
-      results.push({ node: pick.node, result: 'failed', holds: false, detail: `fetch: ${(e as Error).message}` });
+      fetched = { node: pick.node, result: 'failed', holds: false, detail: `fetch: ${(e as Error).message}` };
     }
   }
   const version = await localVersion(ctx, name);
   if (!version) throw new CapsuleError(ErrorCode.ConfigNotFound, `${paths.config} does not exist`, { hint: `svcmgr -s ${name} create` });
+  // The peer fetched from holds what this node now has only if this node took its copy and kept it since.
+  if (fetched) results.push({ ...fetched, holds: fetched.holds && holds(pick!.version, version) });
   if (!o.push) return { version, results };
   const [text, mtime] = await Promise.all([readFile(paths.config, 'utf8'), stat(paths.config).then((s) => s.mtimeMs)]);
   if (contentHash(text) !== version.hash) throw new CapsuleError(ErrorCode.ConfigConflict, `${paths.config} changed during the sync`, { hint: 'retry' });
@@ -181,14 +184,16 @@ export async function receive(ctx: CommandContext): Promise<number> {
     throw new CapsuleError(ErrorCode.ConfigVersionInvalid, `the config pushed by ${from} does not match the version it announced`, { hint: `rerun svcmgr -s ${name} sync on ${from}` });
   }
   const { deletedLine, clearTombstone } = await import('./lifecycle.js');
-  const deleted = await deletedLine(ctx.root, name, version);
-  if (deleted) {
-    throw new CapsuleError(ErrorCode.ServiceDeleted, `${name} was deleted on ${ctx.nodename} (${deleted.at}, by ${deleted.by}): the copy pushed by ${from} is refused`, {
+  // Checked under the config lock with the install, so that a delete cannot land between the two.
+  const refuse = async (v: ConfigVersion) => {
+    const deleted = await deletedLine(ctx.root, name, v);
+    if (!deleted) return undefined;
+    return new CapsuleError(ErrorCode.ServiceDeleted, `${name} was deleted on ${ctx.nodename} (${deleted.at}, by ${deleted.by}): the copy pushed by ${from} is refused`, {
       hint: `delete it on ${from} too (\`svcmgr -s ${name} delete\`), or \`svcmgr -s ${name} create\` to have it again`,
     });
-  }
+  };
   const evalCtx = { nodename: ctx.nodename, svcname: name, root: ctx.root, cluster: await readClusterInfo(ctx.root) };
-  const outcome = await installPeerCopy(paths, text, version, { registry: keywordRegistry(ctx), ctx: evalCtx, from, clock: systemClock, ...(Number.isFinite(mtime) ? { mtimeMs: mtime } : {}) });
+  const outcome = await installPeerCopy(paths, text, version, { registry: keywordRegistry(ctx), ctx: evalCtx, from, clock: systemClock, refuse, ...(Number.isFinite(mtime) ? { mtimeMs: mtime } : {}) });
   if (outcome === 'installed') await clearTombstone(ctx.root, name);
   ctx.out(ctx.format === 'json' ? renderJson({ outcome }) : `${outcome}\n`);
   // Refused: this node's copy stays, and says so to scripts too.
@@ -224,7 +229,8 @@ async function accept(ctx: CommandContext): Promise<number> {
   const kept = await listKept(paths);
   const id = ctx.options['accept'];
   if (typeof id !== 'string') {
-    await dropKept(paths);
+    // Only the copies listed: one kept meanwhile was never seen, and stays.
+    await withConfigLock(paths, name, 'sync --dismiss', () => dropKept(paths, kept.map((k) => k.id)));
     ctx.out(`${kept.length} kept cop${kept.length === 1 ? 'y' : 'ies'} of ${name} dismissed\n`);
     return 0;
   }
@@ -232,7 +238,7 @@ async function accept(ctx: CommandContext): Promise<number> {
   if (!k) {
     throw new CapsuleError('KeptCopyNotFound', `no kept copy ${id} of ${name} on ${ctx.nodename}${kept.length ? ` (kept: ${kept.map((x) => x.id).join(', ')})` : ''}`, { hint: `svcmgr -s ${name} print status lists the kept copies` });
   }
-  const text = await readFile(k.file, 'utf8');
+  const text = await readFile(k.file);
   const { acknowledged } = await import('./acknowledge.js');
   return acknowledged(ctx, name, `accept ${id}`, async (o) => {
     const w = await updateConfig(paths, { ...o, lineage: (base, hash) => merged(hash, base ? [base, k.version] : [k.version]) }, `sync --accept ${id}`, () => text);

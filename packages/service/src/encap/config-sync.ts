@@ -8,7 +8,7 @@
 // An empty or invalid file is never installed, on either side. What a guest
 // holds is its view of the file (guest-config.ts): the generation is shared,
 // the hash compared is the view's.
-import { contentHash, currentVersion, noConfigFile, decideSync, installReceived, parseVersion, readClusterInfo, recordVersion, servicePaths, withConfigLock, type ConfigVersion, type KeywordRegistry } from '@capsule/config';
+import { child, contentHash, currentVersion, noConfigFile, decideSync, installReceived, parseVersion, readClusterInfo, recordVersion, servicePaths, withConfigLock, type ConfigVersion, type KeywordRegistry } from '@capsule/config';
 import { CapsuleError } from '@capsule/core';
 import { readFile } from 'node:fs/promises';
 import type { Guest, GuestCall } from './guest.js';
@@ -28,7 +28,8 @@ async function guestVersion(g: Guest, c: GuestCall): Promise<ConfigVersion | und
 export async function syncConfig(g: Guest, c: GuestCall, registry: KeywordRegistry): Promise<SyncResult> {
   const svc = g.svc;
   const paths = servicePaths(svc.root, svc.svcname);
-  let local = await currentVersion(svc.configFile, paths.varDir);
+  // Under the lock: a hand edit found here is recorded, and no writer is between its file and its record.
+  let local = await withConfigLock(paths, svc.svcname, `sync with ${g.name}`, () => currentVersion(svc.configFile, paths.varDir));
   if (!local) throw noConfigFile(svc.configFile);
   const text = await readFile(svc.configFile, 'utf8');
   if (contentHash(text) !== local.hash) throw new CapsuleError('ConfigConflict', `${svc.configFile} changed during the sync with ${g.name}`, { hint: 'retry the action' });
@@ -37,7 +38,8 @@ export async function syncConfig(g: Guest, c: GuestCall, registry: KeywordRegist
   const remote = await guestVersion(g, c);
   if (remote?.hash === local.hash && view.hash !== local.hash) {
     // The whole file, pushed by an older agent: replaced by the view at the next generation.
-    local = { generation: local.generation + 1, hash: local.hash };
+    // A child of the same content: the record keeps its lineage and acknowledgements (peers compare those).
+    local = child(local, local.hash);
     await withConfigLock(paths, svc.svcname, `sync with ${g.name}`, () => recordVersion(paths.varDir, local!));
   }
   const decision = decideSync({ generation: local.generation, hash: view.hash }, remote);
