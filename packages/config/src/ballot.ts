@@ -3,8 +3,8 @@
 // with its lineage. Pure: the acceptor's state and the proposer's choices;
 // the I/O (prepare, accept over ssh) is the CLI's. Work in progress: not
 // wired into the CLI yet.
-import { relate } from './lineage.js';
 import type { ConfigVersion } from './version.js';
+import { relate } from './lineage.js';
 
 /** `N.node`: ordered by N, then by node name (so two proposers never share one). */
 export type Ballot = string;
@@ -38,7 +38,7 @@ export function prepare(a: Acceptor, b: Ballot): { ok: boolean; state: Acceptor 
 }
 
 /** The answer to build on: the copy accepted at the highest ballot (Paxos's rule). */
-export function highest(answers: readonly Pick<Acceptor, 'version' | 'accepted'>[]): Pick<Acceptor, 'version' | 'accepted'> | undefined {
+export function highest<T extends Pick<Acceptor, 'version' | 'accepted'>>(answers: readonly T[]): T | undefined {
   return [...answers].sort((x, y) => compareBallots(y.accepted, x.accepted))[0];
 }
 

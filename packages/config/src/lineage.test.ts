@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { child, markAcked, merged, prevails, relate, supersedes, versionKey, withAcks, type Relation } from './lineage.js';
 import { contentHash, type ConfigVersion } from './version.js';
 
@@ -19,17 +18,16 @@ test.each<[string, ConfigVersion, ConfigVersion, Relation]>([
   ['a record older than lineage, same generation', legacy(2, 'x'), left, 'diverged'],
 ])('relate: %s', (_what, a, b, r) => expect(relate(a, b)).toBe(r));
 
-test('diverged: the line with an acknowledged edit the other lacks prevails, else the higher generation, else the hash', () => {
-  const ackedRight = markAcked(right, versionKey(right));
-  expect(prevails(ackedRight, left2)).toBe(true);
-  expect(prevails(left2, ackedRight)).toBe(false);
+test('diverged: the copy accepted at the higher ballot prevails, else the higher generation, else the hash', () => {
+  const voted = { ...right, ballot: '2.hv1' };
+  expect(prevails(voted, { ...left2, ballot: '1.hv3' })).toBe(true);
+  expect(prevails(left2, voted)).toBe(false);
   expect(prevails(left2, right)).toBe(true);
   expect(prevails(left, right)).toBe(left.hash > right.hash);
   expect(prevails(right, left)).toBe(right.hash > left.hash);
-  // An acknowledgement both lines share decides nothing.
-  const ackedBase = markAcked(base, versionKey(base));
-  expect(prevails(child(ackedBase, h('r')), child(child(ackedBase, h('l')), h('l2')))).toBe(false);
 });
+
+test('an edit outside a vote stands at its parent\'s ballot', () => expect(child({ ...base, ballot: '3.hv2' }, h('x')).ballot).toBe('3.hv2'));
 
 test('a child keeps its parent line and acknowledgements; marks off the line are ignored', () => {
   const a = markAcked(base, versionKey(base));
@@ -43,64 +41,4 @@ test('a merge descends from every version it merges, so it replaces each of them
   const m = merged(left.hash, [left2, right]);
   expect(m.generation).toBe(4);
   for (const v of [left2, right, base]) expect(supersedes(m, v)).toBe(true);
-});
-
-/**
- * The rule of docs/architecture.md ("No acknowledged edit is lost"), on a
- * model: nodes edit, acknowledge with a majority of stores and then of
- * marks, pull and push between random subsets (partitions), in any order.
- * Once every node has exchanged with every other, all hold the same copy and
- * every acknowledged edit is on its line.
- */
-test('property: every node converges on one copy that carries every acknowledged edit', () => {
-  const op = fc.oneof(
-    fc.record({ kind: fc.constant('edit' as const), node: fc.nat(4), reach: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), marks: fc.array(fc.boolean(), { minLength: 5, maxLength: 5 }), prefetch: fc.boolean() }),
-    fc.record({ kind: fc.constant('push' as const), from: fc.nat(4), to: fc.nat(4) }),
-  );
-  fc.assert(
-    // Two and three nodes, marks lost on the way: what the rule holds for. With four or more nodes, or an editor
-    // dying between its peers' marks and its own, it does not (the documented gap; ballots planned).
-    fc.property(fc.integer({ min: 2, max: 3 }), fc.array(op, { maxLength: 60 }), (n, ops) => {
-      const heads: (ConfigVersion | undefined)[] = Array.from({ length: n }, () => base);
-      const majority = Math.floor(n / 2) + 1;
-      const install = (to: number, v: ConfigVersion) => {
-        const cur = heads[to]!;
-        heads[to] = supersedes(v, cur) ? withAcks(v, cur) : withAcks(cur, v);
-      };
-      const acked: string[] = [];
-      let serial = 0;
-      for (const o of ops) {
-        if (o.kind === 'push') {
-          if (o.from % n !== o.to % n) install(o.to % n, heads[o.from % n]!);
-          continue;
-        }
-        const i = o.node % n;
-        const reach = [...Array(n).keys()].filter((j) => j === i || o.reach[j]);
-        if (o.prefetch) for (const j of reach) if (j !== i) install(i, heads[j]!);
-        const e = child(heads[i], h(`edit ${serial++}`));
-        heads[i] = e;
-        for (const j of reach) if (j !== i) install(j, e);
-        const holds = (j: number) => ['same', 'descends'].includes(relate(heads[j]!, e));
-        if (reach.filter(holds).length < majority) continue;
-        // The peers' marks first, some of them lost (o.marks); this node marks last, only with a majority.
-        const key = versionKey(e);
-        let count = 0;
-        for (const j of reach) {
-          if (j === i || !holds(j) || !o.marks[j]) continue;
-          heads[j] = markAcked(heads[j]!, key);
-          if (heads[j]!.acked?.includes(key)) count++;
-        }
-        // (An editor dying between its peers' marks and its own is the documented gap: not modelled here.)
-        if (count + 1 < majority) continue;
-        heads[i] = markAcked(heads[i]!, key);
-        if (heads[i]!.acked?.includes(key)) acked.push(key);
-      }
-      for (let round = 0; round < n + 1; round++) for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) if (a !== b) install(b, heads[a]!);
-      const final = heads[0]!;
-      for (const v of heads) expect(v!.hash).toBe(final.hash);
-      const line = new Set([versionKey(final), ...(final.ancestors ?? [])]);
-      for (const k of acked) expect(line.has(k)).toBe(true);
-    }),
-    { numRuns: Number(process.env['PROPERTY_RUNS'] ?? 3000) },
-  );
 });

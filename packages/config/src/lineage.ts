@@ -6,6 +6,7 @@
 // it never drops an acknowledged edit are in docs/architecture.md
 // ("No acknowledged edit is lost").
 import type { ConfigVersion } from './version.js';
+import { compareBallots, ZERO } from './ballot.js';
 
 /** How many ancestors a record keeps: a copy further behind than that reads as diverged, never as descending. */
 export const LINEAGE_DEPTH = 128;
@@ -24,7 +25,8 @@ function onLine(v: ConfigVersion, keys: readonly string[]): string[] {
 export function child(parent: ConfigVersion | undefined, hash: string, generation = (parent?.generation ?? 0) + 1): ConfigVersion {
   if (!parent) return { generation, hash, ancestors: [], acked: [] };
   const ancestors = [versionKey(parent), ...(parent.ancestors ?? [])].slice(0, LINEAGE_DEPTH);
-  return { generation, hash, ancestors, acked: (parent.acked ?? []).filter((k) => ancestors.includes(k)) };
+  // An edit outside a vote (by hand, --local) stands at its parent's ballot: it contains what that ballot chose.
+  return { generation, hash, ancestors, acked: (parent.acked ?? []).filter((k) => ancestors.includes(k)), ...(parent.ballot ? { ballot: parent.ballot } : {}) };
 }
 
 /** `a` as seen from `b`: the same content, a descendant of `b`, an ancestor of `b`, or diverged. */
@@ -39,21 +41,16 @@ export function relate(a: ConfigVersion, b: ConfigVersion): Relation {
   return 'diverged';
 }
 
-/** Whether `a`'s line holds an acknowledged version that `b`'s line lacks. */
-const ackedBeyond = (a: ConfigVersion, b: ConfigVersion) => {
-  const l = line(b);
-  return (a.acked ?? []).some((k) => !l.has(k));
-};
-
 /**
  * Between two diverged versions, whether `a` is the one every node keeps:
- * the line with an acknowledged edit the other lacks (at most one has one),
- * else the higher generation, else the higher hash. A total order, so every
- * node picks the same copy; the other is kept on the node that held it.
+ * the higher ballot it was accepted at (ballot.ts: a copy accepted above a
+ * chosen one was built on it), else the higher generation, else the higher
+ * hash. A total order, so every node picks the same copy; the other is kept
+ * on the node that held it.
  */
 export function prevails(a: ConfigVersion, b: ConfigVersion): boolean {
-  const [ab, ba] = [ackedBeyond(a, b), ackedBeyond(b, a)];
-  if (ab !== ba) return ab;
+  const d = compareBallots(a.ballot ?? ZERO, b.ballot ?? ZERO);
+  if (d !== 0) return d > 0;
   if (a.generation !== b.generation) return a.generation > b.generation;
   return a.hash > b.hash;
 }

@@ -12,6 +12,8 @@ import type { KeywordRegistry } from './registry.js';
 import { validateConfig } from './validate.js';
 import { contentHash, currentVersion, recordVersion, type ConfigVersion } from './version.js';
 import { child, prevails, relate, withAcks } from './lineage.js';
+import { compareBallots, ZERO, type Ballot } from './ballot.js';
+import { join } from 'node:path';
 import { keepCopy } from './kept.js';
 import { atomicWrite } from './atomic.js';
 import { dirname } from 'node:path';
@@ -30,6 +32,43 @@ export interface WriteOptions {
   mtimeMs?: number;
   /** The version an edit of `base` records (default: its child, lineage.ts). */
   lineage?: (base: ConfigVersion | undefined, hash: string) => ConfigVersion;
+  /** A vote's accept (ballot.ts): the edit is written only if this node promised no higher ballot, and stands at this one. */
+  accept?: Ballot;
+}
+
+const promiseFile = (paths: ServicePaths) => join(paths.varDir, 'config.promise');
+
+/** The highest ballot this node promised (ZERO: none). Call under the config lock. */
+async function readPromise(paths: ServicePaths): Promise<Ballot> {
+  try {
+    const b = (JSON.parse(await readFile(promiseFile(paths), 'utf8')) as { promised?: unknown }).promised;
+    return typeof b === 'string' ? b : ZERO;
+  } catch {
+    return ZERO;
+  }
+}
+
+const writePromise = (paths: ServicePaths, b: Ballot) => atomicWrite(promiseFile(paths), JSON.stringify({ promised: b }) + '\n');
+
+/** Refused: this node promised a higher ballot. */
+export class PromisedHigher extends CapsuleError {
+  constructor(readonly promised: Ballot, b: Ballot) {
+    super('ConfigNotAcknowledged', `ballot ${b} refused: this node promised ${promised}`, { hint: 'another edit is under way: retry', details: { promised } });
+  }
+}
+
+/**
+ * A vote's first phase (ballot.ts `prepare`): this node promises `b` when
+ * it is above its promise, and answers its copy with the ballot it stands at.
+ */
+export async function prepareCopy(paths: ServicePaths, svcname: string, b: Ballot): Promise<{ ok: boolean; promised: Ballot; version: ConfigVersion | undefined }> {
+  return withConfigLock(paths, svcname, `prepare ${b}`, async () => {
+    const [promised, version] = await Promise.all([readPromise(paths), currentVersion(paths.config, paths.varDir)]);
+    if (compareBallots(b, promised) <= 0) return { ok: false, promised, version };
+    await mkdir(paths.varDir, { recursive: true });
+    await writePromise(paths, b);
+    return { ok: true, promised: b, version };
+  });
 }
 
 /** Runs fn under the service's config lock. */
@@ -74,7 +113,13 @@ export async function updateConfig(
     const next = await edit(current);
     if (next === undefined || next === current) return undefined;
     const base = await currentVersion(paths.config, paths.varDir);
-    return checkAndWrite(paths, next, o, (hash) => (o.lineage ?? child)(base, hash), o.source);
+    if (o.accept === undefined) return checkAndWrite(paths, next, o, (hash) => (o.lineage ?? child)(base, hash), o.source);
+    // This node's own accept in a vote: refused if it promised a higher ballot since its prepare.
+    const promised = await readPromise(paths);
+    if (compareBallots(o.accept, promised) < 0) throw new PromisedHigher(promised, o.accept);
+    const written = await checkAndWrite(paths, next, o, (hash) => ({ ...(o.lineage ?? child)(base, hash), ballot: o.accept! }), o.source);
+    await writePromise(paths, o.accept);
+    return written;
   }, o);
 }
 
@@ -97,7 +142,7 @@ export async function installReceived(paths: ServicePaths, text: string | Uint8A
 }
 
 /** What a peer's copy did here: see installPeerCopy. */
-export type PeerInstall = 'installed' | 'in sync' | 'superseded' | 'newer here' | 'prevails here';
+export type PeerInstall = 'installed' | 'in sync' | 'superseded' | 'newer here' | 'prevails here' | 'promised higher';
 
 /**
  * Installs a copy pushed or fetched from a cluster peer, by lineage
@@ -115,6 +160,7 @@ export async function installPeerCopy(
   return withConfigLock(paths, o.ctx.svcname, `receive from ${o.from}`, async () => {
     const refused = await o.refuse?.(version);
     if (refused) throw refused;
+    if (o.accept !== undefined) return acceptHere(paths, text, { ...version, ballot: o.accept }, o);
     if (contentHash(text) !== version.hash) {
       throw new CapsuleError('ConfigVersionInvalid', `the config received from ${o.from} does not match the version it announced`, { hint: `retry; if it persists, check the capsule agent of ${o.from}` });
     }
@@ -125,6 +171,8 @@ export async function installPeerCopy(
       return 'installed';
     }
     const relation = relate(version, base);
+    // A fast-forward stands at the higher of the two ballots: what its line contains was chosen up to there.
+    if (relation === 'descends' && compareBallots(base.ballot ?? ZERO, version.ballot ?? ZERO) > 0) version = { ...version, ballot: base.ballot! };
     if (relation === 'same' || relation === 'precedes' || (relation === 'diverged' && !prevails(version, base))) {
       const marked = withAcks(base, version);
       if ((marked.acked ?? []).length !== (base.acked ?? []).length) await recordVersion(paths.varDir, marked);
@@ -135,4 +183,39 @@ export async function installPeerCopy(
     await checkAndWrite(paths, text, o, () => withAcks(version, base), source);
     return relation === 'diverged' ? 'superseded' : 'installed';
   }, o);
+}
+
+/**
+ * A vote's second phase on this node (ballot.ts `accept`), under the config
+ * lock: refused when it promised a higher ballot; otherwise the copy is
+ * installed whatever it descends from (a diverged copy here is kept), at
+ * the ballot, which becomes the promise.
+ */
+async function acceptHere(paths: ServicePaths, text: string | Uint8Array, version: ConfigVersion & { ballot: Ballot }, o: WriteOptions & { from: string }): Promise<PeerInstall> {
+  const promised = await readPromise(paths);
+  if (compareBallots(version.ballot, promised) < 0) return 'promised higher';
+  const base = await currentVersion(paths.config, paths.varDir);
+  const diverged = base !== undefined && relate(version, base) === 'diverged';
+  if (diverged) await keepCopy(paths, await readFile(paths.config), base, { node: o.from, version, at: (o.clock ?? systemClock).now() });
+  if (base?.hash === version.hash) await recordVersion(paths.varDir, version);
+  else await checkAndWrite(paths, text, o, () => version, `${o.from}:${paths.config}`);
+  await writePromise(paths, version.ballot);
+  return diverged ? 'superseded' : 'installed';
+}
+
+/**
+ * This node's own accept of the copy it holds, at `b` (a service created
+ * here, put to its first vote): refused when it promised a higher ballot.
+ */
+export async function standAt(paths: ServicePaths, svcname: string, b: Ballot): Promise<ConfigVersion> {
+  return withConfigLock(paths, svcname, `accept ${b}`, async () => {
+    const promised = await readPromise(paths);
+    if (compareBallots(b, promised) < 0) throw new PromisedHigher(promised, b);
+    const v = await currentVersion(paths.config, paths.varDir);
+    if (!v) throw new CapsuleError('ConfigNotFound', `${paths.config} does not exist`, { hint: 'create it first' });
+    const at = { ...v, ballot: b };
+    await recordVersion(paths.varDir, at);
+    await writePromise(paths, b);
+    return at;
+  });
 }

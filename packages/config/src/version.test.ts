@@ -6,7 +6,7 @@ import { servicePaths, type ServicePaths } from './paths.js';
 import { KeywordRegistry } from './registry.js';
 import { installPeerCopy, installReceived, updateConfig } from './store.js';
 import { listKept } from './kept.js';
-import { child, markAcked, prevails, versionKey } from './lineage.js';
+import { child, prevails } from './lineage.js';
 import { contentHash, currentVersion, decideSync, parseVersion, type ConfigVersion } from './version.js';
 
 const v = (generation: number, text: string): ConfigVersion => ({ generation, hash: contentHash(text) });
@@ -110,9 +110,8 @@ describe('installPeerCopy: by lineage, a diverged copy kept', () => {
     const kept = await listKept(hv2);
     expect(kept).toMatchObject([{ by: 'hv1', byGeneration: 4, version: { generation: 3, hash: mine.hash } }]);
     expect(await readFile(kept[0]!.file, 'utf8')).toBe(file('hv2 edit'));
-    // An acknowledged edit prevails over a later generation that lacks it.
-    const acked = markAcked(mine, versionKey(mine));
-    expect(prevails(acked, e3)).toBe(true);
+    // A copy accepted at a higher ballot prevails over a later generation.
+    expect(prevails({ ...mine, ballot: '2.hv2' }, { ...e3, ballot: '1.hv1' })).toBe(true);
   });
 
   test('a copy whose content does not match its version is refused, nothing written', async () => {

@@ -16,8 +16,10 @@ export interface ConfigVersion {
   hash: string;
   /** Keys (`generation:hash`) of the versions this one descends from, nearest first (lineage.ts); absent in a record older than lineage. */
   ancestors?: string[];
-  /** Keys on this version's line known acknowledged by a majority of the service's nodes. */
+  /** Keys on this version's line known acknowledged by a majority of the service's nodes (before ballots; kept, unused). */
   acked?: string[];
+  /** The ballot this copy was accepted at (ballot.ts); absent: never accepted by a vote. */
+  ballot?: string;
 }
 
 const KEY = /^\d{1,15}:[0-9a-f]{64}$/;
@@ -26,7 +28,7 @@ const keyList = (v: unknown) => (Array.isArray(v) && v.length <= 4 * LINEAGE_DEP
 /** Another agent's or a record's version, or undefined: read from outside, so checked field by field. */
 export function asConfigVersion(v: unknown): ConfigVersion | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
-  const { generation, hash, ancestors, acked } = v as Record<string, unknown>;
+  const { generation, hash, ancestors, acked, ballot } = v as Record<string, unknown>;
   if (!Number.isSafeInteger(generation) || (generation as number) < 0) return undefined;
   if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) return undefined;
   const out: ConfigVersion = { generation: generation as number, hash };
@@ -39,6 +41,10 @@ export function asConfigVersion(v: unknown): ConfigVersion | undefined {
     const a = keyList(acked);
     if (!a) return undefined;
     out.acked = a.slice(0, LINEAGE_DEPTH);
+  }
+  if (ballot !== undefined) {
+    if (typeof ballot !== 'string' || !/^\d{1,15}\.[^\s]{0,255}$/.test(ballot)) return undefined;
+    out.ballot = ballot;
   }
   return out;
 }

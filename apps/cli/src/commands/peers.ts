@@ -42,9 +42,17 @@ export class Peers {
     return installPeerCopy(servicePaths(this.ctx.root, this.svcname), r.stdout, version, { registry: keywordRegistry(this.ctx), ctx, from: node });
   }
 
-  /** Pushes `text` (of `version`) to the peer: what its `sync --receive` did with it. */
-  async push(node: string, text: string, version: ConfigVersion, mtimeMs: number): Promise<PeerInstall> {
-    const r = await this.exec(node)(['svcmgr', '-s', this.svcname, 'sync', '--receive', '-', '--from', this.ctx.nodename, '--record', JSON.stringify(version), '--mtime', String(mtimeMs), '--format', 'json'], { input: text });
+  /** A vote's first phase on the peer: whether it promised `ballot`, its promise, and its copy. */
+  async prepare(node: string, ballot: string): Promise<{ ok: boolean; promised: string; version: ConfigVersion | undefined }> {
+    const r = await this.exec(node)(['svcmgr', '-s', this.svcname, 'sync', '--prepare', ballot, '--format', 'json']);
+    if (r.code !== 0) throw new Error(lastLine(r.stderr) || `sync --prepare exited ${r.code}`);
+    const body = JSON.parse(r.stdout) as { ok?: unknown; promised?: unknown; version?: unknown };
+    return { ok: body.ok === true, promised: typeof body.promised === 'string' ? body.promised : '0.', version: body.version === null ? undefined : asConfigVersion(body.version) };
+  }
+
+  /** Pushes `text` (of `version`) to the peer: what its `sync --receive` did with it; with `ballot`, a vote's accept. */
+  async push(node: string, text: string, version: ConfigVersion, mtimeMs: number, ballot?: string): Promise<PeerInstall> {
+    const r = await this.exec(node)(['svcmgr', '-s', this.svcname, 'sync', '--receive', '-', '--from', this.ctx.nodename, '--record', JSON.stringify(version), '--mtime', String(mtimeMs), ...(ballot ? ['--ballot', ballot] : []), '--format', 'json'], { input: text });
     const outcome = (() => {
       try {
         return (JSON.parse(r.stdout) as { outcome?: PeerInstall }).outcome;

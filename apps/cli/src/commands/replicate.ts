@@ -6,7 +6,7 @@
 // validated, atomically, under the config lock; a copy it refuses exits
 // non-zero. `sync --acked KEY` records an acknowledgement (acknowledge.ts),
 // `sync --accept ID` / `--dismiss` end a kept copy's life (kept.ts).
-import { currentVersion, dropKept, installPeerCopy, listKept, markAcked, merged, readClusterInfo, recordVersion, relate, servicePaths, withConfigLock, atomicWrite, contentHash, readCapped, updateConfig, type ConfigVersion } from '@capsule/config';
+import { currentVersion, dropKept, installPeerCopy, prepareCopy, listKept, markAcked, merged, readClusterInfo, recordVersion, relate, servicePaths, withConfigLock, atomicWrite, contentHash, readCapped, updateConfig, type ConfigVersion } from '@capsule/config';
 import { CapsuleError, ErrorCode, isContainerResource, systemClock } from '@capsule/core';
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -47,8 +47,8 @@ export interface ExchangeOptions {
   enoughHolders?: (results: readonly PeerResult[]) => boolean;
 }
 
-/** Resolves when every promise settled or `enough()` holds. */
-function until(promises: readonly Promise<unknown>[], enough: () => boolean): Promise<void> {
+/** Resolves when every promise settled or `enough()` holds (a majority answered, a majority holds the copy). */
+export function until(promises: readonly Promise<unknown>[], enough: () => boolean): Promise<void> {
   return new Promise<void>((done) => {
     let left = promises.length;
     const check = () => (left === 0 || enough()) && done();
@@ -143,6 +143,7 @@ export function printResults(ctx: CommandContext, results: readonly PeerResult[]
 
 /** `svcmgr -s SVC sync`. */
 export async function push(ctx: CommandContext): Promise<number> {
+  if (typeof ctx.options['prepare'] === 'string') return prepare(ctx);
   if (typeof ctx.options['acked'] === 'string') return acked(ctx);
   if (typeof ctx.options['accept'] === 'string' || ctx.options['dismiss']) return accept(ctx);
   const name = serviceName(ctx);
@@ -193,11 +194,20 @@ export async function receive(ctx: CommandContext): Promise<number> {
     });
   };
   const evalCtx = { nodename: ctx.nodename, svcname: name, root: ctx.root, cluster: await readClusterInfo(ctx.root) };
-  const outcome = await installPeerCopy(paths, text, version, { registry: keywordRegistry(ctx), ctx: evalCtx, from, clock: systemClock, refuse, ...(Number.isFinite(mtime) ? { mtimeMs: mtime } : {}) });
+  const ballot = ctx.options['ballot'];
+  const outcome = await installPeerCopy(paths, text, version, { registry: keywordRegistry(ctx), ctx: evalCtx, from, clock: systemClock, refuse, ...(typeof ballot === 'string' ? { accept: ballot } : {}), ...(Number.isFinite(mtime) ? { mtimeMs: mtime } : {}) });
   if (outcome === 'installed') await clearTombstone(ctx.root, name);
   ctx.out(ctx.format === 'json' ? renderJson({ outcome }) : `${outcome}\n`);
   // Refused: this node's copy stays, and says so to scripts too.
-  return outcome === 'newer here' || outcome === 'prevails here' ? 1 : 0;
+  return outcome === 'newer here' || outcome === 'prevails here' || outcome === 'promised higher' ? 1 : 0;
+}
+
+/** `sync --prepare BALLOT`: a vote's first phase on this node (ballot.ts). */
+async function prepare(ctx: CommandContext): Promise<number> {
+  const name = serviceName(ctx);
+  const r = await prepareCopy(servicePaths(ctx.root, name), name, String(ctx.options['prepare']));
+  ctx.out(renderJson({ ok: r.ok, promised: r.promised, version: r.version ?? null }));
+  return 0;
 }
 
 /** `sync --acked KEY`: records that a majority holds version KEY, if it lies on this node's line. */
