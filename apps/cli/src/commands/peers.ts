@@ -63,13 +63,6 @@ export class Peers {
     if (outcome) return outcome;
     throw new Error(lastLine(r.stderr) || `sync --receive exited ${r.code}`);
   }
-
-  /** Asks the peer to record `key` as acknowledged; whether it holds that version's line to record it on. */
-  async mark(node: string, key: string): Promise<boolean> {
-    const r = await this.exec(node)(['svcmgr', '-s', this.svcname, 'sync', '--acked', key, '--format', 'json']);
-    if (r.code !== 0) throw new Error(lastLine(r.stderr) || `sync --acked exited ${r.code}`);
-    return (JSON.parse(r.stdout) as { marked?: boolean }).marked === true;
-  }
 }
 
 /** Of the versions peers answered, the one to fetch: it supersedes ours and every other answer. */

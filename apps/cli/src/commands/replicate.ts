@@ -6,7 +6,7 @@
 // validated, atomically, under the config lock; a copy it refuses exits
 // non-zero. `sync --acked KEY` records an acknowledgement (acknowledge.ts),
 // `sync --accept ID` / `--dismiss` end a kept copy's life (kept.ts).
-import { currentVersion, dropKept, installPeerCopy, prepareCopy, listKept, markAcked, merged, readClusterInfo, recordVersion, relate, servicePaths, withConfigLock, atomicWrite, contentHash, readCapped, updateConfig, type ConfigVersion } from '@capsule/config';
+import { currentVersion, dropKept, installPeerCopy, prepareCopy, listKept, markAcked, merged, readClusterInfo, recordVersion, relate, peerEndpoint, servicePaths, withConfigLock, atomicWrite, contentHash, readCapped, updateConfig, type ConfigVersion } from '@capsule/config';
 import { CapsuleError, ErrorCode, isContainerResource, systemClock } from '@capsule/core';
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -130,7 +130,6 @@ async function sendFile(ctx: CommandContext, loaded: LoadedService, peers: Peers
   const st = await stat(local).catch(() => undefined);
   if (!st) return;
   const tmp = `/tmp/capsule-sync-${randomBytes(6).toString('hex')}`;
-  const { peerEndpoint } = await import('@capsule/config');
   await loaded.ssh.copyTo(peerEndpoint(loaded.conf, node), local, tmp);
   const r = await peers.exec(node)(['svcmgr', '-s', peers.svcname, 'sync', '--receive', tmp, '--path', rel, '--mtime', String(st.mtimeMs)]);
   if (r.code !== 0) throw new Error(r.stderr.trim().split('\n').pop() || `exit ${r.code}`);
