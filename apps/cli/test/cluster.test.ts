@@ -234,7 +234,7 @@ describe('two nodes with an arbitrator', () => {
       await until('hv2 without quorum', async () => (await status('hv2')).includes('NO QUORUM (split from hv1: the other half holds hv1)'));
       // hv1 may see the split up to an interval after hv2 does.
       await until('hv1 keeps quorum through the arbitrator', async () => (await status('hv1')).includes(': quorum (split from hv2: this half holds hv1)'));
-      await new Promise((r) => setTimeout(r, 3000));
+      for (const n of ['hv1', 'hv2']) await c.afterHeartbeats(n, 3);
       expect(await holders(c)).toEqual(['hv1']);
       await c.cut('hv1', 'hv2', true);
       await until('hv2 back to quorum', async () => (await status('hv2')).includes(': quorum (majority'));
@@ -289,8 +289,8 @@ describe('a flex service on three nodes, multicast heartbeats', () => {
     expect(await until('two instances', async () => instances().length === 2 && instances())).toEqual(['hv1', 'hv2']);
     await c.powerOff('hv1');
     expect(await until('two instances again', async () => instances().length === 2 && instances())).toEqual(['hv2', 'hv3']);
-    // Never more than flex_max (the number of nodes) and, settled, no third start.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Never more than flex_max (the number of nodes) and, three decision rounds later, no third start.
+    for (const n of ['hv2', 'hv3']) await c.afterHeartbeats(n, 3);
     expect(instances()).toEqual(['hv2', 'hv3']);
   }, T);
 });
