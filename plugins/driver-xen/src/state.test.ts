@@ -1,7 +1,7 @@
 // xl's state columns to capsule's status, tested against the corpus of what
 // xl prints (tooling/simulators/xl/corpus, with its sources).
 import { readFileSync } from 'node:fs';
-import { NO_DOMAIN, parseXlList, statusOfFlags } from './state.js';
+import { NO_DOMAIN, parseXlList, STATES, statusOfFlags } from './state.js';
 
 const corpus = (f: string) => readFileSync(new URL(`../../../tooling/simulators/xl/corpus/${f}`, import.meta.url), 'utf8');
 const LIST = corpus('list-states.txt');
@@ -33,3 +33,12 @@ test.each<[string, string, string]>([
 });
 
 test.each(['list-missing.txt', 'list-gone.txt'])('corpus: %s is a domain that does not run, not an error', (f) => expect(NO_DOMAIN.test(corpus(f))).toBe(true));
+
+test.each(STATES.map((r) => [r.word, r.status] as const))('the declared table: %s reads %s', (word, status) => {
+  expect(statusOfFlags('vm1', word).status).toBe(status);
+  expect(parseXlList(`vm1                                          3   512     1     ${word}       1.0\n`, 'vm1')).toBe(word);
+});
+
+test('a shutdown reason xl does not print today is shutting down (warn) with the flags, never up', () => {
+  expect(statusOfFlags('vm1', '---sX-')).toEqual({ status: 'warn', log: ['warn: domain vm1 is shutting down, X (xl list: ---sX-)'] });
+});

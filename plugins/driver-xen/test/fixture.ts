@@ -7,6 +7,7 @@ import { LinkedSshGuests, uniqueName } from '@capsule/testenv';
 import { localExec, type SshSessions } from '@capsule/transport';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { STATES } from '../src/state.js';
 import { SimHost } from '../../../tooling/simulators/vmhost/lib/fixture.mjs';
 
 export const XL_BIN = fileURLToPath(new URL('../../../tooling/simulators/xl/bin', import.meta.url));
@@ -71,6 +72,19 @@ export function conformanceFixture(xen: XenHosts): ConformanceFixture {
     // Another operation holds the domain: xl create fails with libxl's words.
     breakTool: async (g) => byName.get(g.section['name']!)!.host.fault('busy', g.section['name']),
     silentGuest: () => xen.guest({ silent: true }),
+    states: {
+      table: STATES,
+      readme: new URL('../README.md', import.meta.url),
+      // The domain is created as xl creates it, then its state columns set as the hypervisor would show them.
+      put: async (g, word) => {
+        const x = byName.get(g.section['name']!)!;
+        const r = await x.exec(['xl', 'create', g.section['cf']!]);
+        if (r.code !== 0) throw new Error(`xl create: ${r.stderr}`);
+        x.host.patchGuest(x.name, { flags: word });
+      },
+      // A shutdown reason a later Xen may add (soft reset was added in 4.5).
+      unknown: '---sX-',
+    },
     peer: async (g) => {
       const src = byName.get(g.section['name']!)!;
       const there = xen.host();

@@ -4,8 +4,9 @@
 // the suite drives the driver exactly as the engine does and checks the
 // outcome from outside the driver (the fixture's `isRunning`).
 import { isContainerResource, systemClock, type ContainerContext, type ContainerResource, type DriverCapabilities, type DriverDefinition, type Exec, type MigrationDestination, type ResourceStatus } from '@capsule/core';
+import { readmeStateTable, stateTableMarkdown, type StateTable } from '@capsule/driver-kit';
 import { guestExec, type SshSessions } from '@capsule/transport';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -52,8 +53,23 @@ export interface ConformanceFixture {
   endpoint?: { plainHttp(): Promise<ConformanceGuest>; unverified(): Promise<ConformanceGuest> };
   /** A destination for live migration; required when the manifest declares liveMigrate. */
   peer?(g: ConformanceGuest): Promise<ConformancePeer>;
+  /** The state suite: every state of the driver's table, produced by the technology or its simulator. */
+  states?: ConformanceStates;
   /** jest timeout per test, ms (default 60 s). */
   testTimeoutMs?: number;
+}
+
+export interface ConformanceStates {
+  /** The driver's declared table: the tool's word -> capsule status, with the reason. */
+  table: StateTable;
+  /** The driver's README, whose `## States` table must be the declared one. */
+  readme: URL;
+  /** Puts a guest of `guest()` into the state the tool prints as `word` (through the simulator's state, or the real tool). */
+  put(g: ConformanceGuest, word: string): Promise<void>;
+  /** Words of the table the fixture cannot produce here (real technologies only), each with why. */
+  unreachable?: Record<string, string>;
+  /** A state word the tool does not print today (a newer version's): put() must produce it. Omitted where the tool's format cannot carry one (say why in the fixture). */
+  unknown?: string;
 }
 
 interface Logged {
@@ -234,6 +250,46 @@ export function runConformance(driver: DriverDefinition, capabilities: DriverCap
       },
       timeout,
     );
+
+    const states = fixture.states;
+    if (states) {
+      const reachable = states.table.filter((r) => states.unreachable?.[r.word] === undefined);
+      test('the README\'s state table is the driver\'s', async () => {
+        const readme = await readFile(states.readme, 'utf8');
+        expect(readmeStateTable(readme)).toEqual(states.table.map((r) => ({ ...r })));
+        // Printed on failure: the table to paste under `## States`.
+        if (readmeStateTable(readme).length === 0) throw new Error(`${states.readme.pathname} has no ## States table; add:\n${stateTableMarkdown(states.table)}`);
+      });
+
+      test.each(reachable.map((r) => [r.word, r.status, r] as const))(
+        'state %s reads %s, as the driver declares',
+        async (word, status) => {
+          const g = await fixture.guest();
+          const c = build(g);
+          const { ctx } = contextOf(c, g);
+          await states.put(g, word);
+          const s = await c.status(ctx);
+          expect(s.status).toBe(status);
+          // A state that is not plainly up or down says which one it is.
+          if (status === 'warn') expect(s.log.join('\n')).toContain(word);
+        },
+        timeout,
+      );
+
+      (states.unknown === undefined ? test.skip : test)(
+        'a state the driver does not know is warn with the tool\'s word, never up, never an exception',
+        async () => {
+          const g = await fixture.guest();
+          const c = build(g);
+          const { ctx } = contextOf(c, g);
+          await states.put(g, states.unknown!);
+          const s = await c.status(ctx);
+          expect(s.status).toBe('warn');
+          expect(s.log.join('\n')).toContain(states.unknown!);
+        },
+        timeout,
+      );
+    }
 
     const migrates = capabilities.liveMigrate === true;
     (migrates ? test : test.skip)(
