@@ -13,6 +13,8 @@ export interface StateRow {
   status: 'up' | 'down' | 'warn';
   /** Why this status: what the state means for the service. */
   why: string;
+  /** An up or down state worth a line in the status log (a crash, a leftover): its level. Plain up and down say nothing. */
+  note?: 'info' | 'warn';
 }
 
 export type StateTable = readonly StateRow[];
@@ -30,9 +32,8 @@ export function stateRow(table: StateTable, word: string): StateRow | undefined 
 export function statusOfState(table: StateTable, subject: string, word: string, tool: string): ResourceStatus {
   const row = stateRow(table, word);
   if (!row) return { status: 'warn', log: [`warn: ${subject} is in a state capsule does not know: ${tool} says ${word}`] };
-  if (row.status === 'up') return { status: 'up', log: [] };
-  const level = row.status === 'warn' ? 'warn' : 'info';
-  return { status: row.status, log: [`${level}: ${subject} is ${word} (${tool}): ${row.why}`] };
+  const level = row.status === 'warn' ? 'warn' : row.note;
+  return { status: row.status, log: level ? [`${level}: ${subject} is ${word} (${tool}): ${row.why}`] : [] };
 }
 
 /** The markdown table of a state table, as the driver's README shows it. */

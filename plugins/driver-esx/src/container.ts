@@ -6,16 +6,14 @@ import { containerMissing, RememberedAddress, stopWithTimeout, tlsWarnings, wait
 import { join } from 'node:path';
 import { errorType, VcenterSession } from './api.js';
 import type { keywords } from './keywords.js';
+import { crashed, guestShutdownOutcome, MISSING, parsePower, statusOfPower, vmsNamed, type VmSummary } from './state.js';
 
 export type EsxConfig = SectionConfig<typeof keywords>;
 
-/** vCenter's power states, and MISSING for a VM it does not know. */
-type PowerState = 'POWERED_ON' | 'POWERED_OFF' | 'SUSPENDED' | 'MISSING';
-
-interface VmSummary {
-  vm: string;
-  name: string;
-  power_state: PowerState;
+/** vCenter's power state word (POWERED_ON, POWERED_OFF, SUSPENDED, or one a later vCenter prints), MISSING for a VM it does not know. */
+interface Power {
+  word: string;
+  crashed: boolean;
 }
 
 export class EsxContainer implements ContainerResource {
@@ -74,18 +72,19 @@ export class EsxContainer implements ContainerResource {
     const path = `/api/vcenter/vm?names=${encodeURIComponent(this.cfg.name)}${host ? `&hosts=${encodeURIComponent(host)}` : ''}`;
     const r = await this.api.call('GET', path);
     if (r.status !== 200) throw this.api.error(`GET ${path}`, r);
-    const hits = (r.json as VmSummary[]).filter((v) => v.name === this.cfg.name);
+    const hits = vmsNamed(r.json, this.cfg.name);
+    if (!hits) throw this.api.error(`GET ${path} (not a list of VMs)`, r);
     if (hits.length > 1) {
       throw new CapsuleError(ErrorCode.EndpointError, `${this.rid}: ${hits.length} VMs are named ${this.cfg.name} in vCenter (${hits.map((v) => v.vm).join(', ')})`, { hint: 'VM names are unique per folder only: rename all but one' });
     }
     return hits[0];
   }
 
-  private async power(vm: string): Promise<PowerState> {
+  private async power(vm: string): Promise<Power> {
     const r = await this.api.call('GET', `/api/vcenter/vm/${vm}/power`);
-    if (r.status === 404) return 'MISSING';
+    if (r.status === 404) return { word: MISSING, crashed: false };
     if (r.status !== 200) throw this.api.error(`GET /api/vcenter/vm/${vm}/power`, r);
-    return (r.json as { state: PowerState }).state;
+    return { word: parsePower(r.json), crashed: crashed(r.json) };
   }
 
   /** The VM's state, and a warning on every look while TLS verification is off for the endpoint. */
@@ -97,22 +96,15 @@ export class EsxContainer implements ContainerResource {
   private async state(): Promise<ResourceStatus> {
     const vm = await this.find();
     if (!vm) return { status: 'down', log: [`warn: vCenter knows no VM named ${this.cfg.name}`] };
-    const state = await this.power(vm.vm);
-    const log = [`info: ${state}`];
-    if (state === 'POWERED_ON') await this.rememberAddress(vm.vm);
+    const power = await this.power(vm.vm);
+    const s = statusOfPower(this.cfg.name, power.word, { crashed: power.crashed });
+    if (power.word !== 'POWERED_ON') return s;
+    await this.rememberAddress(vm.vm);
     const mine = this.hostOfNode(this.nodename);
-    if (state === 'POWERED_ON' && mine !== undefined && !(await this.find(mine))) {
-      return { status: 'down', log: [...log, `warn: ${this.cfg.name} runs on another host than ${mine}`] };
+    if (mine !== undefined && !(await this.find(mine))) {
+      return { status: 'down', log: [...s.log, `warn: ${this.cfg.name} runs on another host than ${mine}`] };
     }
-    switch (state) {
-      case 'POWERED_ON':
-        return { status: 'up', log };
-      case 'POWERED_OFF':
-      case 'MISSING':
-        return { status: 'down', log };
-      default:
-        return { status: 'warn', log: [`warn: ${this.cfg.name} is ${state}`] };
-    }
+    return s;
   }
 
   /** The ESX host the VM runs on when that is not this node's. */
@@ -133,7 +125,7 @@ export class EsxContainer implements ContainerResource {
   async start(ctx: ContainerContext): Promise<void> {
     const vm = await this.find();
     if (!vm) throw containerMissing(this.rid, `vCenter knows no VM named ${this.cfg.name}`, `fix ${this.rid}.name, or check the VM in the vSphere client`);
-    const state = await this.power(vm.vm);
+    const state = (await this.power(vm.vm)).word;
     if (state !== 'POWERED_ON') {
       ctx.log.info(`power on ${this.cfg.name} (${vm.vm}, ${state})`);
       if (ctx.dryRun) return;
@@ -146,21 +138,31 @@ export class EsxContainer implements ContainerResource {
 
   async stop(ctx: ContainerContext): Promise<void> {
     const vm = await this.find();
-    if (!vm || (await this.power(vm.vm)) === 'POWERED_OFF') return;
+    const state = vm ? (await this.power(vm.vm)).word : MISSING;
+    if (!vm || state === 'POWERED_OFF' || state === MISSING) return;
+    const powerOff = () => this.act(vm, `/api/vcenter/vm/${vm.vm}/power?action=stop`, 'power off', 'ALREADY_IN_DESIRED_STATE');
+    if (state === 'SUSPENDED') {
+      // A suspended guest runs nothing to ask; powering it off discards the memory image, so no later start resumes stale state.
+      ctx.log.info(`power off ${this.cfg.name} (${vm.vm}, SUSPENDED)`);
+      if (!ctx.dryRun) await powerOff();
+      return;
+    }
     ctx.log.info(`guest shutdown of ${this.cfg.name} (${this.cfg.stop_timeout}s before power off)`);
     if (ctx.dryRun) return;
     await stopWithTimeout(ctx, {
       name: this.cfg.name,
       timeoutS: this.cfg.stop_timeout,
-      isDown: async () => (await this.power(vm.vm)) !== 'POWERED_ON',
+      isDown: async () => [MISSING, 'POWERED_OFF'].includes((await this.power(vm.vm)).word),
       graceful: async () => {
         const r = await this.api.call('POST', `/api/vcenter/vm/${vm.vm}/guest/power?action=shutdown`);
-        if (r.status === 204 || r.status === 200) return;
+        const outcome = guestShutdownOutcome(r.status, errorType(r));
+        // Asked, or already off by the time the request landed (vCenter's ALREADY_IN_DESIRED_STATE): nothing to force.
+        if (outcome !== 'refused') return;
         // No VMware Tools in the guest: it cannot be asked, and waiting would not help.
         ctx.log.warn(`guest shutdown of ${this.cfg.name} refused (${this.api.error('guest shutdown', r).message}): powering it off`);
-        await this.act(vm, `/api/vcenter/vm/${vm.vm}/power?action=stop`, 'power off', 'ALREADY_IN_DESIRED_STATE');
+        await powerOff();
       },
-      force: () => this.act(vm, `/api/vcenter/vm/${vm.vm}/power?action=stop`, 'power off', 'ALREADY_IN_DESIRED_STATE'),
+      force: powerOff,
       intervalMs: 500,
     });
   }
@@ -172,7 +174,7 @@ export class EsxContainer implements ContainerResource {
 
   async precheckMigration(ctx: ContainerContext, to: MigrationDestination): Promise<void> {
     const vm = await this.find();
-    if (!vm || (await this.power(vm.vm)) !== 'POWERED_ON') {
+    if (!vm || (await this.power(vm.vm)).word !== 'POWERED_ON') {
       throw new CapsuleError(ErrorCode.MigrationUnsupported, `${this.rid}: ${this.cfg.name} is not powered on: nothing to migrate live`, { hint: 'use switch to move a stopped service' });
     }
     const dest = this.destinationHost(to);

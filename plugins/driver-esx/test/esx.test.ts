@@ -114,7 +114,7 @@ test('no VMware Tools in the guest: the refusal is warned and the VM powered off
   logs.length = 0;
   await c.stop(ctx);
   expect(w.sim.vm(name)?.power_state).toBe('POWERED_OFF');
-  expect(logs).toContainEqual(expect.stringMatching(/^warn: guest shutdown of .* refused \(.*SERVICE_UNAVAILABLE: VMware Tools is not running.*\): powering it off$/));
+  expect(logs).toContainEqual(expect.stringMatching(/^warn: guest shutdown of .* refused \(.*answered 503: SERVICE_UNAVAILABLE\): powering it off$/));
   // Powered off at once: waiting for a shutdown nobody was asked to do would not help.
   expect(logs.filter((l) => l.includes('did not shut down'))).toEqual([]);
 }, 30_000);
@@ -124,7 +124,7 @@ test('permission denied on power on is ContainerActionFailed with vCenter’s wo
   w.sim.addVm({ name });
   w.sim.state.setFault(`${name}.denied`);
   const c = esx({ name });
-  await expect(c.start(testContainerContext(c))).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('403: UNAUTHORIZED: Permission to perform this operation was denied'), hint: expect.stringContaining('PowerOn') });
+  await expect(c.start(testContainerContext(c))).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('403: UNAUTHORIZED'), hint: expect.stringContaining('PowerOn') });
   expect(w.sim.vm(name)?.power_state).toBe('POWERED_OFF');
 });
 
@@ -153,7 +153,7 @@ test('migration: precheck refuses a VM that is off or a host vCenter does not kn
   await expect(lost.precheckMigration!(ctx, to)).rejects.toMatchObject({ code: 'MigrationUnsupported', message: expect.stringContaining('no host named esx-hv2') });
   await c.precheckMigration!(ctx, to);
   w.sim.state.setFault(`${name}.relocate-fails`);
-  await expect(c.migrate!(ctx, to)).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('cannot be migrated') });
+  await expect(c.migrate!(ctx, to)).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining('500: RESOURCE_INACCESSIBLE') });
   expect([w.sim.hostOf(name), (await c.status(ctx)).status]).toEqual(['esx1', 'up']);
   w.sim.state.clearFault(`${name}.relocate-fails`);
   await c.migrate!(ctx, to);
@@ -173,3 +173,25 @@ test('dry run: start and stop say what they would do and change nothing', async 
   expect(logs.filter((l) => l.startsWith('info: '))).toEqual([expect.stringMatching(/^info: power on vm-/), expect.stringMatching(/^info: power on vm-/), expect.stringMatching(/^info: guest shutdown of vm-.* \(5s before power off\)$/)]);
   await c.stop(ctx);
 }, 30_000);
+
+test('a suspended VM warns with vCenter’s word; stop powers it off at once (no guest to ask), start resumes it', async () => {
+  const { name, c, ctx } = await vmWithGuest();
+  w.sim.setPower(name, 'SUSPENDED');
+  expect(await c.status(ctx)).toEqual({ status: 'warn', log: [expect.stringMatching(/^warn: .* is SUSPENDED \(vCenter\): /)] });
+  logs.length = 0;
+  await c.stop(ctx);
+  expect(w.sim.vm(name)?.power_state).toBe('POWERED_OFF');
+  expect(logs).toEqual([`info: power off ${name} (${w.sim.vm(name)!.vm}, SUSPENDED)`]);
+  w.sim.setPower(name, 'SUSPENDED');
+  await c.start(ctx);
+  expect((await c.status(ctx)).status).toBe('up');
+  await c.stop(ctx);
+}, 30_000);
+
+test('a VM vCenter says powered off uncleanly is down, and the status says it crashed', async () => {
+  const name = uniqueName('vm-', 20);
+  w.sim.addVm({ name });
+  w.sim.setPower(name, 'POWERED_OFF', { clean: false });
+  const c = esx({ name });
+  expect(await c.status(testContainerContext(c))).toEqual({ status: 'down', log: ['info: POWERED_OFF', `warn: ${name} was not powered off cleanly (clean_power_off false): it crashed or was cut off`] });
+});

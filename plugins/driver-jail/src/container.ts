@@ -6,27 +6,13 @@ import { CapsuleError, ErrorCode, isCapsuleError, type ActionContext, type Conta
 import { actionFailed, containerMissing, lastLine, tool, waitForGuest } from '@capsule/driver-kit';
 import { existsSync } from 'node:fs';
 import type { keywords } from './keywords.js';
+import { parseJls, pickJail, startCreates, statusOfJail, type JlsJail } from './state.js';
+
+export { pickJail };
 
 export type JailConfig = SectionConfig<typeof keywords>;
 
 const INSTALL = 'jail, jls and jexec are part of FreeBSD (/usr/sbin)';
-
-interface JlsJail {
-  jid: number;
-  name: string;
-  state?: string;
-  path?: string;
-}
-
-/**
- * The jail named `name`: FreeBSD lets a new jail take the name of one still
- * dying, and `jls -d` lists both in jid order, the dying one first; the
- * live one is the jail, else the newest dying one.
- */
-export function pickJail<J extends { name?: string; state?: string }>(jails: readonly J[], name: string): J | undefined {
-  const named = jails.filter((j) => j.name === name);
-  return named.find((j) => j.state === 'ACTIVE') ?? named[named.length - 1];
-}
 
 export class JailContainer implements ContainerResource {
   readonly rid: string;
@@ -52,10 +38,8 @@ export class JailContainer implements ContainerResource {
   private async jail(ctx: Pick<ActionContext, 'exec'>): Promise<JlsJail | undefined> {
     const r = await this.run(ctx, ['jls', '-d', '--libxo', 'json', '-v']);
     if (r.code !== 0) throw this.failed('jls', r);
-    let jails: JlsJail[];
-    try {
-      jails = (JSON.parse(r.stdout) as { 'jail-information': { jail: JlsJail[] } })['jail-information'].jail;
-    } catch {
+    const jails = parseJls(r.stdout);
+    if (!jails) {
       throw new CapsuleError(ErrorCode.ContainerActionFailed, `${this.rid}: jls --libxo json printed no jail list: ${lastLine(r.stdout)}`, { hint: 'check jls --libxo json -v by hand' });
     }
     return pickJail(jails, this.cfg.name);
@@ -63,10 +47,7 @@ export class JailContainer implements ContainerResource {
 
   async status(ctx: ContainerContext): Promise<ResourceStatus> {
     const j = await this.jail(ctx);
-    if (j?.state === 'ACTIVE') return { status: 'up', log: [] };
-    if (j) return { status: 'warn', log: [`warn: jail ${this.cfg.name} is ${j.state ?? 'in an unknown state'}`] };
-    if (!existsSync(this.cfg.jailroot)) return { status: 'down', log: [`warn: the root of jail ${this.cfg.name}, ${this.cfg.jailroot}, does not exist`] };
-    return { status: 'down', log: [] };
+    return statusOfJail(this.cfg.name, j, j || existsSync(this.cfg.jailroot) ? undefined : this.cfg.jailroot);
   }
 
   /** `jail -c` with OpenSVC's parameters, `persist` so the jail outlives its /etc/rc. */
@@ -79,7 +60,7 @@ export class JailContainer implements ContainerResource {
 
   async start(ctx: ContainerContext): Promise<void> {
     const j = await this.jail(ctx);
-    if (!j) {
+    if (startCreates(j)) {
       if (!existsSync(this.cfg.jailroot)) throw containerMissing(this.rid, `the root of jail ${this.cfg.name}, ${this.cfg.jailroot}, does not exist`, `create it, or fix ${this.rid}.jailroot`);
       const argv = this.createArgv();
       ctx.log.info(argv.join(' '));
@@ -95,17 +76,17 @@ export class JailContainer implements ContainerResource {
       await waitForGuest(ctx, { rid: this.rid, name: this.cfg.name, timeoutS: left, hint: `check the jail with jexec ${this.cfg.name} sh` });
       return;
     }
-    if (j.state !== 'ACTIVE') throw new CapsuleError(ErrorCode.ContainerActionFailed, `${this.rid}: jail ${this.cfg.name} is ${j.state}: it cannot start before it is gone`, { hint: 'wait for its last processes to end (jls -d)' });
     if (ctx.dryRun) return;
     await waitForGuest(ctx, { rid: this.rid, name: this.cfg.name, timeoutS: this.cfg.start_timeout, hint: `check the jail with jexec ${this.cfg.name} sh` });
   }
 
   async stop(ctx: ContainerContext): Promise<void> {
     const j = await this.jail(ctx);
-    if (!j) return;
+    // No jail, or only a dying one: jail -r has nothing to remove.
+    if (j?.state !== 'ACTIVE') return;
     ctx.log.info(`jexec ${this.cfg.name} /bin/sh /etc/rc.shutdown (${this.cfg.stop_timeout}s before jail -r)`);
     if (ctx.dryRun) return;
-    if (j.state === 'ACTIVE') await this.shutdown(ctx);
+    await this.shutdown(ctx);
     const r = await this.run(ctx, ['jail', '-r', this.cfg.name]);
     if (r.code !== 0 && (await this.jail(ctx))?.state === 'ACTIVE') throw this.failed('jail -r', r);
   }

@@ -1,6 +1,6 @@
 // The jail a name means when FreeBSD lists a dying one beside it (tooling/simulators/jail/corpus).
 import { readFileSync } from 'node:fs';
-import { pickJail } from './container.js';
+import { pickJail } from './state.js';
 
 const corpus = JSON.parse(readFileSync(new URL('../../../tooling/simulators/jail/corpus/jls-dying-reused.json', import.meta.url), 'utf8')) as { 'jail-information': { jail: { jid: number; name: string; state: string }[] } };
 const jails = corpus['jail-information'].jail;

@@ -3,6 +3,7 @@ import { runConformance, type ConformanceGuest } from '@capsule/conformance';
 import { localExec } from '@capsule/transport';
 import { readFile } from 'node:fs/promises';
 import driver from '../src/index.js';
+import { STATES } from '../src/state.js';
 import { JailHost } from './fixture.js';
 
 const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { capsule: { capabilities?: object } };
@@ -23,4 +24,19 @@ runConformance(driver, manifest.capsule.capabilities ?? {}, {
   breakTool: async (g) => host.sim.fault('create', 'busy', g.section['name']),
   // A jail whose /etc/rc never finishes.
   silentGuest: async () => guest({ rc: 'sleep 3600' }),
+  states: {
+    table: STATES,
+    readme: new URL('../README.md', import.meta.url),
+    // ACTIVE: made as the driver makes it; DYING: removed while its references linger (the simulator's linger flag).
+    put: async (g, word) => {
+      const name = g.section['name']!;
+      const r = await host.exec(['jail', '-c', `name=${name}`, `path=${g.section['jailroot']!}`, 'persist']);
+      if (r.code !== 0) throw new Error(`jail -c: ${r.stderr}`);
+      if (word === 'DYING') {
+        host.sim.flag(name, 'linger');
+        await host.exec(['jail', '-r', name]);
+      } else if (word !== 'ACTIVE') host.sim.patchGuest(name, { state: word });
+    },
+    // No unknown word: jls prints a jail's state as `dying ? "DYING" : "ACTIVE"` (jls.c), nothing else; src/state.test.ts reads a later word as warn.
+  },
 });

@@ -98,3 +98,22 @@ test('an OpenSVC container.jail section validates with these keywords, typed', (
   expect(Object.values(parsed).filter((v) => String(v).startsWith('unknown keyword'))).toEqual([]);
   expect(driver.keywords.filter((k) => k.required).map((k) => k.name)).toEqual(['name', 'jailroot']);
 });
+
+test('a dying jail: warn; start makes a new jail of the name beside it (FreeBSD allows it), then it is up; stop leaves the dying one alone', async () => {
+  const j = host.root();
+  const c = container({ name: j.name, jailroot: j.root });
+  const ctx = ctxOf(c);
+  await c.start(ctx);
+  host.sim.flag(j.name, 'linger');
+  await host.exec(['jail', '-r', j.name]);
+  expect(await c.status(ctx)).toMatchObject({ status: 'warn', log: [expect.stringContaining(`jail ${j.name} is DYING (jls)`)] });
+  await c.start(ctx);
+  expect(await c.status(ctx)).toEqual({ status: 'up', log: [] });
+  const listed = JSON.parse((await host.exec(['jls', '-d', '--libxo', 'json', '-v'])).stdout) as { 'jail-information': { jail: { name: string; state: string }[] } };
+  expect(listed['jail-information'].jail.filter((x) => x.name === j.name).map((x) => x.state)).toEqual(['DYING', 'ACTIVE']);
+  await c.stop(ctx);
+  expect(await c.status(ctx)).toMatchObject({ status: 'warn' });
+  logs.length = 0;
+  await c.stop(ctx);
+  expect(logs).toEqual([]);
+}, 60_000);

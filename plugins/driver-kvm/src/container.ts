@@ -7,11 +7,15 @@ import { lastLine, stopWithTimeout, waitForGuest, writeFileAtomic } from '@capsu
 import { join } from 'node:path';
 import { pingArgs, waitForAgent } from './agent.js';
 import type { keywords } from './keywords.js';
+import { statusOfDomState } from './state.js';
+
+/** virsh's state words are translated: untranslated ones whatever the node's locale. */
+const VIRSH_ENV = { LC_ALL: 'C' };
 
 export type KvmConfig = SectionConfig<typeof keywords>;
 
-/** `virsh domstate` words, and MISSING for a domain libvirt does not know. */
-type DomState = 'running' | 'shut off' | 'paused' | 'in shutdown' | 'crashed' | 'pmsuspended' | 'blocked' | 'idle' | 'MISSING';
+/** A `virsh domstate` word (state.ts), or MISSING for a domain libvirt does not know. */
+type DomState = string;
 
 export class KvmContainer implements ContainerResource {
   readonly rid: string;
@@ -36,7 +40,7 @@ export class KvmContainer implements ContainerResource {
 
   /** Runs virsh on `exec`'s host; no virsh and no libvirtd are named errors, not exit codes. */
   private async virsh(ctx: Pick<ActionContext, 'exec'>, args: string[], uri = this.cfg.uri): Promise<ExecResult> {
-    const r = await ctx.exec(['virsh', '-c', uri, ...args]);
+    const r = await ctx.exec(['virsh', '-c', uri, ...args], { env: VIRSH_ENV });
     if (r.code === 127) {
       throw new CapsuleError('CommandNotFound', `${this.rid}: virsh is not installed on this node`, { hint: 'install libvirt-clients (apt-get install libvirt-clients libvirt-daemon-system)', details: { rid: this.rid, command: 'virsh' } });
     }
@@ -55,32 +59,22 @@ export class KvmContainer implements ContainerResource {
       if (/failed to get domain|Domain not found/i.test(r.stderr)) return 'MISSING';
       throw this.failed('virsh domstate', r);
     }
-    return r.stdout.trim() as DomState;
+    return r.stdout.trim();
   }
 
   async status(ctx: ContainerContext): Promise<ResourceStatus> {
     const state = await this.state(ctx);
-    switch (state) {
-      case 'running':
-      case 'blocked':
-      case 'idle':
-        return { status: 'up', log: [] };
-      case 'shut off':
-        return { status: 'down', log: [] };
-      case 'MISSING':
-        return { status: 'down', log: [`warn: no domain ${this.cfg.name} on ${this.cfg.uri}`] };
-      case 'crashed':
-        return { status: 'down', log: [`warn: domain ${this.cfg.name} crashed`] };
-      default:
-        return { status: 'warn', log: [`warn: domain ${this.cfg.name} is ${state}`] };
-    }
+    if (state === 'MISSING') return { status: 'down', log: [`warn: no domain ${this.cfg.name} on ${this.cfg.uri}`] };
+    return statusOfDomState(this.cfg.name, state);
   }
 
   async start(ctx: ContainerContext): Promise<void> {
     const state = await this.state(ctx);
     if (state === 'MISSING') throw this.missing();
-    if (state !== 'running') {
-      const verb = state === 'paused' ? 'resume' : 'start';
+    if (state !== 'running' && state !== 'idle') {
+      // A preserved crash is still active: virsh start refuses it until destroyed.
+      if (state === 'crashed' && !ctx.dryRun) await this.virsh(ctx, ['destroy', this.cfg.name]);
+      const verb = state === 'paused' ? 'resume' : state === 'pmsuspended' ? 'dompmwakeup' : 'start';
       ctx.log.info(`virsh ${verb} ${this.cfg.name}`);
       if (ctx.dryRun) return;
       const r = await this.virsh(ctx, [verb, this.cfg.name]);

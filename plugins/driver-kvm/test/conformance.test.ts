@@ -8,6 +8,7 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import driver from '../src/index.js';
+import { STATES } from '../src/state.js';
 
 const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { capsule: { capabilities?: object } };
 const vms = new TestVms();
@@ -57,6 +58,27 @@ runConformance(driver, manifest.capsule.capabilities ?? {}, {
     await writeFile(f, xml);
     const r = await localExec(['virsh', '-c', TEST_URI, 'define', f]);
     if (r.code !== 0) throw new Error(r.stderr);
+  },
+  // The states a QEMU domain holds until told otherwise, set with virsh itself.
+  states: {
+    table: STATES,
+    readme: new URL('../README.md', import.meta.url),
+    put: async (g, word) => {
+      const virsh = async (...args: string[]) => {
+        const r = await localExec(['virsh', '-c', TEST_URI, ...args, g.section['name']!]);
+        if (r.code !== 0) throw new Error(`virsh ${args.join(' ')}: ${r.stderr}`);
+      };
+      if (word === 'shut off') return;
+      await virsh('start');
+      if (word === 'paused') await virsh('suspend');
+    },
+    unreachable: {
+      idle: 'the QEMU driver never reports VIR_DOMAIN_BLOCKED',
+      crashed: 'needs a guest kernel panic with on_crash = preserve and a pvpanic device',
+      pmsuspended: 'needs a guest agent that suspends the guest (dompmsuspend)',
+      'in shutdown': 'passes while the guest powers off',
+      'no state': 'not reported by the QEMU driver',
+    },
   },
   // No agent: the domain runs, but nothing answers at the TEST-NET-3 address.
   silentGuest: async () => {

@@ -4,8 +4,10 @@
 import { CapsuleError, type ActionContext, type ContainerContext, type ContainerResource, type ExecOptions, type ExecResult, type GuestChannel, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
 import { lastLine, stopWithTimeout, waitForGuest } from '@capsule/driver-kit';
 import type { keywords } from './keywords.js';
+import { parseLxcInfo, statusOfLxcState } from './state.js';
 
-type LxcState = 'RUNNING' | 'STOPPED' | 'STARTING' | 'STOPPING' | 'ABORTING' | 'FREEZING' | 'FROZEN' | 'THAWED' | 'MISSING';
+/** A word of lxc-info's State line (see state.ts), MISSING for a container LXC does not know, undefined when none was printed. */
+type LxcState = string | undefined;
 
 export type LxcConfig = SectionConfig<typeof keywords>;
 
@@ -50,23 +52,25 @@ export class LxcContainer implements ContainerResource {
         hint: 'check the container with lxc-ls -f',
       });
     }
-    const state = /^State:\s+(\S+)/m.exec(r.stdout)?.[1] as LxcState | undefined;
-    const links = [...r.stdout.matchAll(/^Link:\s+(\S+)/gm)].map((m) => m[1]!);
-    return { state: state ?? 'STOPPED', links };
+    return parseLxcInfo(r.stdout);
   }
 
   async status(ctx: ContainerContext): Promise<ResourceStatus> {
     const { state } = await this.info(ctx);
     if (state === 'MISSING') return { status: 'down', log: [`warn: container ${this.cfg.name} does not exist in ${this.cfg.lxcpath}`] };
-    if (state === 'RUNNING') return { status: 'up', log: [] };
-    if (state === 'STOPPED') return { status: 'down', log: [] };
-    return { status: 'warn', log: [`warn: container ${this.cfg.name} is ${state.toLowerCase()}`] };
+    return statusOfLxcState(this.cfg.name, state);
   }
 
   async start(ctx: ContainerContext): Promise<void> {
     const { state } = await this.info(ctx);
     if (state === 'MISSING') throw this.missing();
-    if (state !== 'RUNNING') {
+    if (state === 'FROZEN' || state === 'FREEZING') {
+      // lxc-start would refuse a frozen container as running: thawing is its start.
+      ctx.log.info(`lxc-unfreeze -n ${this.cfg.name}`);
+      if (ctx.dryRun) return;
+      const u = await this.lxc(ctx, 'lxc-unfreeze', []);
+      if (u.code !== 0) throw this.failed('lxc-unfreeze', u);
+    } else if (state !== 'RUNNING') {
       ctx.log.info(`lxc-start -d -n ${this.cfg.name}`);
       if (ctx.dryRun) return;
       const r = await this.lxc(ctx, 'lxc-start', ['-d', ...(this.cfg.cf ? ['-f', this.cfg.cf] : []), ...(this.cfg.rootfs ? ['-s', `lxc.rootfs.path=${this.cfg.rootfs}`] : [])]);
@@ -83,6 +87,11 @@ export class LxcContainer implements ContainerResource {
     if (state === 'MISSING' || state === 'STOPPED') return;
     ctx.log.info(`lxc-stop -n ${this.cfg.name} (${this.cfg.stop_timeout}s before killing it)`);
     if (ctx.dryRun) return;
+    // A frozen init cannot take the halt signal: thaw it so the stop can be clean.
+    if (state === 'FROZEN' || state === 'FREEZING') {
+      const u = await this.lxc(ctx, 'lxc-unfreeze', []);
+      if (u.code !== 0) ctx.log.warn(`lxc-unfreeze ${this.cfg.name} failed: ${lastLine(u.stderr)}; killing it if the stop times out`);
+    }
     // The halt signal without waiting in lxc-stop, so a forced stop is ours to see and report.
     await stopWithTimeout(ctx, {
       name: this.cfg.name,

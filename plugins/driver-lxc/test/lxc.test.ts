@@ -112,3 +112,17 @@ test('the rootfs keyword starts the container on another root filesystem', async
     await c.stop(ctx);
   }
 });
+
+test('a frozen container: status warns with FROZEN, start thaws it (lxc-start would refuse it), stop thaws then halts it', async () => {
+  const c = container();
+  const ctx = contextOf(c);
+  await c.start(ctx);
+  const lxcInfo = async () => (await localExec(['lxc-info', '-n', ct.name, '-P', ct.lxcpath, '-s', '-H'])).stdout.trim();
+  expect((await localExec(['lxc-freeze', '-n', ct.name, '-P', ct.lxcpath])).code).toBe(0);
+  expect(await c.status(ctx)).toMatchObject({ status: 'warn', log: [expect.stringContaining('FROZEN')] });
+  await c.start(ctx);
+  expect([await lxcInfo(), (await ctx.guest(['true'])).code]).toEqual(['RUNNING', 0]);
+  expect((await localExec(['lxc-freeze', '-n', ct.name, '-P', ct.lxcpath])).code).toBe(0);
+  await c.stop(ctx);
+  expect([await lxcInfo(), (await c.status(ctx)).status]).toEqual(['STOPPED', 'down']);
+});

@@ -7,6 +7,7 @@ import { containerMissing, RememberedAddress, stopWithTimeout, tlsWarnings, wait
 import { join } from 'node:path';
 import { ComputeSession } from './compute.js';
 import type { keywords } from './keywords.js';
+import { serverWord, statusOfServer } from './status.js';
 
 export type OpenstackConfig = SectionConfig<typeof keywords>;
 
@@ -25,7 +26,6 @@ interface Server {
   addresses?: Record<string, Address[]>;
 }
 
-const DOWN = new Set(['SHUTOFF', 'SHELVED', 'SHELVED_OFFLOADED', 'DELETED', 'SOFT_DELETED']);
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 
 export class OpenstackContainer implements ContainerResource {
@@ -89,11 +89,6 @@ export class OpenstackContainer implements ContainerResource {
     return (r.json as { server: Server }).server;
   }
 
-  private stateWords(s: Server): string {
-    const task = s['OS-EXT-STS:task_state'];
-    return task ? `${s.status} (${task})` : s.status;
-  }
-
   /** The VM's state, and a warning on every look while TLS verification is off for the endpoint. */
   async status(ctx: ActionContext): Promise<ResourceStatus> {
     const s = await this.state(ctx);
@@ -104,10 +99,7 @@ export class OpenstackContainer implements ContainerResource {
     const s = await this.find(ctx.clock);
     if (!s) return { status: 'down', log: [`warn: Nova knows no server named ${this.cfg.name}`] };
     await this.remember(s);
-    const log = [`info: ${this.stateWords(s)}`];
-    if (s.status === 'ACTIVE' && !s['OS-EXT-STS:task_state']) return { status: 'up', log };
-    if (DOWN.has(s.status) && !s['OS-EXT-STS:task_state']) return { status: 'down', log };
-    return { status: 'warn', log: [`warn: ${this.cfg.name} is ${this.stateWords(s)}`] };
+    return statusOfServer(this.cfg.name, s);
   }
 
   /** os-start or os-stop; a 409 because the same change is already under way is not a failure. */
@@ -127,7 +119,7 @@ export class OpenstackContainer implements ContainerResource {
     if (!s) throw containerMissing(this.rid, `Nova knows no server named ${this.cfg.name}`, `fix ${this.rid}.name, or check openstack server list`);
     if (s.status !== 'ACTIVE') {
       if (s.status !== 'SHUTOFF') {
-        throw new CapsuleError(ErrorCode.ContainerActionFailed, `${this.rid}: ${this.cfg.name} is ${this.stateWords(s)}: capsule starts SHUTOFF servers`, { hint: `bring it to SHUTOFF or ACTIVE first (openstack server show ${s.id})` });
+        throw new CapsuleError(ErrorCode.ContainerActionFailed, `${this.rid}: ${this.cfg.name} is ${serverWord(s)}: capsule starts SHUTOFF servers`, { hint: `bring it to SHUTOFF or ACTIVE first (openstack server show ${s.id})` });
       }
       ctx.log.info(`os-start ${this.cfg.name} (${s.id})`);
       if (ctx.dryRun) return;

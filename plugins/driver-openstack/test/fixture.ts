@@ -1,7 +1,7 @@
 // The OpenStack simulator with real sshd guests, as the openstack tests use
 // it: the test CA, an openrc-style credentials file, `[driver.openstack]`.
 import { SimWorld, type SimulatedCloud } from '@capsule/sim-https';
-import { startOpenstackSim, type OpenstackSim } from '@capsule/sim-openstack';
+import { STATE_MAP, startOpenstackSim, statusFromState, type OpenstackSim } from '@capsule/sim-openstack';
 
 export const OPENRC = "export OS_USERNAME=capsule\nexport OS_PASSWORD='s3cret pw'\nexport OS_PROJECT_NAME=ha\nexport OS_USER_DOMAIN_NAME=Default\nexport OS_PROJECT_DOMAIN_NAME=Default\n";
 
@@ -47,6 +47,24 @@ export class OpenstackWorld extends SimWorld<OpenstackSim> implements SimulatedC
 
   add(name: string, address?: string): void {
     this.sim.addServer({ name, project: 'ha', ...(address ? { address } : {}) });
+  }
+
+  /**
+   * Puts server `name` where Nova shows `word` (`STATUS` or `STATUS (task)`):
+   * the vm_state and task_state Nova's own map prints it for, else (a status
+   * no Nova prints today) the word itself.
+   */
+  put(name: string, word: string): void {
+    const [, status, task] = /^(\S+)(?: \((.+)\))?$/.exec(word)!;
+    const rows = Object.entries(STATE_MAP);
+    const plain = rows.find(([, r]) => r['default'] === status)?.[0];
+    const folded = rows.flatMap(([vm, r]) => Object.entries(r).filter(([t, s]) => t !== 'default' && s === status).map(([t]) => [vm, t] as const))[0];
+    const lower = status!.toLowerCase();
+    if (task !== undefined && plain) this.sim.patchServer(name, { vm_state: plain, task_state: task });
+    else if (plain) this.sim.patchServer(name, { vm_state: plain, task_state: null });
+    else if (folded) this.sim.patchServer(name, { vm_state: folded[0], task_state: folded[1] });
+    else if (statusFromState(lower, null) === status) this.sim.patchServer(name, { vm_state: lower, task_state: null });
+    else this.sim.patchServer(name, { vm_state: 'active', task_state: task ?? null, status: status! });
   }
 
   isRunning(name: string): boolean {

@@ -6,7 +6,7 @@ import { actionFailed, containerMissing, lastLine, stopWithTimeout, tool, waitFo
 import { access, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { keywords } from './keywords.js';
-import { parseXmList, statusOfXmFlags } from './state.js';
+import { parseXmList, startAction, statusOfXmFlags } from './state.js';
 
 export type OvmConfig = SectionConfig<typeof keywords>;
 
@@ -51,7 +51,7 @@ export class OvmContainer implements ContainerResource {
     return r;
   }
 
-  /** The domain's flags, or undefined when xend has no domain by this uuid. */
+  /** The domain's flags, '' for one registered and not running, undefined when xend has no domain by this uuid. */
   private async domain(ctx: Pick<ActionContext, 'exec'>): Promise<string | undefined> {
     const running = await this.xm(ctx, ['list', '--state=running']);
     if (running.code !== 0) throw actionFailed(this.rid, 'xm list --state=running', running, 'check that capsule runs as root on the Oracle VM Server');
@@ -87,20 +87,19 @@ export class OvmContainer implements ContainerResource {
   }
 
   async start(ctx: ContainerContext): Promise<void> {
-    let flags = await this.domain(ctx);
-    if (flags?.includes('p')) {
+    const flags = await this.domain(ctx);
+    const action = startAction(flags);
+    if (action === 'unpause') {
       ctx.log.info(`xm unpause ${this.uuid}`);
       if (ctx.dryRun) return;
       const r = await this.xm(ctx, ['unpause', this.uuid]);
       if (r.code !== 0) throw actionFailed(this.rid, `xm unpause ${this.uuid}`, r, 'see /var/log/xen/xend.log');
-    } else if (flags && /[csd]/.test(flags)) {
-      // A crashed or dying domain still holds its name: xm create would refuse it.
+    } else if (action === 'recreate') {
       ctx.log.info(`xm destroy ${this.uuid} (${flags}) before creating it again`);
       if (ctx.dryRun) return;
       await this.destroy(ctx);
-      flags = undefined;
     }
-    if (!flags) {
+    if (action === 'create' || action === 'recreate') {
       const cf = await this.configFile(ctx);
       if (!cf) throw containerMissing(this.rid, `no vm.cfg for ${this.uuid} in ${this.repositories}/*/VirtualMachines nor ${this.xenDir}`, `check the repository is mounted, or set repositories / xen_dir in [driver.ovm] of node.conf`);
       ctx.log.info(`xm create ${cf}`);
@@ -118,7 +117,8 @@ export class OvmContainer implements ContainerResource {
     await stopWithTimeout(ctx, {
       name: this.guestName,
       timeoutS: this.cfg.stop_timeout,
-      isDown: async () => (await this.domain(ctx)) === undefined,
+      // A domain registered with xm new stays listed (flags '') once it stops.
+      isDown: async () => !(await this.domain(ctx)),
       graceful: async () => {
         const r = await this.xm(ctx, ['shutdown', this.uuid]);
         if (r.code !== 0) ctx.log.warn(`xm shutdown ${this.uuid} failed: ${lastLine(r.stderr || r.stdout)}`);

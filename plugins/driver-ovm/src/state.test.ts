@@ -1,44 +1,77 @@
-// xend's run-state flags to capsule's status, with xm's word in the log.
+// xend's state flags to capsule's status, tested against the corpus of what
+// xm prints (tooling/simulators/xm/corpus, with its sources).
+import { readmeStateTable } from '@capsule/driver-kit';
+import { readFileSync as readReadme } from 'node:fs';
+import { STATES as DECLARED } from './state.js';
 import { readFileSync } from 'node:fs';
-import { parseXmList, statusOfXmFlags } from './state.js';
+import { parseXmList, startAction, STATES, statusOfXmFlags } from './state.js';
 
-const LIST = `Name                                        ID   Mem VCPUs      State   Time(s)
-Domain-0                                     0  2048     2     r-----   1234.5
-0004fb00000600001                           12  1024     2     -b----     10.2
-0004fb000006000012                          13  1024     2     --p---      3.0
-`;
+const corpus = (f: string) => readFileSync(new URL(`../../../tooling/simulators/xm/corpus/${f}`, import.meta.url), 'utf8');
+const LIST = corpus('list-states.txt');
 
-test('the flags of the listed uuid only', () => {
-  expect(parseXmList(LIST, '0004fb00000600001')).toBe('-b----');
-  expect(parseXmList(LIST, '0004fb000006000012')).toBe('--p---');
-  expect(parseXmList(LIST, '0004fb0000060000')).toBeUndefined();
-  expect(parseXmList(LIST, 'Name')).toBeUndefined();
-});
-
-test.each([
-  ['r-----', 'up', 'info: xm list: r-----'],
-  ['-b----', 'up', 'info: xm list: -b----'],
-  ['--p---', 'warn', 'warn: domain u1 is paused (xm list: --p---)'],
-  ['---s--', 'warn', 'warn: domain u1 is shutting down (xm list: ---s--)'],
-  ['----c-', 'down', 'warn: domain u1 crashed (xm list: ----c-); start destroys it first'],
-])('%s is %s', (flags, status, line) => {
-  expect(statusOfXmFlags('u1', flags)).toEqual({ status, log: [line] });
-});
-
-describe('the corpus of what xm prints (tooling/simulators/xm/corpus)', () => {
-  const corpus = (f: string) => readFileSync(new URL(`../../../tooling/simulators/xm/corpus/${f}`, import.meta.url), 'utf8');
-  const LIST_CORPUS = corpus('list-states.txt');
+describe('the corpus: every line of xm list (list-states.txt)', () => {
   test.each<[string, string | undefined, string]>([
+    ['Domain-0', 'r-----', 'up'],
     ['running', 'r-----', 'up'],
     ['blocked', '-b----', 'up'],
+    ['runnable', '------', 'up'],
     ['paused', '--p---', 'warn'],
     ['shutdown', '---s--', 'warn'],
     ['crashed', '----c-', 'down'],
     ['dying', '-----d', 'warn'],
-  ])('%s: %s is %s', (name, flags, status) => {
-    expect(parseXmList(LIST_CORPUS, name)).toBe(flags);
+  ])('%s: %s reads %s', (name, flags, status) => {
+    expect(parseXmList(LIST, name)).toBe(flags);
     expect(statusOfXmFlags(name, flags!).status).toBe(status);
   });
-  test('a domain registered but not running (no ID) is not running', () => expect(parseXmList(LIST_CORPUS, 'registered')).toBeUndefined());
-  test('the missing-domain error is what the driver reads as no domain', () => expect(/does not exist/i.test(corpus('list-missing.txt'))).toBe(true));
+
+  test('a domain registered (xm new) and not running: empty ID and State, so no flags', () => expect(parseXmList(LIST, 'registered')).toBe(''));
+  test('a name xm does not list, the header, a prefix of a listed name', () => {
+    for (const id of ['ghost', 'Name', 'run', 'unnin']) expect(parseXmList(LIST, id)).toBeUndefined();
+  });
+  test('every line but the header is read', () => {
+    const names = LIST.trimEnd().split('\n').slice(1).map((l) => l.split(' ')[0]!);
+    expect(names.filter((n) => parseXmList(LIST, n) === undefined)).toEqual([]);
+  });
+});
+
+test.each(STATES.map((r) => [r.word, r.status, r.why, r.note] as const))('the declared table: %s reads %s', (word, status, why, note) => {
+  const line = `0004fb00000600001                            3   512     1     ${word}      1.0\n`;
+  expect(parseXmList(line, '0004fb00000600001')).toBe(word);
+  const level = status === 'warn' ? 'warn' : note;
+  expect(statusOfXmFlags('u1', word)).toEqual({ status, log: level ? [`${level}: domain u1 is ${word} (xm list): ${why}`] : [] });
+});
+
+test('a crash is the one state outside warn worth a line: at warn level', () => {
+  expect(STATES.filter((r) => r.status !== 'warn' && r.note).map((r) => [r.word, r.note])).toEqual([['----c-', 'warn']]);
+});
+
+test('multi-digit fields: a domid past 9 (every restart takes a new one), 16 VCPUs', () => {
+  expect(parseXmList('0004fb0000060000a1b2c3d4e5f60718            127 16384    16     -b----  84213.5\n', '0004fb0000060000a1b2c3d4e5f60718')).toBe('-b----');
+});
+
+test('CRLF line ends (xm run over ssh with a terminal): the same flags', () => {
+  expect(parseXmList(LIST.replace(/\n/g, '\r\n'), 'running')).toBe('r-----');
+  expect(parseXmList(LIST.replace(/\n/g, '\r\n'), 'registered')).toBe('');
+});
+
+test('flags the table does not hold (paused while shutting down) warn with the flags, never up', () => {
+  expect(statusOfXmFlags('u1', '--ps--')).toEqual({ status: 'warn', log: ['warn: domain u1 is in a state capsule does not know: xm list says --ps--'] });
+  expect(parseXmList('u1                                           3   512     1     --ps--      1.0\n', 'u1')).toBe('--ps--');
+});
+
+test.each<[string | undefined, string]>([
+  [undefined, 'create'],
+  ['', 'create'],
+  ['r-----', 'wait'],
+  ['-b----', 'wait'],
+  ['------', 'wait'],
+  ['--p---', 'unpause'],
+  ['---s--', 'recreate'],
+  ['----c-', 'recreate'],
+  ['-----d', 'recreate'],
+  ['--ps--', 'recreate'],
+])('start on %p: %s', (flags, action) => expect(startAction(flags)).toBe(action));
+
+test('the README shows the declared state table', () => {
+  expect(readmeStateTable(readReadme(new URL('../README.md', import.meta.url), 'utf8'))).toEqual(DECLARED.map(({ word, status, why }) => ({ word, status, why })));
 });

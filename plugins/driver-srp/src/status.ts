@@ -1,6 +1,8 @@
 // `srp -status NAME`: a header `NAME TYPE STATE SUBTYPE ROOTPATH` and one
-// row; the states are stopped, starting, started, stopping, maintenance.
+// row; the state word reads through the declared table. Samples:
+// tooling/simulators/srp/corpus.
 import type { ResourceStatus } from '@capsule/core';
+import { statusOfState, type StateTable } from '@capsule/driver-kit';
 
 export interface SrpState {
   type: string;
@@ -8,6 +10,15 @@ export interface SrpState {
   subtype: string;
   rootpath: string;
 }
+
+/** srp's container states as capsule reads them (the README's `## States`). */
+export const STATES: StateTable = [
+  { word: 'started', status: 'up', why: 'the container runs' },
+  { word: 'stopped', status: 'down', why: 'the container is stopped: srp -start starts it' },
+  { word: 'starting', status: 'warn', why: 'srp -start is bringing it up: not settled yet' },
+  { word: 'stopping', status: 'warn', why: 'srp -stop is taking it down: not settled yet' },
+  { word: 'maintenance', status: 'warn', why: 'software is being installed or removed in it: it cannot be started now' },
+];
 
 export function parseStatus(stdout: string, name: string): SrpState | undefined {
   for (const line of stdout.split('\n').slice(1)) {
@@ -17,12 +28,8 @@ export function parseStatus(stdout: string, name: string): SrpState | undefined 
   return undefined;
 }
 
-/** The resource status for a container's state; srp's own word goes to the log. */
+/** The resource status for a container's state, through the table; srp's word goes to the log. */
 export function statusOf(name: string, s: SrpState | undefined, where: string): ResourceStatus {
   if (!s) return { status: 'down', log: [`warn: no container ${name} on ${where}`] };
-  const word = `srp: ${s.state}`;
-  if (s.state === 'started') return { status: 'up', log: [`info: ${word}`] };
-  if (s.state === 'stopped') return { status: 'down', log: [`info: ${word}`] };
-  if (s.state === 'maintenance') return { status: 'warn', log: [`warn: container ${name} is in maintenance: software is being installed or removed (${word})`] };
-  return { status: 'warn', log: [`warn: container ${name} is ${s.state} (${word})`] };
+  return statusOfState(STATES, `container ${name}`, s.state, 'srp -status');
 }

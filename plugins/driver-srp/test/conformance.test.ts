@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SimHost } from '../../../tooling/simulators/remote-kit/lib/fixture.mjs';
 import driver from '../src/index.js';
+import { STATES } from '../src/status.js';
 
 const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { capsule: { capabilities?: object } };
 const bin = simulatorBin('srp');
@@ -39,5 +40,16 @@ runConformance(driver, manifest.capsule.capabilities ?? {}, {
     const c = container();
     c.host.fault('no-login', '', c.name);
     return c;
+  },
+  states: {
+    table: STATES,
+    readme: new URL('../README.md', import.meta.url),
+    // The container's record takes the word srp -status prints in its STATE column.
+    put: async (g, word) => {
+      const host = hosts.find((h) => h.guest(g.section['name']!))!;
+      host.define(g.section['name']!, { ...host.guest(g.section['name']!), state: word });
+    },
+    // A state a later srp may add.
+    unknown: 'frozen',
   },
 });

@@ -4,7 +4,7 @@
 import { type CapsuleError, type ActionContext, type ContainerContext, type ContainerResource, type ExecResult, type GuestChannel, type MigrationDestination, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
 import { actionFailed, containerMissing, lastLine, stopWithTimeout, tool, waitForGuest, writeFileAtomic } from '@capsule/driver-kit';
 import { teleport, teleportPrecheck } from './teleport.js';
-import { OFF, statusOfVmState } from './state.js';
+import { NOT_FOUND, OFF, parseShowVmInfo, RUNS, statusOfVmState } from './state.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { keywords } from './keywords.js';
@@ -12,7 +12,6 @@ import type { keywords } from './keywords.js';
 export type VboxConfig = SectionConfig<typeof keywords>;
 
 const INSTALL = 'install VirtualBox (VBoxManage comes with it)';
-/** States in which the machine has no running VM process: a start is needed, a stop is done. */
 
 /** `showvminfo --machinereadable`: key="value" lines; undefined when VirtualBox does not know the machine. */
 type VmInfo = Record<string, string>;
@@ -46,15 +45,10 @@ export class VboxContainer implements ContainerResource {
   async info(ctx: Pick<ActionContext, 'exec'>): Promise<VmInfo | undefined> {
     const r = await this.vboxmanage(ctx, ['showvminfo', this.cfg.name, '--machinereadable']);
     if (r.code !== 0) {
-      if (/VBOX_E_OBJECT_NOT_FOUND|Could not find a registered machine/.test(r.stderr)) return undefined;
+      if (NOT_FOUND.test(r.stderr)) return undefined;
       throw this.failed('VBoxManage showvminfo', r);
     }
-    const info: VmInfo = {};
-    for (const line of r.stdout.split('\n')) {
-      const m = /^"?([^"=]+)"?="?(.*?)"?$/.exec(line);
-      if (m) info[m[1]!] = m[2]!;
-    }
-    return info;
+    return parseShowVmInfo(r.stdout);
   }
 
   async state(ctx: Pick<ActionContext, 'exec'>): Promise<string | undefined> {
@@ -76,7 +70,7 @@ export class VboxContainer implements ContainerResource {
       if (ctx.dryRun) return;
       const r = await this.vboxmanage(ctx, ['controlvm', this.cfg.name, 'resume']);
       if (r.code !== 0) throw this.failed('VBoxManage controlvm resume', r);
-    } else if (state !== 'running') {
+    } else if (!RUNS.has(state ?? '')) {
       // A machine that once received a teleport would wait for another one instead of booting.
       if (info['teleporterenabled'] === 'on' && !ctx.dryRun) {
         ctx.log.info(`VBoxManage modifyvm ${this.cfg.name} --teleporter off`);
@@ -87,7 +81,7 @@ export class VboxContainer implements ContainerResource {
       ctx.log.info(`VBoxManage ${argv.join(' ')}`);
       if (ctx.dryRun) return;
       const r = await this.vboxmanage(ctx, argv);
-      if (r.code !== 0 && (await this.state(ctx)) !== 'running') throw this.failed('VBoxManage startvm', r);
+      if (r.code !== 0 && !RUNS.has((await this.state(ctx)) ?? '')) throw this.failed('VBoxManage startvm', r);
     } else if (ctx.dryRun) return;
     await this.saveSettings(ctx, info['CfgFile']);
     // Running is not enough for encap actions: the guest must answer over ssh.
@@ -107,7 +101,7 @@ export class VboxContainer implements ContainerResource {
       timeoutS: state === 'paused' ? 0 : this.cfg.stop_timeout,
       isDown: async () => OFF.has((await this.state(ctx)) ?? 'poweroff'),
       graceful: async () => {
-        if (state !== 'running') return;
+        if (!RUNS.has(state ?? '')) return;
         const r = await this.vboxmanage(ctx, ['controlvm', this.cfg.name, 'acpipowerbutton']);
         if (r.code !== 0) ctx.log.warn(`VBoxManage controlvm ${this.cfg.name} acpipowerbutton: ${lastLine(r.stderr)}`);
       },

@@ -7,6 +7,7 @@
 import { CapsuleError, ErrorCode, type ContainerContext, type ExecResult, type MigrationDestination } from '@capsule/core';
 import { waitFor } from '@capsule/driver-kit';
 import type { VboxContainer } from './container.js';
+import { canReceiveTeleport } from './state.js';
 
 export interface TeleportTarget {
   host: string;
@@ -14,8 +15,6 @@ export interface TeleportTarget {
   /** How long the peer may take to be ready to receive. */
   timeoutS: number;
 }
-
-const OFF = new Set(['poweroff', 'aborted', 'saved']);
 
 export async function teleportPrecheck(vm: VboxContainer, ctx: ContainerContext, to: MigrationDestination): Promise<void> {
   const name = vm.label();
@@ -29,7 +28,7 @@ export async function teleportPrecheck(vm: VboxContainer, ctx: ContainerContext,
       details: { rid: vm.rid, node: to.node },
     });
   }
-  if (!OFF.has(there['VMState'] ?? '')) {
+  if (!canReceiveTeleport(there['VMState'])) {
     throw new CapsuleError(ErrorCode.GuestRunningElsewhere, `${vm.rid}: machine ${name} is ${there['VMState']} on ${to.node}`, { hint: `power it off there first`, details: { rid: vm.rid, node: to.node } });
   }
 }

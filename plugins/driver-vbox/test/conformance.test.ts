@@ -4,6 +4,7 @@ import { runConformance, type ConformanceGuest } from '@capsule/conformance';
 import { localExec } from '@capsule/transport';
 import { readFile } from 'node:fs/promises';
 import driver from '../src/index.js';
+import { STATES } from '../src/state.js';
 import { VboxHost, type TestMachine } from './fixture.js';
 
 const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { capsule: { capabilities?: object } };
@@ -31,6 +32,14 @@ runConformance(driver, manifest.capsule.capabilities ?? {}, {
   breakTool: async (g) => host.sim.fault('startvm', 'busy', g.section['name']),
   // The machine runs, its guest's sshd never starts.
   silentGuest: async () => asGuest(await host.machine({ sshd: false })),
+  states: {
+    table: STATES,
+    readme: new URL('../README.md', import.meta.url),
+    // The machine as VirtualBox would hold it in that state: set on the simulator's record, as showvminfo then prints it.
+    put: async (g, word) => host.sim.patchGuest(g.section['name']!, { state: word }),
+    // A word no VBoxManage prints today: a later VirtualBox's new state.
+    unknown: 'hibernating',
+  },
   // Teleporting to a second host that has the machine registered from the same settings file.
   peer: async (g) => {
     const peer = await host.peer(machines.get(g.section['name']!)!);

@@ -81,8 +81,8 @@ test('a peer that never had the machine is told how to register it, and register
 }, 60_000);
 
 test.each([
-  ['paused', ['pause'], { status: 'warn', log: ['warn: machine NAME is paused'] }],
-  ['saved', ['savestate'], { status: 'down', log: ['warn: machine NAME is saved'] }],
+  ['paused', ['pause'], { status: 'warn', log: ['warn: machine NAME is paused (VBoxManage): paused (controlvm pause): start resumes it'] }],
+  ['saved', ['savestate'], { status: 'down', log: ['info: machine NAME is saved (VBoxManage): its state saved to disk (savestate): start restores it'] }],
   ['running', [], { status: 'up', log: [] }],
 ])('status of a %s machine: %j', async (_, actions, expected) => {
   const m = await host.machine({ sshd: false });
@@ -150,10 +150,12 @@ test('teleport: prechecks, a refused teleport leaves the machine here, a telepor
   expect(logs).toEqual([`info: VBoxManage controlvm ${m.name} teleport --host hv2 --port 6000`]);
   // Real VirtualBox leaves the source `teleported`: an off state, down, and a stop there has nothing to do.
   expect([await host.state(m.name), await peer.state(m.name)]).toEqual(['teleported', 'running']);
-  expect(await c.status(ctx)).toEqual({ status: 'down', log: [`info: machine ${m.name} was teleported to another host`] });
+  expect(await c.status(ctx)).toEqual({ status: 'down', log: [`info: machine ${m.name} is teleported (VBoxManage): teleported to another host and powered off here: the guest runs there`] });
   await c.stop(ctx);
   expect((await ctx.guest(['kill', '-0', pid])).code).toBe(0);
   await expect(c.precheckMigration!(ctx, to)).rejects.toMatchObject({ code: 'MigrationUnsupported' });
+  // Back the other way: the machine here was left teleported, an off state that can receive it (refused before as "teleported on hv1").
+  await c.precheckMigration!(ctxOf(c, peer.exec), { node: 'hv1', exec: host.exec });
   // On the peer the machine stays a teleporter target: its next cold start there turns that off first.
   const there = ctxOf(c, peer.exec);
   await c.stop(there);

@@ -5,6 +5,7 @@
 // `[driver.vcloud]`: url, credentials_file, ca_file, api_version, timeout.
 import { CapsuleError, ErrorCode, type ActionContext, type DriverSettings } from '@capsule/core';
 import { endpointClient, TokenCache, waitFor, type RestClient, type RestResponse } from '@capsule/driver-kit';
+import { taskOutcome, taskUnderWay, type TaskState } from './status.js';
 
 /** `username=`, `password=` and `org=` lines (or `username=user@org`). */
 export function parseLogin(text: string, file: string): { login: string; password: string } {
@@ -21,12 +22,6 @@ export function parseLogin(text: string, file: string): { login: string; passwor
     throw new CapsuleError(ErrorCode.NodeConfigInvalid, `${file}: the Cloud Director credentials need username=, org= and password= lines`, { hint: 'write them one a line: username=capsule, org=ACME, password=...' });
   }
   return { login: org ? `${user}@${org}` : user, password };
-}
-
-interface Task {
-  status?: string;
-  operationName?: string;
-  error?: { message?: string; minorErrorCode?: string };
 }
 
 export class VcdSession {
@@ -89,19 +84,17 @@ export class VcdSession {
 
   /** Follows the task an action answered with until it ends; its error, if any, in its own words. */
   async task(ctx: Pick<ActionContext, 'clock' | 'signal'>, accepted: RestResponse, timeoutS: number): Promise<{ ok: true } | { ok: false; message: string }> {
-    let task = accepted.json as Task & { href?: string };
+    let task = accepted.json as TaskState & { href?: string };
     const path = task.href ? new URL(task.href).pathname : undefined;
-    const ended = (t: Task) => t.status !== 'running' && t.status !== 'queued' && t.status !== 'preRunning';
-    if (path && !ended(task)) {
+    if (path && taskUnderWay(task.status)) {
       await waitFor(ctx, timeoutS, async () => {
         const r = await this.call('GET', path);
         if (r.status !== 200) throw this.error(`GET ${path}`, r);
-        task = r.json as Task;
-        return ended(task);
+        task = r.json as TaskState;
+        return !taskUnderWay(task.status);
       }, 500);
     }
-    if (task.status === 'success') return { ok: true };
-    return { ok: false, message: task.error?.message ?? `task ${task.operationName ?? ''} is ${task.status ?? 'unknown'}` };
+    return taskOutcome(task);
   }
 
   /** Cloud Director's words: `{minorErrorCode, message}`. */
@@ -111,6 +104,8 @@ export class VcdSession {
   }
 
   error(what: string, r: RestResponse): CapsuleError {
-    return new CapsuleError(ErrorCode.EndpointError, `${this.rid}: ${what} answered ${r.status}: ${this.words(r)}`, { hint: 'see the VM’s tasks in the Cloud Director tenant portal', details: { rid: this.rid, status: r.status } });
+    // 406: Cloud Director does not speak the version asked for; its message lists those it does.
+    const hint = r.status === 406 ? 'set [driver.vcloud] api_version to one of the versions Cloud Director lists' : 'see the VM’s tasks in the Cloud Director tenant portal';
+    return new CapsuleError(ErrorCode.EndpointError, `${this.rid}: ${what} answered ${r.status}: ${this.words(r)}`, { hint, details: { rid: this.rid, status: r.status } });
   }
 }

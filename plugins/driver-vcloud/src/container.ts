@@ -7,14 +7,9 @@ import { containerMissing, RememberedAddress, stopWithTimeout, tlsWarnings, wait
 import { join } from 'node:path';
 import { VcdSession } from './api.js';
 import type { keywords } from './keywords.js';
+import { POWERED_ON, statusOfVm, vmWord } from './status.js';
 
 export type VcloudConfig = SectionConfig<typeof keywords>;
-
-/** The VM's `status` codes (ResourceEntityType) by name, for the status log. */
-const STATUS_WORDS: Record<number, string> = { [-1]: 'FAILED_CREATION', 0: 'UNRESOLVED', 1: 'RESOLVED', 3: 'SUSPENDED', 4: 'POWERED_ON', 5: 'WAITING_FOR_INPUT', 6: 'UNKNOWN', 7: 'UNRECOGNIZED', 8: 'POWERED_OFF', 9: 'INCONSISTENT_STATE', 10: 'MIXED' };
-const POWERED_ON = 4;
-/** Powered off, deployed or not. */
-const OFF = new Set([1, 8]);
 
 type Action = 'powerOn' | 'powerOff' | 'shutdown';
 
@@ -101,10 +96,7 @@ export class VcloudContainer implements ContainerResource {
     const vm = await this.find();
     const code = vm ? await this.statusCode(vm) : undefined;
     if (code === undefined) return { status: 'down', log: [`warn: Cloud Director knows no VM ${this.cfg.name} in vApp ${this.cfg.vapp}`] };
-    const word = `${STATUS_WORDS[code] ?? 'UNRECOGNIZED'} (${code})`;
-    if (code === POWERED_ON) return { status: 'up', log: [`info: ${word}`] };
-    if (OFF.has(code)) return { status: 'down', log: [`info: ${word}`] };
-    return { status: 'warn', log: [`warn: ${this.cfg.name} is ${word}`] };
+    return statusOfVm(this.cfg.name, code);
   }
 
   /** Runs a power action to its task's end; failures in Cloud Director's words. */
@@ -126,7 +118,7 @@ export class VcloudContainer implements ContainerResource {
     const code = vm ? await this.statusCode(vm) : undefined;
     if (!vm || code === undefined) throw this.missing();
     if (code !== POWERED_ON) {
-      ctx.log.info(`powerOn ${this.label()} (${STATUS_WORDS[code] ?? code})`);
+      ctx.log.info(`powerOn ${this.label()} (${vmWord(code)})`);
       if (ctx.dryRun) return;
       const done = await this.power(ctx, vm, 'powerOn', this.cfg.start_timeout);
       // Powered on meanwhile by someone else is not a failure.

@@ -55,28 +55,28 @@ test('the API version is named on every call; one session across commands, a new
   const ctx = testContainerContext(c);
   await rm(kept(), { recursive: true, force: true });
   const n = logins();
-  expect(await c.status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF (8)'] });
+  expect(await c.status(ctx)).toEqual({ status: 'down', log: [] });
   // The next command (a new resource) uses the session this one kept.
-  expect(await vm({ name }).status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF (8)'] });
+  expect(await vm({ name }).status(ctx)).toEqual({ status: 'down', log: [] });
   expect(logins()).toBe(n + 1);
   const [file] = await readdir(kept());
   expect((await stat(join(kept(), file!))).mode & 0o777).toBe(0o600);
   w.sim.state.update((s) => void (s.sessions = {}));
-  expect(await vm({ name }).status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF (8)'] });
+  expect(await vm({ name }).status(ctx)).toEqual({ status: 'down', log: [] });
   expect(logins()).toBe(n + 2);
   // A Cloud Director that does not speak the configured version refuses it (406): a named error, not a crash.
   const old = vm({ name }, w.settings({ api_version: 'x' }));
-  await expect(old.status(ctx)).rejects.toMatchObject({ code: 'EndpointError', message: expect.stringContaining('406') });
+  await expect(old.status(ctx)).rejects.toMatchObject({ code: 'EndpointError', message: expect.stringContaining('406: NOT_ACCEPTABLE: The request has invalid accept header: Invalid API version requested. Supported API versions are: [37.0.0-alpha, 36.3'), hint: expect.stringContaining('api_version') });
   // A vApp template's VM of the same name and vApp, listed first by the vm query, is not the VM.
   w.sim.state.update((s) => {
     const real = s.vms.findIndex((v) => v.name === name);
     s.vms.unshift({ ...s.vms[real]!, id: `tpl-${name}`, template: true, status: VM_STATUS.POWERED_ON });
   });
-  expect(await vm({ name }).status(ctx)).toEqual({ status: 'down', log: ['info: POWERED_OFF (8)'] });
+  expect(await vm({ name }).status(ctx)).toEqual({ status: 'down', log: [] });
   // A VM of the same name in another vApp is another VM.
   expect(await vm({ name, vapp: 'other' }).status(ctx)).toEqual({ status: 'down', log: [`warn: Cloud Director knows no VM ${name} in vApp other`] });
   w.sim.state.update((s) => void (s.vms.find((v) => v.name === name && !v.template)!.status = VM_STATUS.SUSPENDED));
-  expect(await c.status(ctx)).toEqual({ status: 'warn', log: [`warn: ${name} is SUSPENDED (3)`] });
+  expect(await c.status(ctx)).toEqual({ status: 'down', log: [`info: VM ${name} is SUSPENDED (3) (Cloud Director): suspended: its memory on disk, not running; start (powerOn) resumes it`] });
 });
 
 test('the guest answers only while powered on; no VMware Tools: the failed shutdown task is warned and the VM powered off', async () => {
@@ -104,7 +104,7 @@ test('without an address keyword the guest is reached at the address Cloud Direc
   await elsewhere.status(testContainerContext(elsewhere));
   expect(vm({ name }).guestChannel()).toMatchObject({ host: name });
   const c = vm({ name, network: 'routed' });
-  expect(await c.status(testContainerContext(c))).toEqual({ status: 'down', log: ['info: POWERED_OFF (8)'] });
+  expect(await c.status(testContainerContext(c))).toEqual({ status: 'down', log: [] });
   // The next command (a new resource, as each CLI run makes) knows the address.
   expect(await roundTrip(vm({ name }), g)).toEqual({ host: g.address, code: 0 });
 }, 30_000);
@@ -132,5 +132,40 @@ test('dry run: start and stop say what they would do and change nothing', async 
   w.sim.state.update((s) => void (s.vms.find((v) => v.name === name)!.status = VM_STATUS.POWERED_ON));
   await c.stop({ ...ctx, dryRun: true });
   expect(w.sim.vm(name)?.status).toBe(VM_STATUS.POWERED_ON);
-  expect(logs).toEqual([`info: powerOn ${VAPP}/${name} (POWERED_OFF)`, `info: shutdown ${VAPP}/${name} (5s before powerOff)`]);
+  expect(logs).toEqual([`info: powerOn ${VAPP}/${name} (POWERED_OFF (8))`, `info: shutdown ${VAPP}/${name} (5s before powerOff)`]);
+});
+
+test('a guest shutdown whose task is still postRunning is waited for, not taken as refused; a queued power on is followed', async () => {
+  const name = uniqueName('vcd-', 20);
+  const g = await w.guests.create(name);
+  w.add(name, g.address);
+  const c = vm({ name, address: g.address });
+  const ctx = { ...testContainerContext(c, localExec, log), guest: guestExec(c.guestChannel(), localExec, g.ssh) };
+  w.setFault('queued-ms', '600');
+  w.setFault('post-running-ms', '1500');
+  try {
+    await c.start(ctx);
+    expect(w.sim.vm(name)?.status).toBe(VM_STATUS.POWERED_ON);
+    logs.length = 0;
+    const n = w.sim.requests.length;
+    await c.stop(ctx);
+    expect(w.sim.vm(name)?.status).toBe(VM_STATUS.POWERED_OFF);
+    // Before the fix the postRunning shutdown task read as ended and failed: "refused", then a powerOff.
+    expect(logs.filter((l) => l.startsWith('warn:'))).toEqual([]);
+    expect(w.sim.requests.slice(n).filter((r) => r.endsWith('/power/action/powerOff'))).toEqual([]);
+  } finally {
+    w.sim.state.clearFault('queued-ms');
+    w.sim.state.clearFault('post-running-ms');
+  }
+}, 30_000);
+
+test('a power on task that ends aborted or canceled fails the start in those words', async () => {
+  const name = uniqueName('vcd-', 20);
+  w.add(name);
+  const c = vm({ name });
+  for (const end of ['aborted', 'canceled']) {
+    w.setFault(`${name}.task-ends`, end);
+    await expect(c.start(testContainerContext(c))).rejects.toMatchObject({ code: 'ContainerActionFailed', message: expect.stringContaining(`powerOn of ${name} failed: task vappPowerOn is ${end}`) });
+  }
+  expect(w.sim.vm(name)?.status).toBe(VM_STATUS.POWERED_OFF);
 });

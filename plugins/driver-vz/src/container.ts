@@ -5,7 +5,7 @@ import { CapsuleError, isCapsuleError, type ActionContext, type ContainerContext
 import { actionFailed, containerMissing, lastLine, tool, waitForGuest } from '@capsule/driver-kit';
 import { join } from 'node:path';
 import type { keywords } from './keywords.js';
-import { parseVzStatus, statusOfVz, type VzState } from './state.js';
+import { holdsPeer, parseVzStatus, startAction, statusOfVz, type VzState } from './state.js';
 
 export type VzConfig = SectionConfig<typeof keywords>;
 
@@ -61,18 +61,20 @@ export class VzContainer implements ContainerResource {
   async start(ctx: ContainerContext): Promise<void> {
     const s = await this.state(ctx);
     if (!s.exists) throw containerMissing(this.rid, `no OpenVZ container ${this.cfg.name} (no ${this.confFile()})`, `create it (vzctl create ${this.cfg.name} --ostemplate ...), or fix ${this.rid}.name or confdir in [driver.vz] of node.conf`);
-    if (s.run !== 'running') {
-      ctx.log.info(`vzctl start ${this.cfg.name}`);
+    const action = startAction(s);
+    if (action !== 'wait') {
+      ctx.log.info(`vzctl ${action} ${this.cfg.name}`);
       if (ctx.dryRun) return;
-      const r = await this.run(ctx, ['vzctl', 'start', this.cfg.name]);
-      if (r.code !== 0 && r.code !== ALREADY_RUNNING) throw actionFailed(this.rid, `vzctl start ${this.cfg.name}`, r, `see /var/log/vzctl.log`);
+      const r = await this.run(ctx, ['vzctl', action, this.cfg.name]);
+      if (r.code !== 0 && r.code !== ALREADY_RUNNING) throw actionFailed(this.rid, `vzctl ${action} ${this.cfg.name}`, r, `see /var/log/vzctl.log`);
     } else if (ctx.dryRun) return;
     // "Container start in progress": its init may still be coming up.
     await waitForGuest(ctx, { rid: this.rid, name: this.cfg.name, timeoutS: this.cfg.start_timeout, hint: `check the container's init (vzctl enter ${this.cfg.name})` });
   }
 
   async stop(ctx: ContainerContext): Promise<void> {
-    if ((await this.state(ctx)).run !== 'running') return;
+    // A paused container (vzctl 7) runs, frozen: it is stopped like a running one.
+    if (startAction(await this.state(ctx)) === 'start') return;
     ctx.log.info(`vzctl stop ${this.cfg.name} (${this.cfg.stop_timeout}s before vzctl stop --fast)`);
     if (ctx.dryRun) return;
     // vzctl waits for the container's init itself; bounded here by stop_timeout.
@@ -118,11 +120,11 @@ export class VzContainer implements ContainerResource {
     const there = await this.run(to, ['vzlist', '-a', '-j', this.cfg.name]);
     if (there.code !== 0) return;
     const listed = (JSON.parse(there.stdout) as { status?: string }[])[0];
-    if (listed?.status === 'running') {
+    if (holdsPeer(listed?.status)) {
       throw new CapsuleError('GuestRunningElsewhere', `${this.rid}: ${this.cfg.name} already runs on ${to.node}`, { hint: 'stop it there first', details: { rid: this.rid, node: to.node } });
     }
     if (listed) {
-      throw new CapsuleError('MigrationUnsupported', `${this.rid}: container ${this.cfg.name} exists on ${to.node} (stopped): vzmigrate would refuse it`, { hint: `remove it there (vzctl destroy ${this.cfg.name}) or use switch` });
+      throw new CapsuleError('MigrationUnsupported', `${this.rid}: container ${this.cfg.name} exists on ${to.node} (vzlist: ${listed.status ?? 'no status'}): vzmigrate would refuse it`, { hint: `remove it there (vzctl destroy ${this.cfg.name}) or use switch` });
     }
   }
 

@@ -4,8 +4,9 @@
 import type { ConformanceFixture, ConformanceGuest } from '@capsule/conformance';
 import type { Exec } from '@capsule/core';
 import { localExec } from '@capsule/transport';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { STATES } from '../src/state.js';
 import { SimHost } from '../../../tooling/simulators/vmhost/lib/fixture.mjs';
 
 const VZ_BIN = fileURLToPath(new URL('../../../tooling/simulators/vzctl/bin', import.meta.url));
@@ -16,6 +17,20 @@ export interface VzGuest extends ConformanceGuest {
   /** VE_ROOT: the container's root as the host sees it. */
   root: string;
 }
+
+/** How the simulator prints each state: the vzctl version the host plays and the container's record (null: no container). */
+const PUT: Record<string, [version: string, rec: Record<string, unknown> | null]> = {
+  'exist mounted running': ['4.7', { state: 'running' }],
+  'exist mounted running suspended': ['3.0.30', { state: 'running', dump: true }],
+  'exist unmounted down': ['4.7', { state: 'stopped' }],
+  'exist mounted down': ['4.7', { state: 'mounted' }],
+  'exist unmounted down suspended': ['4.7', { state: 'suspended' }],
+  'exist unmounted suspended': ['7.0', { state: 'suspended' }],
+  'exist mounted paused': ['7.0', { state: 'paused' }],
+  'deleted unmounted down': ['4.7', null],
+  // A later vzctl's word for the run state (the simulator's `word`).
+  'exist mounted migrating': ['7.0', { state: 'running', word: 'migrating' }],
+};
 
 export class VzHosts {
   private readonly hosts: SimHost[] = [];
@@ -66,6 +81,18 @@ export function conformanceFixture(vz: VzHosts): ConformanceFixture {
     toolMissing: async () => ({ ...vz.guest(), exec: (argv, o) => localExec(argv, { ...o, env: { ...o?.env, PATH: '/nonexistent' } }) }),
     breakTool: async (g) => of(g).host.fault('start-fails', g.section['name'], 'Unable to start init, probably incorrect template'),
     // The container runs but its init never lets a command through.
+    states: {
+      table: STATES,
+      readme: new URL('../README.md', import.meta.url),
+      put: async (g, word) => {
+        const [version, rec] = PUT[word]!;
+        const ct = of(g);
+        writeFileSync(ct.host.path('vzctl.version'), version);
+        if (rec) writeFileSync(ct.host.path('guests', `${ct.ctid}.json`), JSON.stringify({ name: ct.ctid, ...rec }));
+        else rmSync(ct.host.path('etc/vz/conf', `${ct.ctid}.conf`));
+      },
+      unknown: 'exist mounted migrating',
+    },
     silentGuest: async () => {
       const g = keep(vz.guest());
       g.host.fault('exec-hang', g.ctid);

@@ -1,5 +1,6 @@
 // xl's state columns to capsule's status, tested against the corpus of what
 // xl prints (tooling/simulators/xl/corpus, with its sources).
+import { readmeStateTable } from '@capsule/driver-kit';
 import { readFileSync } from 'node:fs';
 import { NO_DOMAIN, parseXlList, STATES, statusOfFlags } from './state.js';
 
@@ -42,3 +43,14 @@ test.each(STATES.map((r) => [r.word, r.status] as const))('the declared table: %
 test('a shutdown reason xl does not print today is shutting down (warn) with the flags, never up', () => {
   expect(statusOfFlags('vm1', '---sX-')).toEqual({ status: 'warn', log: ['warn: domain vm1 is shutting down, X (xl list: ---sX-)'] });
 });
+
+test('the README shows the declared table', () => {
+  expect(readmeStateTable(readFileSync(new URL('../README.md', import.meta.url), 'utf8'))).toEqual(STATES.map(({ word, status, why }) => ({ word, status, why })));
+});
+
+test.each<[string, string | undefined]>([
+  ['vm1                                          3   512    16     r-----       1.0', 'r-----'],
+  ['vm1                                          3   512     1     r-----       1.0\r', 'r-----'],
+  ['warning: vm1                                 3   512     1     r-----       1.0', undefined],
+  ['vm1                                          3   512     1     r-----       1.0 (null)', undefined],
+])('a line of xl list: %j', (line, flags) => expect(parseXlList(`${line}\n`, 'vm1')).toBe(flags));

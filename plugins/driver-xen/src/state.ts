@@ -33,12 +33,13 @@ export function parseXlList(stdout: string, name: string): string | undefined {
 /** What xl prints when the domain is not there, however it went: not an error, a domain that does not run. */
 export const NO_DOMAIN = /invalid domain identifier|Domain '.*' does not exist/i;
 
-const REASON: Record<string, string> = { '-': 'poweroff', r: 'reboot', s: 'suspend', c: 'crash', w: 'watchdog', S: 'soft reset', '?': 'unknown reason' };
+const REASON: Record<string, string> = { '-': 'poweroff', r: 'reboot', s: 'suspend', w: 'watchdog', S: 'soft reset', '?': 'unknown reason' };
 
 /** A domain that exists with this state column. */
 export function statusOfFlags(name: string, flags: string): ResourceStatus {
   const word = `xl list: ${flags}`;
-  if (flags[3] === 's' && flags[4] === 'c') return { status: 'down', log: [`warn: domain ${name} crashed (${word}); start destroys it first`] };
+  // xl prints a reason only for a domain shut down (column 4), so c there is a crash.
+  if (flags[4] === 'c') return { status: 'down', log: [`warn: domain ${name} crashed (${word}); start destroys it first`] };
   if (flags[3] === 's' || flags[5] === 'd') {
     const why = flags[3] === 's' ? `, ${REASON[flags[4]!] ?? flags[4]}` : '';
     return { status: 'warn', log: [`warn: domain ${name} is shutting down${why} (${word})`] };

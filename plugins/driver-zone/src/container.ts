@@ -8,16 +8,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { zloginChannel } from './channel.js';
 import type { keywords } from './keywords.js';
+import { NO_ZONE, parseZoneadmList, statusOfZone } from './state.js';
 
 export type ZoneConfig = SectionConfig<typeof keywords>;
 
-/** zoneadm's state words, and MISSING for a zone this host has no configuration of. */
-type ZoneState = 'configured' | 'incomplete' | 'installed' | 'ready' | 'running' | 'shutting_down' | 'down' | 'unavailable' | 'mounted' | 'MISSING';
+/** zoneadm's state word (see STATES in state.ts; a later Solaris may print others), or MISSING for a zone this host has no configuration of. */
+type ZoneState = string;
 
 const INSTALL = 'zones are part of Solaris and illumos (zoneadm, zonecfg and zlogin in /usr/sbin)';
 /** The milestone after which a zone's services, a capsule agent among them, run. */
 export const MILESTONE = 'svc:/milestone/multi-user-server:default';
-const HALTED = new Set<ZoneState>(['installed', 'configured', 'incomplete', 'MISSING']);
+// States in which no process of the zone runs: stop has nothing to shut down (unavailable: the zone cannot even boot).
+const HALTED = new Set<ZoneState>(['installed', 'configured', 'incomplete', 'unavailable', 'MISSING']);
 
 export class ZoneContainer implements ContainerResource {
   readonly rid: string;
@@ -49,16 +51,16 @@ export class ZoneContainer implements ContainerResource {
     return tool(ctx, this.rid, ['zonecfg', '-z', this.cfg.name, ...args], { install: INSTALL });
   }
 
-  /** `zoneadm -z NAME list -p`: `zoneid:zonename:state:zonepath:uuid:brand:ip-type[:...]` (Solaris 11 adds fields). */
+  /** `zoneadm -z NAME list -p`, parsed by state.ts. */
   private async listed(ctx: Pick<ActionContext, 'exec'>): Promise<{ state: ZoneState; brand?: string }> {
     const r = await this.zoneadm(ctx, ['list', '-p']);
     if (r.code !== 0) {
-      if (/No such zone configured/i.test(r.stderr)) return { state: 'MISSING' };
+      if (NO_ZONE.test(r.stderr)) return { state: 'MISSING' };
       throw this.failed('zoneadm list', r);
     }
-    const fields = r.stdout.trim().split('\n')[0]?.split(':') ?? [];
-    if (fields.length < 7 || fields[1] !== this.cfg.name) throw new CapsuleError(ErrorCode.ContainerActionFailed, `${this.rid}: unexpected zoneadm list output: ${r.stdout.trim()}`, { hint: 'check zoneadm list -cp' });
-    return { state: fields[2] as ZoneState, brand: fields[5] };
+    const zone = parseZoneadmList(r.stdout, this.cfg.name);
+    if (!zone) throw new CapsuleError(ErrorCode.ContainerActionFailed, `${this.rid}: unexpected zoneadm list output: ${r.stdout.trim()}`, { hint: 'check zoneadm list -cp' });
+    return zone;
   }
 
   private async state(ctx: Pick<ActionContext, 'exec'>): Promise<ZoneState> {
@@ -67,18 +69,9 @@ export class ZoneContainer implements ContainerResource {
 
   async status(ctx: ContainerContext): Promise<ResourceStatus> {
     const state = await this.state(ctx);
-    switch (state) {
-      case 'running':
-        return { status: 'up', log: [] };
-      case 'installed':
-      case 'configured':
-        return { status: 'down', log: [] };
-      case 'MISSING':
-        // Deleted on stop is the normal stopped state of such a zone; otherwise the zone is simply not here.
-        return { status: 'down', log: this.cfg.delete_on_stop && existsSync(this.exportFile) ? [] : [`warn: no zone ${this.cfg.name} is configured on this node`] };
-      default:
-        return { status: 'warn', log: [`warn: zone ${this.cfg.name} is ${state}`] };
-    }
+    // Deleted on stop is the normal stopped state of such a zone; otherwise the zone is simply not here.
+    if (state === 'MISSING') return { status: 'down', log: this.cfg.delete_on_stop && existsSync(this.exportFile) ? [] : [`warn: no zone ${this.cfg.name} is configured on this node`] };
+    return statusOfZone(this.cfg.name, state);
   }
 
   async start(ctx: ContainerContext): Promise<void> {
@@ -146,8 +139,8 @@ export class ZoneContainer implements ContainerResource {
         const h = await this.zoneadm(ctx, ['halt']);
         if (h.code !== 0 && !HALTED.has(await this.state(ctx))) throw this.failed('zoneadm halt', h);
       };
-      // A ready zone runs no process to ask or wait for: halting it is its normal stop.
-      if (state === 'ready') await halt();
+      // A ready zone, or one halted halfway (down), runs no process to ask or wait for: halting it is its stop.
+      if (state === 'ready' || state === 'down') await halt();
       else
         await stopWithTimeout(ctx, {
           name: `zone ${this.cfg.name}`,

@@ -3,6 +3,7 @@ import { runConformance, type ConformanceGuest } from '@capsule/conformance';
 import { localExec } from '@capsule/transport';
 import { readFile } from 'node:fs/promises';
 import driver from '../src/index.js';
+import { STATES } from '../src/state.js';
 import { ZoneHost } from './fixture.js';
 
 const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { capsule: { capabilities?: object } };
@@ -26,6 +27,14 @@ runConformance(driver, manifest.capsule.capabilities ?? {}, {
   peer: async (g) => {
     const peer = host.peer('hv2');
     return { node: 'hv2', exec: peer.exec, isRunningThere: async () => (await peer.state(g.section['name']!)) === 'running' };
+  },
+  states: {
+    table: STATES,
+    readme: new URL('../README.md', import.meta.url),
+    // The installed zone is left in the state as the kernel, a package tool or another host would leave it.
+    put: async (g, word) => host.put(g.section['name']!, word),
+    // A word no zoneadm prints today, as a later Solaris may add one (Solaris 11 added unavailable).
+    unknown: 'quiesced',
   },
   silentGuest: async () => {
     const g = await guest();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SimHost } from '../../../tooling/simulators/guest-kit/lib/fixture.mjs';
+import { patchZone } from '../../../tooling/simulators/zones/lib/zones.mjs';
 
 const ZONES_BIN = fileURLToPath(new URL('../../../tooling/simulators/zones/bin', import.meta.url));
 
@@ -28,14 +29,19 @@ export class ZoneHost {
   }
 
   /** An installed zone; its root is ZONEPATH/root. A kernel zone (solaris-kz) can migrate live. */
-  async zone(o: { brand?: 'ipkg' | 'solaris-kz' } = {}): Promise<{ name: string; root: string }> {
+  async zone(o: { brand?: 'ipkg' | 'solaris-kz'; zonepathPrefix?: string } = {}): Promise<{ name: string; root: string }> {
     const name = uniqueName('capz', 20);
-    const zonepath = mkdtempSync(join(tmpdir(), 'capsule-zonepath-'));
+    const zonepath = mkdtempSync(join(tmpdir(), o.zonepathPrefix ?? 'capsule-zonepath-'));
     this.dirs.push(zonepath);
     const brand = o.brand === 'solaris-kz' ? 'create -t SYSsolaris-kz' : 'create -b';
     await this.run('zonecfg', '-z', name, `${brand}; set zonepath=${zonepath}; set autoboot=false; add net; set physical=net0; end`);
     await this.run('zoneadm', '-z', name, 'install');
     return { name, root: join(zonepath, 'root') };
+  }
+
+  /** Leaves the zone in `state` as the kernel or another tool would (a halt failed halfway, a package tool's mount, storage in use elsewhere). */
+  put(name: string, state: string): void {
+    patchZone(this.sim.dir, name, { state });
   }
 
   async state(name: string): Promise<string> {

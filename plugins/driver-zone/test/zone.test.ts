@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installAgent } from '../../../tooling/simulators/guest-kit/lib/fixture.mjs';
 import driver from '../src/index.js';
+import { STATES } from '../src/state.js';
 import { ZoneHost } from './fixture.js';
 
 const host = new ZoneHost();
@@ -127,8 +128,8 @@ test('delete_on_stop: the zone is unconfigured after stop, down without a warnin
 }, 90_000);
 
 test.each([
-  ['ready', ['ready'], { status: 'warn', log: ['warn: zone NAME is ready'] }],
-  ['shutting_down', ['boot', 'shutdown'], { status: 'warn', log: ['warn: zone NAME is shutting_down'] }],
+  ['ready', ['ready'], { status: 'warn', log: [`warn: zone NAME is ready: ${STATES.find((r) => r.word === 'ready')!.why}`] }],
+  ['shutting_down', ['boot', 'shutdown'], { status: 'warn', log: [`warn: zone NAME is shutting_down: ${STATES.find((r) => r.word === 'shutting_down')!.why}`] }],
   ['installed', [], { status: 'down', log: [] }],
 ])('status of a %s zone: %j', async (_, steps, expected) => {
   const z = await host.zone();
@@ -150,6 +151,28 @@ test('a ready zone is halted at once on stop, then detached', async () => {
   expect(await host.state(z.name)).toBe('configured');
   expect(logs.filter((l) => l.startsWith('warn'))).toEqual([]);
   expect(host.sim.calls().filter((l) => l.startsWith(`zoneadm -z ${z.name} `) && !/ (list -p|install)$/.test(l))).toEqual([`zoneadm -z ${z.name} ready`, `zoneadm -z ${z.name} halt`, `zoneadm -z ${z.name} detach`]);
+}, 60_000);
+
+test('a zone halted halfway (down) is halted at once on stop, not after stop_timeout, then detached', async () => {
+  const z = await host.zone();
+  await host.run('zoneadm', '-z', z.name, 'boot');
+  host.put(z.name, 'down');
+  const c = container(z.name, { stop_timeout: 30 });
+  const t0 = Date.now();
+  await c.stop(ctxOf(c));
+  expect(Date.now() - t0).toBeLessThan(15_000);
+  expect(await host.state(z.name)).toBe('configured');
+  expect(host.sim.calls().filter((l) => l.startsWith(`zoneadm -z ${z.name} `) && / (shutdown|halt|detach)$/.test(l))).toEqual([`zoneadm -z ${z.name} halt`, `zoneadm -z ${z.name} detach`]);
+}, 60_000);
+
+test('a kernel zone whose zonepath holds a colon (zoneadm prints it escaped) is still read as a kernel zone', async () => {
+  const kz = await host.zone({ brand: 'solaris-kz', zonepathPrefix: 'capsule-filer:vol-' });
+  const c = container(kz.name);
+  const ctx = ctxOf(c);
+  await c.start(ctx);
+  const peer = host.peer('hv9');
+  await c.precheckMigration!(ctx, { node: 'hv9', exec: peer.exec });
+  await c.stop(ctx);
 }, 60_000);
 
 test("zoneadm's own words when it refuses, and a dry run that changes nothing", async () => {

@@ -10,6 +10,7 @@ export declare class SimHost {
   clearFault(op: string, guest?: string): void;
   hook(event: 'boot' | 'halt', script: string, guest?: string): void;
   peer(node: string, other: SimHost): void;
+  patchGuest(guest: string, patch: Record<string, unknown>): void;
   record(guest: string): Record<string, unknown> | undefined;
   calls(): string[];
   dispose(): void;

@@ -72,6 +72,16 @@ export class SimHost {
     writeFileSync(join(this.dir, 'peers', node), other.dir);
   }
 
+  /**
+   * Sets fields of a guest's record as the tool would have left them (a
+   * state word the tool prints, a machine that crashed): the test-side way
+   * to put a guest in a state no command of the simulator reaches.
+   */
+  patchGuest(guest, patch) {
+    const file = join(this.dir, 'guests', `${guest}.json`);
+    writeFileSync(file, `${JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }, null, 2)}\n`);
+  }
+
   /** The guest's record as the simulator last wrote it (due transitions not applied). */
   record(guest) {
     try {

@@ -48,3 +48,9 @@ test("a command in a guest: the guest's root, name and bin directories, a clean 
   assert.equal(sim(`process.exitCode = g.runInGuest({ root: '${root}', name: 'g', argv: ['capsule-no-such-command'], tool: 't' });`).code, 127);
   assert.equal(sim(`process.stdout.write(g.inGuest('${root}', '/usr/local/bin') + ' ' + g.inGuest('${root}', '/etc/none'))`).out, `${root}/usr/local/bin /etc/none`);
 });
+
+test('patchGuest sets fields of a record as the tools read it, keeping the others', () => {
+  sim(`s.save(dir, 'g3', { state: 'running', uuid: 'u3' });`);
+  host.patchGuest('g3', { state: 'aborted' });
+  assert.equal(sim(`process.stdout.write(JSON.stringify(s.locked(dir, () => s.load(dir, 'g3'))))`).out, '{"state":"aborted","uuid":"u3"}');
+});

@@ -1,6 +1,7 @@
 // hpvmstart/hpvmstop/hpvmstatus/hpvmmigrate: arguments, output formats,
 // exit codes and the faults a test injects.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, beforeEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { SimHost } from '../../remote-kit/lib/fixture.mjs';
@@ -108,4 +109,25 @@ test('online migration: the guest runs on the peer, here it stays registered but
   assert.equal(peer.guest('vm1').state, 'On');
   assert.equal(field(run(['hpvmstatus', '-M', '-P', 'vm1']).stdout, 10), 'Off');
   assert.match(run(['hpvmstart', '-P', 'vm1']).stderr, /not runnable on this VM Host/);
+});
+
+test('the corpus: the -M line has the fields the sources read at their positions, the run state as put', () => {
+  const fields = readFileSync(new URL('../corpus/status-M-fields.txt', import.meta.url), 'utf8').split('\n').filter((l) => /^\d/.test(l)).map((l) => l.split(' '));
+  host.define('vm_name', { state: 'On', boot: 'Manual', vcpus: 2, memory: '4GB' });
+  const on = run(['hpvmstatus', '-M', '-P', 'vm_name']).stdout.trim().split(':');
+  host.define('vm_name', { state: 'Off', boot: 'Auto', vcpus: 2, memory: '4GB' });
+  const off = run(['hpvmstatus', '-M', '-P', 'vm_name']).stdout.trim().split(':');
+  for (const [i, word] of fields) {
+    const n = Number(i);
+    assert.ok([on[n], off[n]].map((f) => (n >= 19 ? `${f.split(';')[0]};` : f)).includes(word), `field ${n}: ${word}`);
+  }
+  // A run state the test puts is printed as is in field 10 (a word the driver may not know).
+  host.define('vm_name', { state: 'Crash' });
+  assert.equal(field(run(['hpvmstatus', '-M', '-P', 'vm_name']).stdout, 10), 'Crash');
+});
+
+test('a VM Host without guests says so in the corpus words', () => {
+  const empty = SimHost.create('capsule-sim-hpvm-');
+  hosts.push(empty);
+  assert.equal(runTool(bin, empty, ['hpvmstatus']).stdout, 'No vPars or VMs currently configured\n');
 });

@@ -2,7 +2,7 @@
 // the jail's lifetime as jail(8), jls(8) and jexec(8) have them.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -82,4 +82,31 @@ test('faults: the kernel refusing the jail, a busy removal, slow calls', () => {
   const t0 = Date.now();
   assert.deepEqual(run(['jail', '-r', 'j7']), { code: 0, out: 'j7: removed\n', err: '' });
   assert.ok(Date.now() - t0 >= 1000);
+});
+
+const corpus = (f) => readFileSync(new URL(`../corpus/${f}`, import.meta.url), 'utf8');
+
+test('a dying jail: jail -r of a jail whose references linger leaves it DYING, listed by jls -d only, and a new jail takes its name, as the corpus shows', () => {
+  const r = root();
+  run(['jail', '-c', 'name=j8', `path=${r}`, 'host.hostname=j8.example', 'ip4.addr=192.0.2.10', 'persist']);
+  host.flag('j8', 'linger');
+  assert.deepEqual(run(['jail', '-r', 'j8']), { code: 0, out: 'j8: removed\n', err: '' });
+  assert.deepEqual(run(['jls', '-j', 'j8']), { code: 1, out: '', err: 'jls: jail "j8" is dying\n' });
+  assert.equal(run(['jexec', 'j8', 'true']).code, 1);
+  assert.equal(run(['jls', '-j', 'j8', '-d', 'dying']).out, 'true\n');
+  assert.deepEqual(run(['jail', '-c', 'name=j8', `path=${r}`, 'host.hostname=j8.example', 'ip4.addr=192.0.2.10', 'persist']).code, 0);
+  const json = JSON.parse(run(['jls', '-d', '--libxo', 'json', '-v']).out)['jail-information'].jail.filter((j) => j.name === 'j8');
+  const sample = JSON.parse(corpus('jls-dying-reused.json'))['jail-information'].jail;
+  assert.deepEqual(json.map((j) => [Object.keys(j), j.state]), sample.map((j) => [Object.keys(j), j.state]));
+  assert.ok(json[0].jid < json[1].jid);
+  // The text form: the corpus header, then each jail's four lines in the corpus's columns.
+  const text = run(['jls', '-d', '-v']).out.split('\n');
+  const lines = corpus('jls-dying-reused.txt').split('\n');
+  assert.deepEqual(text.slice(0, 4), lines.slice(0, 4));
+  // jls.c's formats: "%6d  %-29.29s %.74s", then "        %-29.29s %s" (state), "        %d" (cpuset), an address a line.
+  const shape = [/^[ \d]{5}\d {2}.{29} \S+$/, /^ {8}.{29} (ACTIVE|DYING)$/, /^ {8}\d+$/, /^ {8}[\d.:a-f]+$/];
+  const at = text.findIndex((l) => l.startsWith('        j8 '));
+  for (const [block, where] of [[text.slice(at - 1, at + 3), 'simulator'], [lines.slice(4, 8), 'corpus'], [lines.slice(8, 12), 'corpus']]) block.forEach((l, i) => assert.match(l, shape[i], where));
+  assert.deepEqual(JSON.parse(run(['jls', '--libxo', 'json', '-v']).out)['jail-information'].jail.filter((j) => j.name === 'j8').map((j) => j.state), ['ACTIVE']);
+  run(['jail', '-r', 'j8']);
 });

@@ -1,18 +1,35 @@
 // ldm list output: the table, the parseable form (-p) and the constraints
-// XML (list-constraints -x).
+// XML (list-constraints -x). The VERSION line is the corpus's.
+import { readFileSync } from 'node:fs';
 
-/** Flags as ldm prints them: position-dependent letters (`-n-cv-`), spelled out only with `-l -p` (corpus/README.md). */
+const CORPUS = readFileSync(new URL('../corpus/list-p-letters.txt', import.meta.url), 'utf8');
+const VERSION = CORPUS.split('\n')[0];
+
+/**
+ * Flags as ldm prints them: position-dependent letters (`-n-cv-`), spelled
+ * out only with `-l -p` (corpus/README.md). A start or stop in progress is
+ * `s` (starting or stopping), a bind, unbind or migration `t` (transition).
+ * A record's `flags` (a test putting the domain in a state) is printed as is.
+ */
+function letters(d) {
+  if (d.flags !== undefined) return d.flags;
+  const op = d.busy?.op;
+  const starting = op === 'start' || op === 'stop';
+  const col2 = op && !starting ? 't' : d.state === 'inactive' || starting ? '-' : 'n';
+  return `${starting ? 's' : '-'}${col2}-${d.control ? 'cv' : '--'}-`;
+}
+
+/** The words of `-l -p`: only those the guide shows are spelled out; other letters stay letters (no source spells them). */
 function flags(d, long) {
-  if (!long) return `${d.busy ? 's' : '-'}${d.busy ? 't' : d.state === 'inactive' ? '-' : 'n'}-${d.control ? 'cv' : '--'}-`;
-  const f = [d.busy ? 'transition' : 'normal'];
-  if (d.control) f.push('control', 'vio-service');
-  return f.join(',');
+  const l = letters(d);
+  if (!long || !/^-[n-]-[c-][v-]-$/.test(l)) return l;
+  return [l[1] === 'n' ? 'normal' : '', l[3] === 'c' ? 'control' : '', l[4] === 'v' ? 'vio-service' : ''].filter(Boolean).join(',');
 }
 
 const GiB = 1024 ** 3;
 
 export function parseable(domains, long = false) {
-  const lines = ['VERSION 1.6'];
+  const lines = [VERSION];
   for (const [name, d] of domains) {
     const active = d.state === 'active';
     lines.push(
@@ -26,7 +43,7 @@ export function table(domains) {
   const rows = ['NAME             STATE      FLAGS   CONS    VCPU  MEMORY   UTIL  NORM  UPTIME'];
   for (const [name, d] of domains) {
     const active = d.state === 'active';
-    const f = `${d.busy ? 's' : '-'}${d.state === 'inactive' ? '-' : 'n'}-${d.control ? 'cv' : '--'}-`;
+    const f = letters(d);
     rows.push(`${name.padEnd(16)} ${d.state.padEnd(10)} ${f}  ${String(d.cons ?? (d.control ? 'UART' : 5000)).padEnd(7)} ${String(d.ncpu ?? 8).padEnd(5)} ${`${d.memGiB ?? 8}G`.padEnd(8)} ${active ? '0.4%' : ''.padEnd(4)}  ${active ? '0.4%' : ''.padEnd(4)}  ${active ? '1m' : ''}`);
   }
   return `${rows.join('\n')}\n`;

@@ -1,7 +1,7 @@
 // ldm: the states inactive -> bound -> active, the parseable listing, the
 // refusals, forced and graceful stops, constraints and migration.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -23,7 +23,7 @@ after(() => hosts.forEach((h) => h.dispose()));
 
 test('list -p: a VERSION line, then one DOMAIN line per domain with the flags as letters; -l -p spells them out', () => {
   const out = ldm('list', '-p').stdout.split('\n');
-  assert.equal(out[0], 'VERSION 1.6');
+  assert.equal(out[0], 'VERSION 1.11');
   assert.match(out[1], /^DOMAIN\|name=ldg1\|state=inactive\|flags=------\|cons=5000\|ncpu=4\|mem=4294967296\|util=\|uptime=\|norm_util=$/);
   assert.match(out[2], /^DOMAIN\|name=primary\|state=active\|flags=-n-cv-\|cons=UART\|/);
   assert.match(ldm('list', '-l', '-p').stdout, /name=primary\|state=active\|flags=normal,control,vio-service\|/);
@@ -80,7 +80,7 @@ test('busy, authorization, slow start with the transition flag visible meanwhile
   host.fault('slow', '1');
   const done = startTool(bin, host, ['ldm', ...['start', 'ldg1']]);
   await pause(400);
-  assert.match(ldm('list', '-p', 'ldg1').stdout, /state=bound\|flags=st----/);
+  assert.match(ldm('list', '-p', 'ldg1').stdout, /state=bound\|flags=s-----\|/);
   assert.equal(await done, 0);
   assert.equal(state('ldg1'), 'active');
 });
@@ -106,4 +106,31 @@ test('migrate-domain: needs credentials and a reachable target; the domain leave
   assert.equal(ldm('migrate-domain', '-c', 'ldg1', 'root@cdom2').code, 0);
   assert.match(ldm('list', '-p', 'ldg1').stderr, /not found/);
   assert.equal(peer.guest('ldg1').state, 'active');
+});
+
+// The shape of a DOMAIN line: its field names in order, each value's kind.
+const shape = (line) => line.split('|').map((f) => f.replace(/=.*/, (v) => (v === '=' ? '=' : /^=\d+(\.\d+)?$/.test(v) ? '=N' : '=W')));
+const CORPUS = readFileSync(new URL('../corpus/list-p-letters.txt', import.meta.url), 'utf8').split('\n').filter(Boolean);
+
+test('the corpus shape: what list -p prints in every state is laid out as the corpus lines of that state', () => {
+  assert.equal(ldm('list', '-p').stdout.split('\n')[0], CORPUS[0]);
+  for (const line of CORPUS.slice(1)) {
+    const state = /\|state=([a-z]+)\|/.exec(line)[1];
+    const flags = /\|flags=([^|]*)\|/.exec(line)[1];
+    host.define('probe', { state, flags, ncpu: 1, memGiB: 4, cons: state === 'inactive' ? '' : 5000 });
+    const printed = ldm('list', '-p', 'probe').stdout.split('\n')[1];
+    assert.match(printed, new RegExp(`\\|state=${state}\\|flags=${flags.replace(/-/g, '\\-')}\\|`));
+    // uptime and utilisation are empty exactly when the corpus's are.
+    const ours = shape(printed).slice(1);
+    const theirs = shape(line).slice(1);
+    assert.deepEqual(ours.map((f, i) => (f.startsWith('cons=') || f.startsWith('ncpu=') || f.startsWith('mem=') ? theirs[i] : f)), theirs, line);
+  }
+});
+
+test('a state put by the test (the record flags) is printed as is, in both forms', () => {
+  host.define('ldg2', { state: 'active', flags: '-n---e' });
+  assert.match(ldm('list', '-p', 'ldg2').stdout, /\|state=active\|flags=-n---e\|/);
+  assert.match(ldm('list', '-l', '-p', 'ldg2').stdout, /\|flags=-n---e\|/);
+  host.define('ldg2', { state: 'active', flags: '-n----' });
+  assert.match(ldm('list', '-l', '-p', 'ldg2').stdout, /\|flags=normal\|/);
 });

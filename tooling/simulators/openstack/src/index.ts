@@ -1,2 +1,2 @@
 // Public API of @capsule/sim-openstack.
-export { startOpenstackSim, type OpenstackSim, type OpenstackSimOptions, type SimServer } from './server.js';
+export { startOpenstackSim, statusFromState, STATE_MAP, type OpenstackSim, type OpenstackSimOptions, type SimServer } from './server.js';

@@ -2,18 +2,24 @@
 // tokens and Nova's servers (compute API v2.1): list by name (a regular
 // expression, as Nova filters), show with status, vm_state, task_state and
 // addresses, and the os-start / os-stop actions, accepted with 202 and
-// carried out later, as Nova's compute service does.
+// carried out later, as Nova's compute service does. The status is
+// printed from corpus/state-map.json (nova's own vm_state/task_state map),
+// so every state Nova can print is one `patchServer` away.
 import { PowerOps, SimState, startJsonServer, type PowerHook, type SimRequest, type SimResponse, type TestPki } from '@capsule/sim-https';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { authenticate, tokenBody, unauthorized, type Accounts } from './keystone.js';
 
 export interface SimServer {
   id: string;
   name: string;
   project: string;
-  /** Nova's vm_state: active, stopped... */
-  vm_state: 'active' | 'stopped' | 'error';
-  task_state: 'powering-on' | 'powering-off' | null;
+  /** Nova's vm_state: active, stopped, paused, shelved_offloaded... (corpus/state-map.json). */
+  vm_state: string;
+  /** Nova's task_state: powering-on, rebooting... (corpus/task-states.txt), null when none runs. */
+  task_state: string | null;
+  /** A status word printed as is instead of the map's: what a newer Nova may print. */
+  status?: string;
   address?: string;
   network: string;
   boot: number;
@@ -38,12 +44,25 @@ export interface OpenstackSim {
   requests: string[];
   addServer(o: { name: string; project: string; address?: string; network?: string }): SimServer;
   server(name: string): SimServer | undefined;
+  /** Puts server `name` in a state, as Nova's compute service would: its vm_state, task_state (and a raw status word). */
+  patchServer(name: string, patch: Partial<Pick<SimServer, 'vm_state' | 'task_state' | 'status'>>): SimServer;
   close(): Promise<void>;
 }
 
-const STATUS: Record<SimServer['vm_state'], string> = { active: 'ACTIVE', stopped: 'SHUTOFF', error: 'ERROR' };
-/** Nova's power_state numbers: 1 RUNNING, 4 SHUTDOWN. */
-const POWER: Record<SimServer['vm_state'], number> = { active: 1, stopped: 4, error: 0 };
+/** nova/api/openstack/common.py `_STATE_MAP`: vm_state -> task_state (or `default`) -> status. */
+export const STATE_MAP = JSON.parse(readFileSync(new URL('../corpus/state-map.json', import.meta.url), 'utf8')) as Record<string, Record<string, string>>;
+
+/** `status_from_state`: the task's status, else the vm_state's default, else UNKNOWN. */
+export function statusFromState(vmState: string, taskState: string | null): string {
+  const row = STATE_MAP[vmState];
+  return (taskState !== null ? row?.[taskState] : undefined) ?? row?.['default'] ?? 'UNKNOWN';
+}
+
+/** Nova's power_state (api-ref: 0 NOSTATE, 1 RUNNING, 3 PAUSED, 4 SHUTDOWN, 7 SUSPENDED) as a hypervisor reports it for each vm_state. */
+const POWER: Record<string, number> = { active: 1, rescued: 1, resized: 1, paused: 3, stopped: 4, shelved: 4, 'soft-delete': 4, suspended: 7 };
+
+/** nova/api/openstack/common.py: the 409 of an action refused by the server's state. */
+const refused = (action: string, id: string, attr: string, state: string) => `Cannot '${action}' instance ${id} while it is in ${attr} ${state}`;
 
 export async function startOpenstackSim(o: OpenstackSimOptions): Promise<OpenstackSim> {
   const state = new SimState<State>(o.stateDir, () => ({ servers: [], tokens: {} }));
@@ -56,11 +75,11 @@ export async function startOpenstackSim(o: OpenstackSimOptions): Promise<Opensta
     return {
       id: s.id,
       name: s.name,
-      status: STATUS[s.vm_state],
+      status: s.status ?? statusFromState(s.vm_state, s.task_state),
       tenant_id: s.project,
       'OS-EXT-STS:vm_state': s.vm_state,
       'OS-EXT-STS:task_state': s.task_state,
-      'OS-EXT-STS:power_state': POWER[s.vm_state],
+      'OS-EXT-STS:power_state': POWER[s.vm_state] ?? 0,
       addresses: s.address ? { [s.network]: [{ addr: s.address, version: 4, 'OS-EXT-IPS:type': 'fixed', 'OS-EXT-IPS-MAC:mac_addr': 'fa:16:3e:00:00:01' }] } : {},
       links: [{ rel: 'self', href: `${base}/compute/v2.1/servers/${s.id}` }],
     };
@@ -73,10 +92,11 @@ export async function startOpenstackSim(o: OpenstackSimOptions): Promise<Opensta
     if (name !== 'os-start' && name !== 'os-stop') return { status: 400, body: { badRequest: { code: 400, message: `There is no such action: ${String(name)}` } } };
     const verb = name === 'os-start' ? 'start' : 'stop';
     if (state.fault(`${s.name}.denied`) !== undefined) return { status: 403, body: { forbidden: { code: 403, message: `Policy doesn't allow os_compute_api:servers:${verb} to be performed.` } } };
-    if (state.fault(`${s.name}.busy`) !== undefined) return conflict(`Cannot '${name}' instance ${s.id} while it is in task_state migrating`);
-    if (s.task_state) return conflict(`Cannot '${name}' instance ${s.id} while it is in task_state ${s.task_state}`);
-    if (verb === 'start' && s.vm_state !== 'stopped') return conflict(`Instance ${s.id} in vm_state ${s.vm_state}. Cannot start while the instance is in this state.`);
-    if (verb === 'stop' && s.vm_state !== 'active' && s.vm_state !== 'error') return conflict(`Instance ${s.id} in vm_state ${s.vm_state}. Cannot stop while the instance is in this state.`);
+    if (state.fault(`${s.name}.busy`) !== undefined) return conflict(refused(verb, s.id, 'task_state', 'migrating'));
+    // nova/compute/api.py check_instance_state: the vm_state first, then no task may run.
+    if (verb === 'start' && s.vm_state !== 'stopped') return conflict(refused(verb, s.id, 'vm_state', s.vm_state));
+    if (verb === 'stop' && s.vm_state !== 'active' && s.vm_state !== 'error') return conflict(refused(verb, s.id, 'vm_state', s.vm_state));
+    if (s.task_state) return conflict(refused(verb, s.id, 'task_state', s.task_state));
     if (verb === 'start') {
       setServer(s.id, (x) => (x.task_state = 'powering-on'));
       power.background(s.id, s, true, state.delayMs('start-delay-ms', 300), () => setServer(s.id, (x) => ((x.vm_state = 'active'), (x.task_state = null), x.boot++)));
@@ -133,6 +153,12 @@ export async function startOpenstackSim(o: OpenstackSimOptions): Promise<Opensta
         return s;
       }),
     server: (name) => state.read().servers.find((s) => s.name === name),
+    patchServer: (name, patch) =>
+      state.update((st) => {
+        const s = st.servers.find((x) => x.name === name);
+        if (!s) throw new Error(`no server ${name}`);
+        return Object.assign(s, patch);
+      }),
     async close() {
       await server.close();
       await power.settle();

@@ -5,7 +5,13 @@ import { call, makeTestPki, type TestPki } from '@capsule/sim-https';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startOpenstackSim, type OpenstackSim } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import { STATE_MAP, startOpenstackSim, statusFromState, type OpenstackSim } from '../src/index.js';
+
+const corpus = (f: string) => readFileSync(new URL(`../corpus/${f}`, import.meta.url), 'utf8');
+const words = (f: string) => corpus(f).split('\n').filter(Boolean);
+/** Line `i` of the corpus's 409 messages, for server `id` instead of the sample's. */
+const conflictSample = (i: number, id: string) => words('conflict-409.txt')[i]!.replace('0e44cc9c-e052-415d-afbf-469b0d384170', id);
 
 let dir: string;
 let pki: TestPki;
@@ -73,15 +79,16 @@ test('Nova: name filter is a regular expression; start and stop are 202 and happ
   expect((await nova(t, 'POST', `/servers/${s.id}/action`, { 'os-start': null })).status).toBe(202);
   expect(sim.server('web-1')?.task_state).toBe('powering-on');
   const busy = await nova(t, 'POST', `/servers/${s.id}/action`, { 'os-start': null });
-  expect([busy.status, (busy.body as { conflictingRequest: { message: string } }).conflictingRequest.message]).toEqual([409, `Cannot 'os-start' instance ${s.id} while it is in task_state powering-on`]);
+  expect([busy.status, (busy.body as { conflictingRequest: { message: string } }).conflictingRequest.message]).toEqual([409, conflictSample(2, s.id)]);
   await settle();
   expect(((await nova(t, 'GET', `/servers/${s.id}`)).body as { server: { status: string } }).server.status).toBe('ACTIVE');
   const again = await nova(t, 'POST', `/servers/${s.id}/action`, { 'os-start': null });
-  expect([again.status, (again.body as { conflictingRequest: { message: string } }).conflictingRequest.message]).toEqual([409, `Instance ${s.id} in vm_state active. Cannot start while the instance is in this state.`]);
+  expect([again.status, (again.body as { conflictingRequest: { message: string } }).conflictingRequest.message]).toEqual([409, conflictSample(0, s.id)]);
   expect((await nova(t, 'POST', `/servers/${s.id}/action`, { 'os-stop': null })).status).toBe(202);
   await settle();
   expect(sim.server('web-1')?.vm_state).toBe('stopped');
-  expect((await nova(t, 'POST', `/servers/${s.id}/action`, { 'os-stop': null })).status).toBe(409);
+  const stopped = await nova(t, 'POST', `/servers/${s.id}/action`, { 'os-stop': null });
+  expect([stopped.status, (stopped.body as { conflictingRequest: { message: string } }).conflictingRequest.message]).toEqual([409, conflictSample(1, s.id)]);
   expect(powered.filter((p) => p.startsWith('web-1 '))).toEqual(['web-1 on', 'web-1 off']);
   expect((await nova(t, 'GET', '/servers/no-such-id')).status).toBe(404);
 });
@@ -104,4 +111,40 @@ test('faults: denied is 403, busy is 409; a guest that ignores the clean shutdow
   expect(sim.server('db-1')).toMatchObject({ vm_state: 'active', task_state: 'powering-off' });
   await new Promise((r) => setTimeout(r, 2500));
   expect(sim.server('db-1')).toMatchObject({ vm_state: 'stopped', task_state: null });
+});
+
+test('every status the API reference lists is one vm_state/task_state of the corpus map away, and nothing else is printed', () => {
+  const printed = new Set(Object.values(STATE_MAP).flatMap((row) => Object.values(row)));
+  printed.add(statusFromState('no-such-vm-state', null));
+  expect([...printed].sort()).toEqual(words('statuses.txt').sort());
+  // Every task the map names is one Nova has.
+  for (const row of Object.values(STATE_MAP)) for (const task of Object.keys(row)) if (task !== 'default') expect(words('task-states.txt')).toContain(task);
+  expect([statusFromState('active', 'powering-off'), statusFromState('active', 'rebooting_hard'), statusFromState('stopped', null), statusFromState('paused', 'migrating')]).toEqual(['ACTIVE', 'HARD_REBOOT', 'SHUTOFF', 'MIGRATING']);
+});
+
+test('a patched server shows its state with the shape of Nova\'s own Show Server Details sample', async () => {
+  const s = sim.addServer({ name: 'shape-1', project: 'ha', address: '198.51.100.9' });
+  const t = await token();
+  const sample = (JSON.parse(corpus('server-get-resp.json')) as { server: Record<string, unknown> }).server;
+  const cases: [Partial<{ vm_state: string; task_state: string | null; status: string }>, string, number][] = [
+    [{ vm_state: 'active', task_state: null }, 'ACTIVE', 1],
+    [{ vm_state: 'active', task_state: 'powering-off' }, 'ACTIVE', 1],
+    [{ vm_state: 'shelved_offloaded', task_state: null }, 'SHELVED_OFFLOADED', 0],
+    [{ vm_state: 'suspended', task_state: null }, 'SUSPENDED', 7],
+    [{ vm_state: 'paused', task_state: null }, 'PAUSED', 3],
+    [{ vm_state: 'resized', task_state: 'resize_reverting' }, 'REVERT_RESIZE', 1],
+    [{ vm_state: 'active', task_state: null, status: 'HIBERNATED' }, 'HIBERNATED', 1],
+  ];
+  for (const [patch, status, power] of cases) {
+    sim.patchServer('shape-1', { status: undefined, ...patch });
+    const shown = ((await nova(t, 'GET', `/servers/${s.id}`)).body as { server: Record<string, unknown> }).server;
+    expect([shown['status'], shown['OS-EXT-STS:vm_state'], shown['OS-EXT-STS:task_state'], shown['OS-EXT-STS:power_state']]).toEqual([status, patch.vm_state, patch.task_state, power]);
+    for (const [k, v] of Object.entries(shown)) {
+      expect(Object.keys(sample)).toContain(k);
+      // Same JSON type as the sample's, a null task_state standing for a string.
+      if (v !== null && sample[k] !== null) expect([k, typeof v]).toEqual([k, typeof sample[k]]);
+    }
+  }
+  const refused = await nova(t, 'POST', `/servers/${s.id}/action`, { 'os-start': null });
+  expect((refused.body as { conflictingRequest: { message: string } }).conflictingRequest.message).toBe(`Cannot 'start' instance ${s.id} while it is in vm_state active`);
 });

@@ -97,3 +97,13 @@ test('export then import on another host, with variables overridden', () => {
   assert.equal(other.guest('srp1').state, 'stopped');
   assert.match(runTool(bin, other, ['srp', '-batch', '-import', '-xfile', xfile]).stderr, /already exists/);
 });
+
+test('the corpus: -status prints a container in any state put by the test exactly as the sample row is laid out', () => {
+  const sample = readFileSync(new URL('../corpus/status-maintenance.txt', import.meta.url), 'utf8');
+  host.define('iisdevs1', { state: 'maintenance', rootpath: '/var/hpsrp/iisdevs1' });
+  assert.equal(run(['srp', '-status', 'iisdevs1']).stdout, sample);
+  for (const word of ['started', 'stopped', 'starting', 'stopping', 'frozen']) {
+    host.define('iisdevs1', { state: word, rootpath: '/var/hpsrp/iisdevs1' });
+    assert.equal(run(['srp', '-status', 'iisdevs1']).stdout, sample.replace('maintenance', word.padEnd(11)));
+  }
+});

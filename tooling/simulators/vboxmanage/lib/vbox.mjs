@@ -3,11 +3,33 @@
 // settings file written as VirtualBox writes it, and the error blocks
 // VBoxManage prints (`VBoxManage: error: ...`, Details, Context).
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { die, guestNames, load } from '../../guest-kit/lib/state.mjs';
 
 export const VERSION = '7.0.20r163906';
+
+// What VBoxManage prints is read from the corpus of its real output (corpus/README.md has the sources).
+const corpus = (f) => readFileSync(new URL(`../corpus/${f}`, import.meta.url), 'utf8');
+const lines = (f) => corpus(f).trimEnd().split('\n');
+
+/** Every VMState word VBoxManage prints, as `showvminfo --machinereadable` prints it. */
+export const VMSTATES = lines('vmstates.txt').map((l) => /^VMState="(.*)"$/.exec(l)[1]);
+
+/**
+ * The human words of the same states (`State:` of showvminfo), in the same
+ * order; faulttolerantsyncing, of older VirtualBox only, has no human form
+ * in the sources the corpus names.
+ */
+const HUMAN = Object.fromEntries(
+  VMSTATES.filter((w) => w !== 'faulttolerantsyncing').map((w, i) => [w, /^State: +(.*) \(since .*\)$/.exec(lines('vmstates-human.txt')[i])[1]]),
+);
+
+/**
+ * The states with a VM process (MachineState_FirstOnline, running, to
+ * LastOnline, onlinesnapshotting): the corpus lists them in the enum's order.
+ */
+export const ONLINE = VMSTATES.slice(VMSTATES.indexOf('running'), VMSTATES.indexOf('onlinesnapshotting') + 1);
 
 /** A machine by name or UUID, as every VBoxManage command takes it. */
 export function findVm(dir, key) {
@@ -25,12 +47,8 @@ export function allVms(dir) {
 }
 
 export function notFound(key) {
-  die(
-    1,
-    `VBoxManage: error: Could not find a registered machine named '${key}'`,
-    'VBoxManage: error: Details: code VBOX_E_OBJECT_NOT_FOUND (0x80bb0001), component VirtualBoxWrap, interface IVirtualBox, callee nsISupports',
-    'VBoxManage: error: Context: "FindMachine(Bstr(VMNameOrUuid).raw(), machine.asOutParam())" at line 2611 of file VBoxManageInfo.cpp',
-  );
+  const [first, ...rest] = lines('showvminfo-not-found.txt');
+  die(1, first.replace("'vm1'", `'${key}'`), ...rest);
 }
 
 /** The session lock another process holds (the GUI editing settings, a running VM): VBOX_E_INVALID_OBJECT_STATE. */
@@ -56,18 +74,20 @@ export function newVm(name, baseFolder) {
 
 /** `showvminfo --machinereadable`: key="value" lines, strings quoted, numbers bare. */
 export function machineReadable(vm) {
+  // outputMachineReadableString: `"` and `\` escaped with `\`.
+  const q = (v) => String(v).replace(/[\\"]/g, '\\$&');
   const lines = [
-    `name="${vm.name}"`,
+    `name="${q(vm.name)}"`,
     'groups="/"',
     'ostype="Linux_64"',
     `UUID="${vm.uuid}"`,
-    `CfgFile="${vm.cfgFile}"`,
-    `SnapFldr="${vm.snapFldr}"`,
-    `LogFldr="${vm.logFldr}"`,
+    `CfgFile="${q(vm.cfgFile)}"`,
+    `SnapFldr="${q(vm.snapFldr)}"`,
+    `LogFldr="${q(vm.logFldr)}"`,
     'memory=1024',
     'cpus=1',
     `VMState="${vm.state}"`,
-    `VMStateChangeTime="${vm.changedAt.replace('Z', '000000')}"`,
+    `VMStateChangeTime="${timeSpec(vm.changedAt)}"`,
     `teleporterenabled="${vm.teleporter?.enabled ? 'on' : 'off'}"`,
     `teleporterport=${vm.teleporter?.port ?? 0}`,
     `teleporteraddress="${vm.teleporter?.address ?? ''}"`,
@@ -75,8 +95,11 @@ export function machineReadable(vm) {
   return `${lines.join('\n')}\n`;
 }
 
-const HUMAN = { poweroff: 'powered off', running: 'running', paused: 'paused', saved: 'saved', aborted: 'aborted', stopping: 'stopping', starting: 'starting' };
+/** RTTimeSpecToString: nanoseconds, a Z. */
+const timeSpec = (iso) => iso.replace(/\.(\d{3})Z$/, '.$1000000Z');
 
+/** `showvminfo` without --machinereadable: `%-28s %s (since %s)`. */
 export function humanReadable(vm) {
-  return [`Name:                        ${vm.name}`, 'Guest OS:                    Linux 64-bit', `UUID:                        ${vm.uuid}`, `Config file:                 ${vm.cfgFile}`, `State:                       ${HUMAN[vm.state] ?? vm.state} (since ${vm.changedAt})`, ''].join('\n');
+  const row = (k, v) => `${k.padEnd(28)} ${v}`;
+  return [row('Name:', vm.name), row('Guest OS:', 'Linux 64-bit'), row('UUID:', vm.uuid), row('Config file:', vm.cfgFile), row('State:', `${HUMAN[vm.state] ?? vm.state} (since ${timeSpec(vm.changedAt)})`), ''].join('\n');
 }

@@ -142,3 +142,42 @@ test('teleport: the target waits in teleportingin until the source sends its sta
     peer.dispose();
   }
 });
+
+const corpus = (f) => readFileSync(new URL(`../corpus/${f}`, import.meta.url), 'utf8');
+
+test('every state of the corpus is reachable and printed exactly as the corpus has it, machine-readable and human', () => {
+  const name = create();
+  const human = corpus('vmstates-human.txt').trimEnd().split('\n');
+  const words = corpus('vmstates.txt').trimEnd().split('\n');
+  assert.equal(words.length, 25);
+  for (const line of words) {
+    const word = /^VMState="(.*)"$/.exec(line)[1];
+    host.patchGuest(name, { state: word });
+    assert.ok(run('showvminfo', name, '--machinereadable').out.split('\n').includes(line), line);
+    const state = run('showvminfo', name).out.split('\n').find((l) => l.startsWith('State:'));
+    // The corpus line with this machine's time: the same words, the same columns.
+    const sample = human.find((h) => h.replace(/\(since .*\)$/, '') === state.replace(/\(since .*\)$/, ''));
+    if (word === 'faulttolerantsyncing') assert.equal(sample, undefined);
+    else assert.match(state, /^State: {23}.+ \(since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z\)$/, word), assert.ok(sample, state);
+  }
+  host.patchGuest(name, { state: 'poweroff' });
+});
+
+test('a machine in a state with a VM process (gurumeditation, teleportingin...) is powered off, listed as running, locked for startvm', () => {
+  const name = create();
+  host.patchGuest(name, { state: 'gurumeditation' });
+  assert.match(run('list', 'runningvms').out, new RegExp(`^"${name}" `, 'm'));
+  assert.match(run('startvm', name, '--type', 'headless').err, /already locked for a session/);
+  assert.equal(run('controlvm', name, 'poweroff').code, 0);
+  assert.equal(vmState(name), 'poweroff');
+  host.patchGuest(name, { state: 'aborted' });
+  assert.equal(run('controlvm', name, 'poweroff').err, `VBoxManage: error: Machine '${name}' is not currently running\n`);
+});
+
+test('the not-found error is the corpus sample; strings are escaped as outputMachineReadableString escapes them', () => {
+  assert.equal(run('showvminfo', 'vm0', '--machinereadable').err, corpus('showvminfo-not-found.txt').replace("'vm1'", "'vm0'"));
+  const name = create();
+  host.patchGuest(name, { cfgFile: 'C:\\Users\\admin\\VirtualBox VMs\\web\\web.vbox' });
+  const cfg = run('showvminfo', name, '--machinereadable').out.split('\n').find((l) => l.startsWith('CfgFile='));
+  assert.equal(cfg, corpus('showvminfo-escaped.txt').split('\n').find((l) => l.startsWith('CfgFile=')));
+});

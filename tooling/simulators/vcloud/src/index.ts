@@ -1,3 +1,3 @@
 // Public API of @capsule/sim-vcloud.
 export { startVcloudSim, type VcloudSim, type VcloudSimOptions, type SimVcdVm } from './server.js';
-export { VM_STATUS } from './status.js';
+export { STATUS_NAMES, statusName, VM_STATUS } from './status.js';

@@ -2,9 +2,13 @@
 // (POST /cloudapi/1.0.0/sessions, the token in X-VMWARE-VCLOUD-ACCESS-TOKEN),
 // the query service for VMs by name and vApp, the Vm entity with its
 // numeric status, power actions (powerOn, powerOff, shutdown) answered with
-// a Task that runs for a while, and the task itself.
+// a Task that runs for a while (queued first, postRunning at the end, or
+// ending aborted, canceled or in error, as faults say), and the task itself.
+// The API version refusal prints the corpus's message
+// (corpus/error-406-version.txt).
 import { basicAuth, PowerOps, SimState, startJsonServer, type PowerHook, type SimRequest, type SimResponse, type TestPki } from '@capsule/sim-https';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { statusName, VM_STATUS } from './status.js';
 
 export interface SimVcdVm {
@@ -22,9 +26,29 @@ export interface SimVcdVm {
 interface Task {
   id: string;
   operationName: string;
-  status: 'running' | 'success' | 'error';
+  /** queued, running, postRunning, success, error (corpus/task-statuses.txt). */
+  status: string;
   owner: string;
   error?: { majorErrorCode: number; minorErrorCode: string; message: string };
+  /** Shown `queued` until then (ms since the epoch). */
+  queuedUntil?: number;
+  /** A postRunning task is `success` from then; a task with an `outcome` ends in it then. */
+  endsAt?: number;
+  /** The word a task that fails without doing its work ends in: error, aborted, canceled. */
+  outcome?: string;
+}
+
+/** The refusal of an Accept header naming no version this Cloud Director speaks; the versions it names are the ones it speaks. */
+const NOT_ACCEPTABLE = readFileSync(new URL('../corpus/error-406-version.txt', import.meta.url), 'utf8').trim();
+const SPOKEN = /\[(.*)\] \(\[D\]/.exec(NOT_ACCEPTABLE)![1]!.split(', ').map((v) => v.replace(' [D]', ''));
+
+/** What a task shows now: its phases are times, so nothing runs between requests. */
+function shownStatus(t: Task, now = Date.now()): string {
+  if (t.outcome !== undefined && now >= (t.endsAt ?? 0)) return t.outcome;
+  if ((t.status === 'running' || t.outcome !== undefined) && now < (t.queuedUntil ?? 0)) return 'queued';
+  if (t.outcome !== undefined) return 'running';
+  if (t.status === 'postRunning' && now >= (t.endsAt ?? 0)) return 'success';
+  return t.status;
 }
 
 interface State {
@@ -47,6 +71,8 @@ export interface VcloudSim {
   requests: string[];
   addVm(o: { name: string; vapp: string; org: string; address?: string; template?: boolean }): SimVcdVm;
   vm(name: string): SimVcdVm | undefined;
+  /** Puts VM `name` (not a template's) in a status code, as vSphere and Cloud Director would. */
+  patchVm(name: string, patch: Pick<SimVcdVm, 'status'>): SimVcdVm;
   close(): Promise<void>;
 }
 
@@ -65,18 +91,35 @@ export async function startVcloudSim(o: VcloudSimOptions): Promise<VcloudSim> {
     id: `urn:vcloud:task:${t.id}`,
     type: 'application/vnd.vmware.vcloud.task+json',
     operationName: t.operationName,
-    status: t.status,
+    status: shownStatus(t),
     owner: { href: `${base}/api/vApp/vm-${t.owner}`, type: 'application/vnd.vmware.vcloud.vm+json' },
-    ...(t.error ? { error: t.error } : {}),
+    ...(t.error && shownStatus(t) === 'error' ? { error: t.error } : {}),
   });
 
+  /** A new task: `queued` for `queued-ms`; with fault NAME.task-ends (error, aborted, canceled) it ends so after `task-delay-ms`, its work undone. */
   function newTask(vm: SimVcdVm, operationName: string): Task {
-    const t: Task = { id: randomUUID(), operationName, status: 'running', owner: vm.id };
+    const now = Date.now();
+    const t: Task = { id: randomUUID(), operationName, status: 'running', owner: vm.id, queuedUntil: now + state.delayMs('queued-ms', 0) };
+    const outcome = state.fault(`${vm.name}.task-ends`)?.trim();
+    if (outcome) {
+      t.outcome = outcome;
+      t.endsAt = t.queuedUntil! + state.delayMs('task-delay-ms', 300);
+      if (outcome === 'error') t.error = { majorErrorCode: 500, minorErrorCode: 'INTERNAL_SERVER_ERROR', message: `The operation ${operationName} failed.` };
+    }
     state.update((s) => void s.tasks.push(t));
     return t;
   }
 
+  /** The task's work is done: it ends now, or shows postRunning for `post-running-ms` first. */
+  const finish = (id: string, e?: unknown) =>
+    setTask(id, (x) => {
+      const post = state.delayMs('post-running-ms', 0);
+      x.status = e ? 'error' : post > 0 ? 'postRunning' : 'success';
+      if (post > 0) x.endsAt = Date.now() + post;
+    });
+
   /** The task as it stands now (one that ended at once shows its outcome). */
+  const wait = (t: Task) => Math.max(0, (t.queuedUntil ?? 0) - Date.now());
   const accepted = (t: Task): SimResponse => ({ status: 202, headers: { location: `${base}/api/task/${t.id}` }, body: taskBody(state.read().tasks.find((x) => x.id === t.id) ?? t) });
 
   function powerAction(vm: SimVcdVm, action: string): SimResponse {
@@ -86,24 +129,27 @@ export async function startVcloudSim(o: VcloudSimOptions): Promise<VcloudSim> {
       case 'powerOn': {
         if (on) return error(400, 'BAD_REQUEST', `The requested operation could not be executed since VM "${vm.name}" is not powered off.`);
         const t = newTask(vm, 'vappPowerOn');
-        power.background(vm.id, vm, true, delay, () => setVm(vm.id, (v) => ((v.status = VM_STATUS.POWERED_ON), v.boot++)), { done: (e) => setTask(t.id, (x) => (x.status = e ? 'error' : 'success')) });
+        if (t.outcome) return accepted(t);
+        power.background(vm.id, vm, true, wait(t) + delay, () => setVm(vm.id, (v) => ((v.status = VM_STATUS.POWERED_ON), v.boot++)), { done: (e) => finish(t.id, e) });
         return accepted(t);
       }
       case 'powerOff': {
         if (!on) return error(400, 'BAD_REQUEST', `The requested operation could not be executed since VM "${vm.name}" is not powered on.`);
         const t = newTask(vm, 'vappPowerOff');
-        power.background(vm.id, vm, false, delay, () => setVm(vm.id, (v) => (v.status = VM_STATUS.POWERED_OFF)), { done: (e) => setTask(t.id, (x) => (x.status = e ? 'error' : 'success')) });
+        if (t.outcome) return accepted(t);
+        power.background(vm.id, vm, false, wait(t) + delay, () => setVm(vm.id, (v) => (v.status = VM_STATUS.POWERED_OFF)), { done: (e) => finish(t.id, e) });
         return accepted(t);
       }
       case 'shutdown': {
         if (!on) return error(400, 'BAD_REQUEST', `The requested operation could not be executed since VM "${vm.name}" is not powered on.`);
         const t = newTask(vm, 'vappShutdownGuest');
+        if (t.outcome) return accepted(t);
         if (state.fault(`${vm.name}.no-tools`) !== undefined) {
           setTask(t.id, (x) => ((x.status = 'error'), (x.error = { majorErrorCode: 500, minorErrorCode: 'INTERNAL_SERVER_ERROR', message: `Cannot complete operation because VMware Tools is not running in this virtual machine.` })));
           return accepted(t);
         }
         // The task ends when the guest was asked; the guest powers off later, or never when it ignores the request.
-        setTask(t.id, (x) => (x.status = 'success'));
+        finish(t.id);
         if (state.fault(`${vm.name}.ignore-shutdown`) === undefined) {
           const boot = vm.boot;
           power.background(vm.id, vm, false, state.delayMs('shutdown-delay-ms', 300), () => setVm(vm.id, (v) => v.boot === boot && (v.status = VM_STATUS.POWERED_OFF)), { busy: false });
@@ -138,8 +184,9 @@ export async function startVcloudSim(o: VcloudSimOptions): Promise<VcloudSim> {
   }
 
   async function handle(r: SimRequest): Promise<SimResponse> {
-    // Every call names the API version it speaks, or vCD answers 406.
-    if (!/version=\d+\.\d+/.test(String(r.headers.accept ?? ''))) return error(406, 'NOT_ACCEPTABLE', 'The request has invalid accept header: missing API version.');
+    // Every call names an API version Cloud Director speaks, or it answers 406 with the versions it does.
+    const version = /version=([^;,\s]+)/.exec(String(r.headers.accept ?? ''))?.[1];
+    if (!version || !SPOKEN.includes(version)) return error(406, 'NOT_ACCEPTABLE', NOT_ACCEPTABLE);
     if (r.path === '/cloudapi/1.0.0/sessions' && r.method === 'POST') {
       const cred = basicAuth(r.headers);
       if (!cred || o.users[cred[0]] !== cred[1]) return { status: 401, body: { minorErrorCode: 'UNAUTHORIZED', message: 'Invalid credentials', stackTrace: null } };
@@ -194,6 +241,12 @@ export async function startVcloudSim(o: VcloudSimOptions): Promise<VcloudSim> {
         return vm;
       }),
     vm: (name) => state.read().vms.find((v) => v.name === name),
+    patchVm: (name, patch) =>
+      state.update((s) => {
+        const vm = s.vms.find((v) => v.name === name && !v.template);
+        if (!vm) throw new Error(`no VM ${name}`);
+        return Object.assign(vm, patch);
+      }),
     async close() {
       await server.close();
       await power.settle();

@@ -5,7 +5,10 @@ import { basic, call, makeTestPki, type TestPki } from '@capsule/sim-https';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startVcloudSim, VM_STATUS, type VcloudSim } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import { STATUS_NAMES, startVcloudSim, statusName, VM_STATUS, type VcloudSim } from '../src/index.js';
+
+const corpus = (f: string) => readFileSync(new URL(`../corpus/${f}`, import.meta.url), 'utf8');
 
 let dir: string;
 let pki: TestPki;
@@ -37,8 +40,11 @@ async function until(check: () => Promise<boolean> | boolean, ms = 10_000): Prom
   for (const t0 = Date.now(); !(await check()); await settle(50)) if (Date.now() - t0 > ms) throw new Error('timed out');
 }
 
-test('sessions: no API version is 406, bad credentials and a deleted session 401', async () => {
-  expect((await call(sim.url, pki.ca, 'POST', '/cloudapi/1.0.0/sessions', { headers: { accept: 'application/json', authorization: basic('capsule@acme', 'pw') } })).status).toBe(406);
+test('sessions: no API version, or one it does not speak, is the corpus\'s 406; bad credentials and a deleted session 401', async () => {
+  for (const accept of ['application/json', 'application/*+json;version=30.0', 'application/*+json;version=99.0']) {
+    const r = await call(sim.url, pki.ca, 'POST', '/cloudapi/1.0.0/sessions', { headers: { accept, authorization: basic('capsule@acme', 'pw') } });
+    expect([r.status, r.body]).toEqual([406, { majorErrorCode: 406, minorErrorCode: 'NOT_ACCEPTABLE', message: corpus('error-406-version.txt').trim(), stackTrace: null }]);
+  }
   expect((await call(sim.url, pki.ca, 'POST', '/cloudapi/1.0.0/sessions', { headers: { accept: ACCEPT, authorization: basic('capsule@acme', 'no') } })).status).toBe(401);
   const t = await login();
   expect((await vcd(t, 'GET', '/api/query?type=vm')).status).toBe(200);
@@ -96,4 +102,51 @@ test('faults: busy, denied, no VMware Tools (the shutdown task fails), a guest t
   expect((await act('powerOff')).status).toBe(202);
   await settle();
   expect(sim.vm('db1')?.status).toBe(VM_STATUS.POWERED_OFF);
+});
+
+test('status codes and names are the corpus\'s; a patched VM shows its code, its record the name', async () => {
+  expect(Object.entries(VM_STATUS).every(([name, code]) => STATUS_NAMES.get(code) === name)).toBe(true);
+  expect([STATUS_NAMES.size, statusName(20), statusName(2), statusName(99)]).toEqual([23, 'PARTIALLY_POWERED_OFF', 'DEPLOYED', '99']);
+  const v = sim.addVm({ name: 'state1', vapp: 'shop', org: 'acme' });
+  const t = await login();
+  for (const [code, name] of STATUS_NAMES) {
+    sim.patchVm('state1', { status: code });
+    expect(((await vcd(t, 'GET', `/api/vApp/vm-${v.id}`)).body as { status: number }).status).toBe(code);
+    const q = (await vcd(t, 'GET', `/api/query?type=vm&format=records&filter=${encodeURIComponent('name==state1;containerName==shop;isVAppTemplate==false')}`)).body as { record: { status: string }[] };
+    expect(q.record.map((r) => r.status)).toEqual([name]);
+  }
+});
+
+test('tasks: queued first, postRunning before success; a task-ends fault ends it aborted, canceled or in error with its work undone', async () => {
+  const words = corpus('task-statuses.txt').split('\n').filter(Boolean);
+  const v = sim.addVm({ name: 'task1', vapp: 'shop', org: 'acme' });
+  const t = await login();
+  const seen = new Set<string>();
+  const follow = async (href: string) => {
+    for (;;) {
+      const st = ((await vcd(t, 'GET', new URL(href).pathname)).body as { status: string }).status;
+      seen.add(st);
+      if (!['queued', 'preRunning', 'running', 'postRunning'].includes(st)) return st;
+      await settle(20);
+    }
+  };
+  sim.state.setFault('queued-ms', '300');
+  sim.state.setFault('post-running-ms', '300');
+  try {
+    const on = (await vcd(t, 'POST', `/api/vApp/vm-${v.id}/power/action/powerOn`)).body as { href: string; status: string };
+    expect(on.status).toBe('queued');
+    expect(await follow(on.href)).toBe('success');
+    expect([...seen]).toEqual(['queued', 'running', 'postRunning', 'success']);
+  } finally {
+    sim.state.clearFault('queued-ms');
+    sim.state.clearFault('post-running-ms');
+  }
+  for (const end of ['aborted', 'canceled', 'error']) {
+    sim.state.setFault('task1.task-ends', end);
+    const off = (await vcd(t, 'POST', `/api/vApp/vm-${v.id}/power/action/powerOff`)).body as { href: string };
+    expect(await follow(off.href)).toBe(end);
+    expect(sim.vm('task1')?.status).toBe(VM_STATUS.POWERED_ON);
+  }
+  sim.state.clearFault('task1.task-ends');
+  expect(words.filter((w) => !seen.has(w))).toEqual(['preRunning']);
 });

@@ -1,17 +1,24 @@
 // A vCenter answering the vSphere Automation REST API (/api, vSphere 7.0U2
 // and later) for what the esx driver calls: sessions, VM lookup by name,
 // power, guest shutdown through VMware Tools, hosts and relocate (vMotion).
-// State in CAPSULE_SIM_STATE-style directory; faults are files in faults/.
+// What it prints comes from corpus/ (with its sources); state in a
+// CAPSULE_SIM_STATE-style directory; faults are files in faults/.
 import { basicAuth, PowerOps, SimState, startJsonServer, type PowerHook, type SimRequest, type SimResponse, type TestPki } from '@capsule/sim-https';
 import { randomBytes } from 'node:crypto';
-import { vapiError } from './errors.js';
+import { corpus, recordedError, vapiError } from './errors.js';
 
-type PowerState = 'POWERED_ON' | 'POWERED_OFF' | 'SUSPENDED';
+/** A guest's identity as VMware Tools reports it (corpus/guest-identity.json); host_name and ip_address are the guest's. */
+const IDENTITY = JSON.parse(corpus('guest-identity.json')) as Record<string, unknown>;
+
+/** The documented power states (VcenterVmPowerState); a test may set any other word, as a later vCenter might print. */
+export type PowerState = 'POWERED_ON' | 'POWERED_OFF' | 'SUSPENDED' | (string & {});
 
 export interface SimVm {
   vm: string;
   name: string;
   power_state: PowerState;
+  /** Whether it was powered off cleanly (shown while POWERED_OFF); false after a crash. */
+  clean_power_off?: boolean;
   /** The host-N it runs on. */
   host: string;
   /** Where its guest's sshd answers, for the power hook. */
@@ -44,6 +51,8 @@ export interface VsphereSim {
   vm(name: string): SimVm | undefined;
   /** The host name a VM runs on. */
   hostOf(name: string): string | undefined;
+  /** Test side: puts VM NAME in a power state as vCenter would show it (any word, as a later vCenter might print), without running the power hook. */
+  setPower(name: string, state: PowerState, o?: { clean?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -66,12 +75,13 @@ export async function startVsphereSim(o: VsphereSimOptions): Promise<VsphereSim>
   async function handle(r: SimRequest): Promise<SimResponse> {
     if (r.path === '/api/session' && r.method === 'POST') {
       const cred = basicAuth(r.headers);
-      if (!cred || o.users[cred[0]] !== cred[1]) return vapiError('UNAUTHENTICATED', 'com.vmware.vapi.endpoint.method.authentication.required', 'Authentication required.');
+      if (!cred || o.users[cred[0]] !== cred[1]) return vapiError('UNAUTHENTICATED');
       const id = randomBytes(16).toString('hex');
       state.update((s) => void (s.sessions[id] = Date.now() + ttl()));
       return { status: 201, body: id };
     }
-    if (!authenticated(r)) return vapiError('UNAUTHENTICATED', 'com.vmware.vapi.endpoint.method.authentication.required', 'Authentication required.');
+    // vcsim's answer to a call without a valid session: the status, no body.
+    if (!authenticated(r)) return { status: 401 };
     if (r.path === '/api/session' && r.method === 'DELETE') {
       state.update((s) => void delete s.sessions[String(r.headers['vmware-api-session-id'])]);
       return { status: 204 };
@@ -90,64 +100,74 @@ export async function startVsphereSim(o: VsphereSimOptions): Promise<VsphereSim>
     const m = /^\/api\/vcenter\/vm\/([^/]+)(\/power|\/guest\/power|\/guest\/identity)?$/.exec(r.path);
     if (!m) return { status: 404, body: { error_type: 'NOT_FOUND', messages: [] } };
     const vm = find(m[1]!);
-    if (!vm) return vapiError('NOT_FOUND', 'com.vmware.api.vcenter.vm.not_found', `Virtual machine with identifier '${m[1]}' does not exist.`);
-    if (r.method === 'GET' && m[2] === '/power') return { status: 200, body: { state: vm.power_state, ...(vm.power_state === 'POWERED_OFF' ? { clean_power_off: true } : {}) } };
+    if (!vm) return vapiError('NOT_FOUND');
+    // clean_power_off is "only relevant when state is POWERED_OFF" (corpus/power-off.json).
+    if (r.method === 'GET' && m[2] === '/power') return { status: 200, body: { state: vm.power_state, ...(vm.power_state === 'POWERED_OFF' ? { clean_power_off: vm.clean_power_off ?? true } : {}) } };
     if (r.method === 'GET' && m[2] === '/guest/identity') return guestIdentity(vm);
     if (r.method === 'GET' && !m[2]) return { status: 200, body: { name: vm.name, power_state: vm.power_state, guest_OS: 'OTHER_LINUX_64' } };
     if (r.method !== 'POST') return { status: 405 };
     const action = r.query.get('action') ?? '';
-    if (state.fault(`${vm.name}.denied`) !== undefined) return vapiError('UNAUTHORIZED', 'vapi.security.authorization.invalid', `Permission to perform this operation was denied.`);
-    if (state.fault(`${vm.name}.busy`) !== undefined || power.isBusy(vm.vm)) return vapiError('RESOURCE_BUSY', 'com.vmware.api.vcenter.vm.busy', `Another task is in progress for virtual machine '${vm.name}'.`);
+    if (state.fault(`${vm.name}.denied`) !== undefined) return vapiError('UNAUTHORIZED');
+    if (state.fault(`${vm.name}.busy`) !== undefined || power.isBusy(vm.vm)) return vapiError('RESOURCE_BUSY');
     if (m[2] === '/power') return powerAction(vm, action);
     if (m[2] === '/guest/power') return guestPower(vm, action);
     if (action === 'relocate') return relocate(vm, r.body);
-    return vapiError('INVALID_ARGUMENT', 'vapi.method.input.invalid', `Unknown action '${action}'.`);
+    return vapiError('INVALID_ARGUMENT');
   }
 
   async function powerAction(vm: SimVm, action: string): Promise<SimResponse> {
     const delay = state.delayMs('power-delay-ms', 100);
     const on = vm.power_state === 'POWERED_ON';
     switch (action) {
+      // Starts "a powered-off or suspended virtual machine" (a suspended one resumes).
       case 'start':
-        if (on) return vapiError('ALREADY_IN_DESIRED_STATE', 'com.vmware.api.vcenter.vm.power.already_powered_on', `Virtual machine '${vm.name}' is already powered on.`);
+        if (on) return vapiError('ALREADY_IN_DESIRED_STATE');
         await power.run(vm.vm, vm, true, delay, () => setVm(vm.vm, (v) => ((v.power_state = 'POWERED_ON'), v.boot++)));
         return { status: 204 };
+      // Stops "a powered-on or suspended virtual machine"; already off answers what vCenter recorded (corpus/stop-already-off.json).
       case 'stop':
-        if (vm.power_state === 'POWERED_OFF') return vapiError('ALREADY_IN_DESIRED_STATE', 'com.vmware.api.vcenter.vm.power.already_powered_off', `Virtual machine '${vm.name}' is already powered off.`);
-        await power.run(vm.vm, vm, false, delay, () => setVm(vm.vm, (v) => (v.power_state = 'POWERED_OFF')));
+        if (vm.power_state === 'POWERED_OFF') return recordedError('stop-already-off.json');
+        await power.run(vm.vm, vm, false, delay, () => setVm(vm.vm, (v) => ((v.power_state = 'POWERED_OFF'), (v.clean_power_off = true))));
+        return { status: 204 };
+      case 'suspend':
+        if (vm.power_state === 'SUSPENDED') return vapiError('ALREADY_IN_DESIRED_STATE');
+        if (!on) return vapiError('NOT_ALLOWED_IN_CURRENT_STATE');
+        await power.run(vm.vm, vm, false, delay, () => setVm(vm.vm, (v) => (v.power_state = 'SUSPENDED')));
         return { status: 204 };
       case 'reset':
-        if (!on) return vapiError('NOT_ALLOWED_IN_CURRENT_STATE', 'com.vmware.api.vcenter.vm.power.not_powered_on', `Virtual machine '${vm.name}' is not powered on.`);
+        if (!on) return vapiError('NOT_ALLOWED_IN_CURRENT_STATE');
         await power.run(vm.vm, vm, true, delay, () => setVm(vm.vm, (v) => v.boot++));
         return { status: 204 };
       default:
-        return vapiError('INVALID_ARGUMENT', 'vapi.method.input.invalid', `Unknown power action '${action}'.`);
+        return vapiError('INVALID_ARGUMENT');
     }
   }
 
-  /** What VMware Tools reports of the guest: only while it runs, with Tools. */
+  /** What VMware Tools reports of the guest (corpus/guest-identity.json); a guest that does not run, or has no Tools, provided no information. */
   function guestIdentity(vm: SimVm): SimResponse {
-    if (vm.power_state !== 'POWERED_ON') return vapiError('NOT_ALLOWED_IN_CURRENT_STATE', 'com.vmware.api.vcenter.vm.guest.not_running', `Virtual machine '${vm.name}' is not running.`);
-    if (state.fault(`${vm.name}.no-tools`) !== undefined) return vapiError('SERVICE_UNAVAILABLE', 'com.vmware.api.vcenter.vm.guest.tools_not_running', `VMware Tools is not running in virtual machine '${vm.name}'.`);
-    return { status: 200, body: { name: 'OTHER_LINUX_64', family: 'LINUX', full_name: { id: 'vmsg.guestos.other_linux_64', default_message: 'Other Linux (64-bit)', args: [] }, host_name: vm.name, ...(vm.address ? { ip_address: vm.address } : {}) } };
+    if (vm.power_state !== 'POWERED_ON' || state.fault(`${vm.name}.no-tools`) !== undefined) return recordedError('guest-identity-no-tools.json', vm.vm);
+    return { status: 200, body: { ...IDENTITY, host_name: vm.name, ...(vm.address ? { ip_address: vm.address } : {}) } };
   }
 
+  /** The guest OS is asked to shut down; the errors are the Go SDK's list for Power.shutdown (corpus/README.md). */
   function guestPower(vm: SimVm, action: string): SimResponse {
-    if (action !== 'shutdown' && action !== 'reboot' && action !== 'standby') return vapiError('INVALID_ARGUMENT', 'vapi.method.input.invalid', `Unknown guest power action '${action}'.`);
-    if (vm.power_state !== 'POWERED_ON') return vapiError('NOT_ALLOWED_IN_CURRENT_STATE', 'com.vmware.api.vcenter.vm.guest.power.not_powered_on', `Virtual machine '${vm.name}' is not powered on.`);
-    if (state.fault(`${vm.name}.no-tools`) !== undefined) return vapiError('SERVICE_UNAVAILABLE', 'com.vmware.api.vcenter.vm.guest.tools_not_running', `VMware Tools is not running in virtual machine '${vm.name}'.`);
+    if (action !== 'shutdown' && action !== 'reboot' && action !== 'standby') return vapiError('INVALID_ARGUMENT');
+    if (vm.power_state === 'SUSPENDED') return vapiError('NOT_ALLOWED_IN_CURRENT_STATE');
+    if (vm.power_state !== 'POWERED_ON') return vapiError(action === 'shutdown' ? 'ALREADY_IN_DESIRED_STATE' : 'NOT_ALLOWED_IN_CURRENT_STATE');
+    if (state.fault(`${vm.name}.no-tools`) !== undefined) return vapiError('SERVICE_UNAVAILABLE');
     // The guest OS receives the request; one that ignores it (hung, no ACPI handling) keeps running.
     if (action === 'shutdown' && state.fault(`${vm.name}.ignore-shutdown`) === undefined) {
       const boot = vm.boot;
-      power.background(vm.vm, vm, false, state.delayMs('shutdown-delay-ms', 300), () => setVm(vm.vm, (v) => v.boot === boot && (v.power_state = 'POWERED_OFF')), { busy: false });
+      power.background(vm.vm, vm, false, state.delayMs('shutdown-delay-ms', 300), () => setVm(vm.vm, (v) => v.boot === boot && ((v.power_state = 'POWERED_OFF'), (v.clean_power_off = true))), { busy: false });
     }
     return { status: 204 };
   }
 
   async function relocate(vm: SimVm, body: unknown): Promise<SimResponse> {
     const host = (body as { placement?: { host?: unknown } } | undefined)?.placement?.host;
-    if (typeof host !== 'string' || !state.read().hosts.some((h) => h.host === host)) return vapiError('INVALID_ARGUMENT', 'com.vmware.api.vcenter.vm.relocate.invalid_host', `Host '${String(host)}' does not exist.`);
-    if (state.fault(`${vm.name}.relocate-fails`) !== undefined) return vapiError('NOT_ALLOWED_IN_CURRENT_STATE', 'com.vmware.api.vcenter.vm.relocate.incompatible', `The virtual machine '${vm.name}' cannot be migrated: the destination host is not compatible.`);
+    if (typeof host !== 'string' || !state.read().hosts.some((h) => h.host === host)) return vapiError('INVALID_ARGUMENT');
+    // "if a specified resource (eg. host) is not accessible" (spec 7.0.3, relocate).
+    if (state.fault(`${vm.name}.relocate-fails`) !== undefined) return vapiError('RESOURCE_INACCESSIBLE');
     await new Promise((r) => setTimeout(r, state.delayMs('relocate-delay-ms', 200)));
     setVm(vm.vm, (v) => (v.host = host));
     return { status: 204 };
@@ -166,6 +186,13 @@ export async function startVsphereSim(o: VsphereSimOptions): Promise<VsphereSim>
         return vm;
       }),
     vm: (name) => state.read().vms.find((v) => v.name === name),
+    setPower: (name, power_state, p = {}) =>
+      state.update((s) => {
+        const vm = s.vms.find((v) => v.name === name);
+        if (!vm) throw new Error(`no VM named ${name}`);
+        vm.power_state = power_state;
+        vm.clean_power_off = p.clean ?? true;
+      }),
     hostOf: (name) => {
       const s = state.read();
       const vm = s.vms.find((v) => v.name === name);

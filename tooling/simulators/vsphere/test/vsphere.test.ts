@@ -48,7 +48,7 @@ test('sessions: a wrong password and a missing or expired session are 401 UNAUTH
 test('power: start, already on (400 ALREADY_IN_DESIRED_STATE), guest shutdown, stop, unknown VM 404', async () => {
   const vm = sim.addVm({ name: 'web1', address: '198.51.100.9' });
   const s = await login();
-  expect((await api('GET', `/api/vcenter/vm/${vm.vm}/guest/identity`, s)).status).toBe(400);
+  expect((await api('GET', `/api/vcenter/vm/${vm.vm}/guest/identity`, s)).status).toBe(503);
   expect((await api('GET', '/api/vcenter/vm?names=web1', s)).body).toEqual([{ vm: vm.vm, name: 'web1', power_state: 'POWERED_OFF', cpu_count: 1, memory_size_MiB: 512 }]);
   expect((await api('GET', '/api/vcenter/vm?names=none', s)).body).toEqual([]);
   expect((await api('POST', `/api/vcenter/vm/${vm.vm}/guest/power?action=shutdown`, s)).status).toBe(400);
@@ -76,7 +76,7 @@ test('faults: busy, denied, no VMware Tools, a guest that ignores shutdown', asy
     return [r.status, (r.body as { error_type?: string } | undefined)?.error_type];
   };
   sim.state.setFault('db1.busy');
-  expect(await type(`/api/vcenter/vm/${vm.vm}/power?action=start`)).toEqual([400, 'RESOURCE_BUSY']);
+  expect(await type(`/api/vcenter/vm/${vm.vm}/power?action=start`)).toEqual([500, 'RESOURCE_BUSY']);
   sim.state.clearFault('db1.busy');
   sim.state.setFault('db1.denied');
   expect(await type(`/api/vcenter/vm/${vm.vm}/power?action=start`)).toEqual([403, 'UNAUTHORIZED']);

@@ -1,7 +1,7 @@
 // The vzctl, vzlist and vzmigrate simulators' fidelity: arguments, output and exit codes of vzctl(8), vzlist(8), vzmigrate(8).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { run, testHosts } from '../../vmhost/lib/run.mjs';
@@ -92,4 +92,49 @@ test('vzmigrate --online moves config and run state; errors by exit code', async
   assert.equal((await run(h, 'vzctl', ['status', '101'])).stdout, 'CTID 101 deleted unmounted down\n');
   assert.equal((await run(peer, 'vzctl', ['status', '101'])).stdout, 'CTID 101 exist mounted running\n');
   assert.equal(existsSync(h.path('etc/vz/conf/101.conf')), false);
+});
+
+/** Every line of the corpus, and how a test puts a container there: the vzctl version the host plays and the container's run state. */
+const CORPUS_STATES = [
+  ['status-4x.txt', '4.7', { state: 'running' }],
+  ['status-4x.txt', '4.7', { state: 'stopped' }],
+  ['status-4x.txt', '4.7', { state: 'suspended' }],
+  ['status-4x.txt', '4.7', null],
+  ['status-4x.txt', '4.7', { state: 'mounted' }],
+  ['status-3x-running-suspended.txt', '3.0.30', { state: 'running', dump: true }],
+  ['status-veid.txt', '7.0', { state: 'running' }],
+  ['status-veid.txt', '7.0', { state: 'paused' }],
+  ['status-veid.txt', '7.0', { state: 'suspended' }],
+  ['status-veid.txt', '3.0.22', { state: 'stopped' }],
+  ['status-vpsid.txt', '3.0.11', { state: 'running' }],
+];
+
+test('every line of the corpus is what vzctl status prints for its version and state', async () => {
+  const printed = [];
+  for (const [, version, rec] of CORPUS_STATES) {
+    const h = host();
+    writeFileSync(h.path('vzctl.version'), version);
+    if (rec) {
+      ct(h);
+      writeFileSync(h.path('guests/101.json'), JSON.stringify({ name: '101', ...rec }));
+    }
+    printed.push((await run(h, 'vzctl', ['status', '101'])).stdout);
+  }
+  const corpus = [...new Set(CORPUS_STATES.map(([f]) => f))].flatMap((f) => readFileSync(new URL(`../corpus/${f}`, import.meta.url), 'utf8').trim().split('\n'));
+  assert.deepEqual(printed.map((l) => l.trimEnd()).sort(), corpus.sort());
+});
+
+test('a paused container (vzctl 7) resumes; a suspended one is restored by start; vzlist says so', async () => {
+  const h = host();
+  ct(h);
+  writeFileSync(h.path('vzctl.version'), '7.0');
+  writeFileSync(h.path('guests/101.json'), JSON.stringify({ name: '101', state: 'paused' }));
+  assert.equal(JSON.parse((await run(h, 'vzlist', ['-a', '-j'])).stdout)[0].status, 'paused');
+  assert.equal((await run(h, 'vzctl', ['start', '101'])).code, 32);
+  assert.equal((await run(h, 'vzctl', ['resume', '101'])).code, 0);
+  assert.equal((await run(h, 'vzctl', ['status', '101'])).stdout, 'VEID 101 exist mounted running\n');
+  writeFileSync(h.path('guests/101.json'), JSON.stringify({ name: '101', state: 'suspended' }));
+  assert.equal(JSON.parse((await run(h, 'vzlist', ['-a', '-j'])).stdout)[0].status, 'suspended');
+  assert.match((await run(h, 'vzctl', ['start', '101'])).stdout, /^Dump file \/vz\/dump\/Dump\.101 exists, trying to restore from it\n/);
+  assert.equal((await run(h, 'vzctl', ['status', '101'])).stdout, 'VEID 101 exist mounted running\n');
 });
