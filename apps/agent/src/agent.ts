@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { ACTION_LOCK, listKept, peekVersion, servicePaths, writeStateFile } from '@capsule/config';
-import type { Service, ServiceStatus } from '@capsule/service';
+import type { Service, ServiceRelations, ServiceStatus } from '@capsule/service';
 import { localExec } from '@capsule/transport';
 import { inspectService, listServices, type NodeContext } from '@capsule/runtime';
 import { daemonPaths, serve, type Request } from '@capsule/runtime/daemon';
@@ -27,6 +27,8 @@ interface Local {
   view: InstanceView;
   /** Monitor restarts spent per rid since the service last ran whole here. */
   tries: Map<string, number>;
+  /** When the monitor last restarted each rid (monotonic ms), for restart_delay. */
+  lastRestart: Map<string, number>;
   busy?: 'starting' | 'stopping';
   /** Starts that failed here in a row, and when this node may try again (monotonic ms). */
   failed?: { count: number; retryAt: number };
@@ -326,7 +328,7 @@ export class Agent {
       const { svc, status } = await inspectService(this.o.ctx, name, { refreshGuests: false, ...(this.o.echo ? { echo: this.o.echo } : {}) });
       const [text, st, version, kept] = await Promise.all([readFile(paths.config), stat(paths.config), peekVersion(paths.config, paths.varDir), listKept(paths)]);
       const avail = AVAIL[status.avail] ?? 'down';
-      l.policy = { name, topology: svc.topology, orchestrate: svc.orchestrate, placement: svc.placement, nodes: svc.nodes, flexMin: svc.flex.min, flexMax: svc.flex.max, failback: svc.failback, stonith: svc.stonith };
+      l.policy = { name, topology: svc.topology, orchestrate: svc.orchestrate, placement: svc.placement, nodes: svc.nodes, flexMin: svc.flex.min, flexMax: svc.flex.max, failback: svc.failback, stonith: svc.stonith, ...policyRelations(svc.relations) };
       // Running here whole: the failures in a row are over.
       if (avail === 'up') l.failed = undefined;
       l.view = { avail, overall: status.overall, frozen: status.frozen, startFailed: false, csum: createHash('sha256').update(text).digest('hex'), mtime: st.mtimeMs, generation: version?.generation ?? 0, kept: kept.length };
@@ -342,9 +344,11 @@ export class Agent {
   private monitor(name: string, l: Local, svc: Service, status: ServiceStatus, acting: boolean): void {
     if (status.avail === 'down') l.tries.clear();
     const held = (status.avail === 'up' || status.avail === 'warn') && !status.frozen && !status.migrating && !l.busy && !acting;
-    const v = monitorVerdict(svc.resources, status.resources, held, l.tries);
+    const now = monotonicMs();
+    const v = monitorVerdict(svc.resources, status.resources, held, l.tries, l.lastRestart, now);
     if (v.action === 'restart') {
       for (const rid of v.rids) l.tries.set(rid, (l.tries.get(rid) ?? 0) + 1);
+      for (const rid of v.rids) l.lastRestart.set(rid, now);
       const counts = v.rids.map((rid) => `${rid} ${l.tries.get(rid)}/${svc.resources.find((r) => r.rid === rid)!.restart}`).join(', ');
       void this.act({ service: name, action: 'start', reason: `monitor: restart ${counts}` }, v.rids.flatMap((rid) => ['--rid', rid]));
     } else if (v.action === 'give up') {
@@ -364,7 +368,7 @@ export class Agent {
       for (const name of names) {
         let l = this.local.get(name);
         if (!l) {
-          l = { tries: new Map(), view: { avail: 'undef', overall: 'undef', frozen: false, startFailed: false, csum: '', mtime: 0, generation: 0, kept: 0 } };
+          l = { tries: new Map(), lastRestart: new Map(), view: { avail: 'undef', overall: 'undef', frozen: false, startFailed: false, csum: '', mtime: 0, generation: 0, kept: 0 } };
           this.local.set(name, l);
         }
         if (!l.busy) await this.refreshOne(name, l);
@@ -408,4 +412,11 @@ export class Agent {
         return { error: 'unknown command' };
     }
   }
+}
+
+/** The [DEFAULT] relations of a service as its policy carries them (omitted when empty, as the simulator writes policies). */
+function policyRelations(r: ServiceRelations): Partial<ServicePolicy> {
+  const list = (v: string[]) => (v.length ? v : undefined);
+  const out: Partial<ServicePolicy> = { priority: r.priority, parents: list(r.parents), children: list(r.children), hardAffinity: list(r.hardAffinity), hardAntiAffinity: list(r.hardAntiAffinity), softAffinity: list(r.softAffinity), softAntiAffinity: list(r.softAntiAffinity), flexTarget: r.flexTarget };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
 }

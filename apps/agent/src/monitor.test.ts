@@ -16,3 +16,12 @@ test.each<[string, Monitored[], Record<string, string>, boolean, Array<[string, 
 ])('%s', (_what, resources, status, held, tries, expected) => {
   expect(monitorVerdict(resources, st(status), held, new Map(tries))).toEqual(expected);
 });
+
+test.each<[string, number, number | undefined, ReturnType<typeof monitorVerdict>]>([
+  ['never restarted: at once', 10_000, undefined, { action: 'restart', rids: ['app#1'] }],
+  ['restarted 4 s ago, restart_delay 5s: waits', 10_000, 6_000, { action: 'none' }],
+  ['restarted 5 s ago: due', 11_000, 6_000, { action: 'restart', rids: ['app#1'] }],
+])('restart_delay: %s', (_what, now, last, expected) => {
+  const delayed: Monitored = { ...app, restartDelay: 5 };
+  expect(monitorVerdict([delayed], st({ 'app#1': 'down' }), true, new Map([['app#1', 1]]), new Map(last === undefined ? [] : [['app#1', last]]), now)).toEqual(expected);
+});

@@ -8,6 +8,7 @@ export { own };
 // The target's helpers, for the CLI's zod-free paths (status, start, stop).
 export { clusterTarget, describeTarget, newerTarget, nextTarget, parseTarget, TARGET_FILE, type Target, type TargetState } from './target.js';
 import type { ServicePolicy } from './policy.js';
+import { affinityOrder, childrenUp, flexWanted, parentsDown } from './relations.js';
 import { fenceBeforeStart, type FenceInput, type FenceVerdict } from './stonith.js';
 import { clusterTarget, type Target } from './target.js';
 // Types only from view.ts: its zod schemas are for received views, and svcmon loads this module.
@@ -53,14 +54,16 @@ export class Orchestrator {
     const out: Decision[] = [];
     // Leaders chosen in this round, so that services placed together spread (every node computes the same).
     const placed = new Map<string, number>();
-    for (const svc of [...input.services].sort((a, b) => a.name.localeCompare(b.name))) {
-      const d = this.decideService(input, svc, placed);
+    // Where services that run nowhere are placed this round, for the affinities of those decided after them.
+    const planned = new Map<string, string>();
+    for (const svc of [...input.services].sort((a, b) => (a.priority ?? 100) - (b.priority ?? 100) || a.name.localeCompare(b.name))) {
+      const d = this.decideService(input, svc, placed, planned);
       if (d) out.push({ service: svc.name, ...d });
     }
     return out;
   }
 
-  private decideService(input: OrchestratorInput, svc: ServicePolicy, placed: Map<string, number>): Verdict | undefined {
+  private decideService(input: OrchestratorInput, svc: ServicePolicy, placed: Map<string, number>, planned: Map<string, string>): Verdict | undefined {
     const inst = (node: string): InstanceView | undefined => own(own(input.views, node)?.services, svc.name);
     const mine = inst(input.self);
     if (svc.orchestrate === 'no') return undefined;
@@ -77,7 +80,7 @@ export class Orchestrator {
     // `orchestrate = start` places a flex service up to flex_min once: done when that many ran at once (up, not
     // starting: a start that fails does not count).
     const running = holders.filter((n) => inst(n)?.avail === 'up' || inst(n)?.avail === 'warn');
-    if (running.length >= Math.min(svc.flexMin, svc.flexMax ?? svc.nodes.length)) this.flexPlaced.add(svc.name);
+    if (running.length >= flexWanted(svc)) this.flexPlaced.add(svc.name);
     if (!input.ready) return undefined;
     // An administrator's switch or migration is moving it: the daemons wait for it to land.
     if (alive.some((n) => inst(n)?.moving !== undefined)) return undefined;
@@ -87,12 +90,16 @@ export class Orchestrator {
     }
     // Frozen: left alone, by the daemon and by the peers' placement.
     const frozenHere = own(input.views, input.self)?.frozen === true || mine?.frozen === true;
-    const order = placementOrder(svc, eligibleNodes(svc.name, alive, input.views), input.views, placed);
-    if (holders.length === 0 && order[0] !== undefined) placed.set(order[0], (placed.get(order[0]) ?? 0) + 1);
+    const order = affinityOrder(svc, placementOrder(svc, eligibleNodes(svc.name, alive, input.views), input.views, placed), input.views, planned);
+    if (holders.length === 0 && order[0] !== undefined) {
+      placed.set(order[0], (placed.get(order[0]) ?? 0) + 1);
+      if (svc.topology === 'failover' && parentsDown(svc, input.alive, input.views).length === 0) planned.set(svc.name, order[0]);
+    }
     if (frozenHere) return undefined;
     // Target stopped: nothing starts, and a node holding it stops it (frozen, it is left alone: how an admin runs it by hand).
     if (target?.target === 'stopped') {
-      const stop = svc.orchestrate === 'ha' && holds(mine) && mine?.avail !== 'stopping';
+      // Children first: a parent stops once nothing that needs it runs (they have their own target to reach).
+      const stop = svc.orchestrate === 'ha' && holds(mine) && mine?.avail !== 'stopping' && childrenUp(svc, input.alive, input.views).length === 0;
       return stop ? { action: 'stop', reason: targetWord(target) } : undefined;
     }
     const word = targetWord(target);
@@ -102,6 +109,8 @@ export class Orchestrator {
       const strays = input.alive.filter((n) => !svc.nodes.includes(n) && holds(inst(n)));
       return this.failover(svc, input, [...holders, ...strays], order, mine);
     })();
+    // A start waits for the parents; the other verdicts do not.
+    if (verdict?.action === 'start' && parentsDown(svc, input.alive, input.views).length) return undefined;
     return verdict && { ...verdict, reason: `${word}, ${verdict.reason}` };
   }
 
@@ -128,12 +137,12 @@ export class Orchestrator {
 
   private flex(svc: ServicePolicy, self: string, holders: string[], order: string[], mine: InstanceView | undefined): Verdict | undefined {
     const max = svc.flexMax ?? svc.nodes.length;
-    const min = Math.min(svc.flexMin, max);
-    if (holders.length < min && !holders.includes(self)) {
+    const want = flexWanted(svc);
+    if (holders.length < want && !holders.includes(self)) {
       if (svc.orchestrate === 'start' && this.flexPlaced.has(svc.name)) return undefined;
       const candidates = order.filter((n) => !holders.includes(n));
       const rank = candidates.indexOf(self);
-      if (rank >= 0 && rank < min - holders.length) return { action: 'start', reason: `flex: ${holders.length} of ${min} instances up` };
+      if (rank >= 0 && rank < want - holders.length) return { action: 'start', reason: `flex: ${holders.length} of ${want} instances up` };
     }
     if (holders.length > max && holders.includes(self) && svc.orchestrate === 'ha' && mine?.avail !== 'stopping') {
       const surplus = svc.nodes.filter((n) => holders.includes(n)).slice(max);

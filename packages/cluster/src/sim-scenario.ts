@@ -14,6 +14,14 @@ const ServiceSpec = z.object({
   failback: z.boolean().default(false),
   /** Fence every node of the service outside the partition before starting it (the fence powers the node off). */
   stonith: z.boolean().default(false),
+  parents: z.array(z.string()).optional(),
+  children: z.array(z.string()).optional(),
+  hardAffinity: z.array(z.string()).optional(),
+  hardAntiAffinity: z.array(z.string()).optional(),
+  softAffinity: z.array(z.string()).optional(),
+  softAntiAffinity: z.array(z.string()).optional(),
+  priority: z.number().int().optional(),
+  flexTarget: z.number().int().optional(),
   /** Seconds a start or a stop takes. */
   startTime: z.number().int().min(1).default(1),
   stopTime: z.number().int().min(1).default(1),

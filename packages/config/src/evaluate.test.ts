@@ -62,6 +62,11 @@ test.each<[string, string, string, string, unknown]>([
   ['flex_min_nodes is flex_min', '[DEFAULT]\nflex_min_nodes = 2\n', 'DEFAULT', 'flex_min', 2],
   ['today\'s name wins over the deprecated one', '[DEFAULT]\ncluster_type = flex\ntopology = failover\n', 'DEFAULT', 'topology', 'failover'],
   ['always_on is standby', '[fs#1]\nmnt = /b\nalways_on = true\n', 'fs#1', 'standby', true],
+  ['always_on = nodes (OpenSVC\'s node sets): standby on a node of nodes', '[DEFAULT]\nnodes = n m\ndrpnodes = d\n[fs#1]\nalways_on = nodes\n', 'fs#1', 'standby', true],
+  ['always_on = drpnodes: not on a node of nodes', '[DEFAULT]\nnodes = n m\ndrpnodes = d\n[fs#1]\nalways_on = drpnodes\n', 'fs#1', 'standby', false],
+  ['always_on = nodes drpnodes', '[DEFAULT]\nnodes = n m\ndrpnodes = d\n[fs#1]\nalways_on = drpnodes nodes\n', 'fs#1', 'standby', true],
+  ['always_on naming another node', '[DEFAULT]\nnodes = n m\n[fs#1]\nalways_on = m\n', 'fs#1', 'standby', false],
+  ['always_on naming this node', '[DEFAULT]\nnodes = n m\n[fs#1]\nalways_on = n\n', 'fs#1', 'standby', true],
   ['a dropped keyword is not kept', '[DEFAULT]\nmode = hosted\n', 'DEFAULT', 'mode', undefined],
 ])('%s', async (_what, text, section, keyword, expected) => {
   const cfg = await evaluateConfig(parseConfig(text, 'x.conf'), registry, { nodename: 'n', svcname: 'x' });

@@ -79,6 +79,8 @@ export async function evaluateConfig(doc: ConfigDocument, registry: KeywordRegis
           errors[keyword] = asError(entry.line, s.name, entry.key, e);
           continue;
         }
+        // OpenSVC's always_on names node sets (`nodes drpnodes`), today's standby is a boolean: this node in them or not.
+        if (keyword === 'standby' && entry.keyword === 'always_on' && raw !== undefined) raw = alwaysOn(raw, sets, ctx.nodename);
         const spec = specs?.get(keyword);
         if (!spec) {
           values[keyword] = raw;
@@ -98,6 +100,16 @@ export async function evaluateConfig(doc: ConfigDocument, registry: KeywordRegis
   );
   const env = Object.fromEntries(Object.entries(sections.find((s) => s.kind.kind === 'env')?.values ?? {}).map(([k, v]) => [k, String(v)]));
   return { svcname: ctx.svcname, nodename: ctx.nodename, sets, sections, env };
+}
+
+const BOOLEAN_WORD = /^(true|false|yes|no|on|off|0|1)$/i;
+
+/** `always_on = nodes drpnodes` (OpenSVC): standby on the nodes of those sets, or of those names; a boolean as written. */
+export function alwaysOn(raw: string, sets: NodeSets, nodename: string): string {
+  const words = raw.split(/[\s,]+/).filter(Boolean);
+  if (words.length === 1 && BOOLEAN_WORD.test(words[0]!)) return raw;
+  const on = words.some((w) => (w === 'nodes' || w === 'drpnodes' || w === 'encapnodes' ? sets[w].includes(nodename) : w === nodename));
+  return on ? 'true' : 'false';
 }
 
 /** Every keyword that could not be evaluated, in file order. */

@@ -9,5 +9,5 @@ export { TokenCache } from './token-cache.js';
 export { endpointClient, tlsWarnings, type EndpointOptions } from './endpoint.js';
 export { restClient, type RestClient, type RestClientOptions, type RestRequest, type RestResponse } from './rest.js';
 export { managementKeywords, managementHost, toolPath } from './remote.js';
-export { opensvcContainerKeywords, opensvcCloudKeywords } from './opensvc.js';
+export { opensvcContainerKeywords, opensvcCloudKeywords, opensvcDiskKeywords, prkeyProblem } from './opensvc.js';
 export { stateRow, statusOfState, stateTableMarkdown, readmeStateTable, type StateRow, type StateTable } from './states.js';

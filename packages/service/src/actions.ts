@@ -3,7 +3,8 @@
 // started, then a refreshed status cache. Every resource acts in a context
 // whose commands are killed when the action is cancelled; a cancelled action
 // starts or stops nothing more, rolls nothing back, and says what it left up.
-import { CapsuleError, isCapsuleError, isContainerResource, START_ORDER, systemClock, type ActionContext, type ContainerContext, type Resource } from '@capsule/core';
+import { CapsuleError, ErrorCode, isCapsuleError, isContainerResource, START_ORDER, systemClock, type ActionContext, type ContainerContext, type Resource } from '@capsule/core';
+import { parseRequires, unmetRequirement } from './requires.js';
 import { acquireLock, writeStateFile } from '@capsule/config';
 import { rm, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -109,6 +110,22 @@ async function guardStart(res: Resource, ctx: ActionContext, rid: string): Promi
   });
 }
 
+/** `start_requires` / `stop_requires`: the other resources' states this action waits on, checked now (OpenSVC does not wait either). */
+async function checkRequires(svc: Service, r: ServiceResource, verb: Verb, o: ActionOptions): Promise<void> {
+  const key = `${verb}_requires`;
+  const reqs = parseRequires(typeof r.config[key] === 'string' ? (r.config[key] as string) : undefined, `${r.rid}.${key}`);
+  if (!reqs.length) return;
+  const unmet = await unmetRequirement(reqs, async (rid) => {
+    const other = svc.resources.find((x) => x.rid === rid);
+    if (!other?.resource) {
+      o.log.for(r.rid).warn(`${key}: no resource ${rid} here, condition ignored`);
+      return undefined;
+    }
+    return `${other.standby ? 'stdby ' : ''}${await currentStatus(other, o)}`;
+  });
+  if (unmet) throw new CapsuleError(ErrorCode.RequirementUnmet, `${r.rid}: ${verb} requires ${unmet}`, { hint: `bring it to that state first, or change ${r.rid}.${key}` });
+}
+
 /** Whether it acted: false for a resource already in the wanted state. */
 async function act(svc: Service, r: ServiceResource, verb: Verb, action: string, o: ActionOptions): Promise<boolean> {
   throwIfInterrupted(o);
@@ -121,6 +138,7 @@ async function act(svc: Service, r: ServiceResource, verb: Verb, action: string,
     return false;
   }
   if (verb === 'start') await guardStart(res, ctx, r.rid);
+  await checkRequires(svc, r, verb, o);
   const names = action === verb ? [verb] : [verb, action];
   await runHooks(svc, r, 'pre', names, o);
   if (o.dryRun) ctx.log.info(`would ${verb} ${r.rid} (${res.label()})`);
@@ -160,7 +178,7 @@ export async function startResources(svc: Service, list: ServiceResource[], acti
     if (!failed) continue;
     o.log.for(failed.r.rid).error((failed.e as Error).message);
     // Interrupted: stopping what started would be more of what was just asked to stop.
-    if (!o.disableRollback && started.length && !wasInterrupted(o)) {
+    if (!o.disableRollback && svc.rollback && started.length && !wasInterrupted(o)) {
       o.log.for(svc.svcname).info(`rollback: stopping ${started.map((r) => r.rid).join(', ')}`);
       await stopResources(svc, started, 'rollback', o).catch((e: Error) => o.log.for(svc.svcname).error(`rollback incomplete: ${e.message}`));
     }
@@ -214,7 +232,7 @@ async function dispatch(svc: Service, action: string, o: ActionOptions): Promise
   }
   const release = await acquireLock(svc.varDir, {
     action,
-    waitSeconds: o.waitlock ?? 60,
+    waitSeconds: o.waitlock ?? svc.lockTimeout,
     svcname: svc.svcname,
     ...(o.clock ? { clock: o.clock } : {}),
     onBreak: (why) => o.log.for(svc.svcname).warn(why),
@@ -256,7 +274,7 @@ async function dispatch(svc: Service, action: string, o: ActionOptions): Promise
       } catch (e) {
         // The guests' level failed (no agent there, its start failed): said here, and what this start started is stopped.
         o.log.for(svc.svcname).error(`encapsulated start: ${(e as Error).message}`);
-        if (!o.disableRollback && started.length && !wasInterrupted(o)) {
+        if (!o.disableRollback && svc.rollback && started.length && !wasInterrupted(o)) {
           o.log.for(svc.svcname).info(`rollback: stopping ${started.map((r) => r.rid).join(', ')}`);
           await stopResources(svc, started, 'rollback', o).catch((err: Error) => o.log.for(svc.svcname).error(`rollback incomplete: ${err.message}`));
         }

@@ -1,6 +1,6 @@
 // Public API of @capsule/service.
 export type { Service, ServiceResource, Level } from './model.js';
-export { specOf, levelOf, brokenSections, type ServiceSpec, type ResourceSpec } from './spec.js';
+export { specOf, levelOf, brokenSections, type ServiceSpec, type ResourceSpec, type ServiceRelations } from './spec.js';
 export { buildService, bindDrivers, type DriverSource, type LoadedDriver, type BuildOptions } from './build.js';
 export { contextFor, withDeadline, boundExec, type Runtime } from './context.js';
 export { runOnPeer, type Peer, type Peers } from './migrate.js';

@@ -18,6 +18,8 @@ export interface ResourceSpec {
   monitor: boolean;
   /** Local restarts the daemon tries before failing the service over. */
   restart: number;
+  /** `restart_delay`: the least seconds between two of those restarts. */
+  restartDelay: number;
   standby: boolean;
   encap: boolean;
   /** pre_start, blocking_post_stop...: keyword -> shell command. */
@@ -44,12 +46,32 @@ export interface ServiceSpec {
   /** Fence the lost nodes of a failover service before taking it over (the agent runs node.conf's [stonith#NODE] cmd). */
   stonith: boolean;
   monitorAction?: string;
+  /** A failed start stops what it started (`rollback`, default true). */
+  rollback: boolean;
+  /** Seconds an action waits for the service lock (`lock_timeout`). */
+  lockTimeout: number;
+  /** The daemon's placement rules between services ([DEFAULT] parents, children, affinities, priority, flex_target). */
+  relations: ServiceRelations;
   env: Record<string, string>;
   resources: ResourceSpec[];
   subsets: Record<string, { parallel: boolean }>;
 }
 
+export interface ServiceRelations {
+  priority: number;
+  parents: string[];
+  children: string[];
+  hardAffinity: string[];
+  hardAntiAffinity: string[];
+  softAffinity: string[];
+  softAntiAffinity: string[];
+  /** Flex: instances to keep up, between flex min and max. */
+  flexTarget?: number;
+}
+
 const HOOK = /^(blocking_)?(pre|post)_/;
+
+const names = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -77,6 +99,7 @@ function resourceSpec(s: EvaluatedSection, level: Level): ResourceSpec | undefin
     optional: v['optional'] === true,
     monitor: v['monitor'] === true,
     restart: num(v['restart'], 0),
+    restartDelay: num(v['restart_delay'], 0),
     standby: v['standby'] === true,
     encap,
     hooks,
@@ -126,6 +149,18 @@ export function specOf(cfg: EvaluatedConfig): ServiceSpec {
     placement: str(d['placement']) ?? 'nodes order',
     failback: d['failback'] === true,
     stonith: d['stonith'] === true,
+    rollback: d['rollback'] !== false,
+    lockTimeout: num(d['lock_timeout'], 60),
+    relations: {
+      priority: num(d['priority'], 100),
+      parents: names(d['parents']),
+      children: names(d['children']),
+      hardAffinity: names(d['hard_affinity']),
+      hardAntiAffinity: names(d['hard_anti_affinity']),
+      softAffinity: names(d['soft_affinity']),
+      softAntiAffinity: names(d['soft_anti_affinity']),
+      ...(typeof d['flex_target'] === 'number' ? { flexTarget: d['flex_target'] } : {}),
+    },
     env: cfg.env,
     resources: cfg.sections.map((s) => resourceSpec(s, level)).filter((r): r is ResourceSpec => r !== undefined),
     subsets,

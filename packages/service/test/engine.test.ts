@@ -1,5 +1,5 @@
 // The action engine on real files, through a real service file.
-import { KeywordRegistry, evaluateConfig, parseConfig } from '@capsule/config';
+import { KeywordRegistry, acquireLock, evaluateConfig, parseConfig } from '@capsule/config';
 import { CapsuleError, isCapsuleError, systemClock } from '@capsule/core';
 import { localExec } from '@capsule/transport';
 import { existsSync } from 'node:fs';
@@ -65,6 +65,40 @@ test('--disable-rollback leaves started resources up', async () => {
   const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1') + res('app#1', 'fail_start = true'));
   await expect(runAction(svc, 'start', opts({ disableRollback: true }))).rejects.toThrow(/app#1/);
   expect(up('ip#1')).toBe(true);
+});
+
+test('rollback = false (OpenSVC) leaves started resources up, as --disable-rollback does for one action', async () => {
+  const svc = await service(`[DEFAULT]\nnodes = n1\nrollback = false\n` + res('ip#1') + res('app#1', 'fail_start = true'));
+  await expect(runAction(svc, 'start', opts())).rejects.toThrow(/app#1/);
+  expect([up('ip#1'), await journal()]).toEqual([true, ['start ip#1']]);
+});
+
+test.each([
+  ['lock_timeout = 2', 2000],
+  ['', 60_000],
+])('%s: an action waits that long for the lock held by another one (OpenSVC default 60s)', async (line, waitedMs) => {
+  const svc = await service(`[DEFAULT]\nnodes = n1\n${line}\n` + res('ip#1'));
+  const hold = await acquireLock(svc.varDir, { action: 'stop', waitSeconds: 0, svcname: 'svc' });
+  let t = 0;
+  const clock = { now: () => t, sleep: async (ms: number) => void (t += ms) };
+  await expect(runAction(svc, 'start', opts({ clock }))).rejects.toMatchObject({ code: 'LockTimeout' });
+  expect(t).toBeGreaterThanOrEqual(waitedMs);
+  expect(t).toBeLessThan(waitedMs + 250);
+  await hold();
+});
+
+test('start_requires: a condition on another resource not met fails the start before the resource, naming both', async () => {
+  const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1', 'start_requires = app#1') + res('app#1'));
+  await expect(runAction(svc, 'start', opts())).rejects.toMatchObject({ code: 'ActionFailed', message: 'svc: start failed on ip#1: ip#1: start requires app#1 must be up or stdby up, it is down' });
+  expect(await journal()).toEqual([]);
+});
+
+test('start_requires and stop_requires met: the actions go on; a missing rid is ignored with a warning', async () => {
+  const svc = await service(`[DEFAULT]\nnodes = n1\n` + res('ip#1') + res('app#1', 'start_requires = ip#1 fs#9\nstop_requires = ip#1(up)'));
+  await runAction(svc, 'start', opts());
+  await runAction(svc, 'stop', opts());
+  expect(await journal()).toEqual(['start ip#1', 'start app#1', 'stop app#1', 'stop ip#1']);
+  expect(await readFile(join(dir, 'var/log'), 'utf8')).toMatch(/WARN  app#1: start_requires: no resource fs#9 here, condition ignored/);
 });
 
 test('an optional failing resource does not fail the start', async () => {

@@ -1,4 +1,4 @@
-// ip resources in network namespaces: hv (the node) and peer, linked by a veth pair.
+// ip resources in network namespaces: hv (the node) and peer, linked by veth pairs.
 import { TestNetwork, testContext, testInit, until, type TestHost } from '@capsule/testenv';
 import driver from '../src/index.js';
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => net.dispose());
 
 const ctx = () => testContext(hv.exec, { info: () => {}, warn: (m) => warnings.push(m), error: () => {} });
-const ip = (config: Record<string, unknown>) => driver.create(testInit('ip#1', config));
+const ip = (config: Record<string, unknown>, rid = 'ip#1') => driver.create(testInit(rid, config));
 const addrs = async (h: TestHost) => (await h.exec(['ip', '-o', '-4', 'addr', 'show', 'dev', 'eth0'])).stdout;
 
 test('start adds the address, status follows, stop removes it', async () => {
@@ -95,4 +95,122 @@ test('a missing interface is down with a warning, and start says so', async () =
 
 test('a name that does not resolve is a named error', async () => {
   await expect(ip({ ipname: 'no-such-host.invalid', ipdev: 'eth0' }).status(ctx())).rejects.toMatchObject({ code: 'IpUnresolved' });
+});
+
+/** The label of `addr` on hv, as `ip -o addr` prints it last on its line. */
+const labelOf = async (addr: string) => /scope \S+ (?:\S+ )*?(\S+)\\/.exec((await hv.exec(['ip', '-o', '-4', 'addr', 'show', 'to', `${addr}/32`])).stdout)?.[1];
+
+test('alias: each address is labelled ipdev:N, the lowest free N; ipdev INTF:N forces it; alias = false adds it unlabelled', async () => {
+  const a = ip({ ipname: '198.51.100.50', ipdev: 'eth0' }, 'ip#1');
+  const b = ip({ ipname: '198.51.100.51', ipdev: 'eth0' }, 'ip#2');
+  const c = ip({ ipname: '198.51.100.52', ipdev: 'eth0:7' }, 'ip#3');
+  const d = ip({ ipname: '198.51.100.53', ipdev: 'eth0', alias: false }, 'ip#4');
+  try {
+    for (const r of [a, b, c, d]) await r.start(ctx());
+    expect(await labelOf('198.51.100.50')).toBe('eth0:1');
+    expect(await labelOf('198.51.100.51')).toBe('eth0:2');
+    expect(await labelOf('198.51.100.52')).toBe('eth0:7');
+    expect(await labelOf('198.51.100.53')).toBe('eth0');
+    expect(c.label()).toBe('198.51.100.52@eth0:7');
+    for (const r of [a, b, c, d]) expect(await r.status(ctx())).toEqual({ status: 'up', log: [] });
+    // eth0:1 freed is taken again by the next start.
+    await a.stop(ctx());
+    const e = ip({ ipname: '198.51.100.54', ipdev: 'eth0' }, 'ip#5');
+    await e.start(ctx());
+    expect(await labelOf('198.51.100.54')).toBe('eth0:1');
+    await e.stop(ctx());
+  } finally {
+    for (const r of [a, b, c, d]) await r.stop(ctx());
+  }
+  expect(await addrs(hv)).not.toMatch(/198\.51\.100\.5\d/);
+});
+
+const defaults = async () => (await hv.exec(['ip', '-4', 'route', 'show', 'default'])).stdout.trim();
+
+test('gateway: a default route via the gateway through ipdev while the address is up; gone at stop; missing is warn', async () => {
+  const r = ip({ ipname: '198.51.100.60', ipdev: 'eth0', gateway: '198.51.100.2' });
+  try {
+    await r.start(ctx());
+    expect(await defaults()).toBe('default via 198.51.100.2 dev eth0');
+    // The kernel routes off-link traffic through the gateway.
+    expect((await hv.exec(['ip', 'route', 'get', '192.0.2.1'])).stdout).toMatch(/^192\.0\.2\.1 via 198\.51\.100\.2 dev eth0 /);
+    expect(await r.status(ctx())).toEqual({ status: 'up', log: [] });
+    await hv.exec(['ip', 'route', 'del', 'default']);
+    expect(await r.status(ctx())).toEqual({ status: 'warn', log: ['warn: no default route via 198.51.100.2 dev eth0 (gateway)'] });
+    // A start of the address already up puts the route back.
+    await r.start(ctx());
+    expect(await defaults()).toBe('default via 198.51.100.2 dev eth0');
+    await r.stop(ctx());
+    expect(await defaults()).toBe('');
+    expect(await addrs(hv)).not.toContain('198.51.100.60');
+  } finally {
+    await r.stop(ctx());
+  }
+});
+
+test('gateway: another default route on the node fails the start, naming it, and the address is not left behind', async () => {
+  await hv.exec(['ip', 'route', 'add', 'default', 'via', '198.51.100.3', 'dev', 'eth0']);
+  try {
+    await expect(ip({ ipname: '198.51.100.61', ipdev: 'eth0', gateway: '198.51.100.2' }).start(ctx())).rejects.toMatchObject({
+      message: 'ip#1: ip -4 route add default via 198.51.100.2 dev eth0 failed: RTNETLINK answers: File exists (this node already has default via 198.51.100.3 dev eth0)',
+    });
+    expect(await addrs(hv)).not.toContain('198.51.100.61');
+    expect(await defaults()).toBe('default via 198.51.100.3 dev eth0');
+  } finally {
+    await hv.exec(['ip', 'route', 'del', 'default']);
+  }
+});
+
+describe('check_carrier', () => {
+  // eth2 of hv is a veth whose other end, in peer, is down: hv's eth2 is up with no carrier (NO-CARRIER).
+  beforeAll(async () => {
+    await net.link(hv, 'eth2', '198.51.100.129/25', peer, 'eth2', undefined);
+    await peer.exec(['ip', 'link', 'set', 'eth2', 'down']);
+    await until('eth2 loses its carrier', async () => (await hv.exec(['cat', '/sys/class/net/eth2/carrier'])).stdout.trim() === '0', 5000);
+  });
+  afterAll(() => peer.exec(['ip', 'link', 'set', 'eth2', 'up']));
+
+  test('no carrier: start refused, nothing added; status says why', async () => {
+    const r = ip({ ipname: '198.51.100.140', ipdev: 'eth2', netmask: '25' });
+    await expect(r.start(ctx())).rejects.toMatchObject({
+      message: 'ip#1: no carrier on eth2: the address would be unreachable',
+      hint: 'plug eth2 in or bring it up (ip link set dev eth2 up); for a bridge without ports set ip#1.check_carrier = false; --force starts anyway',
+    });
+    expect((await hv.exec(['ip', '-o', 'addr', 'show', 'dev', 'eth2'])).stdout).not.toContain('198.51.100.140');
+    expect(await r.status(ctx())).toEqual({ status: 'down', log: ['warn: no carrier on eth2'] });
+  });
+
+  test('--force starts anyway, with a warning; the held address is warn until the carrier is back, then up', async () => {
+    const r = ip({ ipname: '198.51.100.141', ipdev: 'eth2', netmask: '25' });
+    const forced: string[] = [];
+    await r.start(testContext(hv.exec, { info: () => {}, warn: (m) => forced.push(m), error: () => {} }, { force: true }));
+    try {
+      expect(forced).toEqual(['ip#1: no carrier on eth2; starting anyway (--force)']);
+      expect(await r.status(ctx())).toEqual({ status: 'warn', log: ['warn: no carrier on eth2'] });
+      await peer.exec(['ip', 'link', 'set', 'eth2', 'up']);
+      await until('the status is up with the carrier back', async () => (await r.status(ctx())).status === 'up', 5000);
+    } finally {
+      await peer.exec(['ip', 'link', 'set', 'eth2', 'down']);
+      await until('eth2 loses its carrier again', async () => (await hv.exec(['cat', '/sys/class/net/eth2/carrier'])).stdout.trim() === '0', 5000);
+      await r.stop(ctx());
+    }
+  });
+
+  test('check_carrier = false: the address goes up without a carrier', async () => {
+    const r = ip({ ipname: '198.51.100.142', ipdev: 'eth2', netmask: '25', check_carrier: false });
+    await r.start(ctx());
+    try {
+      expect(await r.status(ctx())).toEqual({ status: 'up', log: [] });
+    } finally {
+      await r.stop(ctx());
+    }
+  });
+
+  test('an interface set down is no carrier either', async () => {
+    await net.link(hv, 'eth3', undefined, peer, 'eth3', undefined);
+    await hv.exec(['ip', 'link', 'set', 'eth3', 'down']);
+    const r = ip({ ipname: '198.51.100.150', ipdev: 'eth3' });
+    await expect(r.start(ctx())).rejects.toMatchObject({ message: 'ip#1: eth3 is administratively down: the address would be unreachable' });
+    expect(await r.status(ctx())).toEqual({ status: 'down', log: ['warn: eth3 is administratively down'] });
+  });
 });

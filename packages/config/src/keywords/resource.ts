@@ -20,6 +20,14 @@ export const resourceKeywords: KeywordSpec[] = [
   kw.bool('standby', { doc: 'keep the resource up on standby nodes too; formerly always_on', default: false }),
   kw.bool('encap', { doc: 'the resource is driven by the agent in the container (same as tags = encap)', default: false }),
   kw.string('comment', { doc: 'free text about the resource' }),
+  kw.string('start_requires', { doc: 'conditions `rid(state,...)` that must hold before this resource starts (states default to up, stdby up)' }),
+  kw.string('stop_requires', { doc: 'conditions `rid(state,...)` that must hold before this resource stops' }),
+  kw.string('provision_requires', { doc: 'OpenSVC provisioning condition: accepted, capsule has no provision action' }),
+  kw.string('unprovision_requires', { doc: 'OpenSVC provisioning condition: accepted, capsule has no unprovision action' }),
+  kw.duration('restart_delay', { doc: 'the least time between two restarts of this resource by the daemon (with restart)', default: 0 }),
+  kw.bool('shared', { doc: 'OpenSVC provisioning: provisioned once for all nodes; accepted, capsule has no provision action', default: false }),
+  kw.bool('provision', { doc: 'OpenSVC provisioning: accepted, capsule has no provision action', default: true }),
+  kw.bool('unprovision', { doc: 'OpenSVC provisioning: accepted, capsule has no unprovision action', default: true }),
 ];
 
 /** pre_start, blocking_post_stopfs...: shell commands run around an action. */
