@@ -54,6 +54,8 @@ export interface TestClusterOptions {
   arbitrator?: boolean;
   /** An OpenSSH server on every node (port 22 of its address): peers run svcmgr there (switch, migrate). */
   ssh?: boolean;
+  /** Extra environment of a node's daemon and CLI (simulated tools first on PATH, their shared state). */
+  env?: (n: ClusterNode) => Record<string, string>;
 }
 
 export class TestCluster {
@@ -157,7 +159,7 @@ export class TestCluster {
   startDaemon(name: string): void {
     const n = this.node(name);
     const child = spawn('ip', ['netns', 'exec', n.host.ns, process.execPath, this.o.nodemgr, 'daemon', 'run'], {
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CAPSULE_ROOT: n.root, CAPSULE_NODENAME: n.name },
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CAPSULE_ROOT: n.root, CAPSULE_NODENAME: n.name, ...this.o.env?.(n) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const s of [child.stdout, child.stderr]) s.on('data', (d: Buffer) => n.log.push(...d.toString().trimEnd().split('\n')));
@@ -167,7 +169,7 @@ export class TestCluster {
   /** Runs a CLI program on a node, as root there would. */
   cli(name: string, program: string, args: string[]) {
     const n = this.node(name);
-    return n.host.exec([process.execPath, join(this.o.nodemgr, '..', `${program}.js`), ...args], { env: { CAPSULE_ROOT: n.root, CAPSULE_NODENAME: n.name }, timeoutMs: 60_000 });
+    return n.host.exec([process.execPath, join(this.o.nodemgr, '..', `${program}.js`), ...args], { env: { CAPSULE_ROOT: n.root, CAPSULE_NODENAME: n.name, ...this.o.env?.(n) }, timeoutMs: 60_000 });
   }
 
   /** As a power cut: every process of the node killed at once, its link down. */
