@@ -80,7 +80,7 @@ test('create installs a valid file and never an empty or invalid one', async () 
 const MISTYPED = `[DEFAULT]\nnodes = hv1\n\n[ip#1]\nipname = 198.51.100.5\nipdve = eth0\n\n[app#1]\ntimeout = soon\n`;
 /** What a refusal of MISTYPED in `file` says: each error once with its hint, then the warning that explains the first. */
 const refusal = (file: string) =>
-  `${file}:4: ip#1.ipdev: missing required keyword ipdev\n  hint: the interface the address is added to\n` +
+  `${file}:4: ip#1.ipdev: missing required keyword ipdev\n  hint: the interface the address is added to; INTF:N forces the alias label\n` +
   `${file}:9: app#1.timeout: expected a duration like 30, 30s, 5m or 1h30m, got "soon"\n  hint: seconds a start or stop may take before it is killed\n` +
   `${file}:6: ip#1.ipdve: warning: unknown keyword "ipdve", ignored\n  hint: did you mean "ipdev"?\n` +
   `  hint: fix the lines named above\n`;

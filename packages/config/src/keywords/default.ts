@@ -33,4 +33,13 @@ export const defaultKeywords: KeywordSpec[] = [
   kw.list('soft_anti_affinity', { doc: 'services the daemon prefers this one away from: nodes running them come last' }),
   kw.bool('rollback', { doc: 'stop what a failed start started (--disable-rollback for one action)', default: true }),
   kw.duration('lock_timeout', { doc: 'how long an action waits for the service lock (--waitlock for one action)', default: 60 }),
+  // OpenSVC's schedules and collector settings: accepted so that its files read without warnings, documented as having no
+  // effect (capsule's daemon computes status on events and pushes a config when it changes; there is no scheduler or collector).
+  ...['status_schedule', 'comp_schedule', 'monitor_schedule', 'push_schedule', 'resinfo_schedule', 'run_schedule', 'sync_schedule'].map((name) =>
+    kw.string(name, { doc: `OpenSVC: when its scheduler runs ${name.replace('_schedule', '')}; no effect in capsule (no scheduler: status is computed on events)` }),
+  ),
+  kw.duration('sync_interval', { doc: 'OpenSVC: the least time between two data syncs; no effect in capsule (no data replication)' }),
+  kw.duration('sync_max_delay', { doc: 'OpenSVC: a data sync older than this is a warning; no effect in capsule (no data replication)' }),
+  kw.bool('create_pg', { doc: 'OpenSVC: put the service in its own cgroup; no effect in capsule', default: true }),
+  kw.bool('show_disabled', { doc: 'OpenSVC: list disabled resources in print status; capsule always lists them', default: true }),
 ];
