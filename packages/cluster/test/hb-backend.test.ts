@@ -25,6 +25,7 @@ function loopbackCluster(name: string): ClusterConfig {
 backendContract('heartbeat', {
   nodes,
   settleMs: 1000,
+  quorum: 'nodes',
   make: async () => {
     const cluster = loopbackCluster('contract');
     return Object.fromEntries(nodes.map((n) => [n, new HeartbeatBackend(cluster, n)]));

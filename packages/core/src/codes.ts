@@ -129,6 +129,9 @@ export const ErrorCode = {
   EndpointTimeout: 'EndpointTimeout',
   EndpointAuthFailed: 'EndpointAuthFailed',
   EndpointError: 'EndpointError',
+  // the etcd cluster backend
+  EtcdForeignData: 'EtcdForeignData',
+  EtcdUnreachable: 'EtcdUnreachable',
   // the cluster agent
   ClusterConfigInvalid: 'ClusterConfigInvalid',
   DaemonNotRunning: 'DaemonNotRunning',

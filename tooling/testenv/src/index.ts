@@ -12,3 +12,4 @@ export { TestVms, TestLibvirtPeer, KERNEL_CACHE, TEST_URI, type TestVm } from '.
 export { TestCluster, NoAgent, type ClusterNode, type DaemonStatus, type TestClusterOptions } from './cluster.js';
 export { SVC_ADDR, SVC_PORT, webConf, webScript, writeWebService, holders, sampler } from './cluster-web.js';
 export { GuestCluster, type TestGuest } from './guest-cluster.js';
+export { TestEtcd, type EtcdMember } from './etcd.js';

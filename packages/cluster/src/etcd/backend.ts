@@ -1,0 +1,323 @@
+// The cluster backend on etcd, for pools too large for heartbeats: each
+// node holds a lease (TTL from the heartbeat timeout) and publishes, under
+// it, a presence key and one key per service instance (a view is never
+// size-bound); a node is lost when its lease expires. Membership follows a
+// watch on the cluster's prefix, never polling. A failover service's
+// placement is a claim key created in a transaction bound to the
+// claimant's lease, so at most one node holds it at a time, and a node that
+// dies gives it back when its lease expires. Quorum is etcd's: a node has
+// it while its lease is renewed.
+//
+// Keys under the prefix (`/capsule/CLUSTER/` by default):
+//   cluster                 {"name"}: refused when another cluster's
+//   nodes/NODE              {"boot","since"}, under NODE's lease
+//   views/NODE              {"frozen"}, under NODE's lease
+//   views/NODE/svc/SERVICE  the instance view (view.ts), under NODE's lease
+//   claims/SERVICE          NODE, under NODE's lease
+import { CapsuleError } from '@capsule/core';
+import { Etcd3, type IKeyValue, type Lease, type Watcher } from 'etcd3';
+import { randomBytes } from 'node:crypto';
+import type { ClusterBackend, Membership, PeerState, PublishedView } from '../backend.js';
+import type { ClusterConfig } from '../config.js';
+import { monotonicMs } from '../hb/backend.js';
+import { InstanceView, type NodeView } from '../view.js';
+
+export interface EtcdBackendOptions {
+  /** Client URLs (`https://host:2379`). */
+  endpoints: string[];
+  /** Keys live under it; default `/capsule/CLUSTER/`. */
+  prefix?: string;
+  /** Lease TTL, ms (rounded up to whole seconds, etcd's unit); the heartbeat timeout. */
+  ttlMs: number;
+  /** PEM contents of the CA, the client certificate and key (mutual TLS). */
+  tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
+  log?: (line: string) => void;
+  /** Monotonic clock, ms; injectable for tests. */
+  now?: () => number;
+}
+
+interface Peer {
+  boot: string;
+  /** Its node-level view key is seen: published at least once, its instances with it. */
+  viewed: boolean;
+  /** When this node learned of the peer's presence key (monotonic ms). */
+  seenAt: number;
+  frozen: boolean;
+  services: Record<string, InstanceView>;
+}
+
+const text = (b: Buffer | string | undefined) => (b === undefined ? '' : b.toString());
+
+export class EtcdBackend implements ClusterBackend {
+  readonly boot = randomBytes(8).toString('hex');
+  private readonly prefix: string;
+  private readonly ttlS: number;
+  private readonly now: () => number;
+  private readonly client: Etcd3;
+  private lease?: Lease;
+  private watcher?: Watcher;
+  private readonly peers_ = new Map<string, Peer>();
+  /** When each configured node was last known present (monotonic ms), for silentMs. */
+  private readonly lastPresent = new Map<string, number>();
+  private startedAt = Infinity;
+  private synced = false;
+  private lastRenew = -Infinity;
+  private leaseLost = false;
+  private revision = '0';
+  private published = new Map<string, string>();
+  private onChange: () => void = () => undefined;
+  private closed = false;
+  /** Keys that did not parse: told once each. */
+  private readonly garbage = new Set<string>();
+
+  constructor(
+    private readonly cluster: ClusterConfig,
+    private readonly self: string,
+    private readonly o: EtcdBackendOptions,
+  ) {
+    this.prefix = o.prefix ?? `/capsule/${cluster.name}/`;
+    this.ttlS = Math.max(2, Math.ceil(o.ttlMs / 1000));
+    this.now = o.now ?? monotonicMs;
+    this.client = new Etcd3({
+      hosts: o.endpoints,
+      dialTimeout: 3000,
+      ...(o.tls ? { credentials: { rootCertificate: o.tls.ca, ...(o.tls.cert ? { certChain: o.tls.cert } : {}), ...(o.tls.key ? { privateKey: o.tls.key } : {}) } } : {}),
+      // Unary calls never hang the daemon: a dead endpoint is an error within the TTL.
+      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + Math.max(1000, (this.ttlS * 1000) / 3) }),
+    });
+  }
+
+  private key(...parts: string[]): string {
+    return this.prefix + parts.join('/');
+  }
+
+  async start(onChange?: () => void): Promise<void> {
+    if (onChange) this.onChange = onChange;
+    await this.checkCluster();
+    await this.grantLease();
+    // Watch first, from the revision of the snapshot: nothing between the two is missed.
+    const snap = await this.client.getAll().prefix(this.prefix).exec();
+    this.revision = snap.header.revision;
+    for (const kv of snap.kvs) this.apply('put', kv);
+    this.watcher = await this.client
+      .watch()
+      .prefix(this.prefix)
+      .startRevision(String(Number(this.revision) + 1))
+      .create();
+    this.watcher.on('put', (kv) => this.event('put', kv));
+    this.watcher.on('delete', (kv) => this.event('delete', kv));
+    this.watcher.on('disconnected', () => this.o.log?.('etcd: watch disconnected, reconnecting'));
+    this.startedAt = this.now();
+    this.synced = true;
+    this.onChange();
+  }
+
+  /** A lease, and this node's presence under it; what was published under a lost lease is published again. */
+  private async grantLease(): Promise<void> {
+    const lease = this.client.lease(this.ttlS, { autoKeepAlive: true });
+    lease.on('keepaliveSucceeded', () => {
+      if (this.lease === lease) this.lastRenew = this.now();
+    });
+    lease.on('lost', (e) => {
+      if (this.lease !== lease || this.closed) return;
+      this.leaseLost = true;
+      this.o.log?.(`etcd: lease lost (${e.message}): no quorum until a new one is granted`);
+      this.onChange();
+      void this.regrant();
+    });
+    await lease.grant();
+    await lease.put(this.key('nodes', this.self)).value(JSON.stringify({ boot: this.boot })).exec();
+    this.lease = lease;
+    this.leaseLost = false;
+    this.lastRenew = this.now();
+    this.published = new Map();
+  }
+
+  /** After a lost lease: a new one as soon as etcd grants it, backing off up to a TTL between tries. */
+  private async regrant(): Promise<void> {
+    for (let delay = 100; !this.closed; delay = Math.min(delay * 2, this.ttlS * 1000)) {
+      try {
+        await this.grantLease();
+        this.o.log?.('etcd: lease granted again');
+        this.onChange();
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+  }
+
+  /** The prefix belongs to this cluster, or to nobody yet (claimed for it); another cluster's data is refused. */
+  private async checkCluster(): Promise<void> {
+    const k = this.key('cluster');
+    const mine = JSON.stringify({ name: this.cluster.name });
+    const r = await this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(mine)).else(this.client.get(k)).commit();
+    if (r.succeeded) return;
+    const found = text(r.responses[0]?.response_range?.kvs[0]?.value);
+    if (found !== mine) {
+      throw new CapsuleError('EtcdForeignData', `etcd: ${this.prefix} holds another cluster's data (${found.slice(0, 80)})`, {
+        hint: `set [cluster] etcd_prefix to a prefix of this cluster's own, or clean ${this.prefix} with etcdctl if that cluster is gone`,
+      });
+    }
+  }
+
+  private event(kind: 'put' | 'delete', kv: IKeyValue): void {
+    this.revision = kv.mod_revision;
+    this.apply(kind, kv);
+    this.onChange();
+  }
+
+  /** One key's change into the peers' state; a key that does not parse is ignored and reported once. */
+  private apply(kind: 'put' | 'delete', kv: IKeyValue): void {
+    const k = text(kv.key).slice(this.prefix.length);
+    const parts = k.split('/');
+    const [kindOf, node] = parts;
+    if (!node || !this.cluster.nodes.includes(node)) return;
+    const peer = () => {
+      let p = this.peers_.get(node);
+      if (!p) this.peers_.set(node, (p = { boot: '', viewed: false, seenAt: this.now(), frozen: false, services: {} }));
+      return p;
+    };
+    try {
+      if (kindOf === 'nodes' && parts.length === 2) {
+        if (kind === 'delete') {
+          this.peers_.delete(node);
+          this.lastPresent.set(node, this.now());
+          return;
+        }
+        const v = JSON.parse(text(kv.value)) as { boot?: unknown };
+        const p = peer();
+        if (p.boot !== v.boot) Object.assign(p, { boot: String(v.boot), seenAt: this.now() });
+        this.lastPresent.set(node, this.now());
+      } else if (kindOf === 'views' && parts.length === 2) {
+        if (kind === 'put') Object.assign(peer(), { frozen: (JSON.parse(text(kv.value)) as { frozen?: unknown }).frozen === true, viewed: true });
+      } else if (kindOf === 'views' && parts.length === 4 && parts[2] === 'svc') {
+        const name = parts[3]!;
+        if (kind === 'delete') delete this.peers_.get(node)?.services[name];
+        else peer().services[name] = InstanceView.parse(JSON.parse(text(kv.value)));
+      }
+    } catch (e) {
+      if (!this.garbage.has(k)) {
+        this.garbage.add(k);
+        this.o.log?.(`etcd: ${this.prefix}${k} is not a valid capsule key, ignored: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  /** Writes what changed of this node's view since the last publish (an unchanged view costs nothing). */
+  async publish(view: PublishedView): Promise<void> {
+    const lease = this.lease;
+    if (!lease || this.closed) return;
+    const want = new Map<string, string>([[this.key('views', this.self), JSON.stringify({ frozen: view.frozen })]]);
+    for (const [name, inst] of Object.entries(view.services)) want.set(this.key('views', this.self, 'svc', name), JSON.stringify(inst));
+    const id = await lease.grant();
+    const ops = [
+      ...[...this.published.keys()].filter((k) => !want.has(k)).map((k) => this.client.delete().key(k)),
+      // The node-level key last: a peer counts this node alive once it is seen, instances and all.
+      ...[...want].filter(([k, v]) => this.published.get(k) !== v).reverse().map(([k, v]) => this.client.put(k).value(v).lease(id)),
+    ];
+    // Transactions of at most 100 operations (etcd's default limit is 128), each atomic for the watchers, and only
+    // while this node's presence key stands (its lease lives): a view never outlives its node.
+    for (let i = 0; i < ops.length; i += 100) {
+      const r = await this.client.if(this.key('nodes', this.self), 'Create', '>', 0).then(...ops.slice(i, i + 100)).commit();
+      if (!r.succeeded) return;
+    }
+    this.published = want;
+  }
+
+  /** Quorum is holding a lease that etcd (a majority of its members) renewed within half the TTL. */
+  private quorumNow(): { quorum: boolean; reason: string } {
+    if (!this.lease || this.leaseLost) return { quorum: false, reason: 'no etcd lease' };
+    const age = this.now() - this.lastRenew;
+    if (age > (this.ttlS * 1000) / 2) return { quorum: false, reason: `etcd lease not renewed for ${(age / 1000).toFixed(1)} s` };
+    return { quorum: true, reason: `etcd lease renewed ${(age / 1000).toFixed(1)} s ago` };
+  }
+
+  membership(): Membership {
+    const now = this.now();
+    const q = this.quorumNow();
+    const present = this.cluster.nodes.filter((n) => this.peers_.get(n)?.viewed === true);
+    // Cut off from etcd, a node knows nothing of the others: its partition is itself.
+    const alive = q.quorum ? present : [this.self];
+    const views: Record<string, NodeView> = {};
+    for (const n of alive) {
+      const p = this.peers_.get(n);
+      views[n] = { frozen: p?.frozen ?? false, up: Math.max(0, now - (p?.seenAt ?? now)), peers: {}, services: { ...p?.services } };
+    }
+    const silentMs: Record<string, number> = {};
+    const lastWordMs: Record<string, number> = {};
+    for (const n of this.cluster.nodes.filter((x) => !alive.includes(x))) {
+      const last = this.lastPresent.get(n);
+      silentMs[n] = now - (last ?? Math.min(this.startedAt, now));
+      lastWordMs[n] = last === undefined ? Infinity : now - last;
+    }
+    return {
+      alive,
+      quorum: q,
+      views,
+      ready: this.synced && q.quorum,
+      silentMs,
+      lastWordMs,
+      // A lost node's key went with its lease: it has been cut off from etcd for a whole TTL, so it
+      // stopped its ha services (self-fencing, renewals every TTL/3, quorum lost at TTL/2).
+      takeoverMs: this.ttlS * 1000,
+      settled: this.synced,
+      leaseUntil: this.lastRenew + (this.ttlS * 1000) / 2,
+    };
+  }
+
+  /** A transaction bound to this node's lease: the claim key is created if absent, else it must be this node's already. */
+  async claim(service: string): Promise<boolean> {
+    const lease = this.lease;
+    if (!lease || !this.synced || !this.quorumNow().quorum) return false;
+    const k = this.key('claims', service);
+    try {
+      const id = await lease.grant();
+      const r = await this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(this.self).lease(id)).else(this.client.get(k)).commit();
+      if (r.succeeded) return true;
+      return text(r.responses[0]?.response_range?.kvs[0]?.value) === this.self;
+    } catch (e) {
+      this.o.log?.(`etcd: claim of ${service} failed: ${(e as Error).message}`);
+      return false;
+    }
+  }
+
+  async release(service: string): Promise<void> {
+    const k = this.key('claims', service);
+    await this.client.if(k, 'Value', '==', this.self).then(this.client.delete().key(k)).commit();
+  }
+
+  peers(): Record<string, PeerState> {
+    const now = this.now();
+    const q = this.quorumNow();
+    const out: Record<string, PeerState> = {};
+    for (const n of this.cluster.nodes.filter((x) => x !== this.self)) {
+      const alive = q.quorum && this.peers_.get(n)?.viewed === true;
+      const last = this.lastPresent.get(n);
+      out[n] = { alive, lastHeardMs: alive ? 0 : last === undefined ? null : now - last, ...(alive ? {} : { reason: q.quorum ? 'no lease in etcd' : q.reason }) };
+    }
+    return out;
+  }
+
+  details(): Record<string, unknown> {
+    const q = this.quorumNow();
+    return {
+      backend: 'etcd',
+      endpoints: this.o.endpoints,
+      prefix: this.prefix,
+      leaseTtlS: this.ttlS,
+      leaseRemainingMs: this.lease && !this.leaseLost ? Math.max(0, Math.round(this.lastRenew + this.ttlS * 1000 - this.now())) : 0,
+      revision: Number(this.revision),
+      quorum: q.reason,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.watcher?.cancel().catch(() => undefined);
+    // A clean leave: the lease revoked, its keys (presence, views, claims) gone at once.
+    await this.lease?.revoke().catch(() => undefined);
+    this.client.close();
+  }
+}

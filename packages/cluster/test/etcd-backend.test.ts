@@ -1,0 +1,133 @@
+// The etcd backend against the backend contract, on a real three-member
+// etcd cluster (Debian's etcd-server) on loopback; then what only a store
+// gives: one claim per service whatever the race, a claim that goes with its
+// holder's lease, another cluster's data refused, a garbage key ignored.
+import { TestEtcd, until as untilAsync } from '@capsule/testenv';
+import { Etcd3 } from 'etcd3';
+import type { ClusterConfig } from '../src/index.js';
+import { EtcdBackend } from '../src/etcd/backend.js';
+import { backendContract, until } from './backend-contract.js';
+
+const nodes = ['n1', 'n2', 'n3'];
+const T = 60_000;
+let etcd: TestEtcd;
+let prefixes = 0;
+
+beforeAll(async () => {
+  etcd = await TestEtcd.start(3, 20400 + (process.pid % 50) * 10);
+}, T);
+afterAll(() => etcd?.dispose(), T);
+
+const cluster = (name = 'contract'): ClusterConfig => ({ name, nodes, secret: 'unused-by-etcd', fence: false, arbitrators: [], stonith: {}, hbs: [] });
+
+/** Backends for every node on a prefix of their own (a fresh cluster per test). */
+function backends(o: { name?: string; prefix?: string; ttlMs?: number } = {}): Record<string, EtcdBackend> {
+  const prefix = o.prefix ?? `/capsule-test/${process.pid}/${++prefixes}/`;
+  return Object.fromEntries(nodes.map((n) => [n, new EtcdBackend(cluster(o.name), n, { endpoints: etcd.endpoints, prefix, ttlMs: o.ttlMs ?? 2000 })]));
+}
+
+/** Starts every backend and publishes its (empty) view once, as the daemon does at once: a node counts alive with a view. */
+async function startAll(b: Record<string, EtcdBackend>): Promise<void> {
+  await Promise.all(Object.values(b).map((x) => x.start()));
+  await Promise.all(Object.values(b).map((x) => x.publish({ frozen: false, services: {} })));
+}
+
+backendContract('etcd', { nodes, settleMs: 3000, quorum: 'store', make: async () => backends() });
+
+describe('etcd placement', () => {
+  let b: Record<string, EtcdBackend> = {};
+  afterEach(async () => {
+    await Promise.all(Object.values(b).map((x) => x.close()));
+    b = {};
+  });
+
+  test('three nodes claim a service at once: exactly one gets it; released, another can', async () => {
+    b = backends();
+    await startAll(b);
+    await until('ready', () => nodes.every((n) => b[n]!.membership().ready && b[n]!.membership().alive.length === 3));
+    const got = await Promise.all(nodes.map((n) => b[n]!.claim('web')));
+    expect(got.filter(Boolean)).toHaveLength(1);
+    const holder = nodes[got.indexOf(true)]!;
+    // The holder's claim stands; a second claim by it is still true, by another still false.
+    expect(await b[holder]!.claim('web')).toBe(true);
+    const other = nodes.find((n) => n !== holder)!;
+    expect(await b[other]!.claim('web')).toBe(false);
+    await b[holder]!.release('web');
+    expect(await b[other]!.claim('web')).toBe(true);
+  }, T);
+
+  test('a holder that dies without a word (its lease expires) gives its claim back; the others see it lost', async () => {
+    b = backends({ ttlMs: 2000 });
+    await startAll(b);
+    await until('ready', () => nodes.every((n) => b[n]!.membership().ready && b[n]!.membership().alive.length === 3));
+    expect(await b['n1']!.claim('web')).toBe(true);
+    expect(await b['n2']!.claim('web')).toBe(false);
+    // A crash: keepalives stop, nothing is revoked.
+    (b['n1'] as unknown as { lease: { release(): void } }).lease.release();
+    await until('n1 lost', () => !b['n2']!.membership().alive.includes('n1'), T);
+    expect(await b['n2']!.claim('web')).toBe(true);
+  }, T);
+
+  test('etcd without quorum (two members of three killed): no node has quorum or claims; members back: the cluster converges', async () => {
+    b = backends({ ttlMs: 2000 });
+    await startAll(b);
+    await until('ready', () => nodes.every((n) => b[n]!.membership().ready && b[n]!.membership().alive.length === 3));
+    await etcd.kill('etcd2');
+    // One member down: etcd goes on, so does the cluster.
+    expect(await b['n1']!.claim('web')).toBe(true);
+    await etcd.kill('etcd3');
+    await until('quorum lost everywhere', () => nodes.every((n) => !b[n]!.membership().quorum.quorum), T);
+    expect(await b['n2']!.claim('db')).toBe(false);
+    expect(b['n2']!.membership().alive).toEqual(['n2']);
+    etcd.revive('etcd2');
+    etcd.revive('etcd3');
+    await etcd.healthy();
+    // Leases expired meanwhile are granted again: every node back, and the claim of web was its holder's.
+    await until('converged', () => nodes.every((n) => b[n]!.membership().quorum.quorum && b[n]!.membership().alive.length === 3), T);
+  }, T);
+
+  test('a lease lost (revoked behind the node\'s back, as an expiry): no quorum, then a new lease and the view published again', async () => {
+    b = backends({ ttlMs: 2000 });
+    await startAll(b);
+    await until('ready', () => nodes.every((n) => b[n]!.membership().ready && b[n]!.membership().alive.length === 3));
+    const web = { avail: 'up' as const, overall: 'up', frozen: false, startFailed: false, csum: 'x', mtime: 0, generation: 1 };
+    await b['n1']!.publish({ frozen: false, services: { web } });
+    await until('n1 web seen', () => b['n2']!.membership().views['n1']?.services['web']?.avail === 'up');
+    const raw = new Etcd3({ hosts: etcd.endpoints });
+    await raw.leaseClient.leaseRevoke({ ID: await (b['n1'] as unknown as { lease: { grant(): Promise<string> } }).lease.grant() });
+    raw.close();
+    await until('n1 gone for n2', () => !b['n2']!.membership().alive.includes('n1'), T);
+    // The daemon publishes every interval: what went with the lease comes back under the new one.
+    await untilAsync('n1 back with web', async () => {
+      await b['n1']!.publish({ frozen: false, services: { web } });
+      return b['n2']!.membership().views['n1']?.services['web']?.avail === 'up';
+    }, T);
+  }, T);
+
+  test('a prefix holding another cluster\'s data is refused with a named error', async () => {
+    const prefix = `/capsule-test/${process.pid}/foreign/`;
+    const first = new EtcdBackend(cluster('alpha'), 'n1', { endpoints: etcd.endpoints, prefix, ttlMs: 2000 });
+    await first.start();
+    const second = new EtcdBackend(cluster('beta'), 'n1', { endpoints: etcd.endpoints, prefix, ttlMs: 2000 });
+    await expect(second.start()).rejects.toMatchObject({ code: 'EtcdForeignData', hint: expect.stringContaining('etcd_prefix') });
+    await first.close();
+    await second.close();
+  }, T);
+
+  test('a key edited into garbage is ignored and reported; the rest of the view stands', async () => {
+    const prefix = `/capsule-test/${process.pid}/garbage/`;
+    const lines: string[] = [];
+    const a = new EtcdBackend(cluster(), 'n1', { endpoints: etcd.endpoints, prefix, ttlMs: 2000, log: (l) => lines.push(l) });
+    const c = new EtcdBackend(cluster(), 'n2', { endpoints: etcd.endpoints, prefix, ttlMs: 2000 });
+    b = { n1: a, n2: c };
+    await a.start();
+    await c.start();
+    await c.publish({ frozen: false, services: { web: { avail: 'up', overall: 'up', frozen: false, startFailed: false, csum: 'x', mtime: 0, generation: 1 } } });
+    await until('n2 seen with web', () => a.membership().views['n2']?.services['web']?.avail === 'up');
+    const raw = new Etcd3({ hosts: etcd.endpoints });
+    await raw.put(`${prefix}views/n2/svc/db`).value('{not json');
+    raw.close();
+    await until('garbage reported', () => lines.some((l) => l.includes('views/n2/svc/db is not a valid capsule key')));
+    expect(Object.keys(a.membership().views['n2']!.services)).toEqual(['web']);
+  }, T);
+});

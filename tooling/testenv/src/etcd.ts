@@ -1,0 +1,86 @@
+// A real etcd cluster for tests (Debian's etcd-server): N members on
+// loopback, each with its own data directory and ports, started with the
+// static --initial-cluster bootstrap; members can be killed and started
+// again; dispose() kills them all and removes their directories.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { until } from './run.js';
+
+export interface EtcdMember {
+  name: string;
+  clientUrl: string;
+  peerUrl: string;
+  dataDir: string;
+  proc?: ChildProcess;
+  log: string[];
+}
+
+export class TestEtcd {
+  readonly members: EtcdMember[] = [];
+  private dir = '';
+
+  /** `size` members on 127.0.0.1, ports from `port` (client 2k, peer 2k+1). */
+  static async start(size: number, port: number): Promise<TestEtcd> {
+    const e = new TestEtcd();
+    e.dir = await mkdtemp(join(tmpdir(), 'capsule-etcd-'));
+    for (let i = 0; i < size; i++) {
+      const name = `etcd${i + 1}`;
+      e.members.push({ name, clientUrl: `http://127.0.0.1:${port + 2 * i}`, peerUrl: `http://127.0.0.1:${port + 2 * i + 1}`, dataDir: join(e.dir, name), log: [] });
+    }
+    try {
+      for (const m of e.members) e.run(m);
+      await e.healthy();
+    } catch (err) {
+      await e.dispose();
+      throw err;
+    }
+    return e;
+  }
+
+  get endpoints(): string[] {
+    return this.members.map((m) => m.clientUrl);
+  }
+
+  private run(m: EtcdMember): void {
+    const cluster = this.members.map((x) => `${x.name}=${x.peerUrl}`).join(',');
+    const p = spawn('etcd', ['--name', m.name, '--data-dir', m.dataDir, '--listen-client-urls', m.clientUrl, '--advertise-client-urls', m.clientUrl, '--listen-peer-urls', m.peerUrl, '--initial-advertise-peer-urls', m.peerUrl, '--initial-cluster', cluster, '--initial-cluster-state', 'new', '--initial-cluster-token', `capsule-test-${process.pid}`, '--heartbeat-interval', '50', '--election-timeout', '500', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    for (const s of [p.stdout, p.stderr]) s?.on('data', (d: Buffer) => m.log.push(...d.toString().trimEnd().split('\n')));
+    m.proc = p;
+  }
+
+  /** Every running member answers /health with health true. */
+  async healthy(timeoutMs = 30_000): Promise<void> {
+    await until(
+      'etcd healthy',
+      async () => {
+        const ok = await Promise.all(this.members.filter((m) => m.proc).map((m) => fetch(`${m.clientUrl}/health`).then((r) => r.json() as Promise<{ health?: string }>).then((j) => j.health === 'true', () => false)));
+        return ok.every(Boolean);
+      },
+      timeoutMs,
+    );
+  }
+
+  /** A member dies (SIGKILL): its data directory stays for a restart. */
+  async kill(name: string): Promise<void> {
+    const m = this.members.find((x) => x.name === name)!;
+    const p = m.proc;
+    m.proc = undefined;
+    if (!p || p.exitCode !== null) return;
+    const gone = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await gone;
+  }
+
+  /** A killed member starts again from its data directory. */
+  revive(name: string): void {
+    const m = this.members.find((x) => x.name === name)!;
+    if (!m.proc) this.run(m);
+  }
+
+  async dispose(): Promise<void> {
+    for (const m of this.members) await this.kill(m.name);
+    if (this.dir) await rm(this.dir, { recursive: true, force: true });
+  }
+}
