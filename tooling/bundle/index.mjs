@@ -23,7 +23,8 @@ export async function bundleApp(programs) {
     // ssh2 stays a package of its own: loaded only when a command reaches a host over ssh.
     // zod too: loaded from node_modules only by what validates a document (a guest's
     // status, heartbeats, node.conf edits), never by the status path of a plain service.
-    external: ['ssh2', 'zod'],
+    // etcd3 reads its .proto files from its own directory, and only the etcd backend loads it.
+    external: ['ssh2', 'zod', 'etcd3', 'cockatiel'],
     logLevel: 'warning',
   });
 }

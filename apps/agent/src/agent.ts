@@ -4,7 +4,7 @@
 // after claiming the placement, or by fencing peers first (fencing.ts).
 // Service status is computed in-process; actions run in a child so that a
 // hung or crashing driver never takes the daemon with it.
-import { formerNodes, HeartbeatBackend, targetFields, holds, monotonicMs, own, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type InstanceView, type Membership, type NodeView, type PublishedView, type ServiceAction, type ServicePolicy } from '@capsule/cluster';
+import { clusterTiming, formerNodes, HeartbeatBackend, targetFields, holds, monotonicMs, own, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type InstanceView, type Membership, type NodeView, type PublishedView, type ServiceAction, type ServicePolicy } from '@capsule/cluster';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,7 +57,8 @@ const AVAIL: Record<string, InstanceView['avail']> = { up: 'up', warn: 'warn', d
 export class Agent {
   private readonly orchestrator = new Orchestrator();
   private readonly local = new Map<string, Local>();
-  private backend: ClusterBackend;
+  // Made in run() from node.conf (the etcd backend loads its client only then), unless a test gives one.
+  private backend!: ClusterBackend;
   private cluster: ClusterConfig;
   private server?: Server;
   private timers: NodeJS.Timeout[] = [];
@@ -81,8 +82,8 @@ export class Agent {
   constructor(private readonly o: AgentOptions) {
     this.paths = daemonPaths(o.ctx.root);
     this.cluster = o.cluster;
-    this.hb = o.cluster.hbs[0]!;
-    this.backend = o.backend ?? new HeartbeatBackend(o.cluster, o.ctx.nodename, { log: o.log });
+    this.hb = clusterTiming(o.cluster);
+    if (o.backend) this.backend = o.backend;
     this.targets = new Targets({ root: o.ctx.root, log: o.log });
     this.fencer = new Fencer({
       commands: () => this.cluster.stonith,
@@ -107,18 +108,19 @@ export class Agent {
       try {
         await this.refreshAll();
         if (this.halted) return;
+        this.backend ??= await makeBackend(this.cluster, this.self, this.o.log);
         await this.backend.start();
         if (this.halted) return;
         this.server = await serve(this.paths.socket, (r) => this.handle(r));
         if (this.halted) return;
-        this.o.log(`agent of ${this.self} in cluster ${this.cluster.name} (${this.cluster.nodes.join(' ')}): heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);
+        this.o.log(`agent of ${this.self} in cluster ${this.cluster.name} (${this.cluster.nodes.join(' ')}): ${rhythm(this.cluster)}`);
         this.startTimers();
         await this.stopRequested;
       } finally {
         for (const t of this.timers.splice(0)) clearInterval(t);
         // The watchdog keeps the last lease: if this node holds ha services, they stop when it ends, unless an agent renews it.
         this.watchdog?.close();
-        await this.backend.close();
+        await this.backend?.close();
         await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
       }
     })();
@@ -147,13 +149,13 @@ export class Agent {
     }
     if (this.halted) return { error: 'the daemon is stopping' };
     for (const t of this.timers.splice(0)) clearInterval(t);
-    await this.backend.close();
+    await this.backend?.close();
     this.cluster = next;
-    this.hb = next.hbs[0]!;
-    this.backend = new HeartbeatBackend(next, this.self, { log: this.o.log });
+    this.hb = clusterTiming(next);
+    this.backend = await makeBackend(next, this.self, this.o.log);
     await this.backend.start();
     this.startTimers();
-    this.o.log(`reloaded node.conf: cluster ${next.name} (${next.nodes.join(' ')}), heartbeats every ${this.hb.intervalMs} ms, timeout ${this.hb.timeoutMs} ms`);
+    this.o.log(`reloaded node.conf: cluster ${next.name} (${next.nodes.join(' ')}), ${rhythm(next)}`);
     await this.send();
     return { ok: true };
   }
@@ -419,4 +421,21 @@ function policyRelations(r: ServiceRelations): Partial<ServicePolicy> {
   const list = (v: string[]) => (v.length ? v : undefined);
   const out: Partial<ServicePolicy> = { priority: r.priority, parents: list(r.parents), children: list(r.children), hardAffinity: list(r.hardAffinity), hardAntiAffinity: list(r.hardAntiAffinity), softAffinity: list(r.softAffinity), softAntiAffinity: list(r.softAntiAffinity), flexTarget: r.flexTarget };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+/** How the agent keeps in touch, as its start and reload lines say. */
+function rhythm(c: ClusterConfig): string {
+  const t = clusterTiming(c);
+  return c.etcd ? `etcd at ${c.etcd.endpoints.join(' ')}, lease ${Math.ceil(t.timeoutMs / 1000)} s` : `heartbeats every ${t.intervalMs} ms, timeout ${t.timeoutMs} ms`;
+}
+
+/** The backend node.conf asks for: heartbeats, or etcd (its client loaded only then). */
+async function makeBackend(cluster: ClusterConfig, self: string, log: (line: string) => void): Promise<ClusterBackend> {
+  const e = cluster.etcd;
+  if (!e) return new HeartbeatBackend(cluster, self, { log });
+  const { EtcdBackend } = await import('@capsule/cluster/etcd');
+  const pem = (f: string | undefined) => (f === undefined ? undefined : readFile(f));
+  const [ca, cert, key] = await Promise.all([pem(e.ca), pem(e.cert), pem(e.key)]);
+  const tls = ca ? { tls: { ca, ...(cert ? { cert } : {}), ...(key ? { key } : {}) } } : {};
+  return new EtcdBackend(cluster, self, { endpoints: e.endpoints, ttlMs: e.ttlMs, ...(e.prefix ? { prefix: e.prefix } : {}), ...tls, log });
 }

@@ -21,6 +21,17 @@ export interface HbConfig {
   addresses: Record<string, string>;
 }
 
+/** `[cluster] backend = etcd`: where the etcd cluster is and how to reach it. */
+export interface EtcdConfig {
+  endpoints: string[];
+  prefix?: string;
+  ttlMs: number;
+  /** PEM files: the CA, this node's certificate and key (mutual TLS). */
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
 export interface ArbitratorConfig {
   name: string;
   host: string;
@@ -38,6 +49,14 @@ export interface ClusterConfig {
   arbitrators: ArbitratorConfig[];
   /** `[stonith#NODE] cmd`: the argv that fences (powers off) peer NODE. A peer without one is never fenced, so never taken over from with stonith = true. */
   stonith: Record<string, string[]>;
+  /** Set with `backend = etcd`: membership and placement in etcd instead of heartbeats. */
+  etcd?: EtcdConfig;
+}
+
+/** The daemon's rhythm: its publishing interval and the time after which a silent peer is lost, whatever the backend. */
+export function clusterTiming(c: ClusterConfig): { intervalMs: number; timeoutMs: number } {
+  if (c.etcd) return { intervalMs: Math.max(100, Math.round(c.etcd.ttlMs / 3)), timeoutMs: c.etcd.ttlMs };
+  return c.hbs[0]!;
 }
 
 /**
@@ -72,5 +91,9 @@ export async function clusterConfig(sections: NodeSections, self: string | undef
       if (argv) stonith[name.slice('stonith#'.length)] = argv;
     }
   }
-  return { name: readKeyword(CLUSTER.name, c['name'])!, nodes, secret: s.secret, fence: readKeyword(CLUSTER.quorum, c['quorum'])!, hbs, arbitrators, stonith };
+  const base = { name: readKeyword(CLUSTER.name, c['name'])!, nodes, secret: s.secret, fence: readKeyword(CLUSTER.quorum, c['quorum'])!, hbs, arbitrators, stonith };
+  if (readKeyword(CLUSTER.backend, c['backend']) !== 'etcd') return base;
+  const prefix = readKeyword(CLUSTER.etcd_prefix, c['etcd_prefix']);
+  const files = Object.fromEntries((['ca', 'cert', 'key'] as const).flatMap((k) => (c[`etcd_${k}`] !== undefined ? [[k, c[`etcd_${k}`]!]] : [])));
+  return { ...base, etcd: { endpoints: readKeyword(CLUSTER.etcd_endpoints, c['etcd_endpoints'])!, ttlMs: readKeyword(CLUSTER.etcd_timeout, c['etcd_timeout'])!, ...(prefix ? { prefix } : {}), ...files } };
 }

@@ -6,7 +6,7 @@
 // A secret keyword's value never appears in an issue.
 import { closest, ErrorCode } from '@capsule/core';
 import { ARBITRATOR, CLUSTER, HB, NODE_SECTIONS, STONITH, nodeSection, splitNodeKey, type NodeSections, type NodeSectionSpec } from './node-keywords.js';
-import { clusterSecret, exposedSecret } from './secret.js';
+import { clusterSecret, exposedSecret, pemFileProblem } from './secret.js';
 
 export interface NodeIssue {
   section: string;
@@ -160,6 +160,18 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
     else add('error', p.code, 'cluster', p.keyword, p.message, p.hint);
   }
 
+  // backend = etcd: where etcd is must be said, and this node's client key is a secret like the cluster's.
+  async function checkEtcd(): Promise<void> {
+    if (c['etcd_endpoints'] === undefined) missing('cluster', ['etcd_endpoints'], 'backend = etcd without etcd_endpoints', 'set etcd_endpoints = https://HOST:2379 ... (the client URLs of the etcd members)');
+    if ((c['etcd_cert'] === undefined) !== (c['etcd_key'] === undefined)) add('error', ErrorCode.ClusterConfigInvalid, 'cluster', c['etcd_cert'] === undefined ? 'etcd_cert' : 'etcd_key', 'etcd_cert and etcd_key go together', 'set both (mutual TLS), or neither');
+    for (const k of ['etcd_ca', 'etcd_cert', 'etcd_key'] as const) {
+      const file = c[k];
+      if (file === undefined) continue;
+      const p = await pemFileProblem(file, k === 'etcd_key');
+      if (p) add('error', p.code, 'cluster', k, p.message, p.hint);
+    }
+  }
+
   // Each half of an even cluster cut in two is no majority: without an arbitrator to break the tie, neither may take over.
   function checkTieBreaker(): void {
     if (!nodes || nodes.length % 2 !== 0 || hasSection(ARBITRATOR)) return;
@@ -175,7 +187,9 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
     checkTieBreaker();
   }
   for (const [name, body] of Object.entries(conf)) if (name !== 'cluster') checkSection(name, body);
-  if (clusterRules && o.self !== undefined && !hasSection(HB)) {
+  const etcd = c['backend']?.trim() === 'etcd';
+  if (clusterRules && etcd) await checkEtcd();
+  if (clusterRules && o.self !== undefined && !etcd && !hasSection(HB)) {
     add(selfSeverity, ErrorCode.ClusterConfigInvalid, 'hb#1', undefined, 'no heartbeat is configured', 'add [hb#1] with type = unicast and addr@NODE for each node');
   }
   return issues;

@@ -104,6 +104,17 @@ const positiveSeconds = z.string().transform((s, ctx) => {
   return v;
 });
 
+/** etcd client URLs: http(s)://HOST:PORT, blank-separated. */
+const etcdEndpoints = z.string().transform((s, ctx) => {
+  const urls = s.split(/[\s,]+/).filter(Boolean);
+  const bad = urls.find((u) => !/^https?:\/\/[^\s/]+:\d+\/?$/.test(u));
+  if (!urls.length || bad !== undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected etcd client URLs like https://10.0.0.1:2379, got "${bad ?? s}"` });
+    return z.NEVER;
+  }
+  return urls;
+});
+
 export const CLUSTER = {
   // OpenSVC lower-cases the cluster name, and calls a cluster without one "default".
   name: keyword('name', z.string().transform((s) => (s.trim() || 'default').toLowerCase()), { doc: 'the cluster name, lower-cased', default: 'default' }),
@@ -114,6 +125,13 @@ export const CLUSTER = {
   secret: keyword('secret', secret, { doc: 'the HMAC key of heartbeats, 16 characters or more; prefer secret_file', secret: true }),
   secret_file: kw.path('secret_file', { doc: 'a root-only file (mode 0600) holding the cluster secret: openssl rand -hex 32 > FILE', scopable: false }),
   quorum: keyword('quorum', boolFromString, { doc: 'true: a node that loses quorum stops its ha services', default: false }),
+  backend: { ...kw.choice('backend', ['hb', 'etcd'], { doc: 'how nodes know each other and place services: hb (heartbeats, [hb#N]) or etcd (leases and transactions in an etcd cluster)', default: 'hb' }), scopable: false },
+  etcd_endpoints: keyword('etcd_endpoints', etcdEndpoints, { doc: 'backend = etcd: the client URLs of the etcd members, https://HOST:2379 ...' }),
+  etcd_prefix: keyword('etcd_prefix', z.string().regex(/^\/\S*\/$/, 'expected a key prefix starting and ending with /, e.g. /capsule/prod/'), { doc: "backend = etcd: the keys' prefix (default /capsule/CLUSTER/)" }),
+  etcd_timeout: keyword('etcd_timeout', millis, { doc: "backend = etcd: the lease TTL: a node etcd has not heard for this long is lost (rounded up to seconds; quorum is lost at half of it)", default: 10_000, defaultText: '10s' }),
+  etcd_ca: kw.path('etcd_ca', { doc: 'backend = etcd: the CA certificate (PEM) that signed the etcd members', scopable: false }),
+  etcd_cert: kw.path('etcd_cert', { doc: "backend = etcd: this node's client certificate (PEM)", scopable: false }),
+  etcd_key: kw.path('etcd_key', { doc: "backend = etcd: this node's client key (PEM), a root-only file (mode 0600)", scopable: false }),
 };
 
 export const HB = {

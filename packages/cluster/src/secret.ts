@@ -64,3 +64,15 @@ export async function clusterSecret(cluster: Readonly<Record<string, string>>): 
   }
   return { secret: inline.trim() };
 }
+
+/** A PEM file node.conf names (etcd_ca, etcd_cert, etcd_key): present, readable, and, for a private key, root's alone. */
+export async function pemFileProblem(file: string, secret: boolean): Promise<{ message: string; hint: string; code: ErrorCode } | undefined> {
+  const st = await stat(file).catch(() => undefined);
+  if (!st) return { message: `${file} does not exist`, hint: 'write the PEM file there, or fix the path', code: ErrorCode.ClusterConfigInvalid };
+  if (secret && st.uid !== 0) return { message: `${file} belongs to uid ${st.uid}, not root: its owner can read the key`, hint: `chown root:root ${file} && chmod 600 ${file}`, code: ErrorCode.SecretFileUnsafe };
+  if (secret && (st.mode & 0o077) !== 0) return { message: `${file} is readable or writable by others (mode ${(st.mode & 0o777).toString(8)})`, hint: `chown root:root ${file} && chmod 600 ${file}`, code: ErrorCode.SecretFileUnsafe };
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return { message: `${file} cannot be read`, hint: 'run this as root', code: ErrorCode.ClusterConfigInvalid };
+  if (!text.includes('-----BEGIN ')) return { message: `${file} holds no PEM block`, hint: 'write a PEM certificate or key there', code: ErrorCode.ClusterConfigInvalid };
+  return undefined;
+}

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { localExec } from '@capsule/transport';
 import { killAllIn, pidInNamespace, TestNetwork, type TestHost, type TestSwitch } from './netns.js';
 import { sh, until } from './run.js';
+import { TestEtcd } from './etcd.js';
 import { startSshd, type TestSshd } from './sshd.js';
 
 export interface ClusterNode {
@@ -56,6 +57,8 @@ export interface TestClusterOptions {
   ssh?: boolean;
   /** Extra environment of a node's daemon and CLI (simulated tools first on PATH, their shared state). */
   env?: (n: ClusterNode) => Record<string, string>;
+  /** `backend = etcd`: an etcd cluster of this many members, each a host of its own on the switch (198.51.100.61...). */
+  etcd?: number;
 }
 
 export class TestCluster {
@@ -96,8 +99,9 @@ export class TestCluster {
     this.client = await this.net.host();
     await this.sw.attach(this.client, 'eth0', '198.51.100.50/24');
     const ssh = this.o.ssh ? await this.sshSetup() : '';
+    const etcd = this.o.etcd ? await this.etcdSetup(this.o.etcd) : '';
     const arb = this.o.arbitrator ? `\n[arbitrator#1]\naddress = 198.51.100.50:${(this.o.port ?? 10000) + 1}\n` : '';
-    for (const n of this.nodes.values()) await writeFile(join(n.root, 'etc/capsule/node.conf'), this.nodeConf(arb + ssh), { mode: 0o600 });
+    for (const n of this.nodes.values()) await writeFile(join(n.root, 'etc/capsule/node.conf'), this.nodeConf(arb + ssh, etcd), { mode: 0o600 });
     if (this.o.arbitrator) {
       const root = join(this.dir, 'arbitrator');
       await mkdir(join(root, 'etc/capsule'), { recursive: true });
@@ -133,9 +137,25 @@ export class TestCluster {
     return `\n[ssh]\nidentity_file = ${join(dir, 'id_ed25519')}\nknown_hosts = ${join(dir, 'known_hosts')}\nconnect_timeout = 3\n`;
   }
 
-  nodeConf(extra = ''): string {
+  /** The etcd members, each in a host of its own on the switch; the [cluster] lines that use them. */
+  private async etcdSetup(size: number): Promise<string> {
+    const hosts = [];
+    for (let i = 0; i < size; i++) {
+      const host = await this.net.host();
+      const addr = `198.51.100.${61 + i}`;
+      await this.sw.attach(host, 'eth0', `${addr}/24`);
+      hosts.push({ ns: host.ns, addr });
+    }
+    this.etcd = await TestEtcd.start(size, 2379, hosts);
+    return `backend = etcd\netcd_endpoints = ${this.etcd.endpoints.join(' ')}\netcd_timeout = ${this.o.timeout ?? '3s'}\n`;
+  }
+
+  /** The etcd cluster of `etcd`, once created. */
+  etcd?: TestEtcd;
+
+  nodeConf(extra = '', clusterExtra = ''): string {
     const addrs = [...this.nodes.values()].map((n) => `addr@${n.name} = ${n.addr}`).join('\n');
-    return `[cluster]\nname = test\nnodes = ${this.o.nodes.join(' ')}\nsecret = ${this.secret}\nquorum = ${this.o.fence ? 'true' : 'false'}\n\n[hb#1]\ntype = ${this.o.hb ?? 'unicast'}\n${this.o.hb === 'multicast' ? 'group = 239.255.100.1\n' : ''}port = ${this.o.port ?? 10000}\ninterval = ${this.o.interval ?? '1s'}\ntimeout = ${this.o.timeout ?? '3s'}\n${addrs}\n${extra}`;
+    return `[cluster]\nname = test\nnodes = ${this.o.nodes.join(' ')}\nsecret = ${this.secret}\nquorum = ${this.o.fence ? 'true' : 'false'}\n${clusterExtra}\n[hb#1]\ntype = ${this.o.hb ?? 'unicast'}\n${this.o.hb === 'multicast' ? 'group = 239.255.100.1\n' : ''}port = ${this.o.port ?? 10000}\ninterval = ${this.o.interval ?? '1s'}\ntimeout = ${this.o.timeout ?? '3s'}\n${addrs}\n${extra}`;
   }
 
   node(name: string): ClusterNode {
@@ -244,6 +264,15 @@ export class TestCluster {
     }
   }
 
+  /** Cuts a node off from every etcd member (both ways), or heals it: the node, not etcd, is the one alone. */
+  async cutFromEtcd(name: string, heal = false): Promise<void> {
+    for (const m of this.etcd?.members ?? []) {
+      const addr = new URL(m.clientUrl).hostname;
+      await sh('ip', '-n', this.node(name).host.ns, 'route', heal ? 'del' : 'add', 'blackhole', `${addr}/32`);
+      await sh('ip', '-n', m.ns!, 'route', heal ? 'del' : 'add', 'blackhole', `${this.node(name).addr}/32`);
+    }
+  }
+
   /** Nodes where `addr` is configured on a link that is up. */
   async addressHolders(addr: string): Promise<string[]> {
     const out: string[] = [];
@@ -255,6 +284,7 @@ export class TestCluster {
   }
 
   async dispose(): Promise<void> {
+    await this.etcd?.dispose();
     for (const ns of [...[...this.nodes.values()].map((n) => n.host.ns), ...(this.client ? [this.client.ns] : [])]) {
       await killAllIn(ns);
     }

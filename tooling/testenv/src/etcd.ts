@@ -1,15 +1,18 @@
-// A real etcd cluster for tests (Debian's etcd-server): N members on
-// loopback, each with its own data directory and ports, started with the
-// static --initial-cluster bootstrap; members can be killed and started
+// A real etcd cluster for tests (Debian's etcd-server): N members, each
+// with its own data directory, on loopback ports or each in a network
+// namespace of its own (a test host on the cluster's switch), started with
+// the static --initial-cluster bootstrap; members can be killed and started
 // again; dispose() kills them all and removes their directories.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { until } from './run.js';
+import { sh, until } from './run.js';
 
 export interface EtcdMember {
   name: string;
+  /** The network namespace it runs in; none: this one (loopback). */
+  ns?: string;
   clientUrl: string;
   peerUrl: string;
   dataDir: string;
@@ -21,13 +24,19 @@ export class TestEtcd {
   readonly members: EtcdMember[] = [];
   private dir = '';
 
-  /** `size` members on 127.0.0.1, ports from `port` (client 2k, peer 2k+1). */
-  static async start(size: number, port: number): Promise<TestEtcd> {
+  /**
+   * `size` members on 127.0.0.1, ports from `port` (client 2k, peer 2k+1);
+   * or, with `hosts`, one member per host (its namespace and address), on
+   * `port` and `port + 1`.
+   */
+  static async start(size: number, port: number, hosts?: ReadonlyArray<{ ns: string; addr: string }>): Promise<TestEtcd> {
     const e = new TestEtcd();
     e.dir = await mkdtemp(join(tmpdir(), 'capsule-etcd-'));
     for (let i = 0; i < size; i++) {
       const name = `etcd${i + 1}`;
-      e.members.push({ name, clientUrl: `http://127.0.0.1:${port + 2 * i}`, peerUrl: `http://127.0.0.1:${port + 2 * i + 1}`, dataDir: join(e.dir, name), log: [] });
+      const h = hosts?.[i];
+      const [addr, client, peer] = h ? [h.addr, port, port + 1] : ['127.0.0.1', port + 2 * i, port + 2 * i + 1];
+      e.members.push({ name, ...(h ? { ns: h.ns } : {}), clientUrl: `http://${addr}:${client}`, peerUrl: `http://${addr}:${peer}`, dataDir: join(e.dir, name), log: [] });
     }
     try {
       for (const m of e.members) e.run(m);
@@ -45,7 +54,8 @@ export class TestEtcd {
 
   private run(m: EtcdMember): void {
     const cluster = this.members.map((x) => `${x.name}=${x.peerUrl}`).join(',');
-    const p = spawn('etcd', ['--name', m.name, '--data-dir', m.dataDir, '--listen-client-urls', m.clientUrl, '--advertise-client-urls', m.clientUrl, '--listen-peer-urls', m.peerUrl, '--initial-advertise-peer-urls', m.peerUrl, '--initial-cluster', cluster, '--initial-cluster-state', 'new', '--initial-cluster-token', `capsule-test-${process.pid}`, '--heartbeat-interval', '50', '--election-timeout', '500', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const inNs = m.ns ? ['ip', 'netns', 'exec', m.ns] : [];
+    const p = spawn(inNs[0] ?? 'etcd', [...inNs.slice(1), ...(m.ns ? ['etcd'] : []), '--name', m.name, '--data-dir', m.dataDir, '--listen-client-urls', m.clientUrl, '--advertise-client-urls', m.clientUrl, '--listen-peer-urls', m.peerUrl, '--initial-advertise-peer-urls', m.peerUrl, '--initial-cluster', cluster, '--initial-cluster-state', 'new', '--initial-cluster-token', `capsule-test-${process.pid}`, '--heartbeat-interval', '50', '--election-timeout', '500', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
     for (const s of [p.stdout, p.stderr]) s?.on('data', (d: Buffer) => m.log.push(...d.toString().trimEnd().split('\n')));
     m.proc = p;
   }
@@ -55,11 +65,18 @@ export class TestEtcd {
     await until(
       'etcd healthy',
       async () => {
-        const ok = await Promise.all(this.members.filter((m) => m.proc).map((m) => fetch(`${m.clientUrl}/health`).then((r) => r.json() as Promise<{ health?: string }>).then((j) => j.health === 'true', () => false)));
+        const ok = await Promise.all(this.members.filter((m) => m.proc).map((m) => this.health(m)));
         return ok.every(Boolean);
       },
       timeoutMs,
     );
+  }
+
+  /** The member's /health, asked from its own namespace. */
+  private async health(m: EtcdMember): Promise<boolean> {
+    if (!m.ns) return fetch(`${m.clientUrl}/health`).then((r) => r.json() as Promise<{ health?: string }>).then((j) => j.health === 'true', () => false);
+    const out = await sh('ip', 'netns', 'exec', m.ns, 'curl', '-s', '--max-time', '1', `${m.clientUrl}/health`).catch(() => '');
+    return /"health":\s*"true"/.test(out);
   }
 
   /** A member dies (SIGKILL): its data directory stays for a restart. */

@@ -15,7 +15,8 @@
 //   views/NODE/svc/SERVICE  the instance view (view.ts), under NODE's lease
 //   claims/SERVICE          NODE, under NODE's lease
 import { CapsuleError } from '@capsule/core';
-import { Etcd3, type IKeyValue, type Lease, type Watcher } from 'etcd3';
+import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen } from 'cockatiel';
+import { Etcd3, isRecoverableError, type IKeyValue, type Lease, type Watcher } from 'etcd3';
 import { randomBytes } from 'node:crypto';
 import type { ClusterBackend, Membership, PeerState, PublishedView } from '../backend.js';
 import type { ClusterConfig } from '../config.js';
@@ -66,7 +67,10 @@ export class EtcdBackend implements ClusterBackend {
   private revision = '0';
   private published = new Map<string, string>();
   private onChange: () => void = () => undefined;
+  /** Publish rounds (the daemon's intervals), as `counters.sent` for tools that wait on the agent's progress. */
+  private rounds = 0;
   private closed = false;
+  private publishFailing = false;
   /** Keys that did not parse: told once each. */
   private readonly garbage = new Set<string>();
 
@@ -78,12 +82,20 @@ export class EtcdBackend implements ClusterBackend {
     this.prefix = o.prefix ?? `/capsule/${cluster.name}/`;
     this.ttlS = Math.max(2, Math.ceil(o.ttlMs / 1000));
     this.now = o.now ?? monotonicMs;
+    const renewMs = Math.max(200, Math.round((this.ttlS * 1000) / 3));
     this.client = new Etcd3({
       hosts: o.endpoints,
       dialTimeout: 3000,
       ...(o.tls ? { credentials: { rootCertificate: o.tls.ca, ...(o.tls.cert ? { certChain: o.tls.cert } : {}), ...(o.tls.key ? { privateKey: o.tls.key } : {}) } } : {}),
       // Unary calls never hang the daemon: a dead endpoint is an error within the TTL.
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + Math.max(1000, (this.ttlS * 1000) / 3) }),
+      // Back within a renewal period of etcd answering again: gRPC's reconnect backoff grows to two minutes by default, the
+      // client's breaker shuts a host for five seconds and its watch backoff to thirty; a node healed must not wait that long.
+      grpcOptions: { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': renewMs },
+      faultHandling: {
+        host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: renewMs, breaker: new ConsecutiveBreaker(3) }),
+        watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: renewMs }).next(),
+      },
     });
   }
 
@@ -95,6 +107,7 @@ export class EtcdBackend implements ClusterBackend {
     if (onChange) this.onChange = onChange;
     await this.checkCluster();
     await this.grantLease();
+    await this.adoptClaims();
     // Watch first, from the revision of the snapshot: nothing between the two is missed.
     const snap = await this.client.getAll().prefix(this.prefix).exec();
     this.revision = snap.header.revision;
@@ -107,6 +120,8 @@ export class EtcdBackend implements ClusterBackend {
     this.watcher.on('put', (kv) => this.event('put', kv));
     this.watcher.on('delete', (kv) => this.event('delete', kv));
     this.watcher.on('disconnected', () => this.o.log?.('etcd: watch disconnected, reconnecting'));
+    // An emitter's unheard 'error' would end the daemon: told, and the watch goes on reconnecting.
+    this.watcher.on('error', (e) => this.o.log?.(`etcd: watch: ${e.message}`));
     this.startedAt = this.now();
     this.synced = true;
     this.onChange();
@@ -115,8 +130,12 @@ export class EtcdBackend implements ClusterBackend {
   /** A lease, and this node's presence under it; what was published under a lost lease is published again. */
   private async grantLease(): Promise<void> {
     const lease = this.client.lease(this.ttlS, { autoKeepAlive: true });
+    // A renewal counts from when it was sent, not answered: etcd renewed the lease after that moment, so
+    // lastRenew + TTL is never later than etcd's own expiry (the self-fencing rule's margin rests on it).
+    let firedAt = this.now();
+    lease.on('keepaliveFired', () => (firedAt = this.now()));
     lease.on('keepaliveSucceeded', () => {
-      if (this.lease === lease) this.lastRenew = this.now();
+      if (this.lease === lease) this.lastRenew = firedAt;
     });
     lease.on('lost', (e) => {
       if (this.lease !== lease || this.closed) return;
@@ -125,12 +144,26 @@ export class EtcdBackend implements ClusterBackend {
       this.onChange();
       void this.regrant();
     });
+    const asked = this.now();
     await lease.grant();
     await lease.put(this.key('nodes', this.self)).value(JSON.stringify({ boot: this.boot })).exec();
     this.lease = lease;
     this.leaseLost = false;
-    this.lastRenew = this.now();
+    this.lastRenew = asked;
     this.published = new Map();
+  }
+
+  /** Claims this node made under a previous lease (an agent restarted, a lease lost): bound to the new one, so they stand while it does. */
+  private async adoptClaims(): Promise<void> {
+    const lease = this.lease;
+    if (!lease) return;
+    const id = await lease.grant();
+    const claims = await this.client.getAll().prefix(this.key('claims', '')).exec();
+    for (const kv of claims.kvs) {
+      if (text(kv.value) !== this.self) continue;
+      const k = text(kv.key);
+      await this.client.if(k, 'Value', '==', this.self).then(this.client.put(k).value(this.self).lease(id)).commit();
+    }
   }
 
   /** After a lost lease: a new one as soon as etcd grants it, backing off up to a TTL between tries. */
@@ -138,6 +171,7 @@ export class EtcdBackend implements ClusterBackend {
     for (let delay = 100; !this.closed; delay = Math.min(delay * 2, this.ttlS * 1000)) {
       try {
         await this.grantLease();
+        await this.adoptClaims();
         this.o.log?.('etcd: lease granted again');
         this.onChange();
         return;
@@ -204,10 +238,26 @@ export class EtcdBackend implements ClusterBackend {
     }
   }
 
-  /** Writes what changed of this node's view since the last publish (an unchanged view costs nothing). */
+  /**
+   * Writes what changed of this node's view since the last publish (an
+   * unchanged view costs nothing). Never rejects: etcd out of reach is the
+   * quorum's business (the lease is not renewed either); said once a streak.
+   */
   async publish(view: PublishedView): Promise<void> {
+    try {
+      await this.write(view);
+      if (this.publishFailing) this.o.log?.('etcd: publishing again');
+      this.publishFailing = false;
+    } catch (e) {
+      if (!this.publishFailing) this.o.log?.(`etcd: cannot publish this node's view: ${(e as Error).message}`);
+      this.publishFailing = true;
+    }
+  }
+
+  private async write(view: PublishedView): Promise<void> {
     const lease = this.lease;
     if (!lease || this.closed) return;
+    this.rounds++;
     const want = new Map<string, string>([[this.key('views', this.self), JSON.stringify({ frozen: view.frozen })]]);
     for (const [name, inst] of Object.entries(view.services)) want.set(this.key('views', this.self, 'svc', name), JSON.stringify(inst));
     const id = await lease.grant();
@@ -225,11 +275,16 @@ export class EtcdBackend implements ClusterBackend {
     this.published = want;
   }
 
-  /** Quorum is holding a lease that etcd (a majority of its members) renewed within half the TTL. */
+  /** How long after its last renewal (as sent) the lease still counts: two renewal periods (TTL/3 each), a third left to stop. */
+  private get holdMs(): number {
+    return (this.ttlS * 1000 * 2) / 3;
+  }
+
+  /** Quorum is holding a lease that etcd (a majority of its members) renewed within two renewal periods. */
   private quorumNow(): { quorum: boolean; reason: string } {
     if (!this.lease || this.leaseLost) return { quorum: false, reason: 'no etcd lease' };
     const age = this.now() - this.lastRenew;
-    if (age > (this.ttlS * 1000) / 2) return { quorum: false, reason: `etcd lease not renewed for ${(age / 1000).toFixed(1)} s` };
+    if (age > this.holdMs) return { quorum: false, reason: `etcd lease not renewed for ${(age / 1000).toFixed(1)} s` };
     return { quorum: true, reason: `etcd lease renewed ${(age / 1000).toFixed(1)} s ago` };
   }
 
@@ -255,14 +310,16 @@ export class EtcdBackend implements ClusterBackend {
       alive,
       quorum: q,
       views,
-      ready: this.synced && q.quorum,
+      // Ready is about having read the cluster once: a node that loses quorum later must still decide (to fence itself).
+      ready: this.synced,
       silentMs,
       lastWordMs,
-      // A lost node's key went with its lease: it has been cut off from etcd for a whole TTL, so it
-      // stopped its ha services (self-fencing, renewals every TTL/3, quorum lost at TTL/2).
-      takeoverMs: this.ttlS * 1000,
+      // A lost node's key went with its lease: etcd heard nothing from it for a whole TTL, and with
+      // quorum = true it stopped its ha services by 2/3 of it (docs/architecture.md, "The etcd backend");
+      // a third more covers a clock running slower there.
+      takeoverMs: (this.ttlS * 1000) / 3,
       settled: this.synced,
-      leaseUntil: this.lastRenew + (this.ttlS * 1000) / 2,
+      leaseUntil: this.lastRenew + this.holdMs,
     };
   }
 
@@ -282,9 +339,14 @@ export class EtcdBackend implements ClusterBackend {
     }
   }
 
+  /** Never rejects: a claim etcd cannot delete now goes with the lease. */
   async release(service: string): Promise<void> {
     const k = this.key('claims', service);
-    await this.client.if(k, 'Value', '==', this.self).then(this.client.delete().key(k)).commit();
+    await this.client
+      .if(k, 'Value', '==', this.self)
+      .then(this.client.delete().key(k))
+      .commit()
+      .catch((e: Error) => this.o.log?.(`etcd: release of ${service} failed (${e.message}): it goes with this node's lease`));
   }
 
   peers(): Record<string, PeerState> {
@@ -309,15 +371,21 @@ export class EtcdBackend implements ClusterBackend {
       leaseRemainingMs: this.lease && !this.leaseLost ? Math.max(0, Math.round(this.lastRenew + this.ttlS * 1000 - this.now())) : 0,
       revision: Number(this.revision),
       quorum: q.reason,
+      counters: { sent: this.rounds },
     };
   }
 
+  /**
+   * Stops renewing without revoking: the daemon stops, the services it holds
+   * run on, so its claims must stand until the lease expires (a TTL), by
+   * when a restarted agent has bound them to its new lease, or the watchdog
+   * has stopped them (leaseUntil).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.watcher?.cancel().catch(() => undefined);
-    // A clean leave: the lease revoked, its keys (presence, views, claims) gone at once.
-    await this.lease?.revoke().catch(() => undefined);
+    this.lease?.release();
     this.client.close();
   }
 }
