@@ -148,16 +148,31 @@ export class Agent {
       return { error: (e as Error).message };
     }
     if (this.halted) return { error: 'the daemon is stopping' };
+    // Settings that cannot work are refused while the running backend goes on (its timers renew the watchdog).
+    const problem = await probeBackend(next);
+    if (problem) return { error: problem };
     for (const t of this.timers.splice(0)) clearInterval(t);
     await this.backend?.close();
-    this.cluster = next;
-    this.hb = clusterTiming(next);
-    this.backend = await makeBackend(next, this.self, this.o.log);
-    await this.backend.start();
+    const prev = this.cluster;
+    let error: string | undefined;
+    try {
+      // The old backend is closed first (a heartbeat port is bound once); the new one must join within 10 s, else
+      // the previous settings come back, so that a reload never leaves a node outside its cluster.
+      this.backend = await makeBackend(next, this.self, this.o.log, 10_000);
+      await this.backend.start();
+      this.cluster = next;
+    } catch (e) {
+      error = (e as Error).message;
+      await this.backend?.close();
+      this.o.log(`reload of node.conf failed (${error}): back to the previous settings`);
+      this.backend = await makeBackend(prev, this.self, this.o.log);
+      await this.backend.start();
+    }
+    this.hb = clusterTiming(this.cluster);
     this.startTimers();
-    this.o.log(`reloaded node.conf: cluster ${next.name} (${next.nodes.join(' ')}), ${rhythm(next)}`);
+    if (!error) this.o.log(`reloaded node.conf: cluster ${next.name} (${next.nodes.join(' ')}), ${rhythm(next)}`);
     await this.send();
-    return { ok: true };
+    return error ? { error } : { ok: true };
   }
 
   /** Idempotent: a terminal's Ctrl-C reaches both `nodemgr daemon run` and the agent, which gets it twice. */
@@ -429,13 +444,29 @@ function rhythm(c: ClusterConfig): string {
   return c.etcd ? `etcd at ${c.etcd.endpoints.join(' ')}, lease ${Math.ceil(t.timeoutMs / 1000)} s` : `heartbeats every ${t.intervalMs} ms, timeout ${t.timeoutMs} ms`;
 }
 
+/** Why the backend of these settings could not join now (etcd unreachable, or another cluster's prefix); undefined when it could. */
+async function probeBackend(cluster: ClusterConfig): Promise<string | undefined> {
+  const e = cluster.etcd;
+  if (!e) return undefined;
+  const { EtcdBackend } = await import('@capsule/cluster/etcd');
+  try {
+    await EtcdBackend.probe(cluster, { endpoints: e.endpoints, ...(e.prefix ? { prefix: e.prefix } : {}), ...(await etcdTls(e)) });
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
+}
+
+async function etcdTls(e: NonNullable<ClusterConfig['etcd']>): Promise<{ tls?: { ca: Buffer; cert?: Buffer; key?: Buffer } }> {
+  const pem = (f: string | undefined) => (f === undefined ? undefined : readFile(f));
+  const [ca, cert, key] = await Promise.all([pem(e.ca), pem(e.cert), pem(e.key)]);
+  return ca ? { tls: { ca, ...(cert ? { cert } : {}), ...(key ? { key } : {}) } } : {};
+}
+
 /** The backend node.conf asks for: heartbeats, or etcd (its client loaded only then). */
-async function makeBackend(cluster: ClusterConfig, self: string, log: (line: string) => void): Promise<ClusterBackend> {
+async function makeBackend(cluster: ClusterConfig, self: string, log: (line: string) => void, startTimeoutMs?: number): Promise<ClusterBackend> {
   const e = cluster.etcd;
   if (!e) return new HeartbeatBackend(cluster, self, { log });
   const { EtcdBackend } = await import('@capsule/cluster/etcd');
-  const pem = (f: string | undefined) => (f === undefined ? undefined : readFile(f));
-  const [ca, cert, key] = await Promise.all([pem(e.ca), pem(e.cert), pem(e.key)]);
-  const tls = ca ? { tls: { ca, ...(cert ? { cert } : {}), ...(key ? { key } : {}) } } : {};
-  return new EtcdBackend(cluster, self, { endpoints: e.endpoints, ttlMs: e.ttlMs, ...(e.prefix ? { prefix: e.prefix } : {}), ...tls, log });
+  return new EtcdBackend(cluster, self, { endpoints: e.endpoints, ttlMs: e.ttlMs, ...(e.prefix ? { prefix: e.prefix } : {}), ...(await etcdTls(e)), log, ...(startTimeoutMs ? { startTimeoutMs } : {}) });
 }

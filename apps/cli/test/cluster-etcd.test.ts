@@ -4,8 +4,9 @@
 // service of the heartbeat tests. A node powered off: the service comes up
 // elsewhere. The holder cut off from etcd: it stops the service (its lease
 // is not renewed) before another node, which claims it once the lease has
-// expired, starts it. One etcd member killed: the cluster goes on. Sampled
-// every 100 ms throughout: never two holders.
+// expired, starts it. One etcd member killed: the cluster goes on; two:
+// nothing runs (quorum = true) and nothing starts; back: it runs once.
+// Sampled every 100 ms throughout: never two holders.
 import { TestCluster, until } from '@capsule/testenv';
 import { cliEntry } from './cli.js';
 import { holders, reach, sampler, writeWebService } from './cluster-web.js';
@@ -27,6 +28,20 @@ test('the daemons run on etcd: daemon status says so, the service starts on one 
   const s = await status('hv2');
   expect(s).toMatchObject({ backend: 'etcd', endpoints: c.etcd!.endpoints, leaseTtlS: 3 });
   expect(await holders(c)).toHaveLength(1);
+  const text = (await c.cli('hv2', 'nodemgr', ['daemon', 'status'])).stdout;
+  expect(text).toMatch(/^node hv2 of cluster test: quorum \(etcd lease renewed .*\)\netcd: lease [\d.]+ s of 3 s left, revision \d+ seen\n/);
+  for (const e of c.etcd!.endpoints) expect(text).toContain(`  ${e}: ok\n`);
+}, T);
+
+test('nodemgr set of etcd endpoints that do not answer is refused by the running daemon, which keeps etcd; set back, it reloads', async () => {
+  const holder = await until('web answering', () => reach(c), T);
+  const bad = await c.cli('hv2', 'nodemgr', ['set', '--param', 'cluster.etcd_endpoints', '--value', 'http://198.51.100.99:2379']);
+  expect(bad.stderr).toMatch(/the agent daemon kept its previous settings: etcd: no etcd endpoint answers \(http:\/\/198\.51\.100\.99:2379\)/);
+  expect(((await status('hv2')) as { quorum?: { quorum?: boolean } }).quorum?.quorum).toBe(true);
+  const good = await c.cli('hv2', 'nodemgr', ['set', '--param', 'cluster.etcd_endpoints', '--value', c.etcd!.endpoints.join(' ')]);
+  expect(good.stderr).toContain('the agent daemon reloaded node.conf');
+  await until('hv2 in quorum on etcd again', async () => ((await status('hv2')) as { quorum?: { quorum?: boolean } }).quorum?.quorum === true, T);
+  expect(await holders(c)).toEqual([holder]);
 }, T);
 
 test('the holder cut off from etcd stops the service before another node starts it; healed, it takes nothing back', async () => {
@@ -61,4 +76,26 @@ test('one etcd member killed: the cluster goes on, a powered-off holder fails ov
   } finally {
     expect(await s.stop()).toEqual([]);
   }
+}, T);
+
+test('two etcd members killed: no node has quorum, the service stops and starts nowhere; etcd back: it runs on one node', async () => {
+  await until('web answering', () => reach(c), T);
+  const s = sampler(c);
+  try {
+    await c.etcd!.kill('etcd2');
+    await c.etcd!.kill('etcd3');
+    await until('no quorum anywhere', async () => {
+      // The node powered off by the test before stays off.
+      const q = await Promise.all([...c.nodes.values()].filter((n) => n.daemon).map((n) => n.name).map(async (n) => ((await status(n)) as { quorum?: { quorum?: boolean } }).quorum?.quorum));
+      return q.every((x) => x === false);
+    }, T);
+    await until('web stopped everywhere', async () => (await holders(c)).length === 0, T);
+    c.etcd!.revive('etcd2');
+    c.etcd!.revive('etcd3');
+    await c.etcd!.healthy(60_000);
+    await until('web answering again', () => reach(c), T);
+  } finally {
+    expect(await s.stop()).toEqual([]);
+  }
+  expect(await holders(c)).toHaveLength(1);
 }, T);

@@ -63,7 +63,7 @@ describe('etcd placement', () => {
     expect(await b['n1']!.claim('web')).toBe(true);
     expect(await b['n2']!.claim('web')).toBe(false);
     // A crash: keepalives stop, nothing is revoked.
-    (b['n1'] as unknown as { lease: { release(): void } }).lease.release();
+    (b['n1'] as unknown as { renewal: { stop(): void } }).renewal.stop();
     await until('n1 lost', () => !b['n2']!.membership().alive.includes('n1'), T);
     expect(await b['n2']!.claim('web')).toBe(true);
   }, T);
@@ -86,6 +86,37 @@ describe('etcd placement', () => {
     await until('converged', () => nodes.every((n) => b[n]!.membership().quorum.quorum && b[n]!.membership().alive.length === 3), T);
   }, T);
 
+  test('a member hung (SIGSTOP, its connections open and silent): every node keeps its lease and quorum, the leader\'s included', async () => {
+    b = backends({ ttlMs: 4000 });
+    await startAll(b);
+    await until('ready', () => nodes.every((n) => b[n]!.membership().ready && b[n]!.membership().alive.length === 3));
+    const lapses: string[] = [];
+    const leader = await etcd.leader();
+    // Followers first, then the leader: a renewal stuck on the hung member (etcd3's own keep-alive gives up only
+    // after a whole TTL) lets quorum lapse at 2/3 of one, as seen before renewals went to every member.
+    for (const m of [...etcd.members.map((x) => x.name).filter((x) => x !== leader), leader]) {
+      etcd.signal(m, 'SIGSTOP');
+      const watch = setInterval(() => lapses.push(...nodes.filter((n) => !b[n]!.membership().quorum.quorum).map((n) => `${n} with ${m} hung: ${b[n]!.membership().quorum.reason}`)), 50);
+      try {
+        const from = Date.now();
+        await untilAsync(`two TTLs with ${m} hung`, async () => Date.now() - from > 8000, T);
+      } finally {
+        clearInterval(watch);
+        etcd.signal(m, 'SIGCONT');
+      }
+      await etcd.healthy();
+    }
+    expect(lapses).toEqual([]);
+    // A leader resumed after its term ended may still revoke the leases it saw expire (etcd before its fix for
+    // issues 12528 and 15247): then every node loses quorum at once and takes a new lease; either way they converge.
+    await untilAsync('converged', async () => {
+      // As the daemon does every interval: what went with a lease comes back under the new one.
+      await Promise.all(nodes.map((n) => b[n]!.publish({ frozen: false, services: {} })));
+      return nodes.every((n) => b[n]!.membership().quorum.quorum && b[n]!.membership().alive.length === 3);
+    }, T);
+    expect((await Promise.all(nodes.map((n) => b[n]!.claim('web')))).filter(Boolean)).toHaveLength(1);
+  }, 2 * T);
+
   test('a lease lost (revoked behind the node\'s back, as an expiry): no quorum, then a new lease and the view published again', async () => {
     b = backends({ ttlMs: 2000 });
     await startAll(b);
@@ -94,7 +125,7 @@ describe('etcd placement', () => {
     await b['n1']!.publish({ frozen: false, services: { web } });
     await until('n1 web seen', () => b['n2']!.membership().views['n1']?.services['web']?.avail === 'up');
     const raw = new Etcd3({ hosts: etcd.endpoints });
-    await raw.leaseClient.leaseRevoke({ ID: await (b['n1'] as unknown as { lease: { grant(): Promise<string> } }).lease.grant() });
+    await raw.leaseClient.leaseRevoke({ ID: (b['n1'] as unknown as { leaseId: string }).leaseId });
     raw.close();
     await until('n1 gone for n2', () => !b['n2']!.membership().alive.includes('n1'), T);
     // The daemon publishes every interval: what went with the lease comes back under the new one.
@@ -110,8 +141,36 @@ describe('etcd placement', () => {
     await first.start();
     const second = new EtcdBackend(cluster('beta'), 'n1', { endpoints: etcd.endpoints, prefix, ttlMs: 2000 });
     await expect(second.start()).rejects.toMatchObject({ code: 'EtcdForeignData', hint: expect.stringContaining('etcd_prefix') });
+    // A reload asks first, without joining: the same answer, and nothing written.
+    await expect(EtcdBackend.probe(cluster('beta'), { endpoints: etcd.endpoints, prefix })).rejects.toMatchObject({ code: 'EtcdForeignData' });
+    await expect(EtcdBackend.probe(cluster('alpha'), { endpoints: etcd.endpoints, prefix })).resolves.toBeUndefined();
+    await expect(EtcdBackend.probe(cluster('gamma'), { endpoints: etcd.endpoints, prefix: `${prefix}nobody/` })).resolves.toBeUndefined();
     await first.close();
     await second.close();
+  }, T);
+
+  test('no endpoint answers: start says so once and joins when etcd comes up; with a bound, EtcdUnreachable names the endpoints', async () => {
+    const port = 20400 + (process.pid % 50) * 10 + 8;
+    const endpoints = [`http://127.0.0.1:${port}`];
+    await expect(EtcdBackend.probe(cluster(), { endpoints }, 500)).rejects.toMatchObject({ code: 'EtcdUnreachable', message: expect.stringContaining(endpoints[0]!) });
+    const bounded = new EtcdBackend(cluster(), 'n1', { endpoints, ttlMs: 2000, startTimeoutMs: 1000 });
+    await expect(bounded.start()).rejects.toMatchObject({ code: 'EtcdUnreachable', message: expect.stringContaining(endpoints[0]!), hint: expect.stringContaining('etcd_endpoints') });
+    await bounded.close();
+    const lines: string[] = [];
+    const patient = new EtcdBackend(cluster(), 'n1', { endpoints, ttlMs: 2000, log: (l) => lines.push(l) });
+    b = { n1: patient };
+    const joined = patient.start();
+    await until('told', () => lines.length > 0);
+    const late = await TestEtcd.start(1, port);
+    try {
+      await joined;
+      expect(lines.filter((l) => l.includes('no etcd endpoint answers'))).toHaveLength(1);
+      expect(patient.membership().quorum.quorum).toBe(true);
+    } finally {
+      await patient.close();
+      b = {};
+      await late.dispose();
+    }
   }, T);
 
   test('a key edited into garbage is ignored and reported; the rest of the view stands', async () => {

@@ -1,6 +1,7 @@
 import { analyze, outcome, stat, type FaultRecord, type RunRecord } from './analysis.js';
 import type { Probe } from './prober.js';
 import { renderReport } from './render.js';
+import { ETCD_FAULT_KINDS, FAULT_KINDS } from './schedule.js';
 
 /** A probe every 100 ms from `from` to `to`, answered by whoever `who(t)` names (undefined: a timeout). */
 function probes(from: number, to: number, who: (t: number) => string | undefined): Probe[] {
@@ -25,6 +26,8 @@ const record: RunRecord = {
   seed: 42,
   durationMs: 30_000,
   arbitrator: false,
+  backend: 'hb',
+  kinds: FAULT_KINDS,
   from: 0,
   to: 30_000,
   faults,
@@ -68,8 +71,8 @@ test('the report: counts per kind, double holds, unasked moves, lost edits, the 
   expect(r.faults).toEqual({ total: 4, byKind: { 'power-off': 1, kill: 1, pause: 0, partition: 1, loss: 1 } });
   expect(r.doubleHolds).toMatchObject({ count: 1, totalMs: 200, maxMs: 200 });
   expect(r.perKind['power-off']).toEqual({ count: 1, onHolder: 1, outage: { median: 7005, max: 7005 }, failover: { asked: 1, moved: 1, median: 7005, max: 7005 } });
-  expect(r.perKind.kill.failover).toEqual({ asked: 1, moved: 0 });
-  expect(r.perKind.loss.failover).toBeUndefined();
+  expect(r.perKind.kill!.failover).toEqual({ asked: 1, moved: 0 });
+  expect(r.perKind.loss!.failover).toBeUndefined();
   expect(r.unaskedMoves.map((o) => [o.kind, o.node, o.movedTo])).toEqual([['partition', 'hv3', 'hv1']]);
   expect(r.edits).toMatchObject({ tried: 2, acknowledged: 1, failed: 1 });
   expect(r.ok).toBe(false);
@@ -90,12 +93,12 @@ test('the text report', () => {
     edits: 1 acknowledged, 1 failed, 1 lost
     moves after a fault that spared the holder: partition of hv3, hv2 -> hv1
 
-    kind       count  holder  client outage median / max  failover median / max (moved / holder faults)
-    power-off  1      1       7.0 s / 7.0 s               7.0 s / 7.0 s (1 / 1)
-    kill       1      1       1.5 s / 1.5 s               - (0 / 1)
-    pause      0      0       -                           -
-    partition  1      0       0.0 s / 0.0 s               - (0 / 0)
-    loss       1      0       0.0 s / 0.0 s               -
+    kind        count  holder  client outage median / max  failover median / max (moved / holder faults)
+    power-off   1      1       7.0 s / 7.0 s               7.0 s / 7.0 s (1 / 1)
+    kill        1      1       1.5 s / 1.5 s               - (0 / 1)
+    pause       0      0       -                           -
+    partition   1      0       0.0 s / 0.0 s               - (0 / 0)
+    loss        1      0       0.0 s / 0.0 s               -
 
     every fault (time since the first, kind, node, how long, what the client saw):
       +1.0 s    power-off   hv1 (holder)  5.0 s   outage 7.0 s, failover 7.0 s, now on hv2
@@ -108,4 +111,23 @@ test('the text report', () => {
     lost edit nemesis_1: acknowledged on hv2 (holder) at +9.0 s, missing on hv1
     "
   `);
+});
+
+test('on etcd: the store faults are counted, a cut from etcd is a failover, faults on members are nobody\'s holder', () => {
+  const r = analyze({
+    ...record,
+    backend: 'etcd',
+    kinds: ETCD_FAULT_KINDS,
+    doubles: [],
+    lost: [],
+    faults: [
+      { kind: 'etcd-cut', node: 'hv1', holder: 'hv1', injectedAt: 1000, healedAt: 6000 },
+      { kind: 'etcd-quorum', node: 'etcd1+etcd2', holder: 'hv2', injectedAt: 10_000, healedAt: 12_000 },
+    ],
+  });
+  expect(r.ok).toBe(true);
+  expect(r.faults.byKind).toMatchObject({ 'etcd-cut': 1, 'etcd-quorum': 1, 'etcd-kill': 0, kill: 0 });
+  expect(r.perKind['etcd-cut']!.failover).toEqual({ asked: 1, moved: 1, median: 7005, max: 7005 });
+  expect(r.log[1]).toMatchObject({ onHolder: false, node: 'etcd1+etcd2' });
+  expect(renderReport(r)).toMatch(/on 3 nodes on a three-member etcd .*\n[^]*faults: 2 \(power-off 0, kill 0, pause 0, partition 0, loss 0, etcd-cut 1, etcd-kill 0, etcd-pause 0, etcd-quorum 1\)/);
 });

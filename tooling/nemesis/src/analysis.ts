@@ -3,7 +3,7 @@
 import type { Edit } from './edits.js';
 import type { DoubleHold } from './holds.js';
 import type { Probe } from './prober.js';
-import { FAULT_KINDS, TAKES_HOLDER_AWAY, type FaultKind } from './schedule.js';
+import { TAKES_HOLDER_AWAY, type Backend, type FaultKind } from './schedule.js';
 
 export interface FaultRecord {
   kind: FaultKind;
@@ -51,6 +51,9 @@ export interface RunRecord {
   seed: number;
   durationMs: number;
   arbitrator: boolean;
+  backend: Backend;
+  /** The kinds the run drew its faults from. */
+  kinds: readonly FaultKind[];
   /** When the first fault could be injected (the service up) and when the run ended. */
   from: number;
   to: number;
@@ -67,12 +70,14 @@ export interface NemesisReport {
   seed: number;
   durationMs: number;
   arbitrator: boolean;
+  backend: Backend;
+  kinds: FaultKind[];
   /** When the faults began (ms since the epoch): the origin of every `+N s` in the text. */
   startedAt: number;
   elapsedMs: number;
-  faults: { total: number; byKind: Record<FaultKind, number> };
+  faults: { total: number; byKind: Partial<Record<FaultKind, number>> };
   doubleHolds: { count: number; totalMs: number; maxMs: number; episodes: Episode[] };
-  perKind: Record<FaultKind, KindSummary>;
+  perKind: Partial<Record<FaultKind, KindSummary>>;
   /** Faults that spared the holder yet the service answered from another node. */
   unaskedMoves: FaultOutcome[];
   log: FaultOutcome[];
@@ -124,7 +129,7 @@ function summarize(kind: FaultKind, outcomes: readonly FaultOutcome[]): KindSumm
 export function analyze(r: RunRecord): NemesisReport {
   const log = r.faults.map((f, i) => outcome(f, r.faults[i + 1]?.injectedAt ?? r.to, r.probes));
   const episodes = r.doubles.map((d) => ({ ...d, durationMs: d.end - d.start }));
-  const byKind = Object.fromEntries(FAULT_KINDS.map((k) => [k, log.filter((o) => o.kind === k).length])) as Record<FaultKind, number>;
+  const byKind = Object.fromEntries(r.kinds.map((k) => [k, log.filter((o) => o.kind === k).length]));
   const findings = [
     ...episodes.map((d) => `double hold: ${d.nodes.join(' and ')} for ${d.durationMs} ms from ${new Date(d.start).toISOString()}`),
     ...r.lost.map((e) => `lost edit: nemesis_${e.k}, acknowledged on ${e.node}${e.onHolder ? ' (the holder)' : ''} at ${new Date(e.at).toISOString()}, missing on ${e.missingOn.join(', ')}`),
@@ -133,11 +138,13 @@ export function analyze(r: RunRecord): NemesisReport {
     seed: r.seed,
     durationMs: r.durationMs,
     arbitrator: r.arbitrator,
+    backend: r.backend,
+    kinds: [...r.kinds],
     startedAt: r.from,
     elapsedMs: r.to - r.from,
     faults: { total: log.length, byKind },
     doubleHolds: { count: episodes.length, totalMs: episodes.reduce((s, d) => s + d.durationMs, 0), maxMs: Math.max(0, ...episodes.map((d) => d.durationMs)), episodes },
-    perKind: Object.fromEntries(FAULT_KINDS.map((k) => [k, summarize(k, log)])) as Record<FaultKind, KindSummary>,
+    perKind: Object.fromEntries(r.kinds.map((k) => [k, summarize(k, log)])),
     unaskedMoves: log.filter((o) => !o.onHolder && o.movedTo),
     log,
     edits: { tried: r.edits.length, acknowledged: r.edits.filter((e) => e.acknowledged).length, failed: r.edits.filter((e) => !e.acknowledged).length, lost: r.lost },

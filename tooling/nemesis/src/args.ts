@@ -1,19 +1,22 @@
 // The nemesis's command line: `--duration 2m|10m|SECONDS`, `--seed N`,
-// `--arbitrator`, `--out FILE`, `--logs DIR`.
+// `--arbitrator`, `--backend hb|etcd`, `--out FILE`, `--logs DIR`.
 import { parseArgs } from 'node:util';
 import { NemesisUsage } from './errors.js';
+import type { Backend } from './schedule.js';
 
 export interface NemesisArgs {
   durationMs: number;
   seed: number;
   arbitrator: boolean;
+  /** The cluster's backend: heartbeats, or a three-member etcd with faults on its members too. */
+  backend: Backend;
   /** The report as JSON. */
   out?: string;
   /** Where the agents' and watchdogs' logs are kept when the run finds a problem. */
   logs?: string;
 }
 
-const USAGE = 'usage: nemesis [--duration 2m|10m|SECONDS] [--seed N] [--arbitrator] [--out FILE] [--logs DIR]';
+const USAGE = 'usage: nemesis [--duration 2m|10m|SECONDS] [--seed N] [--arbitrator] [--backend hb|etcd] [--out FILE] [--logs DIR]';
 
 /** `90`, `90s`, `2m`, `1h`: a length of time in ms. */
 export function parseDuration(text: string): number {
@@ -32,6 +35,7 @@ export function parseNemesisArgs(argv: string[], defaultSeed: () => number): Nem
         duration: { type: 'string', default: '2m' },
         seed: { type: 'string' },
         arbitrator: { type: 'boolean', default: false },
+        backend: { type: 'string', default: 'hb' },
         out: { type: 'string' },
         logs: { type: 'string' },
       },
@@ -43,10 +47,13 @@ export function parseNemesisArgs(argv: string[], defaultSeed: () => number): Nem
   }
   const seed = values.seed === undefined ? defaultSeed() : Number(values.seed);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new NemesisUsage(`--seed ${values.seed}: not a whole number >= 0\n${USAGE}`);
+  if (values.backend !== 'hb' && values.backend !== 'etcd') throw new NemesisUsage(`--backend ${values.backend}: write hb or etcd\n${USAGE}`);
+  if (values.backend === 'etcd' && values.arbitrator) throw new NemesisUsage(`--arbitrator is for the heartbeat backend: with etcd, etcd is the tie-breaker\n${USAGE}`);
   return {
     durationMs: parseDuration(values.duration),
     seed,
     arbitrator: values.arbitrator,
+    backend: values.backend,
     ...(values.out ? { out: values.out } : {}),
     ...(values.logs ? { logs: values.logs } : {}),
   };

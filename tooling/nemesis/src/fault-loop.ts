@@ -7,7 +7,7 @@ import type { FaultRecord } from './analysis.js';
 import { inject, prepare } from './faults.js';
 import type { HoldTracker } from './holds.js';
 import type { ClientProber } from './prober.js';
-import { chooseNode, FAULT_MS, faultLabel, faultSchedule } from './schedule.js';
+import { chooseMembers, chooseNode, FAULT_MS, faultLabel, faultSchedule, ON_ETCD, type FaultKind } from './schedule.js';
 import { secs, sleep } from './time.js';
 
 /** A healed fault must see the service answer again within this before the next one. */
@@ -15,6 +15,7 @@ const RECOVERY_MS = 60_000;
 
 export interface FaultLoopContext {
   seed: number;
+  kinds: readonly FaultKind[];
   deadline: number;
   tracker: HoldTracker;
   prober: ClientProber;
@@ -27,13 +28,15 @@ export interface FaultLoopContext {
 export async function runFaults(c: TestCluster, x: FaultLoopContext): Promise<FaultRecord[]> {
   const nodes = [...c.nodes.keys()];
   const faults: FaultRecord[] = [];
-  for (const plan of faultSchedule(x.seed)) {
+  const members = c.etcd?.members.map((m) => m.name) ?? [];
+  for (const plan of faultSchedule(x.seed, x.kinds)) {
     const remaining = x.deadline - Date.now();
     // The last fault is cut to the deadline, never below its kind's least duration.
     if (remaining <= 0 || remaining < FAULT_MS[plan.kind][0]) break;
     const durationMs = Math.min(plan.durationMs, remaining);
     const holder = x.tracker.holder;
-    const target = { kind: plan.kind, node: chooseNode(plan, holder, nodes)!, loss: plan.loss };
+    const node = ON_ETCD.has(plan.kind) ? chooseMembers(plan.kind, plan.pick, members).join('+') : chooseNode(plan, holder, nodes)!;
+    const target = { kind: plan.kind, node, loss: plan.loss };
     await prepare(c, target);
     if (target.kind === 'power-off') x.down.add(target.node);
     const injectedAt = Date.now();

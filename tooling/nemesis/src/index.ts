@@ -4,4 +4,4 @@ export { analyze, type NemesisReport, type FaultOutcome, type KindSummary, type 
 export { renderReport } from './render.js';
 export { parseNemesisArgs, parseDuration, type NemesisArgs } from './args.js';
 export { NemesisAborted, NemesisSetupFailed, NemesisUsage } from './errors.js';
-export { FAULT_KINDS, type FaultKind } from './schedule.js';
+export { ETCD_FAULT_KINDS, FAULT_KINDS, faultKinds, type Backend, type FaultKind } from './schedule.js';

@@ -1,7 +1,7 @@
 // The report as text, for a terminal and an issue's closing note: the
 // verdict first, then the figures per fault kind, then every fault.
 import type { FaultOutcome, NemesisReport } from './analysis.js';
-import { FAULT_KINDS, faultLabel } from './schedule.js';
+import { faultLabel } from './schedule.js';
 import { secs as s } from './time.js';
 
 const pad = (text: string, n: number) => text.padEnd(n);
@@ -25,10 +25,10 @@ function faultLine(o: FaultOutcome, from: number): string {
 export function renderReport(r: NemesisReport): string {
   const from = r.startedAt;
   const out: string[] = [];
-  out.push(`capsule nemesis, seed ${r.seed}: ${minutes(r.durationMs)} of faults on 3 nodes${r.arbitrator ? ' with an arbitrator' : ''} (run ${minutes(r.elapsedMs)})`);
+  out.push(`capsule nemesis, seed ${r.seed}: ${minutes(r.durationMs)} of faults on 3 nodes${r.arbitrator ? ' with an arbitrator' : ''}${r.backend === 'etcd' ? ' on a three-member etcd' : ''} (run ${minutes(r.elapsedMs)})`);
   out.push(r.ok ? 'verdict: PASS (no double hold, no lost acknowledged edit)' : `verdict: FAIL\n${r.findings.map((f) => `  ${f}`).join('\n')}`);
   out.push('');
-  out.push(`faults: ${r.faults.total} (${FAULT_KINDS.map((k) => `${k} ${r.faults.byKind[k]}`).join(', ')})`);
+  out.push(`faults: ${r.faults.total} (${r.kinds.map((k) => `${k} ${r.faults.byKind[k] ?? 0}`).join(', ')})`);
   const d = r.doubleHolds;
   out.push(`double holds: ${d.count}${d.count ? `, total ${s(d.totalMs)}, longest ${s(d.maxMs)}` : ''}`);
   out.push(`edits: ${r.edits.acknowledged} acknowledged, ${r.edits.failed} failed, ${r.edits.lost.length} lost`);
@@ -38,13 +38,14 @@ export function renderReport(r: NemesisReport): string {
   if (!r.settle.serving) out.push('the service did not answer the client at the end');
   if (r.logsDir) out.push(`the nodes' logs: ${r.logsDir}`);
   out.push('');
-  out.push(`${pad('kind', 10)} ${pad('count', 6)} ${pad('holder', 7)} ${pad('client outage median / max', 27)} failover median / max (moved / holder faults)`);
-  for (const k of FAULT_KINDS) {
+  out.push(`${pad('kind', 11)} ${pad('count', 6)} ${pad('holder', 7)} ${pad('client outage median / max', 27)} failover median / max (moved / holder faults)`);
+  for (const k of r.kinds) {
     const p = r.perKind[k];
+    if (!p) continue;
     const f = p.failover;
     const failover = !f || !p.count ? '-' : f.moved ? `${s(f.median!)} / ${s(f.max!)} (${f.moved} / ${f.asked})` : `- (0 / ${f.asked})`;
     const outage = p.count ? `${s(p.outage.median)} / ${s(p.outage.max)}` : '-';
-    out.push(`${pad(k, 10)} ${pad(String(p.count), 6)} ${pad(String(p.onHolder), 7)} ${pad(outage, 27)} ${failover}`);
+    out.push(`${pad(k, 11)} ${pad(String(p.count), 6)} ${pad(String(p.onHolder), 7)} ${pad(outage, 27)} ${failover}`);
   }
   out.push('');
   out.push('every fault (time since the first, kind, node, how long, what the client saw):');

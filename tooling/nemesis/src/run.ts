@@ -17,6 +17,7 @@ import { eventsBetween, saveLogs } from './evidence.js';
 import { runFaults } from './fault-loop.js';
 import { HoldTracker, sampleHolds } from './holds.js';
 import { ClientProber } from './prober.js';
+import { faultKinds, type Backend } from './schedule.js';
 import { converged, settled } from './settle.js';
 import { secs } from './time.js';
 
@@ -26,6 +27,8 @@ export interface NemesisOptions {
   durationMs: number;
   seed: number;
   arbitrator: boolean;
+  /** `etcd`: the agents use a three-member etcd (each member a host of its own), and the faults hit it too. Default hb. */
+  backend?: Backend;
   /** The heartbeat port (the arbitrator listens on the next one); 10500 by default. */
   port?: number;
   /** Where the nodes' logs are kept when the run finds something (default: a new directory in the temporary directory). */
@@ -52,8 +55,9 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
   o.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   let origin = Date.now();
   const say = (line: string) => o.log(`+${secs(Date.now() - origin).padStart(7)} ${line}`);
-  o.log(`nemesis: seed ${o.seed}, ${secs(o.durationMs)} of faults, 3 nodes${o.arbitrator ? ' and an arbitrator' : ''}`);
-  const c = await TestCluster.create({ nodes: NODES, nodemgr: nodemgrPath(), port: o.port ?? 10500, fence: true, interval: '1s', timeout: '3s', arbitrator: o.arbitrator, ssh: true });
+  const backend = o.backend ?? 'hb';
+  o.log(`nemesis: seed ${o.seed}, ${secs(o.durationMs)} of faults, 3 nodes${o.arbitrator ? ' and an arbitrator' : ''}${backend === 'etcd' ? ' on a three-member etcd' : ''}`);
+  const c = await TestCluster.create({ nodes: NODES, nodemgr: nodemgrPath(), port: o.port ?? 10500, fence: true, interval: '1s', timeout: '3s', arbitrator: o.arbitrator, ssh: true, ...(backend === 'etcd' ? { etcd: 3 } : {}) });
   let prober: ClientProber | undefined;
   let sampler: { stop(): Promise<void> } | undefined;
   try {
@@ -81,7 +85,8 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
     // Awaited below; on an abort nobody waits for it, and its rejection must not end the process.
     editing.catch(() => undefined);
 
-    const faults = await runFaults(c, { seed: o.seed, deadline, tracker, prober, down, say, signal });
+    const kinds = faultKinds(backend);
+    const faults = await runFaults(c, { seed: o.seed, kinds, deadline, tracker, prober, down, say, signal });
     const edits = await editing;
 
     say('faults over: waiting for every agent to be ready and in quorum, and the config copies to converge');
@@ -97,6 +102,8 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
       seed: o.seed,
       durationMs: o.durationMs,
       arbitrator: o.arbitrator,
+      backend,
+      kinds,
       from: origin,
       to,
       faults,

@@ -1,4 +1,4 @@
-import { chooseNode, editSchedule, FAULT_KINDS, FAULT_MS, faultSchedule, PAUSE_MS, type FaultPlan } from './schedule.js';
+import { chooseMembers, chooseNode, editSchedule, ETCD_FAULT_KINDS, FAULT_KINDS, FAULT_MS, faultSchedule, PAUSE_MS, type FaultPlan } from './schedule.js';
 
 const take = <T>(g: Generator<T, never>, n: number) => Array.from({ length: n }, () => g.next().value);
 
@@ -42,3 +42,16 @@ describe('chooseNode', () => {
   ])('%s', (_, plan, holder, candidates, expected) => expect(chooseNode(plan, holder, candidates)).toBe(expected));
   test('no candidate, no node', () => expect(chooseNode({ onHolder: false, pick: 0 }, undefined, [])).toBeUndefined());
 });
+
+test('on etcd, every round holds every kind once, the store faults included', () => {
+  const plans = take(faultSchedule(9, ETCD_FAULT_KINDS), 900);
+  const n = ETCD_FAULT_KINDS.length;
+  for (let i = 0; i < plans.length; i += n) expect(plans.slice(i, i + n).map((p) => p.kind).sort()).toEqual([...ETCD_FAULT_KINDS].sort());
+});
+
+test.each([
+  ['etcd-kill', 0, ['etcd1']],
+  ['etcd-pause', 0.99, ['etcd3']],
+  ['etcd-quorum', 0.5, ['etcd2', 'etcd3']],
+  ['etcd-quorum', 0.9, ['etcd3', 'etcd1']],
+] as const)('%s with pick %d hits %j', (kind, pick, expected) => expect(chooseMembers(kind, pick, ['etcd1', 'etcd2', 'etcd3'])).toEqual(expected));

@@ -5,7 +5,21 @@
 import { between, seededRng, type Rng } from './prng.js';
 
 export const FAULT_KINDS = ['power-off', 'kill', 'pause', 'partition', 'loss'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+/**
+ * With `backend = etcd`, faults on the store as well: a capsule node cut off
+ * from every etcd member (the self-fencing case), one member killed or
+ * paused (a paused leader holds its term until the others time it out), and
+ * two members killed (etcd without quorum: no renewal anywhere).
+ */
+export const ETCD_FAULT_KINDS = [...FAULT_KINDS, 'etcd-cut', 'etcd-kill', 'etcd-pause', 'etcd-quorum'] as const;
+export type FaultKind = (typeof ETCD_FAULT_KINDS)[number];
+export type Backend = 'hb' | 'etcd';
+
+/** The fault kinds of a run on `backend`. */
+export const faultKinds = (backend: Backend): readonly FaultKind[] => (backend === 'etcd' ? ETCD_FAULT_KINDS : FAULT_KINDS);
+
+/** Faults aimed at etcd members rather than capsule nodes. */
+export const ON_ETCD: ReadonlySet<FaultKind> = new Set(['etcd-kill', 'etcd-pause', 'etcd-quorum']);
 
 /** How long each kind lasts, in ms (kill: how long the agent stays dead). */
 export const FAULT_MS: Record<FaultKind, readonly [number, number]> = {
@@ -14,13 +28,17 @@ export const FAULT_MS: Record<FaultKind, readonly [number, number]> = {
   pause: [5_000, 20_000],
   partition: [5_000, 30_000],
   loss: [10_000, 30_000],
+  'etcd-cut': [5_000, 30_000],
+  'etcd-kill': [5_000, 30_000],
+  'etcd-pause': [5_000, 20_000],
+  'etcd-quorum': [5_000, 20_000],
 };
 
 /** A fault as the report names it: its kind, with its drop rate for a loss. */
 export const faultLabel = (kind: FaultKind, loss?: number) => (kind === 'loss' ? `loss ${Math.round((loss ?? 0) * 100)} %` : kind);
 
 /** Faults that take the holder away when aimed at it: its failover time is measured. */
-export const TAKES_HOLDER_AWAY: ReadonlySet<FaultKind> = new Set(['power-off', 'kill', 'pause', 'partition']);
+export const TAKES_HOLDER_AWAY: ReadonlySet<FaultKind> = new Set(['power-off', 'kill', 'pause', 'partition', 'etcd-cut']);
 
 /**
  * The pause after a fault is healed and the service answers again, before
@@ -42,15 +60,15 @@ export interface FaultPlan {
 }
 
 /**
- * The fault schedule of a seed. Kinds come as shuffled rounds of all five
- * (a bag), so every five faults exercise every kind, and four long faults
+ * The fault schedule of a seed. Kinds come as shuffled rounds of all of
+ * them (a bag), so every round exercises every kind, and four long faults
  * in a row (30 s each) cannot leave a two-minute run with four faults.
  */
-export function* faultSchedule(seed: number): Generator<FaultPlan, never> {
+export function* faultSchedule(seed: number, kinds: readonly FaultKind[] = FAULT_KINDS): Generator<FaultPlan, never> {
   const rng = seededRng(seed, 0);
   let bag: FaultKind[] = [];
   for (;;) {
-    if (!bag.length) bag = shuffled(rng, FAULT_KINDS);
+    if (!bag.length) bag = shuffled(rng, kinds);
     const kind = bag.shift()!;
     const onHolder = rng() < 0.5;
     const pick = rng();
@@ -83,6 +101,12 @@ export interface EditPlan {
 export function* editSchedule(seed: number): Generator<EditPlan, never> {
   const rng: Rng = seededRng(seed, 1);
   for (;;) yield { afterMs: between(rng, 15_000, 25_000), onHolder: rng() < 0.75, pick: rng() };
+}
+
+/** The etcd members a store fault hits: one of them, or two for `etcd-quorum` (the picked one and the next). */
+export function chooseMembers(kind: FaultKind, pick: number, members: readonly string[]): string[] {
+  const i = Math.floor(pick * members.length);
+  return kind === 'etcd-quorum' ? [members[i]!, members[(i + 1) % members.length]!] : [members[i]!];
 }
 
 /** The target of a plan: the holder when asked and there is one, else one of the other candidates. */

@@ -79,6 +79,35 @@ export class TestEtcd {
     return /"health":\s*"true"/.test(out);
   }
 
+  /** The member the running ones name as their leader, once they agree on one. */
+  async leader(timeoutMs = 30_000): Promise<string> {
+    return until(
+      'etcd members agreeing on a leader',
+      async () => {
+        const seen = await Promise.all(this.members.filter((m) => m.proc).map((m) => this.status(m)));
+        const leaders = new Set(seen.map((x) => x?.leader));
+        const id = seen[0]?.leader;
+        if (leaders.size !== 1 || !id) return undefined;
+        const i = seen.findIndex((x) => x?.header.member_id === id);
+        return i < 0 ? undefined : this.members.filter((m) => m.proc)[i]!.name;
+      },
+      timeoutMs,
+    );
+  }
+
+  /** The member's /v3/maintenance/status (its id and its leader's), asked from its own namespace; undefined when it does not answer. */
+  private async status(m: EtcdMember): Promise<{ header: { member_id: string }; leader: string } | undefined> {
+    const url = `${m.clientUrl}/v3/maintenance/status`;
+    const out = m.ns
+      ? await sh('ip', 'netns', 'exec', m.ns, 'curl', '-s', '--max-time', '1', '-X', 'POST', '-d', '{}', url).catch(() => '')
+      : await fetch(url, { method: 'POST', body: '{}', signal: AbortSignal.timeout(1000) }).then((r) => r.text(), () => '');
+    try {
+      return JSON.parse(out) as { header: { member_id: string }; leader: string };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** A member dies (SIGKILL): its data directory stays for a restart. */
   async kill(name: string): Promise<void> {
     const m = this.members.find((x) => x.name === name)!;
@@ -88,6 +117,13 @@ export class TestEtcd {
     const gone = new Promise((r) => p.once('exit', r));
     p.kill('SIGKILL');
     await gone;
+  }
+
+  /** SIGSTOP freezes a member as a hung host would (a paused leader keeps its term until the others time it out); SIGCONT resumes it. */
+  signal(name: string, sig: 'SIGSTOP' | 'SIGCONT'): void {
+    const p = this.members.find((x) => x.name === name)?.proc;
+    // `ip netns exec` execs etcd in place: the child's pid is etcd's own.
+    if (p?.pid && p.exitCode === null) process.kill(p.pid, sig);
   }
 
   /** A killed member starts again from its data directory. */

@@ -124,7 +124,14 @@ interface DaemonStatus {
   cluster: string;
   quorum: { quorum: boolean; reason: string };
   peers: Record<string, { alive: boolean; lastHeardMs: number | null; clockOffsetMs?: number; reason?: string }>;
-  counters: { sent: number; sendErrors: number; received: number; accepted: number; rejected: Record<string, number> };
+  /** Heartbeats' counters; the etcd backend has only `sent` (its publish rounds). */
+  counters: { sent: number; sendErrors?: number; received?: number; accepted?: number; rejected?: Record<string, number> };
+  backend?: 'etcd';
+  endpoints?: string[];
+  endpointHealth?: Record<string, string>;
+  leaseTtlS?: number;
+  leaseRemainingMs?: number;
+  revision?: number;
   /** The agent's fences (stonith): absent from an agent older than them. */
   fencing?: { fenced: Record<string, { agoMs: number }>; running: string[]; failing: Record<string, { failures: number; retryInMs: number; error: string }> };
 }
@@ -140,16 +147,28 @@ export function fencingLines(f: DaemonStatus['fencing']): string[] {
   ];
 }
 
+/** What carries the cluster: heartbeat counters, or etcd's lease, revision and each endpoint's health. */
+export function backendLines(s: Pick<DaemonStatus, 'backend' | 'counters' | 'endpoints' | 'endpointHealth' | 'leaseTtlS' | 'leaseRemainingMs' | 'revision'>): string[] {
+  const c = s.counters;
+  if (s.backend !== 'etcd') {
+    return [`heartbeats: sent ${c.sent} (${c.sendErrors ?? 0} send errors), received ${c.received ?? 0}, accepted ${c.accepted ?? 0}, rejected ${Object.entries(c.rejected ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}`];
+  }
+  const remaining = s.leaseRemainingMs ? `${(s.leaseRemainingMs / 1000).toFixed(1)} s of ${s.leaseTtlS} s left` : 'none';
+  return [
+    `etcd: lease ${remaining}, revision ${s.revision ?? 0} seen`,
+    ...(s.endpoints ?? []).map((e) => `  ${e}: ${s.endpointHealth?.[e] ?? 'not asked yet'}`),
+  ];
+}
+
 async function status(ctx: CommandContext): Promise<number> {
   const s = await ask<DaemonStatus>(daemonPaths(ctx.root).socket, { cmd: 'status' });
   if (ctx.format === 'json') {
     ctx.out(renderJson(s));
     return 0;
   }
-  const c = s.counters;
   const lines = [
     `node ${s.node} of cluster ${s.cluster}: ${s.quorum.quorum ? 'quorum' : 'NO QUORUM'} (${s.quorum.reason})`,
-    `heartbeats: sent ${c.sent} (${c.sendErrors} send errors), received ${c.received}, accepted ${c.accepted}, rejected ${Object.entries(c.rejected).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    ...backendLines(s),
     ...fencingLines(s.fencing),
     '',
   ];

@@ -77,7 +77,7 @@ async function edit(ctx: CommandContext, target: Target, value: string | undefin
 
 /** A running agent daemon reads the cluster sections again; none running, nothing to do. */
 async function reloadDaemon(ctx: CommandContext): Promise<void> {
-  const r = await ask<{ ok?: true; error?: string }>(daemonPaths(ctx.root).socket, { cmd: 'reload' }, 10_000).catch(() => undefined);
+  const r = await ask<{ ok?: true; error?: string }>(daemonPaths(ctx.root).socket, { cmd: 'reload' }, 30_000).catch(() => undefined);
   if (r?.ok) ctx.err('the agent daemon reloaded node.conf\n');
   else if (r?.error) ctx.err(`warning: the agent daemon kept its previous settings: ${r.error}\n  hint: fix node.conf, then nodemgr daemon stop; nodemgr daemon start\n`);
 }

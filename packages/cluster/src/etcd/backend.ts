@@ -6,7 +6,7 @@
 // placement is a claim key created in a transaction bound to the
 // claimant's lease, so at most one node holds it at a time, and a node that
 // dies gives it back when its lease expires. Quorum is etcd's: a node has
-// it while its lease is renewed.
+// it while its lease is renewed (renewal.ts: by every member at once).
 //
 // Keys under the prefix (`/capsule/CLUSTER/` by default):
 //   cluster                 {"name"}: refused when another cluster's
@@ -15,13 +15,14 @@
 //   views/NODE/svc/SERVICE  the instance view (view.ts), under NODE's lease
 //   claims/SERVICE          NODE, under NODE's lease
 import { CapsuleError } from '@capsule/core';
-import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen } from 'cockatiel';
-import { Etcd3, isRecoverableError, type IKeyValue, type Lease, type Watcher } from 'etcd3';
+import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, noop } from 'cockatiel';
+import { Etcd3, isRecoverableError, type IKeyValue, type IOptions, type Watcher } from 'etcd3';
 import { randomBytes } from 'node:crypto';
 import type { ClusterBackend, Membership, PeerState, PublishedView } from '../backend.js';
 import type { ClusterConfig } from '../config.js';
 import { monotonicMs } from '../hb/backend.js';
 import { InstanceView, type NodeView } from '../view.js';
+import { LeaseRenewal, type KeepAlive } from './renewal.js';
 
 export interface EtcdBackendOptions {
   /** Client URLs (`https://host:2379`). */
@@ -35,6 +36,8 @@ export interface EtcdBackendOptions {
   log?: (line: string) => void;
   /** Monotonic clock, ms; injectable for tests. */
   now?: () => number;
+  /** How long start() waits for etcd to answer before EtcdUnreachable; default: as long as it takes (said in the log). */
+  startTimeoutMs?: number;
 }
 
 interface Peer {
@@ -55,7 +58,12 @@ export class EtcdBackend implements ClusterBackend {
   private readonly ttlS: number;
   private readonly now: () => number;
   private readonly client: Etcd3;
-  private lease?: Lease;
+  /** One client per endpoint, for the renewals alone. */
+  private readonly keepers: Etcd3[] = [];
+  private readonly renewal: LeaseRenewal;
+  private leaseId?: string;
+  /** The revision of this node's presence key under the current lease: a deletion seen later is this lease's end. */
+  private presenceRev = 0n;
   private watcher?: Watcher;
   private readonly peers_ = new Map<string, Peer>();
   /** When each configured node was last known present (monotonic ms), for silentMs. */
@@ -83,29 +91,90 @@ export class EtcdBackend implements ClusterBackend {
     this.ttlS = Math.max(2, Math.ceil(o.ttlMs / 1000));
     this.now = o.now ?? monotonicMs;
     const renewMs = Math.max(200, Math.round((this.ttlS * 1000) / 3));
-    this.client = new Etcd3({
-      hosts: o.endpoints,
+    const common: Omit<IOptions, 'hosts'> = {
       dialTimeout: 3000,
       ...(o.tls ? { credentials: { rootCertificate: o.tls.ca, ...(o.tls.cert ? { certChain: o.tls.cert } : {}), ...(o.tls.key ? { privateKey: o.tls.key } : {}) } } : {}),
+      // Back within a renewal period of etcd answering again: gRPC's reconnect backoff grows to two minutes by default.
+      // Keepalive pings end a connection to a member that hangs (its streams, the watch's included, then move to
+      // another member) within 13 s; etcd refuses pings more often than every 5 s.
+      grpcOptions: { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': renewMs, 'grpc.keepalive_time_ms': 10_000, 'grpc.keepalive_timeout_ms': 3000 },
+    };
+    this.client = new Etcd3({
+      ...common,
+      hosts: o.endpoints,
       // Unary calls never hang the daemon: a dead endpoint is an error within the TTL.
-      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + Math.max(1000, (this.ttlS * 1000) / 3) }),
-      // Back within a renewal period of etcd answering again: gRPC's reconnect backoff grows to two minutes by default, the
-      // client's breaker shuts a host for five seconds and its watch backoff to thirty; a node healed must not wait that long.
-      grpcOptions: { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': renewMs },
+      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + Math.max(1000, renewMs) }),
+      // The client's breaker shuts a host for five seconds and its watch backoff grows to thirty: a node healed must not wait that long.
       faultHandling: {
         host: () => circuitBreaker(handleWhen(isRecoverableError), { halfOpenAfter: renewMs, breaker: new ConsecutiveBreaker(3) }),
         watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: renewMs }).next(),
       },
     });
+    this.renewal = new LeaseRenewal({
+      endpoints: o.endpoints.map((e) => this.keeper(e, common)),
+      periodMs: renewMs,
+      now: this.now,
+      // A renewal counts from when it was sent, not answered: etcd renewed the lease after that moment, so
+      // lastRenew + TTL is never later than etcd's own expiry (the self-fencing rule's margin rests on it).
+      onRenewed: (sentAt) => (this.lastRenew = Math.max(this.lastRenew, sentAt)),
+      onExpired: () => this.leaseGone('etcd says it has expired'),
+    });
+  }
+
+  /** One endpoint's keep-alive: a stream of one request and its answer, given up at the deadline; no retry (the next period is one). */
+  private keeper(endpoint: string, common: Omit<IOptions, 'hosts'>): KeepAlive {
+    const c = new Etcd3({ ...common, hosts: [endpoint], faultHandling: { host: () => noop, global: noop } });
+    this.keepers.push(c);
+    return {
+      endpoint,
+      keepAlive: async (id, ms) => {
+        const stream = await c.leaseClient.leaseKeepAlive({ deadline: new Date(Date.now() + ms) });
+        return new Promise<number>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms + 100);
+          stream.on('data', (r: { TTL: string }) => {
+            clearTimeout(timer);
+            resolve(Number(r.TTL));
+            stream.end();
+          });
+          stream.on('error', (e: Error) => {
+            clearTimeout(timer);
+            reject(e);
+          });
+          stream.write({ ID: id });
+        });
+      },
+    };
   }
 
   private key(...parts: string[]): string {
     return this.prefix + parts.join('/');
   }
 
+  /**
+   * Joins once etcd answers: while no endpoint does (or etcd has no quorum),
+   * says so once and tries again, backing off to a renewal period, until
+   * `startTimeoutMs` (then EtcdUnreachable). Another cluster's data is
+   * refused at once; close() ends the wait.
+   */
   async start(onChange?: () => void): Promise<void> {
     if (onChange) this.onChange = onChange;
-    await this.checkCluster();
+    const until = this.now() + (this.o.startTimeoutMs ?? Infinity);
+    for (let delay = 100, told = false; ; delay = Math.min(delay * 2, (this.ttlS * 1000) / 3)) {
+      if (this.closed) throw new CapsuleError('EtcdUnreachable', 'etcd: the backend was closed before etcd answered', { hint: 'start the agent again once etcd answers' });
+      try {
+        await this.checkCluster();
+        break;
+      } catch (e) {
+        if (e instanceof CapsuleError) throw e;
+        const why = `no etcd endpoint answers (${this.o.endpoints.join(', ')}): ${(e as Error).message}`;
+        if (this.now() + delay > until) {
+          throw new CapsuleError('EtcdUnreachable', `etcd: ${why}`, { hint: 'check [cluster] etcd_endpoints and that a majority of the etcd members runs and is reachable from this node (etcdctl endpoint health)' });
+        }
+        if (!told) this.o.log?.(`etcd: ${why}; trying again until one does`);
+        told = true;
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
     await this.grantLease();
     await this.adoptClaims();
     // Watch first, from the revision of the snapshot: nothing between the two is missed.
@@ -129,35 +198,32 @@ export class EtcdBackend implements ClusterBackend {
 
   /** A lease, and this node's presence under it; what was published under a lost lease is published again. */
   private async grantLease(): Promise<void> {
-    const lease = this.client.lease(this.ttlS, { autoKeepAlive: true });
-    // A renewal counts from when it was sent, not answered: etcd renewed the lease after that moment, so
-    // lastRenew + TTL is never later than etcd's own expiry (the self-fencing rule's margin rests on it).
-    let firedAt = this.now();
-    lease.on('keepaliveFired', () => (firedAt = this.now()));
-    lease.on('keepaliveSucceeded', () => {
-      if (this.lease === lease) this.lastRenew = firedAt;
-    });
-    lease.on('lost', (e) => {
-      if (this.lease !== lease || this.closed) return;
-      this.leaseLost = true;
-      this.o.log?.(`etcd: lease lost (${e.message}): no quorum until a new one is granted`);
-      this.onChange();
-      void this.regrant();
-    });
     const asked = this.now();
-    await lease.grant();
-    await lease.put(this.key('nodes', this.self)).value(JSON.stringify({ boot: this.boot })).exec();
-    this.lease = lease;
+    const g = await this.client.leaseClient.leaseGrant({ TTL: this.ttlS, ID: 0 });
+    if (g.error) throw new Error(`etcd refused a lease: ${g.error}`);
+    const put = await this.client.put(this.key('nodes', this.self)).value(JSON.stringify({ boot: this.boot })).lease(g.ID).exec();
+    this.presenceRev = BigInt(put.header.revision);
+    this.leaseId = g.ID;
     this.leaseLost = false;
     this.lastRenew = asked;
     this.published = new Map();
+    this.renewal.start(g.ID);
+  }
+
+  /** The lease is gone at etcd: no quorum until a new one is granted. */
+  private leaseGone(why: string): void {
+    if (this.leaseLost || this.closed) return;
+    this.leaseLost = true;
+    this.renewal.stop();
+    this.o.log?.(`etcd: lease lost (${why}): no quorum until a new one is granted`);
+    this.onChange();
+    void this.regrant();
   }
 
   /** Claims this node made under a previous lease (an agent restarted, a lease lost): bound to the new one, so they stand while it does. */
   private async adoptClaims(): Promise<void> {
-    const lease = this.lease;
-    if (!lease) return;
-    const id = await lease.grant();
+    const id = this.leaseId;
+    if (!id) return;
     const claims = await this.client.getAll().prefix(this.key('claims', '')).exec();
     for (const kv of claims.kvs) {
       if (text(kv.value) !== this.self) continue;
@@ -178,6 +244,36 @@ export class EtcdBackend implements ClusterBackend {
       } catch {
         await new Promise((r) => setTimeout(r, delay));
       }
+    }
+  }
+
+  /**
+   * Whether a backend with these settings could join now, without joining:
+   * etcd answers within `timeoutMs` and the prefix is this cluster's or
+   * nobody's. A reload asks this before it gives up the running backend.
+   */
+  static async probe(cluster: ClusterConfig, o: Pick<EtcdBackendOptions, 'endpoints' | 'prefix' | 'tls'>, timeoutMs = 3000): Promise<void> {
+    const prefix = o.prefix ?? `/capsule/${cluster.name}/`;
+    const client = new Etcd3({
+      hosts: o.endpoints,
+      dialTimeout: timeoutMs,
+      ...(o.tls ? { credentials: { rootCertificate: o.tls.ca, ...(o.tls.cert ? { certChain: o.tls.cert } : {}), ...(o.tls.key ? { privateKey: o.tls.key } : {}) } } : {}),
+      defaultCallOptions: () => ({ deadline: Date.now() + timeoutMs }),
+    });
+    try {
+      let found: string | null;
+      try {
+        found = await client.get(`${prefix}cluster`).string();
+      } catch (e) {
+        throw new CapsuleError('EtcdUnreachable', `etcd: no etcd endpoint answers (${o.endpoints.join(', ')}): ${(e as Error).message}`, {
+          hint: 'check [cluster] etcd_endpoints and that a majority of the etcd members runs and is reachable from this node (etcdctl endpoint health)',
+        });
+      }
+      if (found !== null && found !== JSON.stringify({ name: cluster.name })) {
+        throw new CapsuleError('EtcdForeignData', `etcd: ${prefix} holds another cluster's data (${found.slice(0, 80)})`, { hint: `set [cluster] etcd_prefix to a prefix of this cluster's own` });
+      }
+    } finally {
+      client.close();
     }
   }
 
@@ -214,6 +310,9 @@ export class EtcdBackend implements ClusterBackend {
     };
     try {
       if (kindOf === 'nodes' && parts.length === 2) {
+        // This node's presence gone while its lease is thought alive: revoked (an operator, or an old etcd leader
+        // resuming from a pause: etcd issues 12528 and 15247) or expired; no quorum from this moment, not the next renewal.
+        if (kind === 'delete' && node === this.self && BigInt(kv.mod_revision) > this.presenceRev) this.leaseGone('its presence key was deleted');
         if (kind === 'delete') {
           this.peers_.delete(node);
           this.lastPresent.set(node, this.now());
@@ -255,12 +354,11 @@ export class EtcdBackend implements ClusterBackend {
   }
 
   private async write(view: PublishedView): Promise<void> {
-    const lease = this.lease;
-    if (!lease || this.closed) return;
+    const id = this.leaseId;
+    if (!id || this.leaseLost || this.closed) return;
     this.rounds++;
     const want = new Map<string, string>([[this.key('views', this.self), JSON.stringify({ frozen: view.frozen })]]);
     for (const [name, inst] of Object.entries(view.services)) want.set(this.key('views', this.self, 'svc', name), JSON.stringify(inst));
-    const id = await lease.grant();
     const ops = [
       ...[...this.published.keys()].filter((k) => !want.has(k)).map((k) => this.client.delete().key(k)),
       // The node-level key last: a peer counts this node alive once it is seen, instances and all.
@@ -282,7 +380,7 @@ export class EtcdBackend implements ClusterBackend {
 
   /** Quorum is holding a lease that etcd (a majority of its members) renewed within two renewal periods. */
   private quorumNow(): { quorum: boolean; reason: string } {
-    if (!this.lease || this.leaseLost) return { quorum: false, reason: 'no etcd lease' };
+    if (!this.leaseId || this.leaseLost) return { quorum: false, reason: 'no etcd lease' };
     const age = this.now() - this.lastRenew;
     if (age > this.holdMs) return { quorum: false, reason: `etcd lease not renewed for ${(age / 1000).toFixed(1)} s` };
     return { quorum: true, reason: `etcd lease renewed ${(age / 1000).toFixed(1)} s ago` };
@@ -314,10 +412,10 @@ export class EtcdBackend implements ClusterBackend {
       ready: this.synced,
       silentMs,
       lastWordMs,
-      // A lost node's key went with its lease: etcd heard nothing from it for a whole TTL, and with
-      // quorum = true it stopped its ha services by 2/3 of it (docs/architecture.md, "The etcd backend");
-      // a third more covers a clock running slower there.
-      takeoverMs: (this.ttlS * 1000) / 3,
+      // A lost node's key went with its lease, at its expiry (a whole TTL without renewal) or earlier if the lease
+      // was revoked; either way its quorum ended by 2/3 of a TTL after its last renewal, which precedes the key's
+      // deletion, so a whole TTL more leaves a third of it to stop (docs/architecture.md, "The etcd backend").
+      takeoverMs: this.ttlS * 1000,
       settled: this.synced,
       leaseUntil: this.lastRenew + this.holdMs,
     };
@@ -325,11 +423,10 @@ export class EtcdBackend implements ClusterBackend {
 
   /** A transaction bound to this node's lease: the claim key is created if absent, else it must be this node's already. */
   async claim(service: string): Promise<boolean> {
-    const lease = this.lease;
-    if (!lease || !this.synced || !this.quorumNow().quorum) return false;
+    const id = this.leaseId;
+    if (!id || !this.synced || !this.quorumNow().quorum) return false;
     const k = this.key('claims', service);
     try {
-      const id = await lease.grant();
       const r = await this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(this.self).lease(id)).else(this.client.get(k)).commit();
       if (r.succeeded) return true;
       return text(r.responses[0]?.response_range?.kvs[0]?.value) === this.self;
@@ -368,7 +465,8 @@ export class EtcdBackend implements ClusterBackend {
       endpoints: this.o.endpoints,
       prefix: this.prefix,
       leaseTtlS: this.ttlS,
-      leaseRemainingMs: this.lease && !this.leaseLost ? Math.max(0, Math.round(this.lastRenew + this.ttlS * 1000 - this.now())) : 0,
+      endpointHealth: Object.fromEntries([...this.renewal.health].map(([e, h]) => [e, h.ok ? 'ok' : (h.error ?? 'not asked yet')])),
+      leaseRemainingMs: this.leaseId && !this.leaseLost ? Math.max(0, Math.round(this.lastRenew + this.ttlS * 1000 - this.now())) : 0,
       revision: Number(this.revision),
       quorum: q.reason,
       counters: { sent: this.rounds },
@@ -384,8 +482,9 @@ export class EtcdBackend implements ClusterBackend {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.renewal.stop();
     await this.watcher?.cancel().catch(() => undefined);
-    this.lease?.release();
     this.client.close();
+    for (const k of this.keepers) k.close();
   }
 }
