@@ -4,7 +4,7 @@
 // after claiming the placement, or by fencing peers first (fencing.ts).
 // Service status is computed in-process; actions run in a child so that a
 // hung or crashing driver never takes the daemon with it.
-import { clusterTiming, formerNodes, HeartbeatBackend, targetFields, holds, monotonicMs, own, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type InstanceView, type Membership, type NodeView, type PublishedView, type ServiceAction, type ServicePolicy } from '@capsule/cluster';
+import { clusterTiming, formerNodes, HeartbeatBackend, targetFields, holds, monotonicMs, own, replicationMaster, staleCopies, Orchestrator, type ClusterBackend, type ClusterConfig, type InstanceView, type Membership, type NodeView, type PublishedView, type ServiceAction, type ServicePolicy, type ListenerConfig } from '@capsule/cluster';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +21,10 @@ import { monitorVerdict } from './monitor.js';
 import { movingServices } from './moving.js';
 import { Targets } from './targets.js';
 import { WatchdogClient } from './watchdog.js';
+import { EventBus } from './api/bus.js';
+import { seenEvents, type Seen } from './api/diff.js';
+import { agentHandlers, type AgentState } from './api/handlers.js';
+import { openApiDoors, type ApiDoors } from './api/listen.js';
 
 interface Local {
   policy?: ServicePolicy;
@@ -30,6 +34,9 @@ interface Local {
   /** When the monitor last restarted each rid (monotonic ms), for restart_delay. */
   lastRestart: Map<string, number>;
   busy?: 'starting' | 'stopping';
+  /** Its placement being claimed before a start; the last claim refused. */
+  claiming?: boolean;
+  refused?: boolean;
   /** Starts that failed here in a row, and when this node may try again (monotonic ms). */
   failed?: { count: number; retryAt: number };
 }
@@ -47,6 +54,10 @@ export interface AgentOptions {
   backend?: ClusterBackend;
   /** Reads node.conf again, for `reload`. */
   loadCluster?: () => Promise<ClusterConfig>;
+  /** [listener]: the API on the network too (HTTPS); the Unix socket api.sock always. */
+  listener?: ListenerConfig;
+  /** capsule's version, as the API's OpenAPI document says it. */
+  version?: string;
   /** The command that runs the watchdog (watchdog.ts) with a bound on each stop; with `quorum = true` the agent starts it. */
   watchdogCommand?: (stopTimeoutMs: number) => string[];
   log(line: string): void;
@@ -76,8 +87,14 @@ export class Agent {
   private readonly paths;
   private hb;
   private watchdog?: WatchdogClient;
+  /** The daemon's own actions, numbered for their events. */
+  private actions = 0;
   private readonly fencer: Fencer;
   private readonly targets: Targets;
+  /** What the API's event stream tells: status changes, nodes, quorum, decisions, actions, config changes. */
+  readonly bus = new EventBus();
+  private seen?: Seen;
+  private api?: ApiDoors;
 
   constructor(private readonly o: AgentOptions) {
     this.paths = daemonPaths(o.ctx.root);
@@ -113,6 +130,9 @@ export class Agent {
         if (this.halted) return;
         this.server = await serve(this.paths.socket, (r) => this.handle(r));
         if (this.halted) return;
+        this.api = await openApiDoors(join(this.paths.runDir, 'api.sock'), this.o.listener, { handlers: agentHandlers(this.apiState(), this.bus), bus: this.bus, version: this.o.version ?? '0', log: this.o.log });
+        if (this.api.https) this.o.log(`API on https://${this.api.https.address}:${this.api.https.port}/`);
+        if (this.halted) return;
         this.o.log(`agent of ${this.self} in cluster ${this.cluster.name} (${this.cluster.nodes.join(' ')}): ${rhythm(this.cluster)}`);
         this.startTimers();
         await this.stopRequested;
@@ -121,6 +141,7 @@ export class Agent {
         // The watchdog keeps the last lease: if this node holds ha services, they stop when it ends, unless an agent renews it.
         this.watchdog?.close();
         await this.backend?.close();
+        await this.api?.close();
         await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
       }
     })();
@@ -243,6 +264,12 @@ export class Agent {
     if (ready && q.quorum !== this.lastQuorum) {
       this.o.log(q.quorum ? `quorum: ${q.reason}` : `quorum lost: ${q.reason}`);
       this.lastQuorum = q.quorum;
+      this.bus.publish({ kind: 'quorum', quorum: q.quorum, reason: q.reason });
+    }
+    if (ready) {
+      const peers = this.backend.peers();
+      for (const e of seenEvents(this.seen, { alive, views }, Object.fromEntries(Object.entries(peers).map(([n, p]) => [n, p.reason])))) this.bus.publish(e);
+      this.seen = { alive: [...alive], views };
     }
     const services = [...this.local.values()].flatMap((l) => (l.policy ? [l.policy] : []));
     // A newer target heard from a peer becomes this node's (the orchestrator already drives toward the newest it hears).
@@ -250,8 +277,21 @@ export class Agent {
     const fenced = this.fencer.current(alive, m.lastWordMs);
     const input = { self: this.self, ready, quorum: q.quorum, fence: this.cluster.fence, alive, views, services, silentMs: m.silentMs, takeoverMs: m.takeoverMs, settled: m.settled, timeoutMs: this.hb.timeoutMs, lastWordMs: m.lastWordMs, fenced };
     for (const d of this.orchestrator.decide(input)) void (d.action === 'fence' ? this.fencer.fence(d) : this.act(d));
+    this.releaseUnheld();
     if (this.cluster.fence) this.renewWatchdog(m);
     if (ready) for (const l of this.local.values()) if (l.policy) this.replicate(l.policy, alive, views);
+  }
+
+  /**
+   * Claims of services this node no longer holds are given back, whoever
+   * stopped them (this daemon, a failed start's rollback, an operator, the
+   * watchdog): a claim left behind would keep every other node from
+   * starting the service until this node's lease ends, which it never does
+   * while the node lives. Cheap when nothing is claimed: the backend asks
+   * its store only for claims it holds.
+   */
+  private releaseUnheld(): void {
+    for (const [name, l] of this.local) if (!l.busy && !l.claiming && !holds(l.view)) void this.backend.release(name);
   }
 
   /**
@@ -313,18 +353,30 @@ export class Agent {
     const l = this.local.get(d.service);
     if (!l || l.busy) return;
     // Another node may hold the placement by now (a store-backed backend knows; heartbeats check quorum).
-    if (d.action === 'start' && !(await this.backend.claim(d.service))) {
-      this.o.log(`start ${d.service}: not claimed, another node holds it`);
-      return;
+    // A flex service may run on up to flex_max_nodes at once: that many slots (all its nodes when unset).
+    const slots = l.policy?.topology === 'flex' ? (l.policy.flexMax ?? l.policy.nodes?.length ?? this.cluster.nodes.length) : 1;
+    if (d.action === 'start') {
+      // Claiming: releaseUnheld() must not give the claim back before the start shows in the view.
+      l.claiming = true;
+      const claimed = await this.backend.claim(d.service, slots).finally(() => (l.claiming = false));
+      // Said once a streak: the orchestrator decides the start again every round.
+      if (!claimed && !l.refused) this.o.log(`start ${d.service}: not claimed, another node holds it`);
+      l.refused = !claimed;
+      if (!claimed) return;
     }
     l.busy = d.action === 'start' ? 'starting' : 'stopping';
     this.o.log(`${d.action} ${d.service}: ${d.reason}`);
+    const actionId = `${this.self}-${++this.actions}`;
+    const by = `daemon of ${this.self}`;
+    this.bus.publish({ kind: 'decision', service: d.service, action: d.action, reason: d.reason });
+    this.bus.publish({ kind: 'action', action_id: actionId, service: d.service, action: d.action, phase: 'begin', by });
     // Tell the peers at once that this node holds the service now.
     await this.send();
     // The audit log says who: this daemon, and why.
     const env = { CAPSULE_ROOT: this.o.ctx.root, CAPSULE_NODENAME: this.self, CAPSULE_ORIGIN: `daemon of ${this.self}: ${d.reason}` };
     const r = await localExec([...this.o.svcmgr, '-s', d.service, d.action, '--local', ...args], { env, timeoutMs: 15 * 60_000 });
     if (r.code !== 0) this.o.log(`${d.action} ${d.service} failed (exit ${r.code}): ${r.stderr.trim().split('\n').pop() ?? ''}`);
+    this.bus.publish({ kind: 'action', action_id: actionId, service: d.service, action: d.action, phase: 'end', by, code: r.code, ...(r.code !== 0 ? { error: r.stderr.trim().split('\n').pop() ?? '' } : {}) });
     if (d.action === 'start' && r.code !== 0) {
       this.failedHere(l);
       this.o.log(`${d.service}: not eligible here for ${startBackoffMs(l.failed!.count) / 1000} s (failure ${l.failed!.count} in a row; svcmgr -s ${d.service} clear to retry now)`);
@@ -332,7 +384,7 @@ export class Agent {
     if (d.action === 'start' && !args.length && r.code === 0) l.tries.clear();
     await this.refreshOne(d.service, l);
     l.busy = undefined;
-    if (d.action === 'stop' && r.code === 0) await this.backend.release(d.service);
+    this.releaseUnheld();
     await this.send();
   }
 
@@ -348,7 +400,11 @@ export class Agent {
       l.policy = { name, topology: svc.topology, orchestrate: svc.orchestrate, placement: svc.placement, nodes: svc.nodes, flexMin: svc.flex.min, flexMax: svc.flex.max, failback: svc.failback, stonith: svc.stonith, ...policyRelations(svc.relations) };
       // Running here whole: the failures in a row are over.
       if (avail === 'up') l.failed = undefined;
-      l.view = { avail, overall: status.overall, frozen: status.frozen, startFailed: false, csum: createHash('sha256').update(text).digest('hex'), mtime: st.mtimeMs, generation: version?.generation ?? 0, kept: kept.length };
+      const csum = createHash('sha256').update(text).digest('hex');
+      const generation = version?.generation ?? 0;
+      // A config read before (csum set) and now another: an edit or a copy replicated here.
+      if (l.view.csum && (l.view.csum !== csum || l.view.generation !== generation)) this.bus.publish({ kind: 'config', service: name, generation, csum });
+      l.view = { avail, overall: status.overall, frozen: status.frozen, startFailed: false, csum, mtime: st.mtimeMs, generation, kept: kept.length };
       this.monitor(name, l, svc, status, actionBefore || existsSync(lock));
     } catch (e) {
       // A service that cannot be read is not orchestrated, and says so once per refresh.
@@ -392,6 +448,21 @@ export class Agent {
       }
     })().finally(() => (this.refreshing = undefined));
     return this.refreshing;
+  }
+
+  /** What the API reads of this agent. */
+  private apiState(): AgentState {
+    return {
+      self: this.self,
+      clusterName: this.cluster.name,
+      nodes: this.cluster.nodes,
+      backend: this.cluster.etcd ? 'etcd' : 'hb',
+      root: this.o.ctx.root,
+      svcmgr: this.o.svcmgr,
+      membership: () => this.membership(),
+      peers: () => this.backend.peers(),
+      services: () => new Map([...this.local].map(([n, l]) => [n, l.policy])),
+    };
   }
 
   private async handle(r: Request): Promise<unknown> {

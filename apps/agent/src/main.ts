@@ -3,13 +3,13 @@
 // start` runs it detached with its output in var/log/capsule/agent.log.
 // Stops on SIGTERM, SIGINT or `nodemgr daemon stop`. One per node: it holds
 // var/run/capsule/agent.lock for its whole life.
-import { clusterConfig } from '@capsule/cluster';
+import { clusterConfig, listenerConfig } from '@capsule/cluster';
 import { nodeConfPath, readNodeConfig } from '@capsule/config';
 import { CapsuleError, ErrorCode, formatError, isCapsuleError } from '@capsule/core';
 import { holdAgentLock } from '@capsule/runtime/agent-lock';
 import { daemonAnswers, daemonPaths } from '@capsule/runtime/daemon';
 import { capsuleRoot, findAppRoot, nodename, type NodeContext } from '@capsule/runtime/node';
-import { rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent } from './agent.js';
@@ -88,9 +88,11 @@ async function serveUntilStopped(ctx: NodeContext, args: AgentArgs, log: (line: 
   const p = daemonPaths(ctx.root);
   const loadCluster = async () => clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
   const cluster = await loadCluster();
+  const listener = listenerConfig(await readNodeConfig(ctx.root));
+  const version = await readFile(join(ctx.appRoot, 'package.json'), 'utf8').then((t) => (JSON.parse(t) as { version?: string }).version ?? '0', () => '0');
   // The watchdog is this program in another mode, started detached so that it outlives the agent.
   const self = [process.execPath, ...process.execArgv, process.argv[1]!, '--svcmgr', args.svcmgr[args.svcmgr.length - 1]!];
-  const agent = new Agent({ ctx, cluster, loadCluster, svcmgr: args.svcmgr, log, echo: (line) => process.stderr.write(line), watchdogCommand: (stopTimeoutMs) => [...self, '--watchdog', '--stop-timeout', String(stopTimeoutMs)] });
+  const agent = new Agent({ ctx, cluster, loadCluster, listener, version, svcmgr: args.svcmgr, log, echo: (line) => process.stderr.write(line), watchdogCommand: (stopTimeoutMs) => [...self, '--watchdog', '--stop-timeout', String(stopTimeoutMs)] });
   await writeFile(p.pid, `${process.pid}\n`);
   const stop = () => void agent.stop();
   process.on('SIGTERM', stop);

@@ -8,6 +8,8 @@
 // nothing runs (quorum = true) and nothing starts; back: it runs once.
 // Sampled every 100 ms throughout: never two holders.
 import { TestCluster, until } from '@capsule/testenv';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { cliEntry } from './cli.js';
 import { holders, reach, sampler, writeWebService } from './cluster-web.js';
 
@@ -19,7 +21,10 @@ beforeAll(async () => {
   await writeWebService(c);
   for (const n of c.nodes.keys()) c.startDaemon(n);
 }, T);
-afterAll(() => c?.dispose(), T);
+afterAll(async () => {
+  if (process.env['DUMP_LOGS']) for (const n of c?.nodes.values() ?? []) (await import('node:fs')).writeFileSync(`${process.env['DUMP_LOGS']}-${n.name}.log`, n.log.join('\n'));
+  await c?.dispose();
+}, T);
 
 const status = async (node: string) => JSON.parse((await c.cli(node, 'nodemgr', ['daemon', 'status', '--format', 'json'])).stdout || '{}') as Record<string, unknown>;
 
@@ -61,6 +66,25 @@ test('the holder cut off from etcd stops the service before another node starts 
   } finally {
     expect(await s.stop()).toEqual([]);
   }
+}, T);
+
+test('a start that fails gives its claim back: the holder powered off, the next node fails to start web, the last one starts it', async () => {
+  const holder = await until('web answering', () => reach(c), T);
+  const [next, last] = ['hv1', 'hv2', 'hv3'].filter((n) => n !== holder) as [string, string];
+  await mkdir(join(c.node(next).root, 'var'), { recursive: true });
+  await writeFile(join(c.node(next).root, 'var/fail-start'), '');
+  const s = sampler(c);
+  try {
+    await c.powerOff(holder);
+    // A claim kept after the failed start would keep every other node from starting web until that node's lease ended.
+    await until(`web on ${last}`, async () => ((await reach(c)) === last ? last : undefined), T);
+    expect(c.node(next).log.join('\n')).toMatch(/start web failed/);
+  } finally {
+    expect(await s.stop()).toEqual([]);
+    await rm(join(c.node(next).root, 'var/fail-start'));
+  }
+  await c.powerOn(holder);
+  await until(`${holder} back in quorum`, async () => ((await status(holder)) as { quorum?: { quorum?: boolean } }).quorum?.quorum === true, T);
 }, T);
 
 test('one etcd member killed: the cluster goes on, a powered-off holder fails over', async () => {

@@ -49,8 +49,10 @@ export interface ClusterBackend {
   /**
    * Claims `service` for this node before it is started here. True: go on.
    * False: another node holds it (or this node has no quorum), do not start.
+   * `slots`: how many nodes may hold it at once (a flex service's
+   * flex_max_nodes; 1, the default, for a failover service).
    */
-  claim(service: string): Promise<boolean>;
+  claim(service: string, slots?: number): Promise<boolean>;
   /** Gives the claim back once the service is stopped here. */
   release(service: string): Promise<void>;
   peers(): Record<string, PeerState>;

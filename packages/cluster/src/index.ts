@@ -8,6 +8,7 @@ export * from './target.js';
 export { fenceBackoffMs, fenceBeforeStart, stillFenced, type FenceInput, type FenceVerdict } from './stonith.js';
 export { simulate, parseCmdlist, formatCmdlist, ScenarioCluster, EVENTS, type ScenarioEvent, type SimResult, type SimTick } from './sim.js';
 export { clusterConfig, clusterTiming, type ClusterConfig, type HbConfig, type ArbitratorConfig, type EtcdConfig } from './config.js';
+export { listenerConfig, type ListenerConfig } from './listener.js';
 export { checkNodeConfig, type NodeIssue, type CheckOptions } from './node-check.js';
 export { NODE_SECTIONS, nodeSection, nodeKeyword, keywordDefault, splitNodeKey, type NodeSections, type NodeSectionSpec, type NodeKeyword, type DefaultAt } from './node-keywords.js';
 export { encodeHeartbeat, decodeHeartbeat, ReplayGuard, newCounters, HeartbeatMessage, type HeartbeatCounters, type RejectReason, type DecodeContext } from './hb/codec.js';

@@ -6,7 +6,7 @@
 // A secret keyword's value never appears in an issue.
 import { closest, ErrorCode } from '@capsule/core';
 import { ARBITRATOR, CLUSTER, HB, NODE_SECTIONS, STONITH, nodeSection, splitNodeKey, type NodeSections, type NodeSectionSpec } from './node-keywords.js';
-import { clusterSecret, exposedSecret, pemFileProblem } from './secret.js';
+import { clusterSecret, exposedSecret, pemFileProblem, secretFileProblem } from './secret.js';
 
 export interface NodeIssue {
   section: string;
@@ -172,6 +172,26 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
     }
   }
 
+  // [listener]: on the network only over TLS, with someone able to authenticate; the key and the tokens are secrets.
+  async function checkListener(l: Readonly<Record<string, string>>): Promise<void> {
+    if (l['address'] !== undefined) {
+      for (const k of ['tls_cert', 'tls_key'] as const) {
+        if (l[k] === undefined) missing('listener', [k], `address without ${k}: the API is served over HTTPS only`, `set ${k} to a PEM file (openssl req -x509 ... makes one), or unset address to keep the API on the Unix socket`);
+      }
+      if (l['tokens_file'] === undefined) missing('listener', ['tokens_file'], 'address without tokens_file: no client could authenticate', 'set tokens_file to a root-only file of NAME ROLE TOKEN lines');
+    }
+    for (const k of ['tls_cert', 'tls_key', 'client_ca'] as const) {
+      const file = l[k];
+      if (file === undefined) continue;
+      const p = await pemFileProblem(file, k === 'tls_key');
+      if (p) add('error', p.code === ErrorCode.ClusterConfigInvalid ? ErrorCode.NodeConfigInvalid : p.code, 'listener', k, p.message, p.hint);
+    }
+    if (l['tokens_file'] !== undefined) {
+      const p = await secretFileProblem(l['tokens_file']);
+      if (p) add('error', p.code, 'listener', 'tokens_file', p.message, p.hint);
+    }
+  }
+
   // Each half of an even cluster cut in two is no majority: without an arbitrator to break the tie, neither may take over.
   function checkTieBreaker(): void {
     if (!nodes || nodes.length % 2 !== 0 || hasSection(ARBITRATOR)) return;
@@ -187,6 +207,7 @@ export async function checkNodeConfig(conf: NodeSections, o: CheckOptions = {}):
     checkTieBreaker();
   }
   for (const [name, body] of Object.entries(conf)) if (name !== 'cluster') checkSection(name, body);
+  if (conf['listener']) await checkListener(conf['listener']);
   const etcd = c['backend']?.trim() === 'etcd';
   if (clusterRules && etcd) await checkEtcd();
   if (clusterRules && o.self !== undefined && !etcd && !hasSection(HB)) {

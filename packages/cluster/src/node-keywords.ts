@@ -174,11 +174,21 @@ export const SSH = {
   user: keyword('user', userName, { doc: 'the user this node logs in to the peers as; user@NODE for one peer', default: 'root', alsoPerNode: true }),
 };
 
+export const LISTENER = {
+  address: keyword('address', z.string().refine((s) => s.trim() !== '', 'expected an address to listen on'), { doc: 'the address the agent serves its HTTP API and web page on (HTTPS); unset: the Unix socket only, nothing on the network' }),
+  port: keyword('port', port, { doc: 'the TCP port of the API', default: 1215 }),
+  tls_cert: kw.path('tls_cert', { doc: "the listener's certificate (PEM); required with address", scopable: false }),
+  tls_key: kw.path('tls_key', { doc: "the listener's private key (PEM), a root-only file (mode 0600); required with address", scopable: false }),
+  client_ca: kw.path('client_ca', { doc: 'the CA (PEM) whose client certificates are accepted; their common name is looked up in tokens_file for its role', scopable: false }),
+  tokens_file: kw.path('tokens_file', { doc: 'a root-only file (mode 0600) of API clients, one a line: NAME ROLE TOKEN, or NAME ROLE cn:COMMON_NAME for a client certificate; ROLE is read or admin', scopable: false }),
+};
+
 export const NODE_SECTIONS: readonly NodeSectionSpec[] = [
   { title: 'cluster', help: 'the cluster this node belongs to', matches: (n) => n === 'cluster', keywords: CLUSTER, code: ErrorCode.ClusterConfigInvalid },
   { title: 'hb#N', help: 'a heartbeat link', matches: (n) => /^hb#\d+$/.test(n), keywords: HB, code: ErrorCode.ClusterConfigInvalid },
   { title: 'arbitrator#N', help: 'a tie-breaker on a host every node reaches', matches: (n) => /^arbitrator#\d+$/.test(n), keywords: ARBITRATOR, code: ErrorCode.ClusterConfigInvalid },
   { title: 'stonith#NODE', help: 'how this node fences peer NODE before taking over its services (stonith = true)', matches: (n) => /^stonith#.+$/.test(n), keywords: STONITH, code: ErrorCode.ClusterConfigInvalid },
+  { title: 'listener', help: "the agent's HTTP API and web page", matches: (n) => n === 'listener', keywords: LISTENER, code: ErrorCode.NodeConfigInvalid },
   { title: 'ssh', help: 'how this node reaches guests and peers over ssh', matches: (n) => n === 'ssh', keywords: SSH, code: ErrorCode.NodeConfigInvalid },
   { title: 'driver.TYPE', help: "the settings of driver TYPE (see the driver's documentation)", matches: (n) => /^driver\.[^.]+$/.test(n), keywords: {}, freeForm: true, code: ErrorCode.NodeConfigInvalid },
 ];

@@ -76,3 +76,14 @@ export async function pemFileProblem(file: string, secret: boolean): Promise<{ m
   if (!text.includes('-----BEGIN ')) return { message: `${file} holds no PEM block`, hint: 'write a PEM certificate or key there', code: ErrorCode.ClusterConfigInvalid };
   return undefined;
 }
+
+/** Any other root-only file node.conf names (the API's tokens_file): present, root's, mode 0600 or stricter, readable. */
+export async function secretFileProblem(file: string): Promise<{ message: string; hint: string; code: ErrorCode } | undefined> {
+  const st = await stat(file).catch(() => undefined);
+  const fix = `chown root:root ${file} && chmod 600 ${file}`;
+  if (!st) return { message: `${file} does not exist`, hint: `create it with mode 0600, owned by root`, code: ErrorCode.NodeConfigInvalid };
+  if (st.uid !== 0) return { message: `${file} belongs to uid ${st.uid}, not root: its owner can read and change it`, hint: fix, code: ErrorCode.SecretFileUnsafe };
+  if ((st.mode & 0o077) !== 0) return { message: `${file} is readable or writable by others (mode ${(st.mode & 0o777).toString(8)})`, hint: fix, code: ErrorCode.SecretFileUnsafe };
+  if ((await readFile(file, 'utf8').catch(() => undefined)) === undefined) return { message: `${file} cannot be read`, hint: 'run this as root', code: ErrorCode.NodeConfigInvalid };
+  return undefined;
+}

@@ -29,6 +29,8 @@ const ServiceSpec = z.object({
 
 export const ScenarioCluster = z.object({
   nodes: z.array(z.string()).min(1),
+  /** What carries membership and placement: heartbeats, or etcd (a store of leases and claims, sim-store.ts). */
+  backend: z.enum(['hb', 'etcd']).default('hb'),
   arbitrator: z.boolean().default(false),
   /** `[cluster] quorum = true`: self-fencing, and the watchdog with it. */
   fence: z.boolean().default(false),
@@ -70,6 +72,10 @@ export const EVENTS = [
   // `target SVC started|stopped NODE`: an administrator's `svcmgr start|stop` on NODE sets the service's target there
   // (a stop also stops what NODE holds of it; a start leaves the placement to the daemons), and the views spread it.
   'target',
+  // etcd: the store loses its quorum and gets it back; a node's lease revoked early.
+  'etcd-down',
+  'etcd-up',
+  'lease-revoke',
   'end',
 ] as const;
 

@@ -7,12 +7,17 @@
 // paused and restarted apart from their services, which keep running, and
 // with `fence` each node has a watchdog that stops its ha services when its
 // agent no longer renews it. A fence (stonith = true) powers its target off
-// at once, unless the scenario lists the target in `fenceFails`.
+// at once, unless the scenario lists the target in `fenceFails`. With
+// `backend: etcd` the nodes talk only through a store (sim-store.ts): a
+// lease renewed each tick, views and claims under it, membership from what
+// the store holds, a start only after its claim; `hb-loss` then cuts the
+// node off from the store, and cuts between nodes change nothing.
 import { aliveNodes, arbitratorCounts, heardNow, lastWordMs, quorumLease, silentFor, takeoverDelayMs, type Heard } from './membership.js';
 import { holds, Orchestrator } from './orchestrator.js';
 import type { ServicePolicy } from './policy.js';
 import { quorum } from './quorum.js';
 import { SimFences } from './sim-fence.js';
+import { SimStore } from './sim-store.js';
 import { ScenarioCluster, type ScenarioEvent } from './sim-scenario.js';
 import { clusterTarget, newerTarget, nextTarget, targetFields, type Target, type TargetState } from './target.js';
 import type { InstanceView, NodeView } from './view.js';
@@ -52,6 +57,14 @@ interface SimNode {
   fences: SimFences;
   /** Each service's target.json on this node's disk: it survives agent restarts and power cuts. */
   targets: Map<string, Target>;
+  /** etcd: the agent's lease, when its last renewal was sent, whether it knows the lease gone, whether it has joined since it started. */
+  lease?: number;
+  lastRenew: number;
+  leaseLost: boolean;
+  joined: boolean;
+  /** etcd: the views the agent read from the store last time it reached it, and since when each absent node has been seen absent. */
+  storeViews: Map<string, NodeView>;
+  seenGone: Map<string, number>;
 }
 
 export interface SimTick {
@@ -75,7 +88,10 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
   const cluster = ScenarioCluster.parse(clusterInput);
   // Membership and the orchestrator count in ms: a tick is 1000 ms.
   const T = cluster.timeout * 1000;
-  const takeover = takeoverDelayMs({ intervalMs: 1000, timeoutMs: T, fenceMs: T, tickMs: 0 });
+  const etcd = cluster.backend === 'etcd';
+  // etcd: a whole TTL after a lost node's key vanished (etcd/backend.ts membership().takeoverMs).
+  const takeover = etcd ? T : takeoverDelayMs({ intervalMs: 1000, timeoutMs: T, fenceMs: T, tickMs: 0 });
+  const store = new SimStore(T);
   const ms = () => t * 1000;
   const services: ServicePolicy[] = cluster.services.map((s) => ({ ...s, nodes: s.nodes ?? cluster.nodes }));
   const spec = new Map(cluster.services.map((s) => [s.name, s]));
@@ -106,6 +122,11 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     watchdogUntil: Infinity,
     fences: new SimFences(),
     targets: new Map(),
+    lastRenew: -Infinity,
+    leaseLost: false,
+    joined: false,
+    storeViews: new Map(),
+    seenGone: new Map(),
   });
   const nodes = new Map<string, SimNode>(cluster.nodes.map((name) => [name, fresh({ name })]));
   const node = (name: string | undefined): SimNode => {
@@ -121,8 +142,13 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     }
     return i;
   };
-  const restartAgent = (n: SimNode) => Object.assign(n, { agent: 'running', bootedAt: ms(), heard: new Map(), sent: new Map(), orchestrator: new Orchestrator(), hadQuorum: true, fences: new SimFences() });
-  const powerOff = (n: SimNode) => Object.assign(n, { powered: false, heard: new Map(), instances: new Map(), orchestrator: new Orchestrator(), watchdogUntil: Infinity, fences: new SimFences() });
+  const agentReset = { lease: undefined, lastRenew: -Infinity, leaseLost: false, joined: false, storeViews: new Map(), seenGone: new Map() };
+  const restartAgent = (n: SimNode) => Object.assign(n, { agent: 'running', bootedAt: ms(), heard: new Map(), sent: new Map(), orchestrator: new Orchestrator(), hadQuorum: true, fences: new SimFences(), ...agentReset });
+  const powerOff = (n: SimNode) => Object.assign(n, { powered: false, heard: new Map(), instances: new Map(), orchestrator: new Orchestrator(), watchdogUntil: Infinity, fences: new SimFences(), ...agentReset });
+  /** The peers' views a node knows: heard in heartbeats, or read from the store. */
+  const knownViews = (n: SimNode): Record<string, NodeView> => (etcd ? Object.fromEntries(n.storeViews) : Object.fromEntries([...n.heard].map(([p, h]) => [p, h.view])));
+  /** etcd: the agent reaches the store (its link not cut, the store with a quorum). */
+  const reachesStore = (n: SimNode) => n.powered && n.agent === 'running' && !n.hbLost && store.up;
   const viewOf = (n: SimNode): NodeView => ({
     frozen: n.frozen,
     up: ms() - n.bootedAt,
@@ -214,7 +240,7 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
         if (!state || !spec.has(a!)) throw new Error(`target: expected "target SERVICE started|stopped NODE": ${e.args.join(' ')}`);
         if (!n.powered) break;
         // As svcmgr does: the newest of target.json and what the daemon hears, so that a start supersedes a stop not yet adopted.
-        const heard = clusterTarget(Object.fromEntries([...n.heard].map(([p, h]) => [p, h.view])), a!)?.target;
+        const heard = clusterTarget(knownViews(n), a!)?.target;
         const mine = n.targets.get(a!);
         const next = nextTarget(newerTarget(heard, mine) ? heard : mine, state, n.name, new Date(ms()));
         if (next) n.targets.set(a!, next);
@@ -222,6 +248,15 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
         if (state === 'stopped' && (i.state === 'up' || i.state === 'starting')) stop(n, a!, i);
         break;
       }
+      case 'etcd-down':
+        store.up = false;
+        break;
+      case 'etcd-up':
+        store.recover(ms());
+        break;
+      case 'lease-revoke':
+        store.revoke(node(a).name);
+        break;
       case 'end':
         break;
     }
@@ -282,6 +317,68 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     }
   };
 
+  /** The agent adopts a newer target its peers publish into its own target.json. */
+  const adoptTargets = (n: SimNode, known: Record<string, NodeView>) => {
+    for (const s of services) {
+      const best = clusterTarget(known, s.name);
+      if (best && newerTarget(best.target, n.targets.get(s.name))) {
+        n.targets.set(s.name, best.target);
+        say(n.name, `target ${s.name} ${best.target.target} (generation ${best.target.generation}, set by ${best.target.by}), from ${best.from}`);
+      }
+    }
+  };
+
+  /**
+   * etcd, one tick of the store and of every agent's lease: expiries, then
+   * renewals (a lease found gone costs the agent its quorum this tick and is
+   * granted again the next, as the real one decides between the two),
+   * views published, and what the store holds read back.
+   */
+  const storeTick = (running: readonly SimNode[], views: ReadonlyMap<string, NodeView>) => {
+    store.expire(ms());
+    for (const n of running.filter(reachesStore)) {
+      if (n.lease === undefined || n.leaseLost) {
+        const again = n.leaseLost;
+        const id = store.grant(n.name, ms());
+        Object.assign(n, { lease: id, leaseLost: false, lastRenew: ms(), joined: true });
+        if (again) say(n.name, 'etcd lease granted again');
+      } else if (store.renew(n.name, n.lease, ms())) n.lastRenew = ms();
+      else if (store.gone(n.name, n.lease)) {
+        n.leaseLost = true;
+        say(n.name, 'etcd lease lost: no quorum until a new one is granted');
+      }
+      if (n.leaseLost) continue;
+      store.publish(n.name, n.lease, views.get(n.name)!);
+      // As the agent's releaseUnheld(): a claim on a service not held here (stopped by anyone, a start failed) is given back.
+      for (const [svc, i] of n.instances) if (i.state === 'down') store.release(svc, n.name);
+    }
+    const present = store.present();
+    for (const n of running.filter(reachesStore)) {
+      n.storeViews = new Map([...present].filter(([p]) => p !== n.name));
+      for (const x of cluster.nodes) {
+        if (present.has(x)) n.seenGone.delete(x);
+        else if (!n.seenGone.has(x)) n.seenGone.set(x, ms());
+      }
+    }
+  };
+
+  /** etcd: what a node decides on, as EtcdBackend.membership() gives it. */
+  const etcdInput = (n: SimNode, own: NodeView) => {
+    const renewedAgo = ms() - n.lastRenew;
+    const q = n.joined && !n.leaseLost && renewedAgo <= (2 * T) / 3;
+    const ready = n.joined;
+    if (ready && q !== n.hadQuorum) say(n.name, q ? 'quorum regained: etcd lease renewed' : `quorum lost: ${n.leaseLost ? 'no etcd lease' : `etcd lease not renewed for ${renewedAgo / 1000} s`}`);
+    if (ready) n.hadQuorum = q;
+    const alive = q ? cluster.nodes.filter((x) => x === n.name || n.storeViews.has(x)) : [n.name];
+    const known: Record<string, NodeView> = { [n.name]: own };
+    for (const p of alive) if (p !== n.name) known[p] = n.storeViews.get(p)!;
+    if (q) n.watchdogUntil = n.lastRenew + (2 * T) / 3;
+    const absent = Object.fromEntries(cluster.nodes.filter((x) => !alive.includes(x)).map((x) => [x, ms() - (n.seenGone.get(x) ?? n.bootedAt)]));
+    const fenced = n.fences.current(alive, absent, fenceWorld(n));
+    adoptTargets(n, known);
+    return { alive, input: { self: n.name, ready, quorum: q, fence: cluster.fence, alive, views: known, services, silentMs: absent, takeoverMs: takeover, settled: ready, timeoutMs: T, lastWordMs: absent, fenced } };
+  };
+
   const arbHeard = new Map<string, number>();
   /** Since when each node's agent has had an arbitrator answer every tick. */
   const arbSteady = new Map<string, number>();
@@ -299,9 +396,10 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     }
     for (const n of powered) finishActions(n);
     const running = powered.filter((n) => n.agent === 'running');
-    // Heartbeats: every running agent's view reaches the running peers its links allow.
+    // Heartbeats: every running agent's view reaches the running peers its links allow; or each goes through the store.
     const views = new Map(running.map((n) => [n.name, viewOf(n)]));
-    for (const from of running) publish(from, views.get(from.name)!, running);
+    if (etcd) storeTick(running, views);
+    else for (const from of running) publish(from, views.get(from.name)!, running);
     // The arbitrator hears every running agent it is not cut from, and reports how long each has been silent.
     for (const n of nodes.values()) if (n.agent !== 'running' || !n.powered || n.bootedAt === ms()) arbSteady.delete(n.name);
     for (const n of running) {
@@ -315,6 +413,11 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
     const alives = new Map<string, string[]>();
     // Every running agent decides on what it heard, then the decisions take effect.
     const decisions = running.map((n) => {
+      if (etcd) {
+        const { alive, input } = etcdInput(n, views.get(n.name)!);
+        alives.set(n.name, alive);
+        return { n, list: n.orchestrator.decide(input) };
+      }
       const alive = aliveNodes(n.name, n.heard, ms(), T);
       alives.set(n.name, alive);
       const q = quorum({ nodes: cluster.nodes, alive, ...(cluster.arbitrator ? { arbitrator: { reachable: !n.arbCut, seen: n.arbCut ? [] : arbSeen } } : {}) });
@@ -334,14 +437,7 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
       const settled = echoes.every((e) => ms() - e <= 2000);
       const lastWord = Object.fromEntries(cluster.nodes.filter((x) => !alive.includes(x)).map((x) => [x, lastWordMs(x, alive, n.heard, n.name, ms())]));
       const fenced = n.fences.current(alive, lastWord, fenceWorld(n));
-      // The agent adopts a newer target its peers publish into its own target.json.
-      for (const s of services) {
-        const best = clusterTarget(known, s.name);
-        if (best && newerTarget(best.target, n.targets.get(s.name))) {
-          n.targets.set(s.name, best.target);
-          say(n.name, `target ${s.name} ${best.target.target} (generation ${best.target.generation}, set by ${best.target.by}), from ${best.from}`);
-        }
-      }
+      adoptTargets(n, known);
       const input = { self: n.name, ready, quorum: q.quorum, fence: cluster.fence, alive, views: known, services, silentMs, takeoverMs: takeover, settled, timeoutMs: T, lastWordMs: lastWord, fenced };
       return { n, list: n.orchestrator.decide(input) };
     });
@@ -354,12 +450,24 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
           continue;
         }
         const i = instance(n, d.service);
+        if (etcd && d.action === 'start') {
+          // The agent claims the placement before it starts anything: a flex service has flex_max_nodes slots.
+          const policy = services.find((x) => x.name === d.service)!;
+          const slots = policy.topology === 'flex' ? (policy.flexMax ?? policy.nodes?.length ?? cluster.nodes.length) : 1;
+          if (!reachesStore(n) || !store.claim(d.service, n.name, n.lease, slots)) {
+            say(n.name, `start ${d.service}: not claimed, another node holds it`);
+            continue;
+          }
+        }
         say(n.name, `${d.action} ${d.service} (${d.reason})`);
         if (d.action === 'start') Object.assign(i, { state: 'starting', until: t + spec.get(d.service)!.startTime });
         else stop(n, d.service, i);
       }
       // As the agent does before it runs svcmgr: its peers learn at once that it starts or stops something.
-      if (list.some((d) => d.action !== 'fence')) publish(n, viewOf(n), running.filter((x) => x.powered));
+      if (list.some((d) => d.action !== 'fence')) {
+        if (!etcd) publish(n, viewOf(n), running.filter((x) => x.powered));
+        else if (reachesStore(n) && !n.leaseLost) store.publish(n.name, n.lease, viewOf(n));
+      }
     }
     // The watchdog's deadline is the end of the lease the agent renewed in its last round.
     for (const n of powered) if (n.powered) watchdog(n);
@@ -378,6 +486,7 @@ export function simulate(clusterInput: ScenarioCluster, events: readonly Scenari
       cuts.size === 0 &&
       powered.length === nodes.size &&
       running.every((n) => !n.hbLost && !n.arbCut && ms() - n.bootedAt >= T && alives.get(n.name)!.length === nodes.size) &&
+      (!etcd || store.up) &&
       running.length === nodes.size;
     const agreedTarget = Object.fromEntries(
       services.map((s) => {

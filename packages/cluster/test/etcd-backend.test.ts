@@ -56,6 +56,22 @@ describe('etcd placement', () => {
     expect(await b[other]!.claim('web')).toBe(true);
   }, T);
 
+  test('a flex service with two slots: two nodes hold it, the third is refused until one gives its slot back', async () => {
+    b = backends();
+    await startAll(b);
+    await until('ready', () => nodes.every((n) => b[n]!.membership().ready && b[n]!.membership().alive.length === 3));
+    const got = await Promise.all(nodes.map((n) => b[n]!.claim('api', 2)));
+    expect(got.filter(Boolean)).toHaveLength(2);
+    const out = nodes[got.indexOf(false)]!;
+    const holder = nodes.find((n) => n !== out)!;
+    // A holder's claim again is still true; the failover claim of the same name is another key.
+    expect(await b[holder]!.claim('api', 2)).toBe(true);
+    expect(await b[out]!.claim('api', 2)).toBe(false);
+    await b[holder]!.release('api');
+    expect(await b[out]!.claim('api', 2)).toBe(true);
+    expect(await b[holder]!.claim('api', 2)).toBe(false);
+  }, T);
+
   test('a holder that dies without a word (its lease expires) gives its claim back; the others see it lost', async () => {
     b = backends({ ttlMs: 2000 });
     await startAll(b);
@@ -84,6 +100,25 @@ describe('etcd placement', () => {
     await etcd.healthy();
     // Leases expired meanwhile are granted again: every node back, and the claim of web was its holder's.
     await until('converged', () => nodes.every((n) => b[n]!.membership().quorum.quorum && b[n]!.membership().alive.length === 3), T);
+  }, T);
+
+  test('a release etcd cannot take (no quorum) is kept and done once etcd is back: the claim does not outlive the stop', async () => {
+    b = backends({ ttlMs: 3000 });
+    await startAll(b);
+    await until('ready', () => nodes.every((n) => b[n]!.membership().ready && b[n]!.membership().alive.length === 3));
+    expect(await b['n1']!.claim('web')).toBe(true);
+    await etcd.kill('etcd2');
+    await etcd.kill('etcd3');
+    await b['n1']!.release('web');
+    etcd.revive('etcd2');
+    etcd.revive('etcd3');
+    await etcd.healthy();
+    // The agent asks again every round (releaseUnheld): once etcd answers, the claim is gone and another node gets it.
+    await untilAsync('web claimable by n2', async () => {
+      await Promise.all(nodes.map((n) => b[n]!.publish({ frozen: false, services: {} })));
+      await b['n1']!.release('web');
+      return b['n2']!.claim('web');
+    }, T);
   }, T);
 
   test('a member hung (SIGSTOP, its connections open and silent): every node keeps its lease and quorum, the leader\'s included', async () => {

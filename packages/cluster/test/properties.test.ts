@@ -131,21 +131,23 @@ const randomFaults = (c: ScenarioCluster, f: ReadonlyArray<{ at: number; fault: 
   return [...events, ...healAll(c, healAt), { at: healAt + 40, event: 'end' as const, args: [] }];
 };
 
+/** Never held twice, the targets respected, and, `withinS` after the cluster is whole again, every service held by one node. */
+function safeAndPlaced(c: ScenarioCluster, events: ScenarioEvent[], withinS: number): void {
+  const r = simulate(c, events);
+  if (r.doubleStarts.length) throw new Error(`held twice: ${r.doubleStarts.join('; ')}`);
+  targetRespected(events, r);
+  const healAt = events.find((e) => e.event === 'end')!.at - 40;
+  const whole = r.ticks.find((x) => x.t >= healAt && x.whole && Object.values(x.agreedTarget).every((t) => t === 'started'));
+  if (!whole) throw new Error(`the cluster never became whole after ${healAt}`);
+  const at = r.ticks.find((x) => x.t === whole.t + withinS)!;
+  for (const [svc, holders] of Object.entries(at.holders)) if (holders.length !== 1) throw new Error(`${svc} held by [${holders.join(',')}] at ${at.t}, cluster whole since ${whole.t}`);
+}
+
 test('random faults: never held by two nodes; placed within timeout + 1 s once the cluster is whole', () => {
   check(
     'safety',
-    fc.property(clusterArb, faultsArb, (c, f) => {
-      const events = randomFaults(c, f);
-      const r = simulate(c, events);
-      if (r.doubleStarts.length) throw new Error(`held twice: ${r.doubleStarts.join('; ')}`);
-      targetRespected(events, r);
-      const healAt = events.find((e) => e.event === 'end')!.at - 40;
-      // The target started set at the heal reaches every node within one tick of the cluster being whole.
-      const whole = r.ticks.find((x) => x.t >= healAt && x.whole && Object.values(x.agreedTarget).every((t) => t === 'started'));
-      if (!whole) throw new Error(`the cluster never became whole after ${healAt}`);
-      const at = r.ticks.find((x) => x.t === whole.t + TIMEOUT + 1)!;
-      for (const [svc, holders] of Object.entries(at.holders)) if (holders.length !== 1) throw new Error(`${svc} held by [${holders.join(',')}] at ${at.t}, cluster whole since ${whole.t}`);
-    }),
+    // The target started set at the heal reaches every node within one tick of the cluster being whole.
+    fc.property(clusterArb, faultsArb, (c, f) => safeAndPlaced(c, randomFaults(c, f), TIMEOUT + 1)),
     300,
     randomFaults,
   );
@@ -172,5 +174,36 @@ test('agent restarts and pauses of the nodes that hold nothing never move a serv
     }),
     200,
     quietFaults,
+  );
+});
+
+/** The same clusters on etcd: the store is the tie-breaker (no arbitrator); it can lose its quorum, and a lease can end early. */
+const etcdClusterArb = clusterArb.map((c): ScenarioCluster => ({ ...c, backend: 'etcd', arbitrator: false }));
+const etcdFaultsArb = fc.array(
+  fc.record({
+    at: fc.integer({ min: 5, max: FAULT_END }),
+    fault: fc.oneof(
+      { weight: 4, arbitrary: faultArb as fc.Arbitrary<Fault> },
+      { weight: 1, arbitrary: fc.constantFrom('etcd-down', 'etcd-up').map((event): Fault => ({ event, nodes: [] })) },
+      { weight: 1, arbitrary: fc.nat(4).map((a): Fault => ({ event: 'lease-revoke', nodes: [a] })) },
+    ),
+  }),
+  { maxLength: 14 },
+);
+
+const etcdFaults = (c: ScenarioCluster, f: ReadonlyArray<{ at: number; fault: Fault }>) => {
+  const events = randomFaults(c, f);
+  const end = events.pop()!;
+  // The store back with the rest: the cluster can only be whole with it.
+  return [...events, { at: end.at - 40, event: 'etcd-up' as const, args: [] }, end].sort((x, y) => x.at - y.at);
+};
+
+test('on etcd, random faults (the store losing its quorum, leases ending early): never held by two nodes; placed within two TTLs and a tick once whole', () => {
+  check(
+    'etcd-safety',
+    // A holder lost in the faults: its lease ends within a TTL of the heal, the takeover waits one more.
+    fc.property(etcdClusterArb, etcdFaultsArb, (c, f) => safeAndPlaced(c, etcdFaults(c, f), 2 * TIMEOUT + 1)),
+    300,
+    etcdFaults,
   );
 });

@@ -20,6 +20,19 @@ test.each(scenarios)('%s', (name) => {
   else expect(r.doubleStarts).not.toEqual([]);
 });
 
+// The same scenarios on the etcd backend, unchanged: the store carries membership and placement, cuts between nodes
+// change nothing there, `hb-loss` cuts a node off from the store. Their logs are kept beside (expected-etcd.log);
+// a hazard a scenario documents for heartbeats may happen here too, nothing else may.
+const hbOnly = scenarios.filter((name) => JSON.parse(readFileSync(join(root, name, 'cluster.json'), 'utf8')).backend !== 'etcd');
+test.each(hbOnly)('%s, on etcd', (name) => {
+  const dir = join(root, name);
+  const cluster = { ...JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')), backend: 'etcd', arbitrator: false };
+  const r = simulate(cluster, parseCmdlist(readFileSync(join(dir, 'cmdlist'), 'utf8'), join(dir, 'cmdlist')));
+  if (process.env['UPDATE_SCENARIOS']) writeFileSync(join(dir, 'expected-etcd.log'), r.log.join('\n') + '\n');
+  expect(r.log.join('\n') + '\n').toBe(readFileSync(join(dir, 'expected-etcd.log'), 'utf8'));
+  if (!existsSync(join(dir, 'ALLOWS_DOUBLE_START'))) expect(r.doubleStarts).toEqual([]);
+});
+
 test.each([
   ['0 boot hv1', /cmdlist:1: expected "SECONDS EVENT ARGS"/],
   ['x node-down hv1', /cmdlist:1:/],

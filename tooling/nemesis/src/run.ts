@@ -114,7 +114,8 @@ export async function runNemesis(o: NemesisOptions): Promise<NemesisReport> {
       settle: { lagging, converged: same, ...(serving ? { serving } : {}) },
     });
     for (const e of report.doubleHolds.episodes) e.events = await eventsBetween(c, e.start - 20_000, e.end + 5_000);
-    if (!report.ok) {
+    // Kept too when the service was not answering at the end: a liveness problem wants its logs as much.
+    if (!report.ok || !report.settle.serving) {
       report.logsDir = o.logs ?? (await mkdtemp(join(tmpdir(), `capsule-nemesis-${o.seed}-`)));
       await saveLogs(c, report.logsDir);
     }

@@ -34,6 +34,11 @@ export const nodemgr: ProgramSpec = {
       ],
       load: async () => ({ run: (await import('../commands/logs.js')).auditLog }),
     },
+    {
+      words: ['events'],
+      summary: "the agent's events as they happen (status changes, nodes, quorum, decisions, actions, config), until Ctrl-C; --format json: one JSON object a line",
+      load: () => import('../commands/events.js'),
+    },
     { words: ['freeze'], audited: true, summary: 'the daemon starts and stops nothing here, and peers place nothing here (maintenance)', load: async () => ({ run: (await import('../commands/node-freeze.js')).command(true) }) },
     { words: ['thaw'], audited: true, summary: 'undo freeze', load: async () => ({ run: (await import('../commands/node-freeze.js')).command(false) }) },
     { words: ['get'], summary: 'print the value of one node.conf keyword (a secret is never printed)', options: [param], load: nodeConf('get') },

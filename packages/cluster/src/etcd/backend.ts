@@ -62,6 +62,11 @@ export class EtcdBackend implements ClusterBackend {
   private readonly keepers: Etcd3[] = [];
   private readonly renewal: LeaseRenewal;
   private leaseId?: string;
+  /** Services this node holds a claim on (made, or adopted under a new lease): release() asks etcd only for these. */
+  private readonly claimed = new Set<string>();
+  /** Releases under way, and when a failed one may be tried again (monotonic ms). */
+  private readonly releasing = new Set<string>();
+  private readonly releaseRetryAt = new Map<string, number>();
   /** The revision of this node's presence key under the current lease: a deletion seen later is this lease's end. */
   private presenceRev = 0n;
   private watcher?: Watcher;
@@ -188,7 +193,16 @@ export class EtcdBackend implements ClusterBackend {
       .create();
     this.watcher.on('put', (kv) => this.event('put', kv));
     this.watcher.on('delete', (kv) => this.event('delete', kv));
-    this.watcher.on('disconnected', () => this.o.log?.('etcd: watch disconnected, reconnecting'));
+    // Said once a streak: while etcd has no quorum the watch reconnects several times a second.
+    let cut = false;
+    this.watcher.on('disconnected', () => {
+      if (!cut) this.o.log?.('etcd: watch disconnected, reconnecting');
+      cut = true;
+    });
+    this.watcher.on('connected', () => {
+      if (cut) this.o.log?.('etcd: watch connected again');
+      cut = false;
+    });
     // An emitter's unheard 'error' would end the daemon: told, and the watch goes on reconnecting.
     this.watcher.on('error', (e) => this.o.log?.(`etcd: watch: ${e.message}`));
     this.startedAt = this.now();
@@ -205,6 +219,9 @@ export class EtcdBackend implements ClusterBackend {
     this.presenceRev = BigInt(put.header.revision);
     this.leaseId = g.ID;
     this.leaseLost = false;
+    // Claims went with a lost lease; adoptClaims() counts again those an earlier lease of this node still held.
+    this.claimed.clear();
+    this.releaseRetryAt.clear();
     this.lastRenew = asked;
     this.published = new Map();
     this.renewal.start(g.ID);
@@ -228,7 +245,8 @@ export class EtcdBackend implements ClusterBackend {
     for (const kv of claims.kvs) {
       if (text(kv.value) !== this.self) continue;
       const k = text(kv.key);
-      await this.client.if(k, 'Value', '==', this.self).then(this.client.put(k).value(this.self).lease(id)).commit();
+      const r = await this.client.if(k, 'Value', '==', this.self).then(this.client.put(k).value(this.self).lease(id)).commit();
+      if (r.succeeded) this.claimed.add(k.slice(this.key('claims', '').length).split('/')[0]!);
     }
   }
 
@@ -421,29 +439,54 @@ export class EtcdBackend implements ClusterBackend {
     };
   }
 
-  /** A transaction bound to this node's lease: the claim key is created if absent, else it must be this node's already. */
-  async claim(service: string): Promise<boolean> {
+  /** The claim keys of a service: one for a failover service (`claims/SERVICE`), one per slot for a flex one (`claims/SERVICE/N`). */
+  private claimKeys(service: string, slots: number): string[] {
+    return slots > 1 ? Array.from({ length: slots }, (_, i) => this.key('claims', service, String(i))) : [this.key('claims', service)];
+  }
+
+  /**
+   * A transaction bound to this node's lease per slot, in order: a slot is
+   * created if absent, or is this node's already; all taken by others, no.
+   */
+  async claim(service: string, slots = 1): Promise<boolean> {
     const id = this.leaseId;
     if (!id || !this.synced || !this.quorumNow().quorum) return false;
-    const k = this.key('claims', service);
     try {
-      const r = await this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(this.self).lease(id)).else(this.client.get(k)).commit();
-      if (r.succeeded) return true;
-      return text(r.responses[0]?.response_range?.kvs[0]?.value) === this.self;
+      for (const k of this.claimKeys(service, slots)) {
+        const r = await this.client.if(k, 'Create', '==', 0).then(this.client.put(k).value(this.self).lease(id)).else(this.client.get(k)).commit();
+        if (r.succeeded || text(r.responses[0]?.response_range?.kvs[0]?.value) === this.self) {
+          this.claimed.add(service);
+          return true;
+        }
+      }
+      return false;
     } catch (e) {
       this.o.log?.(`etcd: claim of ${service} failed: ${(e as Error).message}`);
       return false;
     }
   }
 
-  /** Never rejects: a claim etcd cannot delete now goes with the lease. */
+  /**
+   * Never rejects. Every slot this node holds is given back; none held,
+   * nothing asked. A release etcd cannot take now (no quorum, out of reach)
+   * is kept and tried again at the next call after a renewal period: a
+   * claim left in etcd while this node's lease lives would keep every other
+   * node from starting the service.
+   */
   async release(service: string): Promise<void> {
-    const k = this.key('claims', service);
-    await this.client
-      .if(k, 'Value', '==', this.self)
-      .then(this.client.delete().key(k))
-      .commit()
-      .catch((e: Error) => this.o.log?.(`etcd: release of ${service} failed (${e.message}): it goes with this node's lease`));
+    if (!this.claimed.has(service) || this.releasing.has(service) || (this.releaseRetryAt.get(service) ?? 0) > this.now()) return;
+    this.releasing.add(service);
+    try {
+      const mine = [this.key('claims', service), ...(await this.client.getAll().prefix(this.key('claims', service, '')).keys())];
+      for (const k of mine) await this.client.if(k, 'Value', '==', this.self).then(this.client.delete().key(k)).commit();
+      this.claimed.delete(service);
+      this.releaseRetryAt.delete(service);
+    } catch (e) {
+      if (!this.releaseRetryAt.has(service)) this.o.log?.(`etcd: release of ${service} failed (${(e as Error).message}): trying again until etcd takes it`);
+      this.releaseRetryAt.set(service, this.now() + (this.ttlS * 1000) / 3);
+    } finally {
+      this.releasing.delete(service);
+    }
   }
 
   peers(): Record<string, PeerState> {

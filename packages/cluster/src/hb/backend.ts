@@ -149,6 +149,7 @@ export class HeartbeatBackend implements ClusterBackend {
     };
   }
 
+  /** No store to hold a claim: quorum is the whole rule (a flex service's slots are counted by the orchestrator). */
   async claim(): Promise<boolean> {
     const m = this.membership();
     return m.ready && m.quorum.quorum;
