@@ -28,3 +28,22 @@ export async function bundleApp(programs) {
     logLevel: 'warning',
   });
 }
+
+/** A web page: `dir/app.ts` -> `dist/web/app.js` (one minified browser script), with the page's static files beside it. */
+export async function bundleWeb(dir, assets) {
+  const { copyFileSync, mkdirSync } = await import('node:fs');
+  mkdirSync('dist/web', { recursive: true });
+  await build({
+    entryPoints: [`${dir}/app.ts`],
+    outfile: 'dist/web/app.js',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    conditions: ['@capsule/source'],
+    minify: true,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  for (const f of assets) copyFileSync(`${dir}/${f}`, `dist/web/${f}`);
+}

@@ -8,6 +8,7 @@ import { clusterTiming, formerNodes, HeartbeatBackend, targetFields, holds, mono
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { readFile, stat } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { ACTION_LOCK, listKept, peekVersion, servicePaths, writeStateFile } from '@capsule/config';
@@ -23,7 +24,7 @@ import { Targets } from './targets.js';
 import { WatchdogClient } from './watchdog.js';
 import { EventBus } from './api/bus.js';
 import { seenEvents, type Seen } from './api/diff.js';
-import { agentHandlers, type AgentState } from './api/handlers.js';
+import { agentHandlers, pageFiles, type AgentState } from './api/handlers.js';
 import { openApiDoors, type ApiDoors } from './api/listen.js';
 
 interface Local {
@@ -130,7 +131,7 @@ export class Agent {
         if (this.halted) return;
         this.server = await serve(this.paths.socket, (r) => this.handle(r));
         if (this.halted) return;
-        this.api = await openApiDoors(join(this.paths.runDir, 'api.sock'), this.o.listener, { handlers: agentHandlers(this.apiState(), this.bus), bus: this.bus, version: this.o.version ?? '0', log: this.o.log });
+        this.api = await openApiDoors(join(this.paths.runDir, 'api.sock'), this.o.listener, { handlers: agentHandlers(this.apiState(), this.bus, pageFiles(webDir())), bus: this.bus, version: this.o.version ?? '0', log: this.o.log });
         if (this.api.https) this.o.log(`API on https://${this.api.https.address}:${this.api.https.port}/`);
         if (this.halted) return;
         this.o.log(`agent of ${this.self} in cluster ${this.cluster.name} (${this.cluster.nodes.join(' ')}): ${rhythm(this.cluster)}`);
@@ -507,6 +508,11 @@ function policyRelations(r: ServiceRelations): Partial<ServicePolicy> {
   const list = (v: string[]) => (v.length ? v : undefined);
   const out: Partial<ServicePolicy> = { priority: r.priority, parents: list(r.parents), children: list(r.children), hardAffinity: list(r.hardAffinity), hardAntiAffinity: list(r.hardAntiAffinity), softAffinity: list(r.softAffinity), softAntiAffinity: list(r.softAntiAffinity), flexTarget: r.flexTarget };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined));
+}
+
+/** The web page's build: dist/web beside the bundle's dist/bin (or the sources' dist when run from them). */
+function webDir(): string {
+  return fileURLToPath(new URL('../web/', import.meta.url));
 }
 
 /** How the agent keeps in touch, as its start and reload lines say. */

@@ -1,54 +1,20 @@
-// The agent's HTTP API against a real agent: a one-node cluster on loopback
-// with the API on the root-only Unix socket and on HTTPS (a self-signed
-// certificate made here, a tokens file with an admin, a read-only client
-// and a client-certificate entry). Schemas, roles, 401/400/403/404/405,
+// The agent's HTTP API against a real agent (api-node.ts: one node, the API
+// on its Unix socket and on HTTPS, an admin, a read-only client and a
+// client certificate). Schemas, roles, 401/400/403/404/405,
 // events in order, and an action through the API leaving the audit trail a
 // CLI action leaves, with who asked.
-import { ActionAccepted, ClusterResponse, ConfigResponse, Event, LogResponse } from '@capsule/api';
-import { killProcessesWithEnv, until } from '@capsule/testenv';
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
-import { tmpdir } from 'node:os';
+import { ActionAccepted, ClusterResponse, ConfigResponse, Event, LogResponse, sseReader } from '@capsule/api';
+import { until } from '@capsule/testenv';
+import { statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
-import { cli, cliProcess } from './cli.js';
+import { ADMIN, ApiNode, bearer, READER } from './api-node.js';
+import { cliProcess } from './cli.js';
 
-const ADMIN = 'admin-token-0123456789abcdef';
-const READER = 'reader-token-0123456789abcdef';
 const T = 60_000;
-let root: string;
-let env: Record<string, string>;
-let port: number;
-let pki: { ca: Buffer; cert: Buffer; key: Buffer };
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  json(): unknown;
-}
-
-function call(o: RequestOptions & { body?: unknown; unix?: boolean }): Promise<Reply> {
-  const { body, unix, ...opts } = o;
-  const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const done = (res: IncomingMessage) => {
-      let data = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (data += d));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: data, json: () => JSON.parse(data) as unknown }));
-    };
-    const req = unix
-      ? httpRequest({ socketPath: join(root, 'var/run/capsule/api.sock'), ...opts }, done)
-      : httpsRequest({ host: '127.0.0.1', port, ca: pki.ca, ...opts }, done);
-    req.on('error', reject);
-    req.end(text);
-  });
-}
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+let node: ApiNode;
+const call = (o: Parameters<ApiNode['call']>[0]) => node.call(o);
 
 /** Follows the event stream until `want` has seen what it waits for: `open` once the stream answered, `done` with the events read. */
 function follow(token: string, want: (events: Event[]) => boolean): { open: Promise<void>; done: Promise<Event[]> } {
@@ -56,18 +22,12 @@ function follow(token: string, want: (events: Event[]) => boolean): { open: Prom
   const open = new Promise<void>((r) => (opened = r));
   const done = new Promise<Event[]>((resolve, reject) => {
     const events: Event[] = [];
-    const req = httpsRequest({ host: '127.0.0.1', port, ca: pki.ca, path: '/api/v1/events', headers: bearer(token) }, (res) => {
+    const req = httpsRequest({ host: '127.0.0.1', port: node.port, ca: node.pki.ca, path: '/api/v1/events', headers: bearer(token) }, (res) => {
       opened();
-      let buf = '';
       res.setEncoding('utf8');
+      const read = sseReader((json) => events.push(Event.parse(JSON.parse(json))));
       res.on('data', (d: string) => {
-        buf += d;
-        for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-          const frame = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const data = frame.split('\n').find((l) => l.startsWith('data: '));
-          if (data) events.push(Event.parse(JSON.parse(data.slice(6))));
-        }
+        read(d);
         if (want(events)) {
           req.destroy();
           resolve(events);
@@ -81,38 +41,10 @@ function follow(token: string, want: (events: Event[]) => boolean): { open: Prom
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'capsule-api-'));
-  const etc = join(root, 'etc/capsule');
-  await mkdir(join(etc, 'web.d'), { recursive: true });
-  // A CA for clients, the listener's own certificate (for 127.0.0.1), a client certificate with CN robot.
-  const ssl = (args: string[]) => execFileSync('openssl', args, { cwd: etc, stdio: 'pipe' });
-  ssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=capsule-test-listener', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', 'listener.key', '-out', 'listener.pem']);
-  ssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', '/CN=capsule-test-clients', '-keyout', 'clients-ca.key', '-out', 'clients-ca.pem']);
-  ssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-subj', '/CN=robot', '-keyout', 'robot.key', '-out', 'robot.csr']);
-  ssl(['x509', '-req', '-in', 'robot.csr', '-CA', 'clients-ca.pem', '-CAkey', 'clients-ca.key', '-CAcreateserial', '-days', '2', '-out', 'robot.pem']);
-  execFileSync('chmod', ['600', join(etc, 'listener.key')]);
-  pki = { ca: await readFile(join(etc, 'listener.pem')), cert: await readFile(join(etc, 'robot.pem')), key: await readFile(join(etc, 'robot.key')) };
-  await writeFile(join(etc, 'api-tokens'), `ops admin ${ADMIN}\ndash read ${READER}\nrobot admin cn:robot\n`, { mode: 0o600 });
-  port = 21000 + ((process.pid + 11) % 9000);
-  const hb = 30000 + ((process.pid + 11) % 9000);
-  await writeFile(
-    join(etc, 'node.conf'),
-    `[cluster]\nname = solo\nnodes = hv1\nsecret = ${'s'.repeat(32)}\n\n[hb#1]\nport = ${hb}\naddr@hv1 = 127.0.0.1\n\n[listener]\naddress = 127.0.0.1\nport = ${port}\ntls_cert = ${etc}/listener.pem\ntls_key = ${etc}/listener.key\nclient_ca = ${etc}/clients-ca.pem\ntokens_file = ${etc}/api-tokens\n`,
-    { mode: 0o600 },
-  );
-  await writeFile(join(etc, 'web.d/run'), `#!/bin/sh\ncase "$1" in start) touch ${root}/up ;; stop) rm -f ${root}/up ;; status) [ -e ${root}/up ] ;; esac\n`, { mode: 0o755 });
-  await writeFile(join(etc, 'web.conf'), '[DEFAULT]\nnodes = hv1\norchestrate = ha\n\n[app#0]\nscript = run\n\n[env]\ndb_password = hunter2-not-for-readers\n');
-  env = { CAPSULE_ROOT: root, CAPSULE_NODENAME: 'hv1' };
-  expect(cli('nodemgr', ['daemon', 'start'], env)).toMatchObject({ code: 0 });
-  await until('the agent starts web', () => existsSync(join(root, 'up')), T);
-  await until('the API answers', () => call({ path: '/api/v1/cluster', headers: bearer(READER) }).then((r) => r.status === 200, () => false), T);
+  node = await ApiNode.start(11, T);
 }, T);
 
-afterAll(async () => {
-  cli('nodemgr', ['daemon', 'stop'], env);
-  await killProcessesWithEnv('CAPSULE_ROOT', root);
-  await rm(root, { recursive: true, force: true });
-}, T);
+afterAll(() => node?.stop(), T);
 
 test('unauthenticated: 401 and no data, whatever the route; a wrong token is no token', async () => {
   for (const path of ['/api/v1/cluster', '/api/v1/services/web/config', '/api/v1/nope', '/api/v1/events']) {
@@ -133,7 +65,7 @@ test('GET /api/v1/cluster: the schema, this node in quorum, web placed here', as
 test('the Unix socket serves the same routes, root being admin there', async () => {
   const c = ClusterResponse.parse((await call({ unix: true, path: '/api/v1/cluster' })).json());
   expect(c.node).toBe('hv1');
-  const { mode } = await import('node:fs').then((fs) => fs.statSync(join(root, 'var/run/capsule/api.sock')));
+  const { mode } = statSync(join(node.root, 'var/run/capsule/api.sock'));
   expect(mode & 0o777).toBe(0o600);
 });
 
@@ -190,20 +122,21 @@ test('an action through the API: 202 with its id, begun and ended as events in o
   ]);
   // Ids only grow: the stream is in order.
   expect(events.map((e) => e.id)).toEqual([...events.map((e) => e.id)].sort((a, b) => a - b));
-  expect(existsSync(join(root, 'up'))).toBe(false);
-  expect(await readFile(join(root, 'var/log/capsule/audit.log'), 'utf8')).toMatch(/svcmgr -s web stop: exit 0 .*from api: ops \(admin\)/);
+  expect(node.webUp).toBe(false);
+  expect(await readFile(join(node.root, 'var/log/capsule/audit.log'), 'utf8')).toMatch(/svcmgr -s web stop: exit 0 .*from api: ops \(admin\)/);
 }, T);
 
 test('a client certificate signed by client_ca is known by its common name (robot: admin)', async () => {
-  const r = await call({ method: 'POST', path: '/api/v1/services/web/actions/start', cert: pki.cert, key: pki.key });
+  const r = await call({ method: 'POST', path: '/api/v1/services/web/actions/start', cert: node.pki.cert, key: node.pki.key });
   expect(r.status).toBe(202);
-  await until('web up again', () => existsSync(join(root, 'up')), T);
-  expect(await readFile(join(root, 'var/log/capsule/audit.log'), 'utf8')).toMatch(/svcmgr -s web start: exit 0 .*from api: robot \(admin\)/);
+  // The app is up before svcmgr has written its end line: the line is waited for.
+  await until('the start ended in the audit log', async () => /svcmgr -s web start: exit 0 .*from api: robot \(admin\)/.test(await readFile(join(node.root, 'var/log/capsule/audit.log'), 'utf8')), T);
+  expect(node.webUp).toBe(true);
 }, T);
 
 /** nodemgr running on, its output read as it comes. */
 function live(args: string[]) {
-  const p = cliProcess('nodemgr', args, env);
+  const p = cliProcess('nodemgr', args, node.env);
   const out = { stdout: '', stderr: '' };
   p.child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()));
   p.child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()));
@@ -226,5 +159,21 @@ test('nodemgr events follows the stream: a freeze through the API shows as lines
   }
   expect((await text.done).code).toBe(0);
   expect((await json.done).code).toBe(0);
+  await call({ method: 'POST', path: '/api/v1/services/web/actions/thaw', headers: bearer(ADMIN) });
+}, T);
+
+test('svcmon --watch redraws on the agent\'s events: with a one-minute interval, a freeze shows in the next snapshot', async () => {
+  const w = cliProcess('svcmon', ['--watch', '--interval', '60'], node.env);
+  let out = '';
+  w.child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  try {
+    await until('the first snapshot', () => out.includes('on changes') && /web +hv1 +up/.test(out), T);
+    const r = await call({ method: 'POST', path: '/api/v1/services/web/actions/freeze', headers: bearer(ADMIN) });
+    expect(r.status).toBe(202);
+    await until('a snapshot showing web frozen', () => /web +hv1 +up +\S+ +\S+ +frozen/.test(out), T);
+  } finally {
+    w.child.kill('SIGINT');
+  }
+  expect((await w.done).code).toBe(0);
   await call({ method: 'POST', path: '/api/v1/services/web/actions/thaw', headers: bearer(ADMIN) });
 }, T);

@@ -29,3 +29,4 @@ export type EventInput = Event extends infer E ? (E extends Event ? Omit<E, 'id'
 export function sseFrame(e: Event): string {
   return `id: ${e.id}\nevent: ${e.kind}\ndata: ${JSON.stringify(e)}\n\n`;
 }
+

@@ -1,4 +1,5 @@
 import { Event } from './events.js';
+import { sseData } from './sse.js';
 import { openApiDocument } from './openapi.js';
 import { ROUTES } from './routes.js';
 import { ActionRequest } from './schemas.js';
@@ -29,3 +30,8 @@ test.each([
   [{ id: 3, at: '2026-12-07T10:00:00.000Z', kind: 'node', node: 'hv2', state: 'sleeping' }, false],
   [{ id: 4, at: '2026-12-07T10:00:00.000Z', kind: 'unknown' }, false],
 ])('event %j parses: %s', (e, ok) => expect(Event.safeParse(e).success).toBe(ok));
+
+test.each([
+  ['two frames and a partial one', 'retry: 2000\n\nid: 1\nevent: quorum\ndata: {"a":1}\n\n: ping\n\nid: 2\ndata: {"b"', ['{"a":1}'], 'id: 2\ndata: {"b"'],
+  ['nothing whole yet', 'id: 3\n', [], 'id: 3\n'],
+])('sseData: %s', (_, text, data, rest) => expect(sseData(text)).toEqual({ data, rest }));

@@ -7,7 +7,9 @@ import { clusterTarget, holds, type Membership, type PeerState, type ServicePoli
 import { servicePaths } from '@capsule/config';
 import { localExec } from '@capsule/transport';
 import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { EventBus } from './bus.js';
 import type { Client } from './clients.js';
 import { ApiRefusal, type ApiHandlers } from './server.js';
@@ -37,12 +39,34 @@ async function tail(file: string, n: number): Promise<string[]> {
   return lines.slice(-n);
 }
 
-export function agentHandlers(a: AgentState, bus: EventBus): ApiHandlers {
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.map': 'application/json' };
+
+/** The web page's files from the agent's build (dist/web), read once each. */
+export function pageFiles(dir: string): (path: string) => { type: string; body: Buffer } | undefined {
+  const cache = new Map<string, { type: string; body: Buffer } | undefined>();
+  return (path) => {
+    if (!/^\/[\w.-]+$/.test(path)) return undefined;
+    if (!cache.has(path)) {
+      const type = TYPES[path.slice(path.lastIndexOf('.'))];
+      let body: Buffer | undefined;
+      try {
+        body = type ? readFileSync(join(dir, path)) : undefined;
+      } catch {
+        body = undefined;
+      }
+      cache.set(path, type && body ? { type, body } : undefined);
+    }
+    return cache.get(path);
+  };
+}
+
+export function agentHandlers(a: AgentState, bus: EventBus, page?: ApiHandlers['page']): ApiHandlers {
   const known = (svc: string) => {
     if (!a.services().has(svc)) throw new ApiRefusal(404, 'ServiceNotFound', `${svc} is not a service of ${a.self}`, `GET /api/v1/cluster lists the services`);
     return svc;
   };
   return {
+    ...(page ? { page } : {}),
     cluster(): ClusterResponse {
       const m = a.membership();
       const peers = a.peers();

@@ -1,12 +1,10 @@
-// `nodemgr events`: the agent's event stream (GET /api/v1/events on the
-// root-only api.sock), one line an event as it happens, until Ctrl-C;
-// `--format json`: each event's JSON on a line of its own. The stream ends
-// when the agent stops: nodemgr then says so and exits 1.
+// `nodemgr events`: the agent's event stream, one line an event as it
+// happens, until Ctrl-C; `--format json`: each event's JSON on a line of
+// its own. The stream ends when the agent stops: nodemgr then says so and
+// exits 1.
 import { Event } from '@capsule/api';
-import { CapsuleError, ErrorCode } from '@capsule/core/errors';
-import { request } from 'node:http';
-import { join } from 'node:path';
 import type { CommandContext } from '../spec.js';
+import { eventStream } from './event-stream.js';
 
 /** One event as a line of text: its time, its kind, and what it says. */
 export function eventLine(e: Event): string {
@@ -32,40 +30,21 @@ export function eventLine(e: Event): string {
 }
 
 export async function run(ctx: CommandContext): Promise<number> {
-  const socketPath = join(ctx.root, 'var/run/capsule/api.sock');
+  const s = eventStream(ctx.root, (json) => {
+    // An event of a newer agent this nodemgr does not know: passed on in JSON, skipped in text.
+    if (ctx.format === 'json') return ctx.out(`${json}\n`);
+    const e = Event.safeParse(JSON.parse(json));
+    if (e.success) ctx.out(`${eventLine(e.data)}\n`);
+  });
   let stop!: () => void;
   const stopped = new Promise<'stop'>((r) => (stop = () => r('stop')));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const ended = new Promise<'ended'>((resolve, reject) => {
-      const req = request({ socketPath, path: '/api/v1/events' }, (res) => {
-        if (res.statusCode !== 200) return reject(new CapsuleError(ErrorCode.DaemonNotRunning, `the agent's API answered ${res.statusCode}`, { hint: 'nodemgr daemon status' }));
-        ctx.err(`following the agent's events (Ctrl-C to stop)\n`);
-        let buf = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => {
-          buf += d;
-          for (let i = buf.indexOf('\n\n'); i >= 0; i = buf.indexOf('\n\n')) {
-            const data = buf.slice(0, i).split('\n').find((l) => l.startsWith('data: '));
-            buf = buf.slice(i + 2);
-            if (!data) continue;
-            const e = Event.safeParse(JSON.parse(data.slice(6)));
-            // An event of a newer agent this nodemgr does not know: shown as it came in JSON, skipped in text.
-            if (ctx.format === 'json') ctx.out(`${data.slice(6)}\n`);
-            else if (e.success) ctx.out(`${eventLine(e.data)}\n`);
-          }
-        });
-        res.on('end', () => resolve('ended'));
-        res.on('error', () => resolve('ended'));
-      });
-      req.on('error', (e: NodeJS.ErrnoException) =>
-        reject(new CapsuleError(ErrorCode.DaemonNotRunning, `no agent answers on ${socketPath} (${e.code ?? e.message})`, { hint: 'nodemgr daemon start' })),
-      );
-      void stopped.then(() => req.destroy());
-      req.end();
-    });
-    const how = await Promise.race([ended, stopped]);
+    await s.open;
+    ctx.err(`following the agent's events (Ctrl-C to stop)\n`);
+    const how = await Promise.race([s.ended.then(() => 'ended' as const), stopped]);
+    s.close();
     if (how === 'stop') return 0;
     ctx.err('the agent closed the event stream (stopped or restarted)\n');
     return 1;

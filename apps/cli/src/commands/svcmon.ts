@@ -3,7 +3,8 @@
 // leader, config up to date, whether the node may run it and why not),
 // from the daemon's heartbeat views; without
 // one, this node's cached status. `--watch` redraws in place on a terminal,
-// and prints one snapshot after the other elsewhere.
+// and prints one snapshot after the other elsewhere: on each change the
+// agent's event stream tells of, else every --interval.
 import { ineligibility, own, placementOrder, type Target } from '@capsule/cluster/orchestrator';
 import type { NodeView, ServicePolicy } from '@capsule/cluster';
 import { readStatusCache } from '@capsule/service/cache';
@@ -13,6 +14,7 @@ import { renderJson, renderTable } from '../output.js';
 import type { CommandContext } from '../spec.js';
 import { ask, daemonPaths } from '@capsule/runtime/daemon';
 import { listServices } from '@capsule/runtime/services';
+import { eventStream } from './event-stream.js';
 
 export interface DaemonView {
   node: string;
@@ -113,14 +115,25 @@ export async function run(ctx: CommandContext): Promise<number> {
   const onSignal = () => stop();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  // With an agent, redrawn when it tells of a change (its event stream), a tenth of a second after the first of a burst;
+  // the interval stays as the pace without one, and as a floor should the stream go quiet.
+  let changed!: () => void;
+  let change = new Promise<'change'>((r) => (changed = () => r('change')));
+  let pending: NodeJS.Timeout | undefined;
+  const events = eventStream(ctx.root, () => (pending ??= setTimeout(() => ((pending = undefined), changed()), 100)));
+  const live = await events.open.then(() => true, () => false);
   try {
     for (let n = 0; ; n++) {
       const s = await snapshot(ctx);
-      draw(`${new Date().toISOString()}  every ${interval / 1000}s${ctx.tty ? ', Ctrl-C to leave' : ''}\n\n${s.text}`, n);
+      draw(`${new Date().toISOString()}  ${live ? 'on changes' : `every ${interval / 1000}s`}${ctx.tty ? ', Ctrl-C to leave' : ''}\n\n${s.text}`, n);
       const tick = new Promise<'tick'>((r) => setTimeout(() => r('tick'), interval));
-      if ((await Promise.race([tick, stopped.then(() => 'stop' as const)])) === 'stop') break;
+      const next = await Promise.race([tick, change, stopped.then(() => 'stop' as const)]);
+      if (next === 'stop') break;
+      if (next === 'change') change = new Promise<'change'>((r) => (changed = () => r('change')));
     }
   } finally {
+    events.close();
+    if (pending) clearTimeout(pending);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (ctx.tty) ctx.out('\x1b[?25h\n');

@@ -1,0 +1,72 @@
+// The agent's web status page in a real headless Chromium (Debian's
+// chromium, driven by playwright-core): it loads from the agent alone,
+// asks for a token, shows web on hv1 and its resource tree, reflects a
+// status change made outside the page without a reload, and stops web
+// from the page after a confirmation. A screenshot is kept in
+// test/artifacts/ (docs/images/web-status.png is one, linked from the
+// README).
+import { until } from '@capsule/testenv';
+import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { ADMIN, ApiNode } from './api-node.js';
+import { cli } from './cli.js';
+
+const T = 90_000;
+const CHROMIUM = '/usr/bin/chromium';
+let node: ApiNode;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (scripts/bootstrap does)`);
+  node = await ApiNode.start(23, T);
+  // Root runs the tests here: Chromium's sandbox refuses root.
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const context = await browser.newContext({ ignoreHTTPSErrors: true, viewport: { width: 900, height: 600 } });
+  page = await context.newPage();
+}, T);
+
+afterAll(async () => {
+  await browser?.close();
+  await node?.stop();
+}, T);
+
+const cell = () => page.locator('td[data-node="hv1"][data-service="web"]');
+
+test('the page loads from the agent, asks for a token, and shows web up on hv1 with its resource tree', async () => {
+  await page.goto(`${node.url}/`);
+  await page.getByLabel('API token').fill(ADMIN);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#svc-web').waitFor();
+  await until('web up in the grid', async () => (await cell().textContent())?.startsWith('up'), T);
+  await page.getByRole('button', { name: 'web', exact: true }).click();
+  await page.locator('#tree li[data-rid="app#0"]').waitFor();
+  expect(await page.locator('#tree li[data-rid="app#0"]').textContent()).toMatch(/^app#0\s+\S{4} up/);
+  await mkdir(join(process.cwd(), 'test/artifacts'), { recursive: true });
+  await page.screenshot({ path: join(process.cwd(), 'test/artifacts/web-status.png'), fullPage: true });
+}, T);
+
+test('a status change made elsewhere shows without a reload', async () => {
+  const navigations: string[] = [];
+  page.on('framenavigated', (f) => navigations.push(f.url()));
+  const before = Date.now();
+  expect(cli('svcmgr', ['-s', 'web', 'freeze'], node.env).code).toBe(0);
+  const asked = Date.now();
+  await until('web shown frozen', async () => (await cell().textContent())?.includes('frozen'), T);
+  // A figure for the note, not a check: a test never asserts a duration.
+  process.stdout.write(`web frozen by svcmgr (${asked - before} ms), shown on the page ${Date.now() - asked} ms after svcmgr returned\n`);
+  expect(navigations).toEqual([]);
+  expect(cli('svcmgr', ['-s', 'web', 'thaw'], node.env).code).toBe(0);
+  await until('web shown thawed', async () => !(await cell().textContent())?.includes('frozen'), T);
+}, T);
+
+test('stop from the page, confirmed: web stops', async () => {
+  await page.locator('#actions').getByRole('button', { name: 'stop' }).click();
+  await page.getByText('stop web?').waitFor();
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await until('web stopped', () => !node.webUp, T);
+  await until('web down in the grid', async () => (await cell().textContent())?.startsWith('down'), T);
+  await page.locator('#events li', { hasText: 'stop web ended, exit 0 (api: ops (admin))' }).waitFor();
+}, T);
