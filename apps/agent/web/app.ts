@@ -84,7 +84,7 @@ function renderGrid(): void {
 }
 
 function resourceLine(r: Resource, encap = false): HTMLLIElement {
-  return el('li', { data: { rid: r.rid } }, `${r.rid.padEnd(14)} ${r.flags.replace(/\.$/, encap ? 'E' : '.')} `, avail(r.status), ` ${r.label}`);
+  return el('li', { data: { rid: r.rid } }, `${r.rid.padEnd(14)} ${encap ? `${r.flags.slice(0, 3)}E` : r.flags} `, avail(r.status), ` ${r.label}`);
 }
 
 function renderDetail(): void {

@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ServiceStatus } from '@capsule/service/status-schema';
 import { ADMIN, ApiNode } from './api-node.js';
 import { cli } from './cli.js';
 
@@ -46,6 +47,28 @@ test('the page loads from the agent, asks for a token, and shows web up on hv1 w
   expect(await page.locator('#tree li[data-rid="app#0"]').textContent()).toMatch(/^app#0\s+\S{4} up/);
   await mkdir(join(process.cwd(), 'test/artifacts'), { recursive: true });
   await page.screenshot({ path: join(process.cwd(), 'test/artifacts/web-status.png'), fullPage: true });
+}, T);
+
+test('an encapsulated service: its resources are folded under their container, flagged E, as print status shows them', async () => {
+  // The status of a service with a container and its guest's resources, as json status gives it (checked by its schema);
+  // the page's rendering of it is what is tested here, the encapsulation itself is tested for real in encap.test.ts.
+  const real = (await node.call({ unix: true, path: '/api/v1/services/web/status' })).json() as Record<string, unknown>;
+  const res = (rid: string, label: string) => ({ rid, group: rid.split('#')[0]!, status: 'up', label, flags: '....', log: [], standby: false, tags: [] });
+  const encap = ServiceStatus.parse({
+    ...real,
+    resources: { 'container#0': res('container#0', 'lxc vm1'), ...(real['resources'] as object) },
+    encap: { 'container#0': { guest: 'vm1', overall: 'up', avail: 'up', resources: { 'app#1': res('app#1', 'inside vm1') } } },
+  });
+  await page.route('**/api/v1/services/web/status', (route) => route.fulfill({ json: encap }));
+  try {
+    await page.getByRole('button', { name: 'web', exact: true }).click();
+    await page.getByRole('button', { name: 'web', exact: true }).click();
+    const inner = page.locator('#tree li[data-rid="container#0"] ul[aria-label="encapsulated in vm1"] li[data-rid="app#1"]');
+    await inner.waitFor();
+    expect(await inner.textContent()).toMatch(/^app#1\s+\.\.\.E up inside vm1$/);
+  } finally {
+    await page.unroute('**/api/v1/services/web/status');
+  }
 }, T);
 
 test('a status change made elsewhere shows without a reload', async () => {
