@@ -5,7 +5,7 @@
 // var/run/capsule/agent.lock for its whole life.
 import { clusterConfig, listenerConfig } from '@capsule/cluster';
 import { nodeConfPath, readNodeConfig } from '@capsule/config';
-import { CapsuleError, ErrorCode, formatError, isCapsuleError } from '@capsule/core';
+import { CapsuleError, ErrorCode, formatError, isCapsuleError, requireNode } from '@capsule/core';
 import { holdAgentLock } from '@capsule/runtime/agent-lock';
 import { daemonAnswers, daemonPaths } from '@capsule/runtime/daemon';
 import { capsuleRoot, findAppRoot, nodename, type NodeContext } from '@capsule/runtime/node';
@@ -53,6 +53,7 @@ export function parseAgentArgs(argv: readonly string[], execPath = process.execP
 }
 
 export async function runAgent(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  requireNode(process.versions.node, 'capsule-agent');
   const args = parseAgentArgs(argv);
   const ctx: NodeContext = { root: capsuleRoot(env), nodename: nodename(env), appRoot: findAppRoot(dirname(fileURLToPath(import.meta.url))), env };
   const file = args.logFile ? new LogWriter(args.logFile, { mode: 0o600 }) : undefined;

@@ -1,4 +1,5 @@
 // Runs one program invocation: parse, help, lazy-load the command, print errors.
+import { requireNode } from '@capsule/core/engines';
 import { CapsuleError, formatError, isCapsuleError } from '@capsule/core/errors';
 import { parseArgs } from './argv.js';
 import { capsuleRoot, nodename } from '@capsule/runtime/node';
@@ -14,6 +15,8 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Whether `out` is a terminal; not unless said. */
   tty?: boolean;
+  /** The Node running this (process.versions.node unless a test says otherwise). */
+  nodeVersion?: string;
 }
 
 const processIo: Io = {
@@ -32,6 +35,7 @@ export async function run(program: ProgramSpec, argv: readonly string[], io: Io 
   // Known before parsing, so that a usage error is reported in the format asked for.
   let format: 'text' | 'json' = argv.some((a, i) => a === '--format=json' || (a === '--format' && argv[i + 1] === 'json')) ? 'json' : 'text';
   try {
+    requireNode(io.nodeVersion ?? process.versions.node, program.name);
     const parsed = parseArgs(program, argv);
     format = parsed.options['format'] === 'json' ? 'json' : 'text';
     if (parsed.options['version']) {

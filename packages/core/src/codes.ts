@@ -141,6 +141,8 @@ export const ErrorCode = {
   WouldSelfFence: 'WouldSelfFence',
   NoEligibleNode: 'NoEligibleNode',
   UnknownNode: 'UnknownNode',
+  // the runtime
+  NodeTooOld: 'NodeTooOld',
   // tests' own fixtures
   FixtureFailed: 'FixtureFailed',
   InternalError: 'InternalError',

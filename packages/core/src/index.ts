@@ -10,3 +10,4 @@ export * from './manifest.js';
 export * from './driver.js';
 export * from './suggest.js';
 export { processExists } from './proc.js';
+export { MIN_NODE, nodeAtLeast, requireNode } from './engines.js';

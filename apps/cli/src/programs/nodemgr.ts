@@ -35,6 +35,12 @@ export const nodemgr: ProgramSpec = {
       load: async () => ({ run: (await import('../commands/logs.js')).auditLog }),
     },
     {
+      words: ['completion'],
+      args: 'bash|zsh',
+      summary: 'the shell completion of svcmgr, nodemgr and svcmon: source <(nodemgr completion bash)',
+      load: () => import('../commands/completion.js'),
+    },
+    {
       words: ['events'],
       summary: "the agent's events as they happen (status changes, nodes, quorum, decisions, actions, config), until Ctrl-C; --format json: one JSON object a line",
       load: () => import('../commands/events.js'),
