@@ -41,6 +41,12 @@ export const nodemgr: ProgramSpec = {
       load: () => import('../commands/completion.js'),
     },
     {
+      words: ['man'],
+      args: 'svcmgr|nodemgr|svcmon|capsule.conf',
+      summary: 'a man page in roff, generated from the command tables and the installed drivers\' keywords: nodemgr man svcmgr | man -l -',
+      load: () => import('../commands/man.js'),
+    },
+    {
       words: ['events'],
       summary: "the agent's events as they happen (status changes, nodes, quorum, decisions, actions, config), until Ctrl-C; --format json: one JSON object a line",
       load: () => import('../commands/events.js'),
