@@ -208,6 +208,20 @@ describe('etcd placement', () => {
     }
   }, T);
 
+  test('a prefix larger than one page is read page by page at one revision: a node starting sees every instance', async () => {
+    const prefix = `/capsule-test/${process.pid}/pages/`;
+    const a = new EtcdBackend(cluster(), 'n1', { endpoints: etcd.endpoints, prefix, ttlMs: 3000 });
+    const c = new EtcdBackend(cluster(), 'n2', { endpoints: etcd.endpoints, prefix, ttlMs: 3000, pageSize: 7 });
+    b = { n1: a, n2: c };
+    await a.start();
+    const inst = { avail: 'up' as const, overall: 'up', frozen: false, startFailed: false, csum: 'x', mtime: 0, generation: 1 };
+    const services = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`svc${String(i).padStart(3, '0')}`, inst]));
+    await a.publish({ frozen: false, services });
+    await c.start();
+    await c.publish({ frozen: false, services: {} });
+    expect(Object.keys(c.membership().views['n1']?.services ?? {})).toHaveLength(150);
+  }, T);
+
   test('a key edited into garbage is ignored and reported; the rest of the view stands', async () => {
     const prefix = `/capsule-test/${process.pid}/garbage/`;
     const lines: string[] = [];

@@ -16,7 +16,7 @@
 //   claims/SERVICE          NODE, under NODE's lease
 import { CapsuleError } from '@capsule/core';
 import { circuitBreaker, ConsecutiveBreaker, ExponentialBackoff, handleWhen, noop } from 'cockatiel';
-import { Etcd3, isRecoverableError, type IKeyValue, type IOptions, type Watcher } from 'etcd3';
+import { Etcd3, isRecoverableError, Range, type IKeyValue, type IOptions, type Watcher } from 'etcd3';
 import { randomBytes } from 'node:crypto';
 import type { ClusterBackend, Membership, PeerState, PublishedView } from '../backend.js';
 import type { ClusterConfig } from '../config.js';
@@ -38,6 +38,8 @@ export interface EtcdBackendOptions {
   now?: () => number;
   /** How long start() waits for etcd to answer before EtcdUnreachable; default: as long as it takes (said in the log). */
   startTimeoutMs?: number;
+  /** Keys read per page of the snapshot at start (default 1000); small in tests, to page through few keys. */
+  pageSize?: number;
 }
 
 interface Peer {
@@ -183,8 +185,8 @@ export class EtcdBackend implements ClusterBackend {
     await this.grantLease();
     await this.adoptClaims();
     // Watch first, from the revision of the snapshot: nothing between the two is missed.
-    const snap = await this.client.getAll().prefix(this.prefix).exec();
-    this.revision = snap.header.revision;
+    const snap = await this.snapshot();
+    this.revision = snap.revision;
     for (const kv of snap.kvs) this.apply('put', kv);
     this.watcher = await this.client
       .watch()
@@ -208,6 +210,26 @@ export class EtcdBackend implements ClusterBackend {
     this.startedAt = this.now();
     this.synced = true;
     this.onChange();
+  }
+
+  /**
+   * Every key under the prefix at one revision, read a page at a time: one
+   * range of a large cluster's prefix (some 15,000 instances) passes gRPC's
+   * 4 MiB answer limit, and a node could not start at all.
+   */
+  private async snapshot(): Promise<{ revision: string; kvs: IKeyValue[] }> {
+    const end = Range.prefix(this.prefix).end;
+    const kvs: IKeyValue[] = [];
+    let from = Buffer.from(this.prefix);
+    let revision: string | undefined;
+    for (;;) {
+      const q = this.client.getAll().inRange(new Range(from, end)).sort('Key', 'Ascend').limit(this.o.pageSize ?? 1000);
+      const r = await (revision === undefined ? q : q.revision(revision)).exec();
+      revision ??= r.header.revision;
+      kvs.push(...r.kvs);
+      if (!r.more || !r.kvs.length) return { revision, kvs };
+      from = Buffer.concat([r.kvs.at(-1)!.key, Buffer.from([0])]);
+    }
   }
 
   /** A lease, and this node's presence under it; what was published under a lost lease is published again. */
