@@ -57,7 +57,11 @@ test('unauthenticated: 401 and no data, whatever the route; a wrong token is no 
 });
 
 test('GET /api/v1/cluster: the schema, this node in quorum, web placed here', async () => {
-  const c = ClusterResponse.parse((await call({ path: '/api/v1/cluster', headers: bearer(READER) })).json());
+  // The app is up before the agent's start of it has ended: its instance reads starting until then.
+  const c = await until('web up in the cluster view', async () => {
+    const x = ClusterResponse.parse((await call({ path: '/api/v1/cluster', headers: bearer(READER) })).json());
+    return x.services['web']?.instances['hv1']?.avail === 'up' ? x : undefined;
+  }, T);
   expect(c).toMatchObject({ node: 'hv1', cluster: 'solo', backend: 'hb', quorum: { quorum: true }, nodes: [{ name: 'hv1', alive: true, frozen: false }] });
   expect(c.services['web']).toMatchObject({ topology: 'failover', orchestrate: 'ha', placement: ['hv1'], instances: { hv1: { avail: 'up' } } });
 });

@@ -26,6 +26,7 @@ export interface AgentState {
   peers(): Record<string, PeerState>;
   /** The services this node has, with their policy once loaded. */
   services(): ReadonlyMap<string, ServicePolicy | undefined>;
+  log(line: string): void;
 }
 
 /** Values of keywords that look secret are masked for the read role (as the audit log masks them). */
@@ -96,7 +97,11 @@ export function agentHandlers(a: AgentState, bus: EventBus, page?: ApiHandlers['
 
     async status(svc) {
       const r = await localExec([...a.svcmgr, '-s', known(svc), 'json', 'status'], { env: { CAPSULE_ROOT: a.root, CAPSULE_NODENAME: a.self }, timeoutMs: 60_000 });
-      if (r.code !== 0) throw new ApiRefusal(409, 'StatusFailed', `svcmgr -s ${svc} json status exited ${r.code}: ${r.stderr.trim().split('\n').pop() ?? ''}`);
+      if (r.code !== 0) {
+        // All of it in the agent's log: a crash's last line is only Node's version, the cause is above it.
+        a.log(`api: svcmgr -s ${svc} json status exited ${r.code}:\n${r.stderr.trimEnd()}`);
+        throw new ApiRefusal(409, 'StatusFailed', `svcmgr -s ${svc} json status exited ${r.code}: ${r.stderr.trim().split('\n').find((l) => /error/i.test(l)) ?? r.stderr.trim().split('\n').pop() ?? ''}`, 'the agent log has its whole output');
+      }
       return JSON.parse(r.stdout) as unknown;
     },
 
