@@ -73,8 +73,10 @@ function renderGrid(): void {
         el('th', { scope: 'row' }, el('button', { type: 'button', onclick: () => void select(name), ariaExpanded: String(selected === name) }, name), el('span', { className: 'tag' }, s.topology), s.target ? el('span', { className: 'tag' }, `target ${s.target}`) : ''),
         ...cluster!.nodes.map((n) => {
           const i = s.instances[n.name];
+          // The config state: a copy older than the newest generation any node holds is behind (replication catches it up).
+          const newest = Math.max(0, ...Object.values(s.instances).map((x) => x.generation ?? 0));
           const cell = el('td', { data: { node: n.name, service: name } });
-          if (i) cell.append(avail(i.avail), i.overall !== i.avail ? el('span', { className: 'tag' }, i.overall) : '', i.frozen ? el('span', { className: 'tag' }, 'frozen') : '', i.startFailed ? el('span', { className: 'tag' }, 'start failed') : '', i.kept ? el('span', { className: 'tag' }, `${i.kept} kept`) : '');
+          if (i) cell.append(avail(i.avail), i.overall !== i.avail ? el('span', { className: 'tag' }, i.overall) : '', i.frozen ? el('span', { className: 'tag' }, 'frozen') : '', i.startFailed ? el('span', { className: 'tag' }, 'start failed') : '', (i.generation ?? 0) < newest ? el('span', { className: 'tag', title: `generation ${i.generation} of ${newest}` }, 'config behind') : '', i.kept ? el('span', { className: 'tag' }, `${i.kept} kept`) : '');
           else cell.append(s.nodes.includes(n.name) ? '-' : '');
           return cell;
         }),
@@ -147,7 +149,7 @@ function apply(e: Event): void {
       const s = cluster.services[e.service];
       if (!s) return void load();
       const was = s.instances[e.node];
-      s.instances[e.node] = { ...(was ?? { csum: '', mtime: 0, generation: 0 }), avail: e.avail as never, overall: e.overall, frozen: e.frozen, startFailed: e.startFailed, ...(e.target ? { target: e.target } : {}) };
+      s.instances[e.node] = { ...(was ?? { csum: '', mtime: 0, generation: 0 }), avail: e.avail as never, overall: e.overall, frozen: e.frozen, startFailed: e.startFailed, ...(e.target ? { target: e.target } : {}), ...(e.generation !== undefined ? { generation: e.generation } : {}) };
       if (e.target) s.target = e.target;
       s.placement = Object.entries(s.instances).filter(([, i]) => ['up', 'warn', 'starting', 'stopping'].includes(i.avail)).map(([n]) => n);
       if (e.service === selected && e.node === cluster.node) void refreshStatus(e.service);

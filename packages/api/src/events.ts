@@ -7,8 +7,8 @@ import { z } from 'zod';
 const Base = { id: z.number().int().nonnegative(), at: z.string() };
 
 export const Event = z.discriminatedUnion('kind', [
-  /** A service instance changed on a node (its avail, overall, frozen, target or start-failed state). */
-  z.object({ ...Base, kind: z.literal('status'), service: z.string(), node: z.string(), avail: z.string(), overall: z.string(), frozen: z.boolean(), startFailed: z.boolean(), target: z.enum(['started', 'stopped']).optional() }),
+  /** A service instance changed on a node (its avail, overall, frozen, target or start-failed state, or its config generation). */
+  z.object({ ...Base, kind: z.literal('status'), service: z.string(), node: z.string(), avail: z.string(), overall: z.string(), frozen: z.boolean(), startFailed: z.boolean(), target: z.enum(['started', 'stopped']).optional(), generation: z.number().int().optional() }),
   /** A service instance gone from a node's view (the node lost, the service deleted there). */
   z.object({ ...Base, kind: z.literal('status-gone'), service: z.string(), node: z.string() }),
   z.object({ ...Base, kind: z.literal('node'), node: z.string(), state: z.enum(['lost', 'back']), reason: z.string().optional() }),

@@ -9,7 +9,7 @@ export interface Seen {
   views: Readonly<Record<string, NodeView>>;
 }
 
-const fields = (i: InstanceView) => ({ avail: i.avail, overall: i.overall, frozen: i.frozen, startFailed: i.startFailed, ...(i.target ? { target: i.target } : {}) });
+const fields = (i: InstanceView) => ({ avail: i.avail, overall: i.overall, frozen: i.frozen, startFailed: i.startFailed, ...(i.target ? { target: i.target } : {}), generation: i.generation });
 const same = (a: InstanceView, b: InstanceView) => JSON.stringify(fields(a)) === JSON.stringify(fields(b));
 
 export function seenEvents(before: Seen | undefined, after: Seen, reasons: Readonly<Record<string, string | undefined>> = {}): EventInput[] {

@@ -11,7 +11,7 @@ export function eventLine(e: Event): string {
   const what = (() => {
     switch (e.kind) {
       case 'status':
-        return `${e.service}@${e.node} ${e.avail}${e.overall !== e.avail ? ` (overall ${e.overall})` : ''}${e.frozen ? ' frozen' : ''}${e.startFailed ? ' start-failed' : ''}${e.target ? ` target ${e.target}` : ''}`;
+        return `${e.service}@${e.node} ${e.avail}${e.overall !== e.avail ? ` (overall ${e.overall})` : ''}${e.frozen ? ' frozen' : ''}${e.startFailed ? ' start-failed' : ''}${e.target ? ` target ${e.target}` : ''}${e.generation !== undefined ? ` config ${e.generation}` : ''}`;
       case 'status-gone':
         return `${e.service}@${e.node} no longer known`;
       case 'node':
