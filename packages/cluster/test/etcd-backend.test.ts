@@ -199,7 +199,7 @@ describe('etcd placement', () => {
     const late = await TestEtcd.start(1, port);
     try {
       await joined;
-      expect(lines.filter((l) => l.includes('no etcd endpoint answers'))).toHaveLength(1);
+      expect(lines.filter((l) => l.includes('cannot join through etcd'))).toHaveLength(1);
       expect(patient.membership().quorum.quorum).toBe(true);
     } finally {
       await patient.close();

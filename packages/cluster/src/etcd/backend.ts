@@ -166,27 +166,36 @@ export class EtcdBackend implements ClusterBackend {
   async start(onChange?: () => void): Promise<void> {
     if (onChange) this.onChange = onChange;
     const until = this.now() + (this.o.startTimeoutMs ?? Infinity);
+    // The whole join is retried, not its first call alone: under load any of its calls can miss its deadline
+    // (seen with hundreds of nodes joining at once, bench/etcd-scale.mjs), and one miss must not end the daemon.
     for (let delay = 100, told = false; ; delay = Math.min(delay * 2, (this.ttlS * 1000) / 3)) {
       if (this.closed) throw new CapsuleError('EtcdUnreachable', 'etcd: the backend was closed before etcd answered', { hint: 'start the agent again once etcd answers' });
       try {
-        await this.checkCluster();
+        await this.join();
         break;
       } catch (e) {
         if (e instanceof CapsuleError) throw e;
-        const why = `no etcd endpoint answers (${this.o.endpoints.join(', ')}): ${(e as Error).message}`;
+        const why = `cannot join through etcd (${this.o.endpoints.join(', ')}): ${(e as Error).message}`;
         if (this.now() + delay > until) {
           throw new CapsuleError('EtcdUnreachable', `etcd: ${why}`, { hint: 'check [cluster] etcd_endpoints and that a majority of the etcd members runs and is reachable from this node (etcdctl endpoint health)' });
         }
-        if (!told) this.o.log?.(`etcd: ${why}; trying again until one does`);
+        if (!told) this.o.log?.(`etcd: ${why}; trying again until it can`);
         told = true;
         await new Promise((r) => setTimeout(r, delay));
       }
     }
+  }
+
+  /** The cluster checked, a lease with this node's presence, its old claims adopted, the snapshot read, the watch from its revision. */
+  private async join(): Promise<void> {
+    await this.checkCluster();
     await this.grantLease();
     await this.adoptClaims();
     // Watch first, from the revision of the snapshot: nothing between the two is missed.
     const snap = await this.snapshot();
     this.revision = snap.revision;
+    // A join tried again starts from this snapshot alone: a peer gone since an earlier try's is gone.
+    this.peers_.clear();
     for (const kv of snap.kvs) this.apply('put', kv);
     this.watcher = await this.client
       .watch()
