@@ -28,6 +28,8 @@ export function openApiDocument(version: string): Record<string, unknown> {
         401: { description: 'No valid credentials: nothing is read', ...error },
         403: { description: 'The credentials lack the role', ...error },
         404: { description: 'No such service or route', ...error },
+        409: { description: 'What svcmgr was asked for failed (a status that could not be read)', ...error },
+        500: { description: 'The agent failed: its log says why', ...error },
       },
       security: [{ bearer: [] }, { clientCertificate: [] }],
     };

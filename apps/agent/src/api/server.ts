@@ -12,7 +12,7 @@ import type { Client, Clients } from './clients.js';
 /** A request the handlers refuse: its HTTP status, a code and a hint. */
 export class ApiRefusal extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413,
+    readonly status: 400 | 401 | 403 | 404 | 405 | 409 | 413 | 500,
     readonly code: string,
     message: string,
     readonly hint?: string,
@@ -89,7 +89,7 @@ export function apiListener(o: ApiOptions): (req: IncomingMessage, res: ServerRe
     void serve(o, req, res).catch((e: unknown) => {
       if (e instanceof ApiRefusal) return refuse(res, e);
       o.log(`api: ${req.method} ${req.url}: ${(e as Error).message}`);
-      if (!res.headersSent) refuse(res, new ApiRefusal(409, 'ActionFailed', (e as Error).message));
+      if (!res.headersSent) refuse(res, new ApiRefusal(500, 'InternalError', (e as Error).message, 'the agent log has the details'));
       else res.end();
     });
   };
