@@ -90,13 +90,13 @@ export function metric(scraped, name, { member, label } = {}) {
 /** The member that leads, from its own metric etcd_server_is_leader. */
 export const leaderOf = (scraped) => Object.keys(scraped).find((m) => metric(scraped, 'etcd_server_is_leader', { member: m }) === 1);
 
-/** A forked node-worker hosting some nodes; `rpc(cmd, args)` resolves with its answer. */
+/** A forked node-worker (or `worker`, as light-worker.mjs) hosting some nodes; `rpc(cmd, args)` resolves with its answer. */
 export class Proc {
-  constructor(label) {
+  constructor(label, worker = WORKER) {
     this.label = label;
     this.next = 0;
     this.waiting = new Map();
-    this.child = fork(WORKER, [label], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=6144'] });
+    this.child = fork(worker, [label], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=6144'] });
     this.exited = new Promise((r) => this.child.once('exit', r));
     // A send to a process that just died: its rpc fails through 'exit' below.
     this.child.on('error', () => undefined);
