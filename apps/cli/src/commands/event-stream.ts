@@ -1,7 +1,7 @@
 // The agent's event stream on this node (GET /api/v1/events on the
 // root-only api.sock), read frame by frame: what `nodemgr events` prints
 // and what `svcmon --watch` redraws on.
-import { sseReader } from '@capsule/api';
+import { sseReader } from '@capsule/api/sse';
 import { CapsuleError, ErrorCode } from '@capsule/core/errors';
 import { request } from 'node:http';
 import { join } from 'node:path';
