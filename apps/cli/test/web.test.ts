@@ -10,6 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ClusterResponse } from '@capsule/api';
 import { ServiceStatus } from '@capsule/service/status-schema';
 import { ADMIN, ApiNode } from './api-node.js';
 import { cli } from './cli.js';
@@ -71,6 +72,31 @@ test('an encapsulated service: its resources are folded under their container, f
   }
 }, T);
 
+test('a copy of the config older than the newest generation any node holds is marked behind', async () => {
+  // A second node's instance at an older generation, in the cluster view (checked by its schema): the page's reading of
+  // generations is what is tested here; replication itself is tested for real in cluster-config.test.ts.
+  const real = ClusterResponse.parse((await node.call({ unix: true, path: '/api/v1/cluster' })).json());
+  const web = real.services['web']!;
+  const hv1 = web.instances['hv1']!;
+  const view = ClusterResponse.parse({
+    ...real,
+    nodes: [...real.nodes, { name: 'hv2', alive: true, frozen: false }],
+    services: { ...real.services, web: { ...web, nodes: ['hv1', 'hv2'], instances: { hv1: { ...hv1, generation: 4 }, hv2: { ...hv1, avail: 'down', overall: 'down', generation: 3 } } } },
+  });
+  await page.route('**/api/v1/cluster', (route) => route.fulfill({ json: view }));
+  try {
+    await page.reload();
+    const hv2 = page.locator('td[data-node="hv2"][data-service="web"]');
+    await hv2.waitFor();
+    expect(await hv2.textContent()).toContain('config behind');
+    expect(await cell().textContent()).not.toContain('config behind');
+  } finally {
+    await page.unroute('**/api/v1/cluster');
+    await page.reload();
+    await page.locator('#svc-web').waitFor();
+  }
+}, T);
+
 test('a status change made elsewhere shows without a reload', async () => {
   const navigations: string[] = [];
   page.on('framenavigated', (f) => navigations.push(f.url()));
@@ -86,6 +112,8 @@ test('a status change made elsewhere shows without a reload', async () => {
 }, T);
 
 test('stop from the page, confirmed: web stops', async () => {
+  // Selected by an earlier test, unless a reload since cleared it.
+  if (!(await page.locator('#detail').isVisible())) await page.getByRole('button', { name: 'web', exact: true }).click();
   await page.locator('#actions').getByRole('button', { name: 'stop' }).click();
   await page.getByText('stop web?').waitFor();
   await page.getByRole('button', { name: 'Confirm' }).click();
