@@ -90,8 +90,7 @@ test('the guest answers over ssh only while its VM is powered on', async () => {
   await expect(ctx.guest(['true'])).rejects.toMatchObject({ code: expect.stringMatching(/Unreachable/) });
   await c.start(ctx);
   expect(await c.status(ctx)).toEqual({ status: 'up', log: ['info: POWERED_ON'] });
-  // The guest's end of its link to this host (testenv's freeSubnet30: a documentation range).
-  expect((await ctx.guest(['sh', '-c', 'ip -o -4 addr show dev eth0'])).stdout).toMatch(/ (203\.0\.113|192\.0\.2)\.\d+\//);
+  expect((await ctx.guest(['sh', '-c', 'ip -o -4 addr show dev eth0'])).stdout).toContain('203.0.113.');
   await c.stop(ctx);
   await expect(ctx.guest(['true'])).rejects.toMatchObject({ code: expect.stringMatching(/Unreachable|Disconnected/) });
 }, 30_000);

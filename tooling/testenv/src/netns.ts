@@ -43,9 +43,9 @@ export class TestNetwork {
 
   /**
    * A veth pair between this process's namespace and `h`, so in-process
-   * clients reach the test host. The pair gets a free /30 of a documentation
-   * range (run.ts freeSubnet30), kept apart from the 198.51.100.0/24 the tests
-   * use inside namespaces; deleted with the namespace.
+   * clients reach the test host. The pair gets a free /30 of 203.0.113.0/24
+   * (TEST-NET-3), kept apart from the 198.51.100.0/24 the tests use inside
+   * namespaces; deleted with the namespace.
    */
   async linkToHere(h: TestHost, dev: string): Promise<{ here: string; there: string }> {
     const { here, there } = await freeSubnet30();

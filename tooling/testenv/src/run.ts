@@ -25,27 +25,29 @@ export function uniqueName(prefix: string, max = 15): string {
 }
 
 /**
- * A /30 that no interface here uses, from 203.0.113.0/24 (TEST-NET-3),
- * then 192.0.2.0/24 (TEST-NET-1): `here` for this namespace's end, `there`
- * for the test host's. Kept apart from the 198.51.100.0/24 the tests use
- * inside namespaces. Taken in a random order so that suites running at once
- * rarely reach for the same one; 124 in all, since the conformance state
- * suites of three API drivers running at once hold about 20 guests each.
+ * A /30 of 203.0.113.0/24 (TEST-NET-3) that no interface here uses: `here`
+ * for this namespace's end, `there` for the test host's. Kept apart from the
+ * 198.51.100.0/24 the tests use inside namespaces. Every /30 is tried, in a
+ * random order so that suites running at once rarely reach for the same
+ * one; when all 62 are taken (three API drivers' conformance state suites
+ * at once hold some 46), it waits for one to be given back rather than fail.
  */
-export async function freeSubnet30(): Promise<{ here: string; there: string }> {
-  const used = await sh('ip', '-o', '-4', 'addr', 'show');
-  // Bases 4 to 248: .253 and .254 are never handed out, so tests use 203.0.113.254 as the address nobody answers on.
-  const candidates = ['203.0.113', '192.0.2'].flatMap((net) => Array.from({ length: 62 }, (_, i) => ({ net, base: 4 * (i + 1) })));
-  for (let i = candidates.length - 1; i > 0; i--) {
+export async function freeSubnet30(waitMs = 180_000): Promise<{ here: string; there: string }> {
+  // Bases 4 to 248: 203.0.113.253 and .254 are never handed out, so tests use .254 as the address nobody answers on.
+  const bases = Array.from({ length: 62 }, (_, i) => 4 * (i + 1));
+  for (let i = bases.length - 1; i > 0; i--) {
     const j = Math.floor(Math.random() * (i + 1));
-    [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
+    [bases[i], bases[j]] = [bases[j]!, bases[i]!];
   }
-  // TEST-NET-3 first: the shuffle only spreads the picks within each range.
-  candidates.sort((a, b) => (a.net === b.net ? 0 : a.net === '203.0.113' ? -1 : 1));
-  for (const { net, base } of candidates) {
-    const here = `${net}.${base + 1}`;
-    const there = `${net}.${base + 2}`;
-    if (!used.includes(` ${here}/`) && !used.includes(` ${there}/`)) return { here, there };
+  const end = Date.now() + waitMs;
+  for (;;) {
+    const used = await sh('ip', '-o', '-4', 'addr', 'show');
+    for (const base of bases) {
+      const here = `203.0.113.${base + 1}`;
+      const there = `203.0.113.${base + 2}`;
+      if (!used.includes(` ${here}/`) && !used.includes(` ${there}/`)) return { here, there };
+    }
+    if (Date.now() > end) throw new Error(`test setup: no free /30 in 203.0.113.0/24 for ${waitMs / 1000} s: links left over? ip -o addr | grep 203.0.113`);
+    await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error('test setup: no free /30 in 203.0.113.0/24 or 192.0.2.0/24: links left over? ip -o addr | grep -E "203.0.113|192.0.2"');
 }
