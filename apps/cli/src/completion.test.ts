@@ -38,6 +38,8 @@ test.each([
   ['svcmgr -s web --format ', ['json', 'text']],
   ['nodemgr daem', ['daemon']],
   ['nodemgr completion', ['completion']],
+  ['nodemgr driver ', ['add', 'list', 'remove']],
+  ['nodemgr driver re', ['remove']],
   ['svcmon --w', ['--watch']],
 ])('%j completes to %j', (line, expected) => expect(complete(line)).toEqual(expected));
 
@@ -45,6 +47,7 @@ test('a command\'s options come after its words, with the global ones', () => {
   const opts = complete('svcmgr -s web start --');
   expect(opts).toEqual(expect.arrayContaining(['--rid', '--service', '--format']));
   expect(complete('nodemgr set --p')).toEqual(['--param']);
+  expect(complete('nodemgr driver add --f')).toEqual(['--force', '--format']);
 });
 
 test('zsh gets the same functions through bashcompinit', () => {

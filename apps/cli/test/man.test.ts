@@ -36,7 +36,7 @@ test('capsule.conf(5) has the service and resource keywords, and a section per i
     const [group, type] = key.split('.');
     expect(text).toContain(`${group!.toUpperCase()}#N WITH TYPE = ${(type ?? group)!.toUpperCase()}`);
   }
-  for (const k of ['orchestrate', 'nodes', 'restart', 'ipname', 'netmask', 'virtinst']) expect(text).toMatch(new RegExp(`\\b${k}\\b`));
+  for (const k of ['orchestrate', 'nodes', 'restart', 'ipname', 'netmask', 'virtinst', 'push_agent']) expect(text).toMatch(new RegExp(`\\b${k}\\b`));
   expect(text).not.toContain('keywords unreadable here');
 });
 

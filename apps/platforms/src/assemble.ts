@@ -7,6 +7,8 @@
 //     lib/cli/{package.json, dist/}                the CLI app: capsuleApp, its drivers
 //     lib/node_modules/@capsule/agent/             the agent app, its drivers
 //     lib/node_modules/...                         drivers, their deps, ssh2, zod
+//     share/capsule/{systemd,smf,rc.d,launchd}/    the platform's service unit (units/)
+//     lib/guest/svcmgr                             linux: the guest agent without Node (guest-agent.ts)
 //
 // Each app finds its drivers by its package.json dependencies, as in the
 // workspace: discovery does not know it runs from a build.
@@ -15,7 +17,9 @@ import { join, relative, sep } from 'node:path';
 import { locatePackage } from '@capsule/plugin-host';
 import { closure, readPackage, type Found } from './closure.js';
 import { driversFor, type PackageJson, type Target } from './select.js';
+import { placeGuestAgent } from './guest-agent.js';
 import { writeTarball } from './tarball.js';
+import { unitFiles } from './units/index.js';
 
 export interface AssembleOptions {
   target: Target;
@@ -24,6 +28,8 @@ export interface AssembleOptions {
   /** Directory the build is written into (created). */
   out: string;
   tarball?: boolean;
+  /** Where the tree will be installed, for the service units under share/capsule (default /opt/capsule). */
+  prefix?: string;
 }
 
 export interface Build {
@@ -142,6 +148,12 @@ export async function assemble(o: AssembleOptions): Promise<Build> {
     writeFileSync(join(dir, 'bin', prog), wrapper(prog), { mode: 0o755 });
     if (o.target === 'win32') writeFileSync(join(dir, 'bin', `${prog}.cmd`), `@node "%~dp0${prog}" %*\r\n`);
   }
+  for (const u of unitFiles(o.target, { prefix: o.prefix ?? '/opt/capsule' })) {
+    mkdirSync(join(dir, u.path, '..'), { recursive: true });
+    writeFileSync(join(dir, u.path), u.text, { mode: u.mode });
+  }
+  // The guest agent is made from this tree's lib/ (a copy of the node running the build: linux builds on linux).
+  if (o.target === 'linux') placeGuestAgent({ repo, dir });
   const build: Build = { dir, version, drivers, packages: packages.map((p) => p.name) };
   if (o.tarball) {
     build.tarball = `${dir}.tar.gz`;

@@ -65,8 +65,9 @@ test('a win32 build has .cmd wrappers beside the node ones', async () => {
   expect(b.drivers).not.toContain('@capsule/driver-lxc');
 });
 
-test('a freebsd build ships jail and the drivers that run anywhere, no linux driver', async () => {
-  const b = await assemble({ target: 'freebsd', repo, out: join(out, 'build') });
+test('a freebsd build ships jail and the drivers that run anywhere, no linux driver; its rc.d script runs the prefix given', async () => {
+  const b = await assemble({ target: 'freebsd', repo, out: join(out, 'build'), prefix: '/usr/local/capsule' });
+  expect(readFileSync(join(b.dir, 'share/capsule/rc.d/capsule'), 'utf8')).toContain('/usr/local/capsule/bin/nodemgr');
   expect(b.drivers).toEqual(expect.arrayContaining(['@capsule/driver-jail', '@capsule/resource-app', '@capsule/driver-esx']));
   for (const linuxOnly of ['@capsule/driver-lxc', '@capsule/driver-kvm', '@capsule/resource-ip']) {
     expect(b.drivers).not.toContain(linuxOnly);

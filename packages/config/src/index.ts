@@ -7,6 +7,7 @@ export { evaluateExpression } from './expr.js';
 export { KeywordRegistry, sectionKind, RESOURCE_SECTION_GROUPS, type KeywordLoader, type SectionKind } from './registry.js';
 export { defaultKeywords } from './keywords/default.js';
 export { resourceKeywords, HOOK_ACTIONS } from './keywords/resource.js';
+export { containerKeywords } from './keywords/container.js';
 export { validateConfig } from './validate.js';
 export { evaluateConfig, evaluationErrors, renderEvaluated, type EvaluatedConfig, type EvaluatedSection } from './evaluate.js';
 export { readClusterInfo, parseClusterInfo, nodeConfPath, DEFAULT_CLUSTER, type ClusterInfo } from './cluster.js';

@@ -2,6 +2,7 @@
 // Core keywords are built in; driver keywords come from a loader (the
 // plugin-host's loadKeywords), which imports only a driver's keyword module.
 import { RESOURCE_GROUPS, type KeywordSpec } from '@capsule/core';
+import { containerKeywords } from './keywords/container.js';
 import { defaultKeywords } from './keywords/default.js';
 import { hookKeyword, resourceKeywords, subsetKeywords } from './keywords/resource.js';
 
@@ -68,7 +69,10 @@ export class KeywordRegistry {
   private async buildTable(kind: SectionKind, type: string | undefined): Promise<SectionKeywords> {
     if (kind.kind === 'default') return new SectionKeywords(defaultKeywords, false);
     if (kind.kind === 'subset') return new SectionKeywords(subsetKeywords, false);
-    if (kind.kind === 'resource') return new SectionKeywords([...resourceKeywords, ...(await this.driverKeywords(kind.group, type))], true);
+    if (kind.kind === 'resource') {
+      const common = kind.group === 'container' ? [...resourceKeywords, ...containerKeywords] : resourceKeywords;
+      return new SectionKeywords([...common, ...(await this.driverKeywords(kind.group, type))], true);
+    }
     return new SectionKeywords([], false);
   }
 }

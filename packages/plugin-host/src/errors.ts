@@ -1,20 +1,28 @@
 // The three ways a driver can be unusable, each with what to do about it.
 import { CapsuleError } from '@capsule/core/errors';
+import type { RemovedDrivers } from './driver-dir.js';
 import type { DriverEntry } from './entry.js';
 import { knownPackage } from './known-drivers.js';
 
-/** `unreadable`: packages whose package.json could not be read; one of them may be the driver missing. */
-export function driverNotInstalled(group: string, type: string | undefined, driverDirs: readonly string[], unreadable: readonly DriverEntry[] = []): CapsuleError {
+/**
+ * `unreadable`: packages whose package.json could not be read; one of them may be the driver missing.
+ * `removed`: what `nodemgr driver remove` took away (removed.json): that package is named first.
+ */
+export function driverNotInstalled(group: string, type: string | undefined, driverDirs: readonly string[], unreadable: readonly DriverEntry[] = [], removed: RemovedDrivers = {}): CapsuleError {
   const what = type ? `${group} type "${type}"` : `${group} resources`;
   const key = type ? `${group}.${type}` : group;
   const dir = driverDirs[0] ?? 'a driver directory';
-  const pkg = knownPackage(group, type);
+  const gone = (type ? [`${group}.${type}`, group] : [group]).map((k) => (Object.hasOwn(removed, k) ? removed[k] : undefined)).find((r) => r !== undefined);
+  const pkg = gone?.package ?? knownPackage(group, type);
   const also = unreadable.length ? `; note that ${unreadable.map((e) => `${e.name} is unusable (${e.reason})`).join('; ')}` : '';
-  return new CapsuleError('DriverNotInstalled', `no installed driver provides ${what}${also}`, {
-    hint: pkg
-      ? `install ${pkg} (or a third-party driver providing ${key}) in ${dir}, then check with \`nodemgr drivers\``
-      : `no capsule driver exists for ${what}: a third-party driver providing ${key} goes in ${dir} (check the type's spelling; \`nodemgr drivers\` lists what is installed)`,
-    details: { group, type, ...(pkg ? { package: pkg } : {}), ...(unreadable.length ? { unreadable: unreadable.map((e) => e.name) } : {}) },
+  const was = gone ? ` (${gone.package}${gone.version ? `@${gone.version}` : ''} provided it until \`nodemgr driver remove\`)` : '';
+  return new CapsuleError('DriverNotInstalled', `no installed driver provides ${what}${was}${also}`, {
+    hint: gone
+      ? `add it back with \`nodemgr driver add ${gone.package}\` (or add another driver providing ${key}), then check with \`nodemgr driver list\``
+      : pkg
+        ? `install ${pkg} (or a third-party driver providing ${key}) in ${dir}: \`nodemgr driver add ${pkg}\`, then check with \`nodemgr driver list\``
+        : `no capsule driver exists for ${what}: a third-party driver providing ${key} goes in ${dir} (\`nodemgr driver add PACKAGE\`; check the type's spelling: \`nodemgr driver list\` lists what is installed)`,
+    details: { group, type, ...(pkg ? { package: pkg } : {}), ...(gone ? { removed: true } : {}), ...(unreadable.length ? { unreadable: unreadable.map((e) => e.name) } : {}) },
   });
 }
 

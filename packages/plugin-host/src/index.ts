@@ -5,3 +5,6 @@ export { KNOWN_DRIVERS, knownPackage } from './known-drivers.js';
 export { PREFERENCE_RULE, compareVersions } from './preference.js';
 export { resolveExport } from './exports.js';
 export { locatePackage } from './candidates.js';
+export { addDriver, type AddOptions, type AddResult } from './install.js';
+export { removeDriver, type DriverUse, type RemoveOptions, type RemoveResult } from './uninstall.js';
+export { DEFAULT_NPM_REGISTRY } from './npm-registry.js';

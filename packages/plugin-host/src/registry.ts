@@ -6,6 +6,7 @@ import { platformOf, type DriverCapabilities, type Platform } from '@capsule/cor
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { findCandidates } from './candidates.js';
+import { readRemoved, type RemovedDrivers } from './driver-dir.js';
 import { toEntry, type DriverEntry } from './entry.js';
 import { driverBroken, driverIncompatible, driverNotInstalled } from './errors.js';
 import { resolveExport, type ExportsField } from './exports.js';
@@ -61,6 +62,8 @@ export class DriverRegistry {
     readonly driverDirs: readonly string[],
     private readonly conditions: readonly string[],
     private readonly importTimeoutMs = DEFAULT_IMPORT_TIMEOUT_MS,
+    /** Types whose driver `nodemgr driver remove` took away, to name it in DriverNotInstalled. */
+    private readonly removed: RemovedDrivers = {},
   ) {}
 
   list(): DriverEntry[] {
@@ -83,7 +86,7 @@ export class DriverRegistry {
     }
     // A package that could not be read may be the one missing: say so.
     const unreadable = this.entries.filter((e) => !e.compatible && e.provides.length === 0);
-    throw driverNotInstalled(group, type, this.driverDirs, unreadable);
+    throw driverNotInstalled(group, type, this.driverDirs, unreadable, this.removed);
   }
 
   /** Imports the driver's code (once) and checks it is what the manifest promised. */
@@ -147,7 +150,7 @@ export async function discoverDrivers(options: DiscoveryOptions = {}): Promise<D
   const root = options.capsuleRoot ?? '/';
   const driverDirs = [defaultDriverDir(root), ...(options.driverDirs ?? [])];
   const platform = options.platform ?? platformOf(process.platform);
-  const candidates = await findCandidates(options.appRoot, driverDirs);
+  const [candidates, removed] = await Promise.all([findCandidates(options.appRoot, driverDirs), readRemoved(driverDirs[0]!)]);
   const entries = candidates.map((c) => toEntry(c, platform)).filter((e): e is DriverEntry => e !== undefined);
-  return new DriverRegistry(entries, driverDirs, [...(options.conditions ?? []), ...DEFAULT_CONDITIONS], importTimeoutMs(options));
+  return new DriverRegistry(entries, driverDirs, [...(options.conditions ?? []), ...DEFAULT_CONDITIONS], importTimeoutMs(options), removed);
 }

@@ -13,3 +13,4 @@ export { TestCluster, NoAgent, type ClusterNode, type DaemonStatus, type TestClu
 export { SVC_ADDR, SVC_PORT, webConf, webScript, writeWebService, holders, sampler } from './cluster-web.js';
 export { GuestCluster, type TestGuest } from './guest-cluster.js';
 export { TestEtcd, type EtcdMember } from './etcd.js';
+export { DebianRoot, DebianSystem, DEBIAN_ROOT_TARBALL, type ChrootResult } from './debian.js';

@@ -1,5 +1,9 @@
-// nodemgr drivers: installed driver plugins, from their manifests only, with
-// the unusable ones and why, and which provider serves a contested type.
+// nodemgr driver list (and its older name, nodemgr drivers): installed
+// driver plugins, from their manifests only, where each is installed (the
+// driver directory or the app), the unusable ones and why, and which
+// provider serves a contested type.
+import { CapsuleError } from '@capsule/core/errors';
+import { closest } from '@capsule/core/suggest';
 import { discoverDrivers, PREFERENCE_RULE, type DriverEntry } from '@capsule/plugin-host';
 import type { DriverCapabilities } from '@capsule/core';
 import { renderJson, renderTable } from '../output.js';
@@ -36,8 +40,21 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.out(renderJson(drivers));
     return 0;
   }
-  const rows = drivers.map((d) => [d.name, d.version, d.provides.join(','), d.platforms.join(','), capabilityText(d.capabilities), d.compatible ? 'yes' : `no: ${d.reason}`]);
+  // Where it is installed comes first: a reason may be long, and `driver remove` takes only driver-dir ones.
+  const rows = drivers.map((d) => [d.source, d.name, d.version, d.provides.join(','), d.platforms.join(','), capabilityText(d.capabilities), d.compatible ? 'yes' : `no: ${d.reason}`]);
   const notes = conflicts.map((c) => `${c.provides}: ${c.used} is used, not ${c.others.join(', ')} (${PREFERENCE_RULE})\n`);
-  ctx.out(renderTable(['DRIVER', 'VERSION', 'PROVIDES', 'PLATFORMS', 'CAPABILITIES', 'USABLE'], rows) + (notes.length ? `\n${notes.join('')}` : ''));
+  ctx.out(renderTable(['SOURCE', 'DRIVER', 'VERSION', 'PROVIDES', 'PLATFORMS', 'CAPABILITIES', 'USABLE'], rows) + (notes.length ? `\n${notes.join('')}` : ''));
   return 0;
+}
+
+const SUBCOMMANDS = ['list', 'add', 'remove'];
+
+/** `nodemgr driver` alone lists, as `driver list`; another word after it is a typo (add and remove have their own entries). */
+export async function bare(ctx: CommandContext): Promise<number> {
+  const word = ctx.positionals[0];
+  if (word === undefined) return run(ctx);
+  const near = closest(word, SUBCOMMANDS);
+  throw new CapsuleError('UsageError', `nodemgr driver: unknown command "${word}", expected one of ${SUBCOMMANDS.join(', ')}`, {
+    hint: near ? `did you mean \`nodemgr driver ${near}\`?` : '`nodemgr driver --help` says more',
+  });
 }

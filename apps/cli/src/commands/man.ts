@@ -2,7 +2,7 @@
 // generated from the command tables and the installed drivers' keyword
 // tables (man.ts); `| man -l -` reads it, a package installs it.
 import { CapsuleError, ErrorCode } from '@capsule/core/errors';
-import { defaultKeywords, resourceKeywords } from '@capsule/config';
+import { containerKeywords, defaultKeywords, resourceKeywords } from '@capsule/config';
 import { discoverDrivers } from '@capsule/plugin-host';
 import { discoveryOptions } from '@capsule/runtime/discovery';
 import { readFile, stat } from 'node:fs/promises';
@@ -22,6 +22,7 @@ async function keywordSections(ctx: CommandContext): Promise<KeywordSection[]> {
   const sections: KeywordSection[] = [
     { title: 'The [DEFAULT] section', keywords: defaultKeywords },
     { title: 'Every resource section', keywords: resourceKeywords },
+    { title: 'Every container section, whatever its type', keywords: containerKeywords },
   ];
   const provided = [...new Set(registry.list().flatMap((e) => e.provides))].sort();
   for (const key of provided) {

@@ -16,8 +16,35 @@ export const nodemgr: ProgramSpec = {
   commands: [
     {
       words: ['drivers'],
-      summary: 'list installed driver plugins: version, what they provide, platforms, usable or why not',
+      summary: 'list installed driver plugins: version, what they provide, platforms, usable or why not (as driver list)',
       load: () => import('../commands/drivers.js'),
+    },
+    {
+      words: ['driver'],
+      args: 'list|add|remove',
+      summary: "this node's driver packages: driver list (the default), driver add, driver remove",
+      load: async () => ({ run: (await import('../commands/drivers.js')).bare }),
+    },
+    {
+      words: ['driver', 'list'],
+      summary: 'list installed driver plugins: where (driver directory or app), version, what they provide, platforms, usable or why not',
+      load: () => import('../commands/drivers.js'),
+    },
+    {
+      words: ['driver', 'add'],
+      args: 'NAME[@VERSION]|FILE.tgz',
+      audited: true,
+      summary: 'install a driver package into $CAPSULE_ROOT/usr/lib/capsule/drivers, from a tarball or the npm registry (CAPSULE_NPM_REGISTRY), after checking its manifest, platform, peers and integrity',
+      options: [{ name: 'force', type: 'boolean', help: 'install it even if it takes over a type another installed driver provides' }],
+      load: () => import('../commands/driver-add.js'),
+    },
+    {
+      words: ['driver', 'remove'],
+      args: 'NAME',
+      audited: true,
+      summary: 'remove a driver package from the driver directory; refused while a service of this node needs a type only it provides',
+      options: [{ name: 'force', type: 'boolean', help: 'remove it even if services of this node use a type only it provides (they then fail with DriverNotInstalled)' }],
+      load: () => import('../commands/driver-remove.js'),
     },
     {
       words: ['daemon'],

@@ -7,6 +7,7 @@ import { CapsuleError, isCapsuleError } from '@capsule/core';
 import type { ActionOptions, EncapChain } from '../actions.js';
 import type { Service } from '../model.js';
 import { select } from '../order.js';
+import { ensureAgent } from './agent-push.js';
 import { agentlessAction } from './agentless.js';
 import { syncConfig } from './config-sync.js';
 import { GUEST_ACTION_TIMEOUT_MS, guestsOf, type Guest } from './guest.js';
@@ -79,6 +80,8 @@ async function runInGuest(g: Guest, action: string, o: ActionOptions, registry: 
     await agentlessAction(g, action, o);
     return;
   }
+  // push_agent: a missing or older pushed agent is replaced before anything is asked of it.
+  await ensureAgent(g, call);
   await syncConfig(g, call, registry);
   log.info(`${g.name}: svcmgr -s ${g.svc.svcname} ${[action, ...passthrough(o)].join(' ')}`);
   try {

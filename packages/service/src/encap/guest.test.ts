@@ -1,19 +1,11 @@
-import { CapsuleError, systemClock, type ContainerResource, type Exec } from '@capsule/core';
+import { CapsuleError, systemClock, type Exec } from '@capsule/core';
+import { nativeContainer } from '../../test/fixtures/guest.js';
 import { resource, service } from '../../test/fixtures/service.js';
 import { Guest, type GuestCall } from './guest.js';
 
 // A guest reached through a native channel: the host exec decides what the "guest" answers.
 function guestWith(host: Exec): { g: Guest; call: GuestCall } {
-  const c: ContainerResource = {
-    rid: 'container#0',
-    guestName: 'vm1',
-    guestChannel: () => ({ kind: 'native', prefix: ['enter', 'vm1'] }),
-    label: () => 'vm1',
-    start: async () => {},
-    stop: async () => {},
-    status: async () => ({ status: 'up', log: [] }),
-  };
-  const svc = service({ encapnodes: ['vm1'], resources: [resource('container#0', { resource: c })] });
+  const svc = service({ encapnodes: ['vm1'], resources: [resource('container#0', { resource: nativeContainer() })] });
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined };
   return { g: new Guest(svc, svc.resources[0]!), call: { runtime: { exec: host, clock: systemClock }, log } };
 }

@@ -7,6 +7,7 @@ import { sanitize } from '../sanitize.js';
 import { CapsuleError, ErrorCode, errorFromJson, isCapsuleError, isContainerResource, type ContainerContext, type ContainerResource, type DriverCapabilities, type ExecResult, type Logger } from '@capsule/core';
 import { contextFor, type Runtime } from '../context.js';
 import type { Service, ServiceResource } from '../model.js';
+import { pushAgent } from './agent-push.js';
 
 export const GUEST_STATUS_TIMEOUT_MS = 30_000;
 export const GUEST_ACTION_TIMEOUT_MS = 600_000;
@@ -63,6 +64,16 @@ export class Guest {
     return this.capabilities.agentless === true;
   }
 
+  /** `push_agent = true`: a guest without svcmgr gets the hypervisor's guest agent (agent-push.ts). */
+  get pushAgent(): boolean {
+    return this.svc.resources.find((r) => r.rid === this.rid)?.config['push_agent'] === true;
+  }
+
+  /** This guest as this service sees it, for what is done once per guest and process. */
+  get key(): string {
+    return [this.svc.root, this.svc.svcname, this.rid, this.name].join(' ');
+  }
+
   /** The container's context: host exec, guest channel, bound to the call's signal. */
   context(c: GuestCall): ContainerContext {
     return contextFor(this.container, c.runtime, c.log, c.signal ?? new AbortController().signal) as ContainerContext;
@@ -108,9 +119,20 @@ export class Guest {
    * agent that refuses to run what it cannot find (qga): the same error.
    */
   async agent(c: GuestCall, args: string[], o: GuestRunOptions & { progress?: (line: string) => void }): Promise<ExecResult> {
+    try {
+      return await this.agentOnce(c, args, o);
+    } catch (e) {
+      // `push_agent = true`: the hypervisor's own guest agent is copied in, and the call made again.
+      if (!this.pushAgent || !isCapsuleError(e) || e.code !== ErrorCode.GuestAgentMissing) throw e;
+      await pushAgent(this, c, { backoff: true });
+      return this.agentOnce(c, args, o);
+    }
+  }
+
+  private async agentOnce(c: GuestCall, args: string[], o: GuestRunOptions & { progress?: (line: string) => void }): Promise<ExecResult> {
     const missing = () =>
       new CapsuleError('GuestAgentMissing', `${this.rid}: no capsule agent in ${this.name} (svcmgr not found)`, {
-        hint: `install capsule in ${this.name} so that svcmgr is on its PATH`,
+        hint: `install capsule in ${this.name} so that svcmgr is on its PATH, or set push_agent = true in [${this.rid}] to have this hypervisor copy its guest agent in`,
         details: { rid: this.rid, guest: this.name },
       });
     // With `progress`, the guest's agent echoes its log lines on stderr as they happen (CAPSULE_PROGRESS, JSON

@@ -1,0 +1,92 @@
+// Gets a driver tarball from an npm registry: the package document
+// (packument), the version asked for (exact, a range, a dist-tag, or
+// `latest`), then dist.tarball, checked against dist.integrity before it is
+// returned. Checked by hand like the manifest: plugin-host stays zod-free.
+import { isPackageName } from './install-checks.js';
+import { verifyIntegrity, type PublishedDigest } from './integrity.js';
+import { packageInvalid, registryFailed, versionNotFound } from './install-errors.js';
+import { compareVersions } from './preference.js';
+import { isVersion, maxSatisfying, satisfies } from './semver.js';
+
+export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org';
+/** Larger than any driver: a registry sending more is not sending a driver. */
+const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
+const TIMEOUT_MS = 60_000;
+
+/** `acme-driver@^1.2`, `@acme/driver@1.0.0`, `acme-driver` -> name and what was asked (undefined: latest). */
+export function parseSpec(spec: string): { name: string; wanted?: string } | undefined {
+  const at = spec.indexOf('@', 1);
+  const name = at > 0 ? spec.slice(0, at) : spec;
+  const wanted = at > 0 ? spec.slice(at + 1) : undefined;
+  if (!isPackageName(name)) return undefined;
+  return wanted ? { name, wanted } : { name };
+}
+
+export interface Packument {
+  'dist-tags'?: Record<string, string>;
+  versions: Record<string, { dist: PublishedDigest & { tarball: string } }>;
+}
+
+function asPackument(body: unknown, url: string): Packument {
+  const versions = (body as { versions?: unknown } | null)?.versions;
+  if (typeof versions !== 'object' || versions === null) throw packageInvalid(url, 'the registry answered without a "versions" object');
+  for (const [v, doc] of Object.entries(versions)) {
+    const tarball = (doc as { dist?: { tarball?: unknown } } | null)?.dist?.tarball;
+    if (typeof tarball !== 'string') throw packageInvalid(url, `version ${v} has no dist.tarball`);
+  }
+  return body as Packument;
+}
+
+/** The version to install: a dist-tag (latest when nothing is asked), an exact version, or the highest in a range. */
+export function pickVersion(p: Packument, name: string, wanted: string | undefined, registry: string): string {
+  const published = Object.keys(p.versions).filter(isVersion).sort(compareVersions);
+  const tags = p['dist-tags'] ?? {};
+  const tag = Object.hasOwn(tags, wanted ?? 'latest') ? tags[wanted ?? 'latest'] : undefined;
+  const chosen = tag ?? (wanted === undefined ? published.filter((v) => satisfies(v, '*')).at(-1) : isVersion(wanted) ? published.find((v) => v === wanted) : maxSatisfying(published, wanted));
+  if (chosen === undefined || !Object.hasOwn(p.versions, chosen)) throw versionNotFound(name, wanted ?? 'latest', registry, published);
+  return chosen;
+}
+
+async function get(url: string, accept: string, notFound?: () => Error): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url, { headers: { accept }, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'follow' });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    throw registryFailed(url, cause?.code ?? cause?.message ?? (e as Error).message, e);
+  }
+  if (res.status === 404 && notFound) throw notFound();
+  if (!res.ok) throw registryFailed(url, `HTTP ${res.status} ${res.statusText}`.trim());
+  const length = Number(res.headers.get('content-length'));
+  if (length > MAX_DOWNLOAD_BYTES) throw registryFailed(url, `${length} bytes is more than a driver (${MAX_DOWNLOAD_BYTES / 1024 / 1024} MiB at the most)`);
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  if (bytes.length > MAX_DOWNLOAD_BYTES) throw registryFailed(url, `more than ${MAX_DOWNLOAD_BYTES / 1024 / 1024} MiB`);
+  return bytes;
+}
+
+export interface Download {
+  name: string;
+  version: string;
+  /** The tarball's URL: where the bytes came from, for messages. */
+  source: string;
+  bytes: Uint8Array;
+}
+
+/** Fetches and verifies `name@wanted` from `registry`; the bytes are not unpacked here. */
+export async function downloadPackage(registry: string, name: string, wanted: string | undefined): Promise<Download> {
+  const base = registry.replace(/\/+$/, '');
+  const url = `${base}/${name.replace('/', '%2f')}`;
+  const body = await get(url, 'application/json', () => versionNotFound(name, wanted ?? 'latest', base, []));
+  let doc: unknown;
+  try {
+    doc = JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    throw packageInvalid(url, 'the registry did not answer JSON');
+  }
+  const packument = asPackument(doc, url);
+  const version = pickVersion(packument, name, wanted, base);
+  const dist = packument.versions[version]!.dist;
+  const bytes = await get(dist.tarball, 'application/octet-stream');
+  verifyIntegrity(bytes, dist, dist.tarball);
+  return { name, version, source: dist.tarball, bytes };
+}

@@ -1,0 +1,3 @@
+import baseConfig from "@capsule/eslint-config/base";
+
+export default baseConfig;
