@@ -49,9 +49,15 @@ function tree() {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   // What a first run killed midway left aside (an hour old: not one still writing).
+  // A concurrent run may remove one between the listing and the stat: its cleanup is no failure of this run.
   for (const name of fs.readdirSync(base)) {
-    const p = join(base, name);
-    if (name.includes('.tmp-') && Date.now() - fs.statSync(p).mtimeMs > 3600_000) fs.rmSync(p, { recursive: true, force: true });
+    if (!name.includes('.tmp-')) continue;
+    try {
+      const p = join(base, name);
+      if (Date.now() - fs.statSync(p).mtimeMs > 3600_000) fs.rmSync(p, { recursive: true, force: true });
+    } catch {
+      // Gone already, or not ours to remove.
+    }
   }
   return dir;
 }
@@ -66,6 +72,8 @@ function main() {
     return;
   }
   const dir = tree();
+  // The push's trial run: the tree unpacks here and the CLI loads from it (`--version` proves neither).
+  if (args.length === 1 && args[0] === '--self-test') args[0] = '--version';
   // A script of this tree run as `process.execPath SCRIPT` (the daemon starts its agent and svcmgr so): run it as node would.
   const script = args[0] && !args[0].startsWith('-') ? resolve(args[0]) : undefined;
   const own = script && !relative(dir, script).startsWith('..') && !isAbsolute(relative(dir, script)) && fs.existsSync(script);

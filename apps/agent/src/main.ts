@@ -8,6 +8,7 @@ import { nodeConfPath, readNodeConfig } from '@capsule/config';
 import { CapsuleError, ErrorCode, formatError, isCapsuleError, requireNode } from '@capsule/core';
 import { holdAgentLock } from '@capsule/runtime/agent-lock';
 import { daemonAnswers, daemonPaths } from '@capsule/runtime/daemon';
+import { relinkDrivers } from '@capsule/runtime/discovery';
 import { capsuleRoot, findAppRoot, nodename, type NodeContext } from '@capsule/runtime/node';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -85,8 +86,24 @@ async function runAs(ctx: NodeContext, args: AgentArgs, log: (line: string) => v
   }
 }
 
+/**
+ * Before the first status round (whose svcmgr runs import the drivers): the
+ * @capsule/* links of added drivers re-pointed at this capsule, which an
+ * upgrade moved. Logged; never fatal: the drivers are DriverBroken, not the agent.
+ */
+export async function relinkAtStart(ctx: NodeContext, log: (line: string) => void): Promise<void> {
+  try {
+    const r = await relinkDrivers(ctx);
+    for (const l of r.relinked) log(`driver directory: relinked ${l.name}: ${l.from} -> ${l.to}`);
+    for (const u of r.unresolved) log(`driver directory: ${u.name} points at ${u.target}, and this capsule has no ${u.name}: the drivers needing it are DriverBroken`);
+  } catch (e) {
+    log(`driver directory: relinking the @capsule/* links failed (${formatError(e)}); added drivers may be DriverBroken until \`nodemgr driver relink\``);
+  }
+}
+
 async function serveUntilStopped(ctx: NodeContext, args: AgentArgs, log: (line: string) => void): Promise<void> {
   const p = daemonPaths(ctx.root);
+  await relinkAtStart(ctx, log);
   const loadCluster = async () => clusterConfig(await readNodeConfig(ctx.root), ctx.nodename, nodeConfPath(ctx.root));
   const cluster = await loadCluster();
   const listener = listenerConfig(await readNodeConfig(ctx.root));

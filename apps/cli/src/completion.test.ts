@@ -38,8 +38,8 @@ test.each([
   ['svcmgr -s web --format ', ['json', 'text']],
   ['nodemgr daem', ['daemon']],
   ['nodemgr completion', ['completion']],
-  ['nodemgr driver ', ['add', 'list', 'remove']],
-  ['nodemgr driver re', ['remove']],
+  ['nodemgr driver ', ['add', 'list', 'relink', 'remove']],
+  ['nodemgr driver re', ['relink', 'remove']],
   ['svcmon --w', ['--watch']],
 ])('%j completes to %j', (line, expected) => expect(complete(line)).toEqual(expected));
 

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -172,6 +172,45 @@ test.each([
   expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'DriverNotRemovable', message: expect.stringMatching(message) } });
 });
 
+test('an upgrade deleting the capsule the links name breaks the drivers; nodemgr driver relink repairs them', async () => {
+  expect(nodemgr('driver', 'add', (await toy()).file).code).toBe(0);
+  expect(svcmgr('validate', 'config').code).toBe(0);
+  // As the Debian package lays it out: the links name /usr/lib/capsule/VERSION/..., which the next version's upgrade deletes.
+  const old = join(tmp, 'usr/lib/capsule/0.1.0-1/lib/node_modules');
+  const current: Record<string, string> = {};
+  await mkdir(join(old, '@capsule'), { recursive: true });
+  for (const pkg of ['core', 'driver-kit']) {
+    const link = join(drivers, 'node_modules/@capsule', pkg);
+    current[pkg] = await readlink(link);
+    await symlink(current[pkg], join(old, '@capsule', pkg));
+    await rm(link);
+    await symlink(join(old, '@capsule', pkg), link);
+  }
+  expect(svcmgr('validate', 'config').code).toBe(0);
+  await rm(join(tmp, 'usr/lib/capsule/0.1.0-1'), { recursive: true });
+
+  const broken = svcmgr('validate', 'config');
+  expect(broken.code).not.toBe(0);
+  expect(broken.stderr).toMatch(/driver acme-capsule-toy@1\.0\.0 is installed but its dependency "@capsule\/core" is missing\n\s+hint: `nodemgr driver relink`/);
+  expect(svcmgr('start')).toMatchObject({ code: 1, stderr: expect.stringContaining('its dependency "@capsule/core" is missing') });
+  expect(nodemgr('driver', 'relink')).toMatchObject({
+    code: 0,
+    stdout: `relinked @capsule/core: ${old}/@capsule/core -> ${current['core']}\nrelinked @capsule/driver-kit: ${old}/@capsule/driver-kit -> ${current['driver-kit']}\n`,
+    stderr: '',
+  });
+  expect(svcmgr('validate', 'config').code).toBe(0);
+  expect(svcmgr('start').code).toBe(0);
+  expect(svcmgr('print', 'status', '--refresh').stdout).toMatch(/disk#1\s+\.+\s+up\s+acme-capsule-toy 1\.0\.0/);
+  // Again: nothing to do, nothing said.
+  expect(nodemgr('driver', 'relink')).toMatchObject({ code: 0, stdout: '', stderr: '' });
+});
+
+test('nodemgr driver relink with no driver directory (a node that never added one) does nothing and exits 0', () => {
+  expect(nodemgr('driver', 'relink')).toMatchObject({ code: 0, stdout: '', stderr: '' });
+  expect(JSON.parse(nodemgr('driver', 'relink', '--format', 'json').stdout)).toEqual({ driverDir: drivers, relinked: [], unresolved: [] });
+  expect(existsSync(drivers)).toBe(false);
+});
+
 test('two adds at once both land: one at a time under the node\'s driver lock', async () => {
   const files = await Promise.all(['one', 'two', 'three'].map(async (n) => (await toy({ name: `toy-${n}`, provides: `disk.${n}` })).file));
   const runs = await Promise.all(files.map((f) => cliProcess('nodemgr', ['driver', 'add', f], env()).done));
@@ -181,8 +220,8 @@ test('two adds at once both land: one at a time under the node\'s driver lock', 
 
 test('nodemgr driver alone lists, as driver list; a mistyped word is a usage error with the closest command', () => {
   expect(nodemgr('driver').stdout).toBe(nodemgr('driver', 'list').stdout);
-  expect(nodemgr('driver', '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('usage: nodemgr driver list|add|remove') });
-  expect(nodemgr('driver', 'ad')).toMatchObject({ code: 1, stderr: 'error: nodemgr driver: unknown command "ad", expected one of list, add, remove\n  hint: did you mean `nodemgr driver add`?\n' });
+  expect(nodemgr('driver', '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('usage: nodemgr driver list|add|remove|relink') });
+  expect(nodemgr('driver', 'ad')).toMatchObject({ code: 1, stderr: 'error: nodemgr driver: unknown command "ad", expected one of list, add, remove, relink\n  hint: did you mean `nodemgr driver add`?\n' });
   expect(nodemgr('driver', 'add')).toMatchObject({ code: 1, stderr: expect.stringContaining('error: nodemgr driver add: no package given') });
 });
 
@@ -262,6 +301,17 @@ describe('from an npm registry', () => {
     expect(r.stderr).toMatch(message);
     expect(JSON.parse((await add(served ? 'acme-capsule-toy' : 'acme-capsule-toy@9.0.0', '--format', 'json')).stderr)).toMatchObject({ error: { code } });
     // Not even the driver directory it made to stage the download.
+    expect(existsSync(join(root, 'usr'))).toBe(false);
+  });
+
+  test('a tarball whose package.json says another version than the one published is refused', async () => {
+    // Published as 2.0.0, digest right, but holding 1.0.0: a registry serving an old tarball under a new version.
+    const { bytes } = await toy({ version: '1.0.0' });
+    routes.set('/t.tgz', bytes);
+    const doc = { name: 'acme-capsule-toy', 'dist-tags': { latest: '2.0.0' }, versions: { '2.0.0': { dist: { tarball: `${registry}/t.tgz`, integrity: `sha512-${createHash('sha512').update(bytes).digest('base64')}` } } } };
+    routes.set('/acme-capsule-toy', Buffer.from(JSON.stringify(doc)));
+    const r = await add('acme-capsule-toy', '--format', 'json');
+    expect(JSON.parse(r.stderr)).toMatchObject({ error: { code: 'DriverPackageInvalid', message: expect.stringContaining('its package.json says version "1.0.0", but the registry published it as 2.0.0') } });
     expect(existsSync(join(root, 'usr'))).toBe(false);
   });
 

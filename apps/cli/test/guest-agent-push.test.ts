@@ -87,11 +87,17 @@ const hv = (...args: string[]) => run([process.execPath, join(build, 'bin/svcmgr
 const inGuest = (...argv: string[]) => localExec(['lxc-attach', '-P', vm.lxcpath, '-n', vm.name, '--clear-env', '--', ...argv]);
 
 test('start pushes the agent into a guest without Node, runs the encap app; status folds it; stop', async () => {
-  // Started by hand: any call of the hypervisor into the guest (the status after startcontainer too) would push.
+  // Started by hand: the guest has no agent until the start below.
   expect((await localExec(['lxc-start', '-P', vm.lxcpath, '-n', vm.name, '-d'])).code).toBe(0);
   expect((await localExec(['lxc-wait', '-P', vm.lxcpath, '-n', vm.name, '-s', 'RUNNING', '-t', '20'])).code).toBe(0);
   // No node in the guest, by any name a guest would find it; no svcmgr either.
   expect((await inGuest('sh', '-c', 'command -v node || ls /usr/bin/node /usr/local/bin/node /opt/*/bin/node')).code).not.toBe(0);
+  expect((await inGuest('svcmgr', '--version')).code).toBe(127);
+
+  // A status never pushes (the daemon asks every few seconds): it says that a start will.
+  const before = hv('print', 'status', '--refresh', '--format', 'json');
+  expect(before.stderr).not.toMatch(/pushing the guest agent/);
+  expect(before.stdout).toContain('push_agent = true: the next start or stop of web1 pushes');
   expect((await inGuest('svcmgr', '--version')).code).toBe(127);
 
   const start = hv('start');

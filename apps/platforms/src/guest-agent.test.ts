@@ -65,6 +65,24 @@ test('a build gets one executable that answers as svcmgr, nodemgr and svcmon, wi
   expect(JSON.parse(readFileSync(join(tree, 'cli/package.json'), 'utf8')).dependencies).toEqual({ '@capsule/resource-app': '1.0.0' });
 }, 60_000);
 
+test('the push\'s trial run unpacks and loads the CLI: a guest where the tree cannot be written fails it; a cleanup race does not fail a run', async () => {
+  const build = join(out, 'capsule-1.2.3-selftest-linux');
+  await fakeBuild(build);
+  const bin = placeGuestAgent({ repo: REPO, dir: build }, 'linux')!;
+  const run = (root: string, args: string[]) => spawnSync(bin, args, { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', CAPSULE_ROOT: root } });
+  // A read-only /var as a guest may have it (root writes through a mode, so a file where the directory goes).
+  const readOnly = join(out, 'guest-ro');
+  await mkdir(join(readOnly, 'var/lib/capsule'), { recursive: true });
+  await writeFile(join(readOnly, 'var/lib/capsule/guest-agent'), '');
+  expect(run(readOnly, ['--version']).status).toBe(0);
+  expect(run(readOnly, ['--self-test'])).toMatchObject({ status: 70, stderr: expect.stringContaining('cannot unpack') });
+  // A leftover of another run that is gone by the time it is looked at (here: a dangling link) is no failure of the run that unpacked.
+  const root = join(out, 'guest-race');
+  await mkdir(join(root, 'var/lib/capsule/guest-agent'), { recursive: true });
+  await symlink(join(root, 'gone'), join(root, 'var/lib/capsule/guest-agent/000000000000.tmp-abc'));
+  expect(run(root, ['--self-test'])).toMatchObject({ status: 0, stdout: 'svcmgr --version @capsule/resource-app\n' });
+}, 60_000);
+
 test('made elsewhere than on linux, a build has no guest agent: the node copied would be that machine\'s', () => {
   expect(placeGuestAgent({ repo: REPO, dir: join(out, 'nothing') }, 'darwin')).toBeUndefined();
 });

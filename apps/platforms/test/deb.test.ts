@@ -8,7 +8,7 @@
 import { DebianRoot, DebianSystem, until } from '@capsule/testenv';
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,16 @@ beforeAll(async () => {
   for (const revision of ['1', '2']) debs.push(buildDeb({ build: b, out, revision, nodeRuntime: process.execPath, compression: 'gzip' }));
 }, LONG);
 afterAll(() => rm(out, { recursive: true, force: true }));
+
+/** A third-party driver (disk.toy, always up) as `nodemgr driver add` takes it: package/ in a .tgz, @capsule/core a peer. */
+async function toyDriver(dir: string): Promise<void> {
+  const pkg = { name: 'acme-capsule-toy', version: '1.0.0', type: 'module', exports: { '.': './dist/index.js', './package.json': './package.json' }, capsule: { apiVersion: 2, provides: ['disk.toy'], platforms: ['any'] }, peerDependencies: { '@capsule/core': '^0.1.0' } };
+  const index = "import { defineDriver } from '@capsule/core';\nexport default defineDriver({ provides: ['disk.toy'], keywords: [], create: (init) => ({ rid: init.rid, label: () => 'toy', start: async () => {}, stop: async () => {}, status: async () => ({ status: 'up', log: [] }) }) });\n";
+  await mkdir(join(dir, 'toy/package/dist'), { recursive: true });
+  await writeFile(join(dir, 'toy/package/package.json'), JSON.stringify(pkg));
+  await writeFile(join(dir, 'toy/package/dist/index.js'), index);
+  execFileSync('tar', ['czf', join(dir, 'toy.tgz'), '-C', join(dir, 'toy'), 'package']);
+}
 
 test('the package: its files, their owners and modes, its control data', () => {
   const list = execFileSync('dpkg-deb', ['-c', debs[0]!.file], { encoding: 'utf8' });
@@ -87,6 +97,13 @@ describe('in a clean Debian 12 root', () => {
     const pid = await guestPid();
     expect(pid).toMatch(/^\d+$/);
 
+    // A driver added to this version must serve on the next: its @capsule/core link follows the upgrade.
+    await toyDriver(join(root.dir, 'tmp'));
+    await root.ok(['nodemgr', 'driver', 'add', '/tmp/toy.tgz']);
+    await writeFile(join(root.dir, 'tmp/toy.conf'), '[DEFAULT]\nnodes = hv1\n\n[disk#1]\ntype = toy\n');
+    await root.ok(['svcmgr', '-s', 'toy', 'create', '--config', '/tmp/toy.conf'], { CAPSULE_NODENAME: 'hv1' });
+    expect(await root.ok(['svcmgr', '-s', 'toy', 'print', 'status', '--refresh'], { CAPSULE_NODENAME: 'hv1' })).toMatch(/disk#1 .*up +toy/);
+
     // The agent runs (no systemd here: as an administrator starts it by hand); the upgrade leaves it and the service alone.
     await writeFile(join(root.dir, 'etc/capsule/node.conf'), '[cluster]\nname = demo\nnodes = hv1\nsecret = 0123456789abcdef0123456789abcdef\n\n[hb#1]\ntype = unicast\naddr@hv1 = 127.0.0.1\nport = 10000\n', { mode: 0o600 });
     await root.ok(['nodemgr', 'daemon', 'start'], { CAPSULE_NODENAME: 'hv1' });
@@ -95,6 +112,7 @@ describe('in a clean Debian 12 root', () => {
     expect(existsSync(join(root.dir, 'usr/lib/capsule', debs[0]!.version))).toBe(false);
     expect(await guestPid()).toBe(pid);
     expect(await svc('print', 'status', '--refresh')).toMatch(/app#1 .*E.*up/);
+    expect(await root.ok(['svcmgr', '-s', 'toy', 'print', 'status', '--refresh'], { CAPSULE_NODENAME: 'hv1' })).toMatch(/disk#1 .*up +toy/);
     await root.ok(['nodemgr', 'daemon', 'stop'], { CAPSULE_NODENAME: 'hv1' });
     expect(await guestPid()).toBe(pid);
 

@@ -67,7 +67,13 @@ test.each<[string, string, string, string, unknown]>([
   ['always_on = nodes drpnodes', '[DEFAULT]\nnodes = n m\ndrpnodes = d\n[fs#1]\nalways_on = drpnodes nodes\n', 'fs#1', 'standby', true],
   ['always_on naming another node', '[DEFAULT]\nnodes = n m\n[fs#1]\nalways_on = m\n', 'fs#1', 'standby', false],
   ['always_on naming this node', '[DEFAULT]\nnodes = n m\n[fs#1]\nalways_on = n\n', 'fs#1', 'standby', true],
+  ['[DEFAULT] always_on = nodes: every resource is standby on a node of nodes, as in OpenSVC', '[DEFAULT]\nnodes = n m\nalways_on = nodes\n[fs#1]\nmnt = /b\n', 'fs#1', 'standby', true],
+  ['[DEFAULT] always_on = drpnodes: not on a node of nodes', '[DEFAULT]\nnodes = n m\ndrpnodes = d\nalways_on = drpnodes\n[fs#1]\nmnt = /b\n', 'fs#1', 'standby', false],
+  ['a resource\'s own standby wins over [DEFAULT] always_on', '[DEFAULT]\nnodes = n m\nalways_on = nodes\n[fs#1]\nstandby = false\n', 'fs#1', 'standby', false],
   ['a dropped keyword is not kept', '[DEFAULT]\nmode = hosted\n', 'DEFAULT', 'mode', undefined],
+  ['sync_max_delay: a bare number is minutes, as OpenSVC reads it', '[DEFAULT]\nsync_max_delay = 90\n', 'DEFAULT', 'sync_max_delay', 5400],
+  ['sync_max_delay with a unit', '[DEFAULT]\nsync_max_delay = 1h30s\n', 'DEFAULT', 'sync_max_delay', 3630],
+  ['env: an OpenSVC class', '[DEFAULT]\nenv = UAT\n', 'DEFAULT', 'env', 'UAT'],
 ])('%s', async (_what, text, section, keyword, expected) => {
   const cfg = await evaluateConfig(parseConfig(text, 'x.conf'), registry, { nodename: 'n', svcname: 'x' });
   expect(cfg.sections.find((s) => s.name === section)?.values[keyword]).toEqual(expected);

@@ -41,7 +41,11 @@ function keywordsOf(doc: ConfigDocument, s: Section, specs: SectionKeywords | un
   }
   if (specs && s.name !== 'DEFAULT') {
     const def = doc.sections.find((x) => x.name === 'DEFAULT');
-    for (const e of def?.entries ?? []) if (inheritsFromDefault(s.name, e.keyword) && specs.get(e.keyword)) out.add(e.keyword);
+    for (const e of def?.entries ?? []) {
+      // Under the name the resource section gives it: [DEFAULT] always_on is a resource's standby.
+      const name = deprecation(s.name, e.keyword)?.now ?? e.keyword;
+      if (inheritsFromDefault(s.name, name) && specs.get(name)) out.add(name);
+    }
   }
   return out;
 }

@@ -141,7 +141,12 @@ export class Evaluator {
       const e = this.entry(section, old, sets);
       if (e) return e;
     }
-    if (inheritsFromDefault(section, keyword)) return this.entry('DEFAULT', keyword, sets);
+    if (!inheritsFromDefault(section, keyword)) return undefined;
+    // [DEFAULT] always_on = nodes is every resource's standby in OpenSVC too.
+    for (const name of [keyword, ...oldNames(section, keyword)]) {
+      const e = this.entry('DEFAULT', name, sets);
+      if (e) return e;
+    }
     return undefined;
   }
 

@@ -62,6 +62,7 @@ test.each<[string, string, RegExp]>([
   ['reference cycle', '[DEFAULT]\napp = {comment}\ncomment = {app}\n', /reference cycle: DEFAULT\.app -> DEFAULT\.comment -> DEFAULT\.app/],
   ['bad hook action', '[fs#1]\nmnt = /x\npre_frobnicate = true\n', /:3: fs#1\.pre_frobnicate: warning: unknown keyword/],
   ['syntax issues are included', '[DEFAULT\n', /:1: unterminated section header/],
+  ['placement constraints refused by name, not ignored', '[DEFAULT]\nconstraints = node.env == PRD\n', /:2: DEFAULT\.constraints: capsule does not evaluate placement constraints/],
 ])('%s', async (_what, text, expected) => {
   const found = await issues(text);
   expect(found.join('\n---\n')).toMatch(expected);
@@ -69,6 +70,19 @@ test.each<[string, string, RegExp]>([
 
 test('hooks are accepted on resources', async () => {
   expect(await issues('[fs#1]\nmnt = /x\npre_start = echo hi\nblocking_post_stopfs = true\n')).toEqual([]);
+});
+
+// Lines OpenSVC b2.1 accepts that the differential (tooling/opensvc-diff) found refused or unknown here.
+test.each([
+  ['always_on naming node sets', '[DEFAULT]\nnodes = hv1 hv2\ndrpnodes = hv3\n[fs#1]\nmnt = /x\nalways_on = nodes drpnodes\n'],
+  ['always_on naming a node', '[DEFAULT]\nnodes = hv1 hv2\n[fs#1]\nmnt = /x\nalways_on = hv2\n'],
+  ['always_on in [DEFAULT], for the resources', '[DEFAULT]\nnodes = hv1 hv2\nalways_on = nodes\n[fs#1]\nmnt = /x\n'],
+  ['startstandby hooks (the startstandby action runs them)', '[fs#1]\nmnt = /x\npre_startstandby = true\nblocking_post_startstandby = true\n'],
+  ...['CERT', 'MUS', 'POC', 'PPR', 'QUAL', 'RCT', 'UAT'].map((e) => [`env = ${e}`, `[DEFAULT]\nenv = ${e}\n`]),
+  ['sync_max_delay in minutes', '[DEFAULT]\nsync_max_delay = 90\n'],
+])('OpenSVC accepts it, so does capsule: %s', async (_what, text) => {
+  // always_on is still said to be deprecated, as every old name is.
+  expect((await issues(text)).filter((i) => !i.includes('deprecated keyword always_on'))).toEqual([]);
 });
 
 test('all problems are reported at once, in line order', async () => {

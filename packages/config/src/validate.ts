@@ -2,6 +2,7 @@
 // problem at once, as `file:line: section.keyword: message` issues.
 import { closest, isCapsuleError, type CapsuleError, type KeywordSpec } from '@capsule/core';
 import { deprecation } from './deprecated.js';
+import { alwaysOn } from './evaluate.js';
 import { Evaluator, inheritsFromDefault, type EvalContext } from './evaluator.js';
 import type { ConfigIssue } from './issues.js';
 import type { ConfigDocument, Entry, Section } from './reader.js';
@@ -98,7 +99,11 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
   );
   /** A [DEFAULT] keyword that [DEFAULT] does not define is fine when a resource section of the file takes it as its default. */
   const defaultForResources = (keyword: string) =>
-    plans.some((p) => p.kind.kind === 'resource' && inheritsFromDefault(p.section.name, keyword) && tables.get(p.key)?.keywords?.get(keyword) !== undefined);
+    plans.some((p) => {
+      // Under the name the resource section gives it: [DEFAULT] always_on is a resource's standby.
+      const name = deprecation(p.section.name, keyword)?.now ?? keyword;
+      return p.kind.kind === 'resource' && inheritsFromDefault(p.section.name, name) && tables.get(p.key)?.keywords?.get(name) !== undefined;
+    });
 
   for (const { section, kind, type, typeError, key } of plans) {
     if (kind.kind === 'unknown') {
@@ -128,6 +133,9 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
       if (!spec) {
         if (table.error) unchecked.push(e.keyword);
         else if (kind.kind === 'default' && defaultForResources(e.keyword)) {
+          // A resource's old name (always_on) written in [DEFAULT] is said to be old there too.
+          const now = deprecation('resource#0', e.keyword)?.now;
+          if (now) warn(e.line, section.name, e.key, `deprecated keyword ${e.keyword}, use ${now}`, `rename it to ${now}${e.scope !== undefined ? `@${e.scope}` : ''}`);
           checkValue(section, e, undefined);
           continue;
         } else {
@@ -188,6 +196,11 @@ export async function validateConfig(doc: ConfigDocument, registry: KeywordRegis
       return;
     }
     if (!spec) return;
+    // OpenSVC's always_on names node sets (`always_on = nodes`): checked as the boolean standby it evaluates to.
+    if (e.keyword === 'always_on') {
+      const view = viewFor(e.scope);
+      value = alwaysOn(value, view.sets(), view.ctx.nodename);
+    }
     const problem = typeProblem(spec, value) ?? sectionProblem(spec, section, e, value);
     if (problem !== undefined) push(e.line, section.name, e.key, problem, spec.doc);
   }

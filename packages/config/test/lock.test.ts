@@ -84,8 +84,9 @@ test('a holder whose liveness cannot be read keeps its lock: the waiter times ou
 
 // Its parent gone and nobody reaping it (no init that reaps, as in some containers), a killed holder stays a zombie.
 (process.platform === 'linux' ? test : test.skip)('a zombie holder is dead: its lock is broken', async () => {
-  // `sleep 0` exits at once; its parent execs into `sleep 30`, which never reaps it.
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // The child exits at once; its parent execs into `sleep 30`, which never reaps it. perl, not sh: a
+  // shell may reap a finished background job before its exec (seen on a loaded machine), perl never waits.
+  const parent = spawn('perl', ['-e', '$| = 1; my $p = fork(); exit 0 if $p == 0; print "$p\\n"; exec "sleep", "30";'], { stdio: ['ignore', 'pipe', 'ignore'] });
   children.push(parent);
   const pid = Number(await new Promise<string>((r) => parent.stdout!.once('data', (d: Buffer) => r(d.toString()))));
   const stat = () => readFileSync(`/proc/${pid}/stat`, 'utf8');

@@ -23,6 +23,7 @@ interface FrozenResource {
   start(ctx: ActionContext): Promise<void>;
   stop(ctx: ActionContext): Promise<void>;
   status(ctx: ActionContext): Promise<ResourceStatus>;
+  devices?(ctx: ActionContext): Promise<string[]>;
   dispose?(): Promise<void>;
 }
 

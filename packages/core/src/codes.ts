@@ -118,6 +118,7 @@ export const ErrorCode = {
   GuestAgentMissing: 'GuestAgentMissing',
   GuestAgentPushFailed: 'GuestAgentPushFailed',
   GuestAgentNotBuilt: 'GuestAgentNotBuilt',
+  GuestAgentPushUnsupported: 'GuestAgentPushUnsupported',
   GuestActionFailed: 'GuestActionFailed',
   GuestOutputTooLarge: 'GuestOutputTooLarge',
   ConfigFetchFailed: 'ConfigFetchFailed',

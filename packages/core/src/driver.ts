@@ -102,6 +102,14 @@ export interface Resource {
   stop(ctx: ActionContext): Promise<void>;
   status(ctx: ActionContext): Promise<ResourceStatus>;
   /**
+   * Disk drivers: the block devices the resource holds (OpenSVC's sub
+   * devices: a VG's PVs, an md array's members, a pool's vdevs), whether it
+   * is started or not. A disk section with `scsireserv = true` reserves them
+   * (its `<rid>pr` resource) before the disk starts and releases them after
+   * it stops. Absent: the resource holds no device a reservation could take.
+   */
+  devices?(ctx: ActionContext): Promise<string[]>;
+  /**
    * Closes what the resource holds open in this process (connections,
    * sockets, timers); the engine calls it once the command is done, and the
    * agent daemon after every status round. Not for a session kept on

@@ -4,7 +4,8 @@
 // still using it is told which package to add back). Both are replaced
 // atomically: a crash leaves the old file or the new one, never half.
 import { CapsuleError } from '@capsule/core/errors';
-import { open, readFile, rename, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { lstat, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export const OWNER_FILE = 'package.json';
@@ -22,21 +23,43 @@ async function readText(file: string): Promise<string | undefined> {
   }
 }
 
-/** Temp file beside the target, synced, renamed over it. */
+/**
+ * Temp file beside the target, synced, renamed over it, the directory
+ * synced: as packages/config/src/atomic.ts. The temp name is unguessable and
+ * created exclusively ('wx'), so a link planted there is never written
+ * through.
+ */
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
-  const fh = await open(temp, 'w', 0o644);
+  const dir = dirname(file);
+  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const fh = await open(temp, 'wx', 0o644);
   try {
     await fh.writeFile(JSON.stringify(value, null, 2) + '\n');
     await fh.sync();
-  } finally {
     await fh.close();
-  }
-  try {
     await rename(temp, file);
   } catch (e) {
+    await fh.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw e;
+  }
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
+  }
+}
+
+/** A stage or trash this old was left by an add or remove that died: none runs that long (they hold the driver lock). */
+export const STALE_STAGE_MS = 60 * 60 * 1000;
+
+/** Removes the `.add-*` and `.remove-*` directories of interrupted adds and removes. */
+export async function removeStaleStages(dir: string, now = Date.now()): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const n of names.filter((n) => /^\.(add|remove)-/.test(n))) {
+    const s = await lstat(join(dir, n)).catch(() => undefined);
+    if (s && now - s.mtimeMs > STALE_STAGE_MS) await rm(join(dir, n), { recursive: true, force: true });
   }
 }
 

@@ -39,7 +39,9 @@ export function driverBroken(entry: DriverEntry, problem: string, cause?: unknow
   const message = missing
     ? `driver ${entry.name}@${entry.version} is installed but its dependency "${missing}" is missing`
     : `driver ${entry.name}@${entry.version} is broken: ${problem}`;
-  const hint = missing
+  const hint = missing?.startsWith('@capsule/')
+    ? `\`nodemgr driver relink\` points the driver directory's @capsule/* links at this capsule's copies (an upgrade of capsule removes the one they named)`
+    : missing
     ? `reinstall ${entry.name} with its dependencies (in ${entry.dir})`
     : `reinstall or upgrade ${entry.name}; other drivers are unaffected`;
   return new CapsuleError('DriverBroken', message, { hint, cause, details: { driver: entry.name, dir: entry.dir, ...(missing ? { missing } : {}) } });

@@ -8,3 +8,4 @@ export { locatePackage } from './candidates.js';
 export { addDriver, type AddOptions, type AddResult } from './install.js';
 export { removeDriver, type DriverUse, type RemoveOptions, type RemoveResult } from './uninstall.js';
 export { DEFAULT_NPM_REGISTRY } from './npm-registry.js';
+export { relinkDriverDir, type Relinked, type RelinkResult } from './shared-links.js';

@@ -13,6 +13,24 @@ export const isPackageName = (name: string): boolean => name.length <= 214 && /^
 /** Packages the app shares with third-party drivers instead of them bundling their own copy. */
 export const SHARED_SCOPE = '@capsule/';
 
+/** The @capsule/* packages it shares: the app's own ones; a driver may not carry one of these names itself. */
+export const SHARED_PACKAGES: ReadonlySet<string> = new Set(['@capsule/core', '@capsule/driver-kit']);
+
+const rawDeps = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+/**
+ * The @capsule/* packages a package.json declares (dependencies and peers)
+ * that may become links: a valid name inside the scope with a string range.
+ * The only list links are made from: a name such as `@capsule/../../x`
+ * would put a link outside node_modules/@capsule/.
+ */
+export function sharedPeers(pkg: Record<string, unknown>): string[] {
+  const all = { ...rawDeps(pkg['dependencies']), ...rawDeps(pkg['peerDependencies']) };
+  return Object.keys(all)
+    .filter((n) => n.startsWith(SHARED_SCOPE) && isPackageName(n) && typeof all[n] === 'string')
+    .sort();
+}
+
 export interface InstallCheckInput {
   /** The package's package.json. */
   pkg: Record<string, unknown>;
@@ -53,10 +71,17 @@ export function checkInstall(input: InstallCheckInput): InstallPlan {
   if (!entry.manifest) throw packageInvalid(source, entry.reason ?? 'invalid "capsule" manifest');
   if (!entry.compatible) throw incompatibleHere(name, version, entry.reason ?? 'unusable');
 
+  // A name or range that is not one would be skipped by the checks below, and linked or resolved anyway.
+  for (const field of ['dependencies', 'peerDependencies']) {
+    for (const [d, range] of Object.entries(rawDeps(pkg[field]))) {
+      if (!isPackageName(d)) throw packageInvalid(source, `its ${field} name ${JSON.stringify(d)}, which is not an npm package name`);
+      if (typeof range !== 'string') throw packageInvalid(source, `its ${field} give ${d} the range ${JSON.stringify(range)}, which is not a string`);
+    }
+  }
   const deps = record(pkg['dependencies']);
   const peers = record(pkg['peerDependencies']);
   const shared = { ...deps, ...peers };
-  const links = Object.keys(shared).filter((d) => d.startsWith(SHARED_SCOPE)).sort();
+  const links = sharedPeers(pkg);
   // Everything else must travel inside the tarball: the driver directory installs nothing on its own.
   const meta = (pkg['peerDependenciesMeta'] ?? {}) as Record<string, { optional?: unknown } | undefined>;
   const optional = (p: string) => Object.hasOwn(meta, p) && meta[p]?.optional === true;

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addDriver } from './install.js';
 import { discoverDrivers } from './registry.js';
+import { relinkDriverDir } from './shared-links.js';
 import { removeDriver, type DriverUse } from './uninstall.js';
 
 /** This package: its own dependency on @capsule/core stands for the app's. */
@@ -62,7 +63,7 @@ async function tree(dir: string): Promise<string[]> {
 
 const registry = () => discoverDrivers({ capsuleRoot: root(), platform: 'linux' });
 const add = async (spec: string, force = false) => addDriver({ spec, driverDir: driverDir(), registry: await registry(), appRoot, platform: 'linux', npmRegistry: 'http://127.0.0.1:9', force });
-const remove = async (name: string, uses: DriverUse[] = [], force = false) => removeDriver({ name, driverDir: driverDir(), registry: await registry(), uses: async () => uses, force });
+const remove = async (name: string, uses: DriverUse[] = [], force = false) => removeDriver({ name, driverDir: driverDir(), registry: await registry(), uses: async () => uses, appRoot, force });
 
 test('an added driver is listed in the driver directory, with its @capsule peers linked to the app copy, and loads', async () => {
   const file = await pack(driver('acme-docker', ['container.docker']), { 'index.js': "export { CapsuleError as default } from '@capsule/core/errors';" });
@@ -128,4 +129,84 @@ test('remove: refused while a service needs it, then recorded so the error names
 
 test('remove refuses a package the driver directory does not hold', async () => {
   await expect(remove('nope')).rejects.toMatchObject({ code: 'DriverNotRemovable', message: expect.stringMatching(/nope: it is not installed in/) });
+});
+
+test.each([
+  ['a peer name leading out of the scope, with no range', { peerDependencies: { '@capsule/../../../core': null } }, /peerDependencies name "@capsule\/\.\.\/\.\.\/\.\.\/core", which is not an npm package name/],
+  ['a peer name leading out of the scope', { peerDependencies: { '@capsule/core': '>=0.1.0', '@capsule/../../../core': '*' } }, /not an npm package name/],
+  ['a dependency with no range', { dependencies: { 'left-pad': null } }, /its dependencies give left-pad the range null, which is not a string/],
+  ['a @capsule peer with no range', { peerDependencies: { '@capsule/core': null } }, /give @capsule\/core the range null/],
+  ['the name of the shared core', { name: '@capsule/core' }, /@capsule\/core is a package of capsule itself/],
+  ['the name of the shared driver kit', { name: '@capsule/driver-kit' }, /@capsule\/driver-kit is a package of capsule itself/],
+  ['the name of the app itself', { name: '@capsule/plugin-host' }, /@capsule\/plugin-host is a package of capsule itself/],
+  ['the name of a package the app resolves', { name: '@capsule/tsconfig' }, /@capsule\/tsconfig is a package of capsule itself/],
+])('%s is refused, no link made anywhere', async (_what, more, message) => {
+  await add(await pack(driver('acme-docker', ['container.docker'])));
+  const before = await tree(tmp);
+  const file = await pack(driver('acme-evil', ['container.evil'], more));
+  const after = await tree(tmp);
+  await expect(add(file)).rejects.toMatchObject({ code: 'DriverPackageInvalid', message: expect.stringMatching(message) });
+  expect(await tree(tmp)).toEqual(after);
+  expect(after.filter((l) => !before.includes(l)).every((l) => l.includes('/src-'))).toBe(true);
+});
+
+test('remove refuses a name that is not a package name before touching anything', async () => {
+  await add(await pack(driver('acme-docker', ['container.docker'])));
+  // A package.json edited to list it: the name alone must not lead out of node_modules.
+  const owner = JSON.parse(await readFile(join(driverDir(), 'package.json'), 'utf8'));
+  await writeFile(join(driverDir(), 'package.json'), JSON.stringify({ ...owner, dependencies: { ...owner.dependencies, '../../victim': '1.0.0' } }));
+  await mkdir(join(driverDir(), 'victim'));
+  await expect(remove('../../victim')).rejects.toMatchObject({ code: 'DriverNotRemovable', message: 'cannot remove ../../victim: it is not an npm package name' });
+  expect(existsSync(join(driverDir(), 'victim'))).toBe(true);
+});
+
+test('stages of an add or remove that died over an hour ago are cleaned up; a recent one is left', async () => {
+  await add(await pack(driver('acme-docker', ['container.docker'])));
+  const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+  for (const n of ['.add-old', '.remove-old', '.add-recent', '.other-old']) {
+    await mkdir(join(driverDir(), n, 'package'), { recursive: true });
+    if (n.endsWith('-old')) await utimes(join(driverDir(), n), old, old);
+  }
+  await add(await pack(driver('acme-two', ['container.two'])));
+  expect((await readdir(driverDir())).filter((n) => n.startsWith('.')).sort()).toEqual(['.add-recent', '.other-old']);
+  await utimes(join(driverDir(), '.add-recent'), old, old);
+  await remove('acme-two');
+  expect((await readdir(driverDir())).filter((n) => n.startsWith('.')).sort()).toEqual(['.other-old']);
+});
+
+test('relink: a link left pointing at a capsule that an upgrade deleted is re-pointed at the running one', async () => {
+  await add(await pack(driver('acme-docker', ['container.docker']), { 'index.js': "export { CapsuleError as default } from '@capsule/core/errors';" }));
+  const link = join(driverDir(), 'node_modules/@capsule/core');
+  const current = await readlink(link);
+  // As /usr/lib/capsule/0.1.0-1/... once dpkg has removed the old version.
+  const gone = join(tmp, 'usr/lib/capsule/0.1.0-1/lib/node_modules/@capsule/core');
+  await rm(link);
+  await symlink(gone, link);
+  // And the temp link of a relink that died before its rename.
+  await symlink(gone, join(driverDir(), 'node_modules/@capsule/.0a1b2c3d4e5f.link'));
+  await expect((await registry()).load('container', 'docker')).rejects.toMatchObject({ code: 'DriverBroken', message: expect.not.stringMatching(/is not a capsule driver/) });
+
+  const reg = await registry();
+  expect(await relinkDriverDir(driverDir(), reg, appRoot)).toEqual({ relinked: [{ name: '@capsule/core', from: gone, to: current }], unresolved: [] });
+  expect(await readlink(link)).toBe(current);
+  // Loading it again is the CLI test's (driver-admin.test.ts): this process's module cache keeps the failed import.
+  expect(existsSync(join(link, 'package.json'))).toBe(true);
+  // Again: nothing to do. No driver directory: nothing to do either.
+  expect(await relinkDriverDir(driverDir(), reg, appRoot)).toEqual({ relinked: [], unresolved: [] });
+  expect(await relinkDriverDir(join(tmp, 'none'), reg, appRoot)).toEqual({ relinked: [], unresolved: [] });
+  expect(existsSync(join(tmp, 'none'))).toBe(false);
+  expect((await readdir(join(driverDir(), 'node_modules/@capsule')))).toEqual(['core']);
+});
+
+test('add and remove relink the other drivers\' links on the way', async () => {
+  await add(await pack(driver('acme-docker', ['container.docker'])));
+  const link = join(driverDir(), 'node_modules/@capsule/core');
+  const current = await readlink(link);
+  await rm(link);
+  await symlink(join(tmp, 'gone'), link);
+  const r = await add(await pack(driver('acme-two', ['container.two'], { peerDependencies: {} })));
+  expect(r.relinked).toEqual([{ name: '@capsule/core', from: join(tmp, 'gone'), to: current }]);
+  await rm(link);
+  await symlink(join(tmp, 'gone'), link);
+  expect((await remove('acme-two')).relinked).toEqual([{ name: '@capsule/core', from: join(tmp, 'gone'), to: current }]);
 });

@@ -6,12 +6,13 @@
 import type { Platform } from '@capsule/core/manifest';
 import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { OWNER_FILE, ownerDependencies, readOwner, readRemoved, REMOVED_FILE, writeJsonAtomic } from './driver-dir.js';
-import { checkInstall, SHARED_SCOPE, type InstallPlan } from './install-checks.js';
+import { OWNER_FILE, ownerDependencies, readOwner, readRemoved, REMOVED_FILE, removeStaleStages, writeJsonAtomic } from './driver-dir.js';
+import { checkInstall, SHARED_PACKAGES, SHARED_SCOPE, sharedPeers, type InstallPlan } from './install-checks.js';
 import { packageInvalid } from './install-errors.js';
 import { downloadPackage, parseSpec } from './npm-registry.js';
+import type { DriverEntry } from './entry.js';
 import type { DriverRegistry } from './registry.js';
-import { findSharedCopies, linkSharedCopies, type SharedCopy } from './shared-links.js';
+import { findSharedCopies, linkSharedCopies, relinkDriverDir, type RelinkResult, type SharedCopy } from './shared-links.js';
 import { readTarball, writeEntries, type TarEntry } from './tarball.js';
 
 export interface AddOptions {
@@ -30,11 +31,13 @@ export interface AddResult extends InstallPlan {
   source: string;
   /** The version of this package the driver directory had before, if any. */
   previous?: string;
+  /** @capsule/* links of other drivers re-pointed at this capsule's copies on the way. */
+  relinked: RelinkResult['relinked'];
 }
 
 export const isTarballPath = (spec: string): boolean => /\.(tgz|tar\.gz)$/.test(spec) || spec.startsWith('.') || spec.startsWith('/');
 
-async function obtain(spec: string, npmRegistry: string): Promise<{ bytes: Uint8Array; source: string; expectedName?: string }> {
+async function obtain(spec: string, npmRegistry: string): Promise<{ bytes: Uint8Array; source: string; expected?: { name: string; version: string } }> {
   if (isTarballPath(spec)) {
     const bytes = await readFile(spec).catch((e: NodeJS.ErrnoException) => {
       throw e.code === 'ENOENT' ? packageInvalid(spec, 'no such file') : e;
@@ -44,7 +47,7 @@ async function obtain(spec: string, npmRegistry: string): Promise<{ bytes: Uint8
   const parsed = parseSpec(spec);
   if (!parsed) throw packageInvalid(spec, 'neither a tarball file (.tgz) nor an npm package name, NAME[@VERSION]');
   const d = await downloadPackage(npmRegistry, parsed.name, parsed.wanted);
-  return { bytes: d.bytes, source: d.source, expectedName: parsed.name };
+  return { bytes: d.bytes, source: d.source, expected: { name: parsed.name, version: d.version } };
 }
 
 function packageJsonOf(entries: readonly TarEntry[], source: string): Record<string, unknown> {
@@ -93,21 +96,43 @@ async function activate(driverDir: string, stage: string, plan: InstallPlan, cop
   }
 }
 
+const readJson = (file: string): Promise<Record<string, unknown> | undefined> =>
+  readFile(file, 'utf8').then(
+    (t) => JSON.parse(t) as Record<string, unknown>,
+    () => undefined,
+  );
+
+/**
+ * A package named as one of capsule's own (@capsule/core, driver-kit, a
+ * bundled driver) would take the place of the link every driver shares, or
+ * shadow the app's copy: refused.
+ */
+async function refuseCapsuleOwnName(name: unknown, source: string, installed: readonly DriverEntry[], appRoot: string | undefined, appDriverDirs: readonly string[]): Promise<void> {
+  if (typeof name !== 'string' || !name.startsWith(SHARED_SCOPE)) return;
+  const appName = appRoot ? ((await readJson(join(appRoot, 'package.json'))) ?? {})['name'] : undefined;
+  const shipped = SHARED_PACKAGES.has(name) || name === appName || installed.some((e) => e.source === 'app' && e.name === name) || (await findSharedCopies([name], appRoot, appDriverDirs))[name] !== undefined;
+  if (shipped) throw packageInvalid(source, `${name} is a package of capsule itself, which only an upgrade of capsule replaces`);
+}
+
 export async function addDriver(o: AddOptions): Promise<AddResult> {
+  // Repairs, not changes: links an upgrade of capsule left dangling, stages of an add that died.
+  const { relinked } = await relinkDriverDir(o.driverDir, o.registry, o.appRoot);
+  await removeStaleStages(o.driverDir);
   // The first directory this made, if any: a refused add takes it away again.
   const made = await mkdir(join(o.driverDir, 'node_modules'), { recursive: true });
   let activated = false;
   // First, so that a user who may not write here is refused before anything is downloaded.
   const stage = await mkdtemp(join(o.driverDir, '.add-'));
   try {
-    const { bytes, source, expectedName } = await obtain(o.spec, o.npmRegistry);
+    const { bytes, source, expected } = await obtain(o.spec, o.npmRegistry);
     const entries = readTarball(bytes, source);
     const pkg = packageJsonOf(entries, source);
-    if (expectedName !== undefined && pkg['name'] !== expectedName) throw packageInvalid(source, `it is named ${JSON.stringify(pkg['name'])}, not ${expectedName}`);
+    if (expected !== undefined && pkg['name'] !== expected.name) throw packageInvalid(source, `it is named ${JSON.stringify(pkg['name'])}, not ${expected.name}`);
+    if (expected !== undefined && pkg['version'] !== expected.version) throw packageInvalid(source, `its package.json says version ${JSON.stringify(pkg['version'])}, but the registry published it as ${expected.version}`);
     const installed = o.registry.list();
-    const shared = Object.keys({ ...(pkg['dependencies'] as object), ...(pkg['peerDependencies'] as object) }).filter((n) => n.startsWith(SHARED_SCOPE));
     const appDriverDirs = installed.filter((e) => e.source === 'app').map((e) => e.dir);
-    const copies = await findSharedCopies(shared, o.appRoot, appDriverDirs);
+    await refuseCapsuleOwnName(pkg['name'], source, installed, o.appRoot, appDriverDirs);
+    const copies = await findSharedCopies(sharedPeers(pkg), o.appRoot, appDriverDirs);
     const plan = checkInstall({
       pkg,
       source,
@@ -131,7 +156,7 @@ export async function addDriver(o: AddOptions): Promise<AddResult> {
       for (const p of stale) delete removed[p];
       await writeJsonAtomic(join(o.driverDir, REMOVED_FILE), removed);
     }
-    return { ...plan, source, ...(previous !== undefined ? { previous } : {}) };
+    return { ...plan, source, ...(previous !== undefined ? { previous } : {}), relinked };
   } finally {
     await rm(stage, { recursive: true, force: true });
     if (!activated && made) await rm(made, { recursive: true, force: true });

@@ -10,7 +10,7 @@ import { isVersion, maxSatisfying, satisfies } from './semver.js';
 
 export const DEFAULT_NPM_REGISTRY = 'https://registry.npmjs.org';
 /** Larger than any driver: a registry sending more is not sending a driver. */
-const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
+export const MAX_DOWNLOAD_BYTES = 64 * 1024 * 1024;
 const TIMEOUT_MS = 60_000;
 
 /** `acme-driver@^1.2`, `@acme/driver@1.0.0`, `acme-driver` -> name and what was asked (undefined: latest). */
@@ -47,21 +47,71 @@ export function pickVersion(p: Packument, name: string, wanted: string | undefin
   return chosen;
 }
 
-async function get(url: string, accept: string, notFound?: () => Error): Promise<Uint8Array> {
-  let res: Response;
+/** Loopback: the registries tests serve on this machine. Anywhere else, a driver travels over https only. */
+const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
+const MAX_REDIRECTS = 5;
+
+/** Throws unless `url` is https, or http to this machine. */
+export function checkTransport(url: string): URL {
+  let u: URL;
   try {
-    res = await fetch(url, { headers: { accept }, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'follow' });
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-    throw registryFailed(url, cause?.code ?? cause?.message ?? (e as Error).message, e);
+    u = new URL(url);
+  } catch {
+    throw registryFailed(url, 'not a URL');
+  }
+  if (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))) return u;
+  throw registryFailed(url, `a driver is downloaded over https only (${u.protocol.replace(/:$/, '')} is allowed for this machine's own 127.0.0.1, ::1 or localhost)`);
+}
+
+export interface Limits {
+  maxBytes: number;
+}
+
+/** The body, counted as it arrives: a stream past `maxBytes` is cut there, never buffered whole. */
+async function readBounded(res: Response, url: string, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body?.getReader();
+  if (!reader) return new Uint8Array();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw registryFailed(url, `more than ${maxBytes / 1024 / 1024} MiB, more than any driver`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** GET with redirects followed by hand, each hop held to checkTransport: no https registry hands the download to http. */
+async function get(url: string, accept: string, limits: Limits, notFound?: () => Error): Promise<Uint8Array> {
+  let res: Response;
+  let at = url;
+  for (let hop = 0; ; hop++) {
+    checkTransport(at);
+    try {
+      res = await fetch(at, { headers: { accept }, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual' });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      throw registryFailed(at, cause?.code ?? cause?.message ?? (e as Error).message, e);
+    }
+    const location = res.headers.get('location');
+    if (res.status < 300 || res.status >= 400 || location === null) break;
+    await res.body?.cancel().catch(() => undefined);
+    if (hop >= MAX_REDIRECTS) throw registryFailed(url, `more than ${MAX_REDIRECTS} redirects`);
+    at = new URL(location, at).href;
   }
   if (res.status === 404 && notFound) throw notFound();
-  if (!res.ok) throw registryFailed(url, `HTTP ${res.status} ${res.statusText}`.trim());
+  if (!res.ok) throw registryFailed(at, `HTTP ${res.status} ${res.statusText}`.trim());
   const length = Number(res.headers.get('content-length'));
-  if (length > MAX_DOWNLOAD_BYTES) throw registryFailed(url, `${length} bytes is more than a driver (${MAX_DOWNLOAD_BYTES / 1024 / 1024} MiB at the most)`);
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  if (bytes.length > MAX_DOWNLOAD_BYTES) throw registryFailed(url, `more than ${MAX_DOWNLOAD_BYTES / 1024 / 1024} MiB`);
-  return bytes;
+  if (length > limits.maxBytes) {
+    await res.body?.cancel().catch(() => undefined);
+    throw registryFailed(at, `${length} bytes is more than a driver (${limits.maxBytes / 1024 / 1024} MiB at the most)`);
+  }
+  return readBounded(res, at, limits.maxBytes);
 }
 
 export interface Download {
@@ -73,10 +123,10 @@ export interface Download {
 }
 
 /** Fetches and verifies `name@wanted` from `registry`; the bytes are not unpacked here. */
-export async function downloadPackage(registry: string, name: string, wanted: string | undefined): Promise<Download> {
+export async function downloadPackage(registry: string, name: string, wanted: string | undefined, limits: Limits = { maxBytes: MAX_DOWNLOAD_BYTES }): Promise<Download> {
   const base = registry.replace(/\/+$/, '');
   const url = `${base}/${name.replace('/', '%2f')}`;
-  const body = await get(url, 'application/json', () => versionNotFound(name, wanted ?? 'latest', base, []));
+  const body = await get(url, 'application/json', limits, () => versionNotFound(name, wanted ?? 'latest', base, []));
   let doc: unknown;
   try {
     doc = JSON.parse(Buffer.from(body).toString('utf8'));
@@ -86,7 +136,7 @@ export async function downloadPackage(registry: string, name: string, wanted: st
   const packument = asPackument(doc, url);
   const version = pickVersion(packument, name, wanted, base);
   const dist = packument.versions[version]!.dist;
-  const bytes = await get(dist.tarball, 'application/octet-stream');
+  const bytes = await get(dist.tarball, 'application/octet-stream', limits);
   verifyIntegrity(bytes, dist, dist.tarball);
   return { name, version, source: dist.tarball, bytes };
 }

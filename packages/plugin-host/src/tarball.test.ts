@@ -3,17 +3,19 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { readTarball, writeEntries } from './tarball.js';
+import { MAX_ENTRIES, readTarball, writeEntries } from './tarball.js';
 
 /** A ustar archive written by hand: tar programs refuse to write the hostile entries tested here. */
-function tgz(entries: Array<{ name: string; type?: string; body?: string; mode?: number; link?: string }>): Buffer {
+function tgz(entries: Array<{ name: string; type?: string; body?: string | Buffer; mode?: number; link?: string; size?: string | Buffer }>): Buffer {
   const blocks: Buffer[] = [];
   for (const e of entries) {
     const body = Buffer.from(e.body ?? '');
     const h = Buffer.alloc(512);
     h.write(e.name, 0, 100);
     h.write(`${(e.mode ?? 0o644).toString(8).padStart(7, '0')}\0`, 100);
-    h.write(`${body.length.toString(8).padStart(11, '0')}\0`, 124);
+    // `size`: the raw size field, for the hostile ones.
+    if (Buffer.isBuffer(e.size)) e.size.copy(h, 124);
+    else h.write(e.size ?? `${body.length.toString(8).padStart(11, '0')}\0`, 124, 12);
     h.write(e.type ?? '0', 156);
     if (e.link) h.write(e.link, 157, 100);
     h.write('ustar\0', 257);
@@ -65,12 +67,40 @@ test.each([
   expect(() => readTarball(bytes, 'x.tgz')).toThrow(expect.objectContaining({ code: 'DriverPackageInvalid', message: expect.stringMatching(message) }));
 });
 
+const record = (k: string, v: string) => {
+  const body = ` ${k}=${v}\n`;
+  let n = body.length + 1;
+  while (String(n).length + body.length !== n) n++;
+  return `${n}${body}`;
+};
+
 test('a long name from a pax header is checked like any other', () => {
-  const record = (k: string, v: string) => {
-    const body = ` ${k}=${v}\n`;
-    let n = body.length + 1;
-    while (String(n).length + body.length !== n) n++;
-    return `${n}${body}`;
-  };
   expect(() => readTarball(tgz([pkg, { name: 'PaxHeader', type: 'x', body: record('path', 'package/../../escape') }, { name: 'package/short', body: 'x' }]), 'x.tgz')).toThrow(/entry "package\/\.\.\/\.\.\/escape" leaves/);
+});
+
+// Each of these once looped forever, ran out of memory, or wrote what was not checked.
+test.each([
+  ['a second package/package.json', [pkg, { name: 'package/package.json', body: '{"name":"x","version":"1.0.0","capsule":"unchecked"}' }], /entry "package\/package\.json" appears twice/],
+  ['the same path spelt differently', [pkg, { name: 'package/a.js', body: '1' }, { name: 'package/./a.js', body: '2' }], /entry "package\/\.\/a\.js" appears twice/],
+  ['a pax record of length 0', [pkg, { name: 'PaxHeader', type: 'x', body: '0 a=b\n' }, { name: 'package/a', body: '' }], /malformed pax header record at byte 0/],
+  ['a pax record longer than its block', [pkg, { name: 'PaxHeader', type: 'x', body: '99 path=package/a\n' }, { name: 'package/a', body: '' }], /malformed pax header record/],
+  ['a pax record shorter than its length prefix', [pkg, { name: 'PaxHeader', type: 'x', body: '2 ab' }, { name: 'package/a', body: '' }], /malformed pax header record/],
+  ['a negative size', [pkg, { name: 'package/a', size: '-1000' }], /the tar header at byte 1024 has an invalid size field/],
+  ['a size that is not octal', [pkg, { name: 'package/a', size: '00000000009\0' }], /invalid size field/],
+  ['a base-256 size', [pkg, { name: 'package/a', size: Buffer.from([0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]) }], /invalid size field/],
+])('%s is refused', (_what, entries, message) => {
+  expect(() => readTarball(tgz(entries), 'x.tgz')).toThrow(expect.objectContaining({ code: 'DriverPackageInvalid', message: expect.stringMatching(message) }));
+});
+
+test('the number of entries is bounded', () => {
+  const many = Array.from({ length: MAX_ENTRIES }, (_, i) => ({ name: `package/f${i}` }));
+  expect(() => readTarball(tgz([pkg, ...many]), 'x.tgz')).toThrow(expect.objectContaining({ code: 'DriverPackageInvalid', message: expect.stringMatching(`more than ${MAX_ENTRIES} entries`) }));
+});
+
+test('a pax header of many records is read in linear time', () => {
+  const body = Buffer.from(record('comment', 'x').repeat(200_000) + record('path', 'package/long-name.js'));
+  const started = Date.now();
+  const entries = readTarball(tgz([pkg, { name: 'PaxHeader', type: 'x', body }, { name: 'package/short', body: 'x' }]), 'x.tgz');
+  expect(entries.map((e) => e.path)).toEqual(['package.json', 'long-name.js']);
+  expect(Date.now() - started).toBeLessThan(5000);
 });

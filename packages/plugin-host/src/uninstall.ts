@@ -6,12 +6,12 @@
 // package to add back.
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { OWNER_FILE, ownerDependencies, readOwner, readRemoved, REMOVED_FILE, writeJsonAtomic } from './driver-dir.js';
+import { OWNER_FILE, ownerDependencies, readOwner, readRemoved, REMOVED_FILE, removeStaleStages, writeJsonAtomic } from './driver-dir.js';
 import type { DriverEntry } from './entry.js';
 import { driverInUse, notRemovable } from './install-errors.js';
-import { SHARED_SCOPE } from './install-checks.js';
+import { isPackageName, sharedPeers } from './install-checks.js';
 import { DriverRegistry } from './registry.js';
-import { pruneSharedLinks } from './shared-links.js';
+import { pruneSharedLinks, relinkDriverDir, type RelinkResult } from './shared-links.js';
 
 /** A resource section of a service: the driver lookup it needs. */
 export interface DriverUse {
@@ -26,6 +26,8 @@ export interface RemoveOptions {
   registry: DriverRegistry;
   /** The resource sections of this node's services (read only when the driver is installed). */
   uses: () => Promise<DriverUse[]>;
+  /** Where the app's @capsule/* copies are resolved from, for relinking. */
+  appRoot: string | undefined;
   force: boolean;
 }
 
@@ -35,6 +37,8 @@ export interface RemoveResult {
   provides: string[];
   /** Services left without a driver (--force). */
   broken: Array<{ service: string; provides: string }>;
+  /** @capsule/* links of the remaining drivers re-pointed at this capsule's copies on the way. */
+  relinked: RelinkResult['relinked'];
 }
 
 const servedBy = (registry: DriverRegistry, u: DriverUse): DriverEntry | undefined => {
@@ -58,6 +62,8 @@ export function orphanedUses(registry: DriverRegistry, entry: DriverEntry, uses:
 }
 
 export async function removeDriver(o: RemoveOptions): Promise<RemoveResult> {
+  // Before any path is made of it: `../..` or `@capsule/../x` would lead out of node_modules.
+  if (!isPackageName(o.name)) throw notRemovable(o.name, 'it is not an npm package name', '`nodemgr driver list` lists the installed drivers by name');
   const owner = await readOwner(o.driverDir);
   const deps = ownerDependencies(owner);
   const entry = o.registry.list().find((e) => e.name === o.name && e.source === 'driver-dir');
@@ -69,6 +75,8 @@ export async function removeDriver(o: RemoveOptions): Promise<RemoveResult> {
   }
   const broken = entry ? orphanedUses(o.registry, entry, await o.uses()) : [];
   if (broken.length && !o.force) throw driverInUse(o.name, broken);
+  const { relinked } = await relinkDriverDir(o.driverDir, o.registry, o.appRoot);
+  await removeStaleStages(o.driverDir);
 
   delete deps[o.name];
   await writeJsonAtomic(join(o.driverDir, OWNER_FILE), { ...owner, dependencies: deps });
@@ -90,9 +98,8 @@ export async function removeDriver(o: RemoveOptions): Promise<RemoveResult> {
     o.registry
       .list()
       .filter((e) => e.source === 'driver-dir' && e.name !== o.name)
-      .flatMap((e) => Object.keys({ ...(e.pkg['dependencies'] as object), ...(e.pkg['peerDependencies'] as object) }))
-      .filter((n) => n.startsWith(SHARED_SCOPE)),
+      .flatMap((e) => sharedPeers(e.pkg)),
   );
   await pruneSharedLinks(o.driverDir, stillNeeded);
-  return { name: o.name, version, provides, broken };
+  return { name: o.name, version, provides, broken, relinked };
 }

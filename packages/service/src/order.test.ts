@@ -28,6 +28,18 @@ test('a parallel subset is one step; a sequential subset stays in order', () => 
   expect(ids(plan(list, 'stop', subsets))).toEqual(['app#3|app#2', 'app#5', 'app#4', 'app#1']);
 });
 
+test('a reservation holds its disks before they start and until they are stopped, within its subset', () => {
+  const pr = (rid: string, extra: Partial<ServiceResource> = {}) => r(rid, { type: 'scsireserv', ...extra });
+  const list = [r('disk#1', { type: 'vg' }), pr('disk#1pr', { reserves: 'disk#1' }), r('disk#0', { type: 'md' }), pr('disk#0pr', { reserves: 'disk#0' }), r('disk#2', { type: 'md', subset: 's' }), pr('disk#2pr', { subset: 's', reserves: 'disk#2' }), r('fs#1')];
+  expect(ids(plan(list, 'start'))).toEqual(['disk#0pr', 'disk#1pr', 'disk#0', 'disk#1', 'disk#2pr', 'disk#2', 'fs#1']);
+  expect(ids(plan(list, 'stop'))).toEqual(['fs#1', 'disk#2', 'disk#2pr', 'disk#1', 'disk#0', 'disk#1pr', 'disk#0pr']);
+  // A parallel subset: the reservations are a step of their own, before (after at stop) the disks.
+  const par = { 'disk:s': { parallel: true } };
+  const sub = [r('disk#3', { subset: 's' }), pr('disk#3pr', { subset: 's' }), r('disk#4', { subset: 's' }), pr('disk#4pr', { subset: 's' })];
+  expect(ids(plan(sub, 'start', par))).toEqual(['disk#3pr|disk#4pr', 'disk#3|disk#4']);
+  expect(ids(plan(sub, 'stop', par))).toEqual(['disk#4|disk#3', 'disk#4pr|disk#3pr']);
+});
+
 test.each<[string, Parameters<typeof select>[1], string[]]>([
   ['everything', {}, ['ip#1', 'fs#1', 'app#1', 'app#2']],
   ['by rid', { rids: ['fs#1', 'app#2'] }, ['fs#1', 'app#2']],

@@ -1,7 +1,8 @@
 // Which resources an action touches and in what order: OpenSVC's group
 // order (ip, disk, fs, share, container, app; stop reversed), natural rid
-// order within a group (apps by their start/stop sequence), and parallel
-// subsets run as one step.
+// order within a group (apps by their start/stop sequence), SCSI
+// reservations before the other disks of their subset (after them at stop),
+// and parallel subsets run as one step.
 import { CapsuleError, closest, compareRid } from '@capsule/core';
 import { START_ORDER } from './groups.js';
 import type { ServiceResource } from './model.js';
@@ -69,6 +70,8 @@ function compareInGroup(verb: Verb) {
   };
 }
 
+const isLocker = (r: ServiceResource): boolean => r.group === 'disk' && r.type === 'scsireserv';
+
 /** Steps of an action; the resources of one step run concurrently. */
 export function plan(resources: readonly ServiceResource[], verb: Verb, subsets: Record<string, { parallel: boolean }> = {}): ServiceResource[][] {
   const groups = verb === 'start' ? [...START_ORDER] : [...START_ORDER].reverse();
@@ -80,8 +83,12 @@ export function plan(resources: readonly ServiceResource[], verb: Verb, subsets:
     if (verb === 'stop') names.reverse();
     for (const name of names) {
       const part = members.filter((r) => (r.subset ?? '') === name);
-      if (name && subsets[`${group}:${name}`]?.parallel) steps.push(part);
-      else for (const r of part) steps.push([r]);
+      // Reservations hold the disks before any of them starts and until all are stopped (OpenSVC's LOCKER_TYPES).
+      const lockers = part.filter(isLocker);
+      const others = part.filter((r) => !isLocker(r));
+      const runs = (verb === 'start' ? [lockers, others] : [others, lockers]).filter((x) => x.length);
+      if (name && subsets[`${group}:${name}`]?.parallel) steps.push(...runs);
+      else for (const r of runs.flat()) steps.push([r]);
     }
   }
   return steps;

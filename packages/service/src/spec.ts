@@ -4,6 +4,7 @@
 // compare it, and the orchestration simulator can build one by hand.
 import type { EvaluatedConfig, EvaluatedSection } from '@capsule/config';
 import type { CapsuleError } from '@capsule/core';
+import { withReservations } from './reservations.js';
 
 export type Level = 'hypervisor' | 'encap';
 
@@ -29,6 +30,8 @@ export interface ResourceSpec {
   stopSeq?: number;
   /** The section's evaluated keywords, defaults applied: what its driver's create gets. */
   config: Record<string, unknown>;
+  /** A reservation made for a disk section's `scsireserv = true`: the rid of that disk, whose devices it reserves. */
+  reserves?: string;
 }
 
 export interface ServiceSpec {
@@ -162,7 +165,7 @@ export function specOf(cfg: EvaluatedConfig): ServiceSpec {
       ...(typeof d['flex_target'] === 'number' ? { flexTarget: d['flex_target'] } : {}),
     },
     env: cfg.env,
-    resources: cfg.sections.map((s) => resourceSpec(s, level)).filter((r): r is ResourceSpec => r !== undefined),
+    resources: withReservations(cfg.sections.map((s) => resourceSpec(s, level)).filter((r): r is ResourceSpec => r !== undefined)),
     subsets,
   };
   const monitorAction = str(d['monitor_action']);

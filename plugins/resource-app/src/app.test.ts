@@ -2,7 +2,7 @@ import type { ActionContext, ExecResult } from '@capsule/core';
 import { testContext, testInit } from '@capsule/testenv';
 import { App, asUser } from './app.js';
 
-const DEFAULTS = { type: 'forking' as const, timeout: 120, status_timeout: 10, status_log: false, retcodes: '0:up 1:down' };
+const DEFAULTS = { type: 'forking' as const, timeout: 120, status_timeout: 10, status_log: false, retcodes: '0:up 1:down', kill: 'tree' as const };
 
 /** An exec where runuser reports an unknown user the way util-linux does, and `id` knows only `known`. */
 function ctx(scriptCode: number, known: string[]): ActionContext & { calls: string[][] } {

@@ -89,7 +89,7 @@ export class App implements Resource {
       // A simple app without a stop command is stopped by signalling its process.
       if (verb === 'stop') {
         if (argv && this.cfg.stop !== undefined) await this.checked(ctx, argv, verb);
-        await this.simple.stop(ctx, this.timeoutS('stop') * 1000);
+        await this.simple.stop(ctx, this.timeoutS('stop') * 1000, this.cfg.kill);
       }
       return;
     }

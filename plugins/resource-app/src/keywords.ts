@@ -14,6 +14,8 @@ const limits = (Object.keys(LIMITS) as LimitName[]).map((name) =>
 
 export const keywords = [
   kw.choice('type', ['forking', 'simple'], { doc: 'forking: the start command returns once the app runs (its launcher daemonizes); simple: capsule runs the start command in the background and supervises its process', default: 'forking' }),
+  // OpenSVC's default is parent: capsule's is tree, so that no child of the app is left running (and holding its data) when the service moves.
+  kw.choice('kill', ['tree', 'parent'], { doc: 'type = simple, stopped without a stop command: tree signals the process group (the process and its children), parent the process alone, as OpenSVC\'s default', default: 'tree' }),
   kw.string('script', { doc: 'the launcher, called with start, stop, status or info; relative paths are under etc/capsule/<svc>.d/' }),
   kw.parsed('start', action, { doc: actionDoc('start', 'a start sequence number (apps start in ascending order)') }),
   kw.parsed('stop', action, { doc: actionDoc('stop', 'a stop sequence number (apps stop in ascending order)') }),

@@ -74,13 +74,13 @@ export class SimpleProcess {
     }
   }
 
-  /** SIGTERM to the process group, SIGKILL once `timeoutMs` has passed. */
-  async stop(ctx: ActionContext, timeoutMs: number): Promise<void> {
+  /** SIGTERM to the process group (`tree`) or the process alone (`parent`), SIGKILL once `timeoutMs` has passed. */
+  async stop(ctx: ActionContext, timeoutMs: number, kill: 'tree' | 'parent' = 'tree'): Promise<void> {
     const pid = await this.running();
     if (pid) {
       const signal = (sig: NodeJS.Signals) => {
         try {
-          process.kill(-pid, sig);
+          process.kill(kill === 'tree' ? -pid : pid, sig);
         } catch {
           /* gone meanwhile */
         }

@@ -146,6 +146,29 @@ describe('OpenSVC and om3 app forms, run for real', () => {
     expect(() => process.kill(pid, 0)).toThrow();
   });
 
+  // OpenSVC's kill: parent signals the started process alone; capsule's default, tree, its process group.
+  test.each([
+    ['tree', false],
+    ['parent', true],
+  ] as const)('type = simple, kill = %s: a child of the app survives the stop: %s', async (kill, survives) => {
+    const childPid = join(root, 'child.pid');
+    const a = app({ type: 'simple', kill, start: `/bin/sh -c 'sleep 600 & echo $! > ${childPid}; wait'`, stop_timeout: 5 });
+    await a.start(ctx);
+    await a.stop(ctx);
+    const child = Number(await readFile(childPid, 'utf8'));
+    const alive = () => {
+      try {
+        process.kill(child, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 20 && alive() !== survives; i++) await new Promise((res) => setTimeout(res, 50));
+    expect(alive()).toBe(survives);
+    if (survives) process.kill(child, 'SIGKILL');
+  });
+
   test('type = simple: a command that exits at once is a failed start, with its output', async () => {
     await expect(app({ type: 'simple', start: `/bin/sh -c 'echo "no config" >&2; exit 2'` }).start(ctx)).rejects.toMatchObject({ code: 'AppStartFailed', message: expect.stringContaining('no config') });
     expect((await app({ type: 'simple', start: '/bin/true' }).status(ctx)).status).toBe('down');

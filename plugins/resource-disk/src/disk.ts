@@ -21,6 +21,12 @@ export class DiskDisk implements Resource {
     return this.wwid ? `disk ${this.wwid}` : 'unprovisioned disk';
   }
 
+  /** The disk's device path once visible (none while unprovisioned or not mapped here). */
+  async devices(ctx: ActionContext): Promise<string[]> {
+    const dev = this.wwid ? await this.devpath(ctx) : undefined;
+    return dev ? [dev] : [];
+  }
+
   /** dm-uuid-mpath-[36]WWID (the multipath device), else wwn-0xWWID (one path). */
   private async devpath(ctx: ActionContext): Promise<string | undefined> {
     const candidates = ['3', '6'].map((p) => `${this.byId}/dm-uuid-mpath-${p}${this.wwid}`).concat(`${this.byId}/wwn-0x${this.wwid}`);

@@ -8,6 +8,9 @@ import { promoteRw } from './promote.js';
 
 const INSTALL = 'install util-linux (losetup)';
 
+// No devices(): a loop device is what this resource exposes, a file what it
+// holds; neither is a disk a SCSI reservation can take (OpenSVC's disk.loop
+// has no sub devices either), so `scsireserv = true` here reserves nothing.
 export class DiskLoop implements Resource {
   readonly rid: string;
   private readonly file: string;

@@ -2,7 +2,7 @@
 import type { ActionContext, Resource, ResourceInit, ResourceStatus } from '@capsule/core';
 import { deviceMissing, missingKeyword, refused } from './errors.js';
 import type { DiskConfig } from './index.js';
-import { lvm, lvReport } from './lvm.js';
+import { lvm, lvReport, pvsOf } from './lvm.js';
 import { lvActive, lvPartial } from './lvm-report.js';
 
 export class DiskLv implements Resource {
@@ -18,6 +18,11 @@ export class DiskLv implements Resource {
 
   label(): string {
     return `lv ${this.full}`;
+  }
+
+  /** The PVs its segments are on (lvs -o devices, as OpenSVC). */
+  devices(ctx: ActionContext): Promise<string[]> {
+    return pvsOf(ctx, this.rid, this.full);
   }
 
   private async attr(ctx: ActionContext): Promise<string | undefined> {

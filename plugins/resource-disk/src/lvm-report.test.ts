@@ -1,4 +1,4 @@
-import { lvActive, lvPartial, parseLvs, parseVgs, vgBlocker } from './lvm-report.js';
+import { lvActive, lvPartial, parseLvDevices, parseLvs, parsePvNames, parseVgs, vgBlocker } from './lvm-report.js';
 
 test('vgs and lvs reports with ; separators and lvm2 indentation', () => {
   expect(parseVgs('  vg1;wz--n-;hv1,backup\n  vg2;wz--n-;\n')).toEqual([
@@ -9,6 +9,13 @@ test('vgs and lvs reports with ; separators and lvm2 indentation', () => {
     { name: 'lv1', attr: '-wi-a-----' },
     { name: 'lv2', attr: '-wi-------' },
   ]);
+});
+
+test('the PVs of a VG (vgs -o pv_name) and the devices of an LV (lvs -o devices), a missing PV left out', () => {
+  expect(parsePvNames('  /dev/sdb\n  /dev/mapper/mpathc\n')).toEqual(['/dev/sdb', '/dev/mapper/mpathc']);
+  expect(parseLvDevices('  /dev/sdb(0),/dev/sdc(0)\n  /dev/sdb(256)\n')).toEqual(['/dev/sdb', '/dev/sdc']);
+  expect(parseLvDevices('  [unknown](0),/dev/sdc(0)\n')).toEqual(['/dev/sdc']);
+  expect(parseLvDevices('')).toEqual([]);
 });
 
 test.each([

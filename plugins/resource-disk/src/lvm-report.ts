@@ -30,6 +30,17 @@ export function parseLvs(out: string): LvReport[] {
   return rows(out).map(([name = '', attr = '']) => ({ name, attr }));
 }
 
+/** `vgs --noheadings --separator ; -o pv_name VG`: the VG's PVs, one a row. */
+export function parsePvNames(out: string): string[] {
+  return rows(out).flatMap(([pv = '']) => (pv ? [pv] : []));
+}
+
+/** `lvs --noheadings -o devices VG/LV`: `/dev/sdb(0),/dev/sdc(0)`, a segment a row; a missing PV is `[unknown](0)`. */
+export function parseLvDevices(out: string): string[] {
+  const devs = out.split(/[\s,]+/).map((d) => d.replace(/\(\d+\)$/, '')).filter((d) => d.startsWith('/'));
+  return [...new Set(devs)];
+}
+
 /** vg_attr: 3rd e(x)ported, 4th (p)artial, 6th (c)lustered or (s)hared. */
 export const vgFlags = (attr: string) => ({ exported: attr[2] === 'x', partial: attr[3] === 'p', clustered: attr[5] === 'c', shared: attr[5] === 's' });
 

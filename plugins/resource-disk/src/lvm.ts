@@ -4,7 +4,7 @@
 import type { ActionContext } from '@capsule/core';
 import { tool } from '@capsule/driver-kit';
 import { commandFailed } from './errors.js';
-import { parseLvs, parseVgs, type LvReport, type VgReport } from './lvm-report.js';
+import { parseLvDevices, parseLvs, parsePvNames, parseVgs, type LvReport, type VgReport } from './lvm-report.js';
 
 const INSTALL = 'install lvm2';
 
@@ -30,4 +30,14 @@ export async function lvReport(ctx: ActionContext, rid: string, target: string):
   if (r.code !== 0 && NOT_FOUND.test(r.stderr)) return undefined;
   if (r.code !== 0) throw commandFailed(rid, argv, r, 'see lvm(8): is lvm.conf valid?');
   return parseLvs(r.stdout);
+}
+
+/** The devices a VG (`vg`) or an LV (`vg/lv`) is on: its PVs, an LV's those of its segments; none when it does not exist. */
+export async function pvsOf(ctx: ActionContext, rid: string, target: string): Promise<string[]> {
+  const lv = target.includes('/');
+  const argv = lv ? ['lvs', '--noheadings', '-o', 'devices', target] : ['vgs', '--noheadings', '--separator', ';', '-o', 'pv_name', target];
+  const r = await tool(ctx, rid, argv, { install: INSTALL });
+  if (r.code !== 0 && NOT_FOUND.test(r.stderr)) return [];
+  if (r.code !== 0) throw commandFailed(rid, argv, r, 'see lvm(8): is lvm.conf valid?');
+  return lv ? parseLvDevices(r.stdout) : parsePvNames(r.stdout);
 }

@@ -29,15 +29,34 @@ export function detailState(out: string): string | undefined {
   return /^\s*State : (.*)$/m.exec(out)?.[1]?.trim();
 }
 
+/** The member devices in the device table of `mdadm --detail` (a `removed` slot names none). */
+export function detailMembers(out: string): string[] {
+  const table = out.split(/^\s*Number\s+Major\s+Minor\s+RaidDevice\s+State\s*$/m)[1] ?? '';
+  return table.split('\n').flatMap((l) => {
+    const last = l.trim().split(/\s+/).pop() ?? '';
+    return last.startsWith('/dev/') ? [last] : [];
+  });
+}
+
+/** The members of array `uuid` in `mdadm --examine --scan --verbose`: the `devices=a,b` line under its ARRAY line. */
+export function examineMembers(out: string, uuid: string): string[] {
+  const lines = out.split('\n');
+  const at = lines.findIndex((l) => l.startsWith('ARRAY') && l.split(/\s+/).includes(`UUID=${uuid}`));
+  const devices = at < 0 ? undefined : /^\s+devices=(.*)$/.exec(lines[at + 1] ?? '')?.[1];
+  return devices ? devices.split(',').filter(Boolean) : [];
+}
+
 export class DiskMd implements Resource {
   readonly rid: string;
   private readonly uuid: string | undefined;
   private readonly devname: string;
   private readonly shared: boolean;
   private readonly mdadmConf: string;
+  private readonly configuredDevs: string[];
 
   constructor(init: ResourceInit<DiskConfig>) {
     this.rid = init.rid;
+    this.configuredDevs = init.config.devs ?? [];
     this.uuid = init.config.uuid ? mdUuid(init.config.uuid) : undefined;
     this.devname = `/dev/md/${init.svcname}.${init.rid.replace('#', '.')}`;
     this.shared = init.config.shared ?? init.service.nodes.length + init.service.drpnodes.length > 1;
@@ -54,6 +73,20 @@ export class DiskMd implements Resource {
     const r = await tool(ctx, this.rid, argv, { install: INSTALL });
     if (r.code !== 0) throw commandFailed(this.rid, argv, r, 'see mdadm(8)');
     return scanDevice(r.stdout, uuid);
+  }
+
+  /**
+   * Its member disks: from the running array (mdadm --detail), else from the
+   * superblocks (mdadm --examine --scan --verbose), else, with no uuid yet,
+   * the devs keyword (OpenSVC's sub_devs).
+   */
+  async devices(ctx: ActionContext): Promise<string[]> {
+    if (!this.uuid) return [...this.configuredDevs];
+    const dev = await this.assembled(ctx, this.uuid);
+    const argv = dev ? ['mdadm', '--detail', dev] : ['mdadm', '--examine', '--scan', '--verbose'];
+    const r = await tool(ctx, this.rid, argv, { install: INSTALL });
+    if (r.code !== 0) throw commandFailed(this.rid, argv, r, 'see mdadm(8)');
+    return dev ? detailMembers(r.stdout) : examineMembers(r.stdout, this.uuid);
   }
 
   /** Whether mdadm.conf keeps this array from being assembled at boot (AUTO -all, or ARRAY <ignore> UUID=). */

@@ -34,6 +34,10 @@ export class DiskRaw implements Resource {
     return `raw ${this.devs.join(' ')}`;
   }
 
+  async devices(): Promise<string[]> {
+    return [...this.devs];
+  }
+
   private async nodes(ctx: ActionContext): Promise<Array<Node_ | string>> {
     return Promise.all(
       this.devs.map(async (dev) => {

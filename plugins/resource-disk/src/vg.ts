@@ -9,7 +9,7 @@
 import type { ActionContext, Resource, ResourceInit, ResourceStatus } from '@capsule/core';
 import { deviceMissing, missingKeyword, refused } from './errors.js';
 import type { DiskConfig } from './index.js';
-import { lvm, lvReport, vgReport } from './lvm.js';
+import { lvm, lvReport, pvsOf, vgReport } from './lvm.js';
 import { lvActive, lvPartial, vgBlocker, type LvReport, type VgReport } from './lvm-report.js';
 
 interface Seen {
@@ -34,6 +34,11 @@ export class DiskVg implements Resource {
 
   label(): string {
     return `vg ${this.name}`;
+  }
+
+  /** Its PVs, active or not (what a scsireserv = true reserves). */
+  devices(ctx: ActionContext): Promise<string[]> {
+    return pvsOf(ctx, this.rid, this.name);
   }
 
   private async seen(ctx: ActionContext): Promise<Seen | undefined> {

@@ -65,8 +65,11 @@ test('loop: a missing file is down with the reason, and start says what to do', 
   await expect(r.start(ctx)).rejects.toMatchObject({ code: 'DiskNotFound', message: `disk#1: ${file} does not exist`, hint: expect.stringContaining('truncate -s') });
 });
 
-test('bad sections: no file, no devs, an unknown type', () => {
+test('bad sections: no file, no devs, an unknown type; the devices each type names', async () => {
   expect(() => disk({ type: 'loop' })).toThrow(expect.objectContaining({ code: 'MissingKeyword', message: 'disk#1: disk.loop needs the file keyword' }));
+  // A raw section's devices are its devs; a loop holds a file, no device a reservation could take.
+  expect(await disk({ type: 'raw', devs: ['/dev/sdb', '/dev/sdc'] }).devices!(ctx)).toEqual(['/dev/sdb', '/dev/sdc']);
+  expect(disk({ type: 'loop', file: '/srv/a.img' }).devices).toBeUndefined();
   expect(() => disk({ type: 'raw' })).toThrow(expect.objectContaining({ code: 'MissingKeyword' }));
   expect(() => disk({ type: 'raw', devs: ['/dev/a:/dev/b'] })).toThrow(expect.objectContaining({ code: 'ConfigInvalid', message: expect.stringContaining('src:dst mappings') }));
   expect(() => disk({ type: 'vxvol' })).toThrow(expect.objectContaining({ code: 'ConfigInvalid', message: 'disk#1: type = vxvol is not a disk type of this driver' }));
@@ -111,8 +114,10 @@ test('disk: found by wwn under /dev/disk/by-id, n/a when there as in OpenSVC, do
   expect(r.label()).toBe('disk 600a0b80');
   expect(await r.status(ctx)).toEqual({ status: 'down', log: [`no device for disk 600a0b80 in ${root}/dev/disk/by-id (dm-uuid-mpath-3600a0b80 or wwn-0x600a0b80)`] });
   await expect(r.start(ctx)).rejects.toMatchObject({ code: 'DiskNotFound', message: 'disk#1: disk 600a0b80 is not visible on this node' });
+  expect(await r.devices!(ctx)).toEqual([]);
   await symlink(dev, join(root, 'dev/disk/by-id/dm-uuid-mpath-3600a0b80'));
   expect(await r.status(ctx)).toEqual({ status: 'n/a', log: [] });
+  expect(await r.devices!(ctx)).toEqual([join(root, 'dev/disk/by-id/dm-uuid-mpath-3600a0b80')]);
   await r.start(ctx);
   await r.stop(ctx);
   expect(await disk({ type: 'disk' }).status(ctx)).toEqual({ status: 'n/a', log: ['disk_id is not set: the disk is not provisioned'] });

@@ -74,3 +74,13 @@ test('no uuid: n/a, and start asks for it', async () => {
   expect(await r.status(hv1)).toEqual({ status: 'n/a', log: ['uuid is not set: the array is not provisioned'] });
   await expect(r.start(hv1)).rejects.toMatchObject({ code: 'MissingKeyword', message: 'disk#1: disk.md needs the uuid keyword' });
 });
+
+test('devices: the members, from the superblocks while stopped and from the running array; the devs keyword before a uuid exists', async () => {
+  const r = md();
+  expect(await r.devices!(hv1)).toEqual(['/dev/sdb', '/dev/sdc']);
+  await r.start(hv1);
+  writeFileSync(join(w.state, 'hosts', 'hv1', 'missing'), '/dev/sdc\n');
+  expect(await r.devices!(hv1)).toEqual(['/dev/sdb']);
+  expect(calls('hv1').slice(-1)).toEqual(['mdadm --detail /dev/md/web.disk.1']);
+  expect(await md({ uuid: undefined, devs: ['/dev/sdd', '/dev/sde'] }).devices!(hv1)).toEqual(['/dev/sdd', '/dev/sde']);
+});

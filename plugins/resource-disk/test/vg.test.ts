@@ -132,3 +132,10 @@ function patch(state: string, edit: (m: Metadata & { vgs: { vg1: { exported: boo
   edit(m);
   writeFileSync(f, JSON.stringify(m));
 }
+
+test("devices: a VG's PVs and an LV's, active or not; none for a VG that does not exist", async () => {
+  await hv1.exec(['vgcreate', 'vg2', '/dev/sdd']);
+  expect(await vg('hv1').devices!(hv1)).toEqual(['/dev/sdb', '/dev/sdc']);
+  expect(await lv('hv2').devices!(hv2)).toEqual(['/dev/sdb', '/dev/sdc']);
+  expect(await driver.create(testInit('disk#3', { type: 'vg', name: 'nosuchvg' }, { service })).devices!(hv1)).toEqual([]);
+});

@@ -34,6 +34,13 @@ export class Drbd implements Resource {
     return `drbd ${this.res}`;
   }
 
+  /** This node's backing disks of the resource (drbdadm sh-ll-dev reads the config: up or not), a diskless volume's "none" left out. */
+  async devices(ctx: ActionContext): Promise<string[]> {
+    const r = await this.drbdadm(ctx, 'sh-ll-dev');
+    if (r.code !== 0) throw this.failed('sh-ll-dev', r, notDefined(r) ? `define ${this.res} for this node in /etc/drbd.d/${this.res}.res` : 'see drbdadm sh-ll-dev');
+    return r.stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('/'));
+  }
+
   private drbdadm(ctx: ActionContext, ...args: string[]): Promise<ExecResult> {
     return tool(ctx, this.rid, ['drbdadm', ...args, this.res], { install: INSTALL });
   }

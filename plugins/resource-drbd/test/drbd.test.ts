@@ -73,3 +73,10 @@ test('degraded and failed states: Inconsistent disk without UpToDate data anywhe
   const noTool = testContext((argv, o) => localExec(argv, { ...o, env: { ...sim.env('hv1'), PATH: '/nonexistent' } }));
   await expect(drbd().start(noTool)).rejects.toMatchObject({ code: ErrorCode.CommandNotFound, hint: 'install drbd-utils, or fix PATH' });
 });
+
+test("devices: this node's backing disk from the config, up or not (what scsireserv = true reserves); an undefined resource is an error", async () => {
+  expect(await drbd().devices!(on('hv1'))).toEqual(['/dev/vg0/r0']);
+  await drbd().start(on('hv1'));
+  expect(await drbd().devices!(on('hv1'))).toEqual(['/dev/vg0/r0']);
+  await expect(drbd('r9').devices!(on('hv1'))).rejects.toMatchObject({ code: ErrorCode.DrbdCommandFailed, hint: 'define r9 for this node in /etc/drbd.d/r9.res' });
+});

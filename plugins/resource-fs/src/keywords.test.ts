@@ -28,6 +28,12 @@ test.each<[string, string, Record<string, string>, string | undefined]>([
   ['refquota', '10G', { type: 'zfs' }, undefined],
   ['quota', 'x2', { type: 'ext4' }, 'quota applies to type = zfs only (this section is type = ext4); remove it'],
   ['refquota', 'none', {}, 'refquota applies to type = zfs only (this section is type = unset); remove it'],
+  // Read from OpenSVC b2.1 files (found unknown by tooling/opensvc-diff).
+  ['create_options', '--addtag data', {}, undefined],
+  ['reservation', 'x2', { type: 'zfs' }, undefined],
+  ['refreservation', '5G', { type: 'ext4' }, 'refreservation applies to type = zfs only (this section is type = ext4); remove it'],
+  ['check_read', 'true', {}, undefined],
+  ['zone', 'z1', {}, expect.stringContaining('zone = z1: mounting into a Solaris zone\'s root is not supported') as unknown as string],
 ])('%s = %s (section %j): %s', (name, value, section, expected) => expect(problem(name, value, section)).toEqual(expected));
 
 // OpenSVC's defaults, as a section without the keyword gets them.

@@ -41,7 +41,7 @@ export async function lookupId(ctx: ActionContext, db: 'passwd' | 'group', name:
 }
 
 /** The ids of `user` and `group`; a name unknown on this node is a typed error naming the keyword. */
-export async function wantedOf(ctx: ActionContext, rid: string, cfg: { user?: string; group?: string; perm?: number }): Promise<Wanted> {
+export async function wantedOf(ctx: ActionContext, rid: string, cfg: { user?: string; group?: string; perm?: string }): Promise<Wanted> {
   const wanted: Wanted = {};
   for (const [keyword, db] of [['user', 'passwd'], ['group', 'group']] as const) {
     const name = cfg[keyword];
@@ -55,7 +55,7 @@ export async function wantedOf(ctx: ActionContext, rid: string, cfg: { user?: st
     }
     wanted[keyword === 'user' ? 'uid' : 'gid'] = id;
   }
-  if (cfg.perm !== undefined) wanted.mode = cfg.perm;
+  if (cfg.perm !== undefined) wanted.mode = parseInt(cfg.perm, 8);
   return wanted;
 }
 

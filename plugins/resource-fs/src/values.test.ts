@@ -1,4 +1,4 @@
-import { ownerFromString, parseSize, permFromString, shlexSplit, zfsQuotaFromString } from './values.js';
+import { ownerFromString, parseSize, permFromString, shlexSplit, sizeFromString, zfsQuotaFromString } from './values.js';
 
 const G = 1024 ** 3;
 
@@ -32,11 +32,11 @@ test.each<[string, unknown]>([
   ["-L 'unclosed", { problem: `unbalanced ' quote in "-L 'unclosed"` }],
 ])('mkfs_opt = %s', (text, expected) => expect(shlexSplit(text)).toEqual(expected));
 
-test.each<[string, number | undefined]>([
-  ['755', 0o755],
-  ['1777', 0o1777],
-  ['0750', 0o750],
-  ['7777', 0o7777],
+test.each<[string, string | undefined]>([
+  ['755', '755'],
+  ['1777', '1777'],
+  [' 0750', '0750'],
+  ['7777', '7777'],
   ['17777', undefined],
   ['888', undefined],
   ['rwx', undefined],
@@ -67,3 +67,15 @@ test.each<[string, unknown]>([
   const r = zfsQuotaFromString.safeParse(text);
   expect(r.success ? r.data : undefined).toEqual(value);
 });
+
+// What `print config --eval` and `get --eval` print: OpenSVC's text, never [object Object].
+test.each<[string, string]>([
+  ['100m', '104857600'],
+  ['50%FREE', '50%FREE'],
+])('size = %s prints as %s', (text, shown) => expect(String(sizeFromString.parse(text))).toBe(shown));
+
+test.each<[string, string]>([
+  ['x2', 'x2'],
+  ['none', 'none'],
+  ['10G', '10G'],
+])('quota = %s prints as %s', (text, shown) => expect(String(zfsQuotaFromString.parse(text))).toBe(shown));

@@ -10,13 +10,14 @@ export type Size = { bytes: number } | { lvm: string };
 
 export function parseSize(text: string): { value: Size } | { problem: string } {
   const s = text.trim().replace(',', '.');
-  if (/^\d+%(FREE|VG|ORIGIN|PVS)$/.test(s)) return { value: { lvm: s } };
+  if (/^\d+%(FREE|VG|ORIGIN|PVS)$/.test(s)) return { value: shown({ lvm: s }, s) };
   const m = /^(\d+(?:\.\d+)?)\s*([a-zA-Z]*)$/.exec(s);
   const unit = m?.[2]?.replace(/B$/, '') ?? '';
   const power = UNITS.indexOf(unit.slice(0, 1).toUpperCase());
   if (!m || power < 0 || !/^[a-zA-Z]?i?$/.test(unit)) return { problem: `expected a size like 512M, 10G or 1.5T (or N%FREE, N%VG for lvm), got "${text}"` };
   const factor = unit.includes('i') ? 1000 : 1024;
-  return { value: { bytes: Math.round(Number(m[1]) * factor ** power) } };
+  const bytes = Math.round(Number(m[1]) * factor ** power);
+  return { value: shown({ bytes }, String(bytes)) };
 }
 
 export const sizeFromString = new ValueParser<Size>(parseSize);
@@ -58,11 +59,20 @@ export function shlexSplit(text: string): { value: string[] } | { problem: strin
 
 export const shlexFromString = new ValueParser<string[]>(shlexSplit);
 
-/** Octal permissions as chmod takes them (755, 1777, 0750). */
-export const permFromString = new ValueParser<number>((s) => {
+/** Octal permissions as chmod takes them (755, 1777, 0750), kept as written: `print config --eval` shows 1777, not its decimal 1023. */
+export const permFromString = new ValueParser<string>((s) => {
   const v = s.trim();
-  return /^[0-7]{1,5}$/.test(v) && parseInt(v, 8) <= 0o7777 ? { value: parseInt(v, 8) } : { problem: `expected octal permissions like 755 or 1777, got "${s}"` };
+  return /^[0-7]{1,5}$/.test(v) && parseInt(v, 8) <= 0o7777 ? { value: v } : { problem: `expected octal permissions like 755 or 1777, got "${s}"` };
 });
+
+/**
+ * A parsed value that prints as OpenSVC's `get --eval` does (a size as its
+ * bytes, a quota as written): without it, `print config --eval` showed
+ * `[object Object]`. Not enumerable, so the value still compares as data.
+ */
+function shown<T extends object>(value: T, text: string): T {
+  return Object.defineProperty(value, 'toString', { value: () => text, enumerable: false });
+}
 
 /** A user or group, by name or number; a name is looked up on the node at start. */
 export const ownerFromString = new ValueParser<string>((s) => {
@@ -75,14 +85,14 @@ export const ownerFromString = new ValueParser<string>((s) => {
 export type ZfsQuota = { none: true } | { bytes: number } | { times: number };
 
 /** OpenSVC's refquota default: the size keyword's value. */
-export const REFQUOTA_DEFAULT: ZfsQuota = { times: 1 };
+export const REFQUOTA_DEFAULT: ZfsQuota = shown({ times: 1 }, 'x1');
 
 export const zfsQuotaFromString = new ValueParser<ZfsQuota>((s) => {
   const v = s.trim();
-  if (v === 'none' || v === '') return { value: { none: true } };
+  if (v === 'none' || v === '') return { value: shown({ none: true }, 'none') };
   const times = /^x(\d+(?:\.\d+)?)$/.exec(v);
-  if (times) return { value: { times: Number(times[1]) } };
+  if (times) return { value: shown({ times: Number(times[1]) }, v) };
   const size = parseSize(v);
-  if ('value' in size && 'bytes' in size.value) return { value: { bytes: size.value.bytes } };
+  if ('value' in size && 'bytes' in size.value) return { value: shown({ bytes: size.value.bytes }, v) };
   return { problem: `expected none, a size like 10G, or a multiple of size like x2, got "${s}"` };
 });

@@ -102,7 +102,7 @@ const inode = async (path: string) => (await localExec(['stat', '-c', '%U %G %a'
 test.each(['ext4', 'xfs'] as const)('%s: user, group and perm are applied to the mounted root, drift is a warning, start sets them again', async (type) => {
   const loop = await loopImage(type);
   const mnt = join(dir, type);
-  const r = fs({ dev: loop, mnt, type, user: 'nobody', group: 'nogroup', perm: 0o1777, stat_timeout: 5 });
+  const r = fs({ dev: loop, mnt, type, user: 'nobody', group: 'nogroup', perm: '1777', stat_timeout: 5 });
   await r.start(ctx);
   expect(await inode(mnt)).toBe('nobody nogroup 1777');
   expect(await r.status(ctx)).toEqual({ status: 'up', log: [] });
@@ -131,7 +131,7 @@ test('a user unknown on this node fails the start before anything is mounted', a
 test('a chmod that fails unmounts what this start mounted', async () => {
   const mnt = join(dir, 'ro');
   // A read-only tmpfs: its root cannot change mode.
-  const r = fs({ dev: 'tmpfs', mnt, type: 'tmpfs', mnt_opt: 'ro,mode=755', perm: 0o700 });
+  const r = fs({ dev: 'tmpfs', mnt, type: 'tmpfs', mnt_opt: 'ro,mode=755', perm: '700' });
   await expect(r.start(ctx)).rejects.toMatchObject({ message: expect.stringMatching(new RegExp(`^fs#1: chmod 700 ${mnt} failed: .*Read-only file system`)) });
   expect((await r.status(ctx)).status).toBe('down');
 });

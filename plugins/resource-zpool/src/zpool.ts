@@ -4,9 +4,11 @@
 // after import when the keyword says so.
 import { CapsuleError, ErrorCode, type ActionContext, type ExecResult, type Resource, type ResourceInit, type ResourceStatus, type SectionConfig } from '@capsule/core';
 import { tool } from '@capsule/driver-kit';
-import { join } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { statusOfHealth } from './health.js';
 import type { keywords } from './keywords.js';
+import { vdevPaths } from './vdevs.js';
 
 export type ZpoolConfig = SectionConfig<typeof keywords>;
 
@@ -17,9 +19,11 @@ export class Zpool implements Resource {
   private readonly name: string;
   private readonly multihost: boolean | undefined;
   private readonly cachefile: string;
+  private readonly vdevsFile: string;
 
   constructor(init: ResourceInit<ZpoolConfig>) {
     this.rid = init.rid;
+    this.vdevsFile = join(init.root, 'var/lib/capsule', init.svcname, `${init.rid}.vdevs`);
     this.name = init.config.name.trim();
     this.multihost = init.config.multihost;
     this.cachefile = join(init.root, 'var/lib/capsule/zpool.cache');
@@ -45,6 +49,26 @@ export class Zpool implements Resource {
       hint,
       details: { rid: this.rid, code: r.code },
     });
+  }
+
+  /**
+   * Its leaf vdevs: from `zpool status -L -P` while imported here (kept in
+   * a file), else those kept when it last was (OpenSVC's sub_devs cache): an
+   * exported pool's vdevs are not listed by zpool without a scan of every disk.
+   */
+  async devices(ctx: ActionContext): Promise<string[]> {
+    const r = await this.zpool(ctx, 'status', '-L', '-P', this.name);
+    const kept = await readFile(this.vdevsFile, 'utf8').catch(() => '');
+    if (r.code !== 0 && /no such pool/.test(r.stderr)) return kept.split('\n').filter((l) => l.startsWith('/'));
+    if (r.code !== 0) throw this.failed(`status -L -P ${this.name}`, r, 'is the zfs module loaded (modprobe zfs)?');
+    const devs = vdevPaths(r.stdout);
+    const text = devs.map((d) => `${d}\n`).join('');
+    // Written when changed only: the status of the reservation asks at every round.
+    if (text !== kept) {
+      await mkdir(dirname(this.vdevsFile), { recursive: true });
+      await writeFile(this.vdevsFile, text);
+    }
+    return devs;
   }
 
   /** The pool's health when imported here; undefined when not. */

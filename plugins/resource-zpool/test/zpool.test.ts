@@ -1,5 +1,8 @@
 // disk.zpool on simulated shared disks seen by two nodes (zpool simulator).
 import { ErrorCode } from '@capsule/core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { testContext, testInit } from '@capsule/testenv';
 import { localExec } from '@capsule/transport';
 import { ZpoolDisks } from '../../../tooling/simulators/zpool/lib/fixture.mjs';
@@ -75,4 +78,20 @@ test('bad input and missing pieces: an unknown pool, a dataset as name, no zpool
   expect(() => zpool({ name: 'tank/data' })).toThrow(expect.objectContaining({ code: ErrorCode.ConfigInvalid, message: expect.stringContaining('disk#1: name = "tank/data" is not a pool name') }));
   const noTool = testContext((argv, o) => localExec(argv, { ...o, env: { ...disks.env('hv1'), PATH: '/nonexistent' } }));
   await expect(zpool().status(noTool)).rejects.toMatchObject({ code: ErrorCode.CommandNotFound, hint: 'install zfsutils-linux, or fix PATH' });
+});
+
+test('devices: the leaf vdevs while imported here, kept for when it is not (the reservation is taken before the import)', async () => {
+  const root = await mkdtemp(join(tmpdir(), 'capsule-zpool-'));
+  try {
+    disks.pool('tank', { vdevs: ['/dev/sdb', '/dev/sdc'], layout: 'mirror' });
+    const r = driver.create(testInit('disk#1', { name: 'tank', promote_rw: false, no_preempt_abort: false, scsireserv: true }, { root }));
+    expect(await r.devices!(on('hv1'))).toEqual([]);
+    await r.start(on('hv1'));
+    expect(await r.devices!(on('hv1'))).toEqual(['/dev/sdb', '/dev/sdc']);
+    expect(disks.calls().slice(-1)).toEqual(['hv1: zpool status -L -P tank']);
+    await r.stop(on('hv1'));
+    expect(await r.devices!(on('hv1'))).toEqual(['/dev/sdb', '/dev/sdc']);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 });

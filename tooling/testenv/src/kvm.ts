@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './lxc.js';
 import { QGA_PORT, qgaArchive } from './qga-image.js';
-import { freeSubnet30, sh, uniqueName } from './run.js';
+import { freeSubnet30, releaseSubnet30, sh, uniqueName } from './run.js';
 
 /** Where scripts/bootstrap unpacks the kernel. */
 export const KERNEL_CACHE = '/var/cache/capsule-testenv/kernel';
@@ -142,6 +142,8 @@ export class TestVms {
   private readonly domains: string[] = [];
   private registered = false;
   private readonly bridges: string[] = [];
+  /** The `here` ends of the /30s the agents' bridges claimed. */
+  private readonly subnets: string[] = [];
 
   /**
    * Starts libvirtd and virtlogd when they are not running. Test files run
@@ -305,6 +307,7 @@ export class TestVms {
     const { tools, repo, hostKey } = await this.disks();
     const bridge = uniqueName('capvbr');
     const { here, there } = await freeSubnet30();
+    this.subnets.push(here);
     await sh('ip', 'link', 'add', bridge, 'type', 'bridge');
     this.bridges.push(bridge);
     await sh('ip', 'addr', 'add', `${here}/30`, 'dev', bridge);
@@ -331,6 +334,7 @@ export class TestVms {
       await localExec(['virsh', '-c', TEST_URI, 'undefine', d]);
     }
     for (const b of this.bridges.splice(0)) await localExec(['ip', 'link', 'del', b]);
+    for (const here of this.subnets.splice(0)) releaseSubnet30(here);
     if (this.dir) await rm(this.dir, { recursive: true, force: true });
     this.dir = undefined;
     this.agentDisks = undefined;

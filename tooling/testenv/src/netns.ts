@@ -3,7 +3,7 @@
 import type { Exec } from '@capsule/core';
 import { localExec } from '@capsule/transport';
 import { readlinkSync, statSync } from 'node:fs';
-import { freeSubnet30, sh, uniqueName } from './run.js';
+import { freeSubnet30, releaseSubnet30, sh, uniqueName } from './run.js';
 
 export interface TestHost {
   ns: string;
@@ -19,6 +19,8 @@ export interface TestSwitch {
 
 export class TestNetwork {
   private readonly namespaces: string[] = [];
+  /** The `here` ends of the /30s linkToHere claimed. */
+  private readonly subnets: string[] = [];
 
   async host(): Promise<TestHost> {
     const ns = uniqueName('capsule-t-', 24);
@@ -49,6 +51,7 @@ export class TestNetwork {
    */
   async linkToHere(h: TestHost, dev: string): Promise<{ here: string; there: string }> {
     const { here, there } = await freeSubnet30();
+    this.subnets.push(here);
     const tmpA = uniqueName('cvh');
     const tmpB = uniqueName('cvn');
     await sh('ip', 'link', 'add', tmpA, 'type', 'veth', 'peer', 'name', tmpB);
@@ -85,6 +88,7 @@ export class TestNetwork {
       await killAllIn(ns);
       await localExec(['ip', 'netns', 'del', ns]);
     }
+    for (const here of this.subnets.splice(0)) releaseSubnet30(here);
   }
 }
 

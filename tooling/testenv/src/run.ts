@@ -76,3 +76,9 @@ export async function freeSubnet30(waitMs = 180_000): Promise<{ here: string; th
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/** Gives back the /30 whose `here` end freeSubnet30 handed out, once its link is gone: no claim outlives its test. */
+export function releaseSubnet30(here: string): void {
+  const last = Number(here.split('.').pop());
+  rmSync(`${CLAIMS}/${last - 1}`, { recursive: true, force: true });
+}

@@ -5,6 +5,7 @@ import { addDriver, DEFAULT_NPM_REGISTRY } from '@capsule/plugin-host';
 import { renderJson } from '../output.js';
 import type { CommandContext } from '../spec.js';
 import { withDriverTarget } from './driver-target.js';
+import { relinkedLines } from './driver-relink.js';
 
 export async function run(ctx: CommandContext): Promise<number> {
   const npmRegistry = ctx.env['CAPSULE_NPM_REGISTRY'] || DEFAULT_NPM_REGISTRY;
@@ -14,6 +15,7 @@ export async function run(ctx: CommandContext): Promise<number> {
     ctx.out(renderJson({ ...r, driverDir: target.driverDir }));
     return 0;
   }
+  ctx.out(relinkedLines(r));
   const was = r.previous !== undefined ? ` (was ${r.previous})` : '';
   ctx.out(`added ${r.name}@${r.version}${was} to ${target.driverDir}: provides ${r.provides.join(', ')}\n`);
   for (const x of r.replaces) ctx.out(`  ${x.provides} is now served by ${r.name}, not ${x.by}\n`);

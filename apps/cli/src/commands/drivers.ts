@@ -47,7 +47,7 @@ export async function run(ctx: CommandContext): Promise<number> {
   return 0;
 }
 
-const SUBCOMMANDS = ['list', 'add', 'remove'];
+const SUBCOMMANDS = ['list', 'add', 'remove', 'relink'];
 
 /** `nodemgr driver` alone lists, as `driver list`; another word after it is a typo (add and remove have their own entries). */
 export async function bare(ctx: CommandContext): Promise<number> {

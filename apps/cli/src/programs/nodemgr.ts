@@ -21,8 +21,8 @@ export const nodemgr: ProgramSpec = {
     },
     {
       words: ['driver'],
-      args: 'list|add|remove',
-      summary: "this node's driver packages: driver list (the default), driver add, driver remove",
+      args: 'list|add|remove|relink',
+      summary: "this node's driver packages: driver list (the default), driver add, driver remove, driver relink",
       load: async () => ({ run: (await import('../commands/drivers.js')).bare }),
     },
     {
@@ -45,6 +45,12 @@ export const nodemgr: ProgramSpec = {
       summary: 'remove a driver package from the driver directory; refused while a service of this node needs a type only it provides',
       options: [{ name: 'force', type: 'boolean', help: 'remove it even if services of this node use a type only it provides (they then fail with DriverNotInstalled)' }],
       load: () => import('../commands/driver-remove.js'),
+    },
+    {
+      words: ['driver', 'relink'],
+      audited: true,
+      summary: "re-point the driver directory's @capsule/* links at this capsule's own copies (an upgrade removes the version they named); add, remove and the agent at start do it too",
+      load: () => import('../commands/driver-relink.js'),
     },
     {
       words: ['daemon'],

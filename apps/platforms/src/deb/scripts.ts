@@ -16,6 +16,8 @@ if [ "$1" = configure ]; then
   install -d -m 0700 /etc/capsule
   chmod 0700 /etc/capsule
   install -d -m 0755 /var/lib/capsule /var/log/capsule
+  # Drivers added with 'nodemgr driver add' link capsule's own packages, in the version directory just replaced.
+  nodemgr driver relink >/dev/null || echo "capsule: 'nodemgr driver relink' failed: run it by hand before using added drivers"
   if ${SYSTEMD}; then
     systemctl --system daemon-reload >/dev/null 2>&1 || true
     if [ -z "$2" ]; then
@@ -51,7 +53,8 @@ export function postrm(): string {
 # (/etc/capsule, /var/lib/capsule) are the administrator's: kept, and said so.
 if ${SYSTEMD}; then systemctl --system daemon-reload >/dev/null 2>&1 || true; fi
 if [ "$1" = purge ]; then
-  if ${SYSTEMD}; then systemctl disable capsule.service >/dev/null 2>&1 || true; fi
+  # The unit file is gone already: systemctl disable cannot find it; its enablement link is removed by hand.
+  rm -f /etc/systemd/system/multi-user.target.wants/capsule.service
   rm -rf /var/log/capsule /usr/lib/capsule/drivers /var/run/capsule
   rmdir /usr/lib/capsule 2>/dev/null || true
   if [ -d /etc/capsule ] || [ -d /var/lib/capsule ]; then

@@ -1,9 +1,17 @@
 // Keywords of the [DEFAULT] section, owned by the config package.
-import { kw, type KeywordSpec } from '@capsule/core';
+import { durationFromString, kw, ValueParser, type KeywordSpec } from '@capsule/core';
+
+/** OpenSVC's duration_minute: `90` is 90 minutes, `90s` 90 seconds; the value is in seconds, as every duration. */
+export const durationInMinutes = new ValueParser<number>((s) => {
+  const r = durationFromString.safeParse(/^\s*\d+\s*$/.test(s) ? `${s.trim()}m` : s);
+  return r.success ? { value: r.data } : { problem: r.error.issues.map((i) => i.message).join('; ') };
+});
 
 export const defaultKeywords: KeywordSpec[] = [
   kw.list('nodes', { doc: 'nodes where the service may run (default: this node)' }),
   kw.list('drpnodes', { doc: 'disaster recovery nodes' }),
+  // Ignoring it would let the daemon place the service where the admin's expression forbids it.
+  kw.string('constraints', { doc: 'OpenSVC placement constraints (an expression over node labels): not supported by capsule; refused at validation', check: () => 'capsule does not evaluate placement constraints: the daemon would place the service where they forbid it; restrict nodes, or use hard_affinity/hard_anti_affinity' }),
   kw.string('drpnode', { doc: 'a disaster recovery node, added to drpnodes' }),
   kw.list('encapnodes', { doc: 'containers (by node name) where the encapsulated level of the service runs' }),
   kw.string('id', { doc: 'the object id, a uuid shared by every node (default: derived from the service name)', scopable: false }),
@@ -15,7 +23,10 @@ export const defaultKeywords: KeywordSpec[] = [
   kw.string('autostart_node', { doc: 'nodes where the service starts at boot' }),
   kw.string('app', { doc: 'the application this service belongs to, for reporting', default: 'default' }),
   kw.string('comment', { doc: 'free text about the service' }),
-  kw.choice('env', ['PRD', 'PPRD', 'REC', 'INT', 'DEV', 'TST', 'TMP', 'DRP', 'FOR', 'PRA', 'PRJ', 'STG'], { doc: 'service environment class; formerly service_type' }),
+  // OpenSVC b2.1's classes, all of them: a file valid there names one of these.
+  kw.choice('env', ['PRD', 'PPRD', 'PPR', 'REC', 'INT', 'DEV', 'TST', 'TMP', 'DRP', 'FOR', 'PRA', 'PRJ', 'STG', 'CERT', 'MUS', 'POC', 'QUAL', 'RCT', 'UAT'], {
+    doc: 'service environment class; formerly service_type',
+  }),
   kw.choice('orchestrate', ['no', 'ha', 'start'], { doc: 'whether the agent daemon starts or fails the service over', default: 'no' }),
   kw.choice('placement', ['nodes order', 'spread', 'load avg', 'score', 'none'], { doc: 'how the daemon picks the node of a failover service', default: 'nodes order' }),
   kw.bool('failback', { doc: 'move a failover service back to the first node of nodes when it returns', default: false }),
@@ -39,7 +50,7 @@ export const defaultKeywords: KeywordSpec[] = [
     kw.string(name, { doc: `OpenSVC: when its scheduler runs ${name.replace('_schedule', '')}; no effect in capsule (no scheduler: status is computed on events)` }),
   ),
   kw.duration('sync_interval', { doc: 'OpenSVC: the least time between two data syncs; no effect in capsule (no data replication)' }),
-  kw.duration('sync_max_delay', { doc: 'OpenSVC: a data sync older than this is a warning; no effect in capsule (no data replication)' }),
+  kw.parsed('sync_max_delay', durationInMinutes, { doc: 'OpenSVC: a data sync older than this is a warning (a bare number is minutes, as OpenSVC reads it); no effect in capsule (no data replication)' }),
   kw.bool('create_pg', { doc: 'OpenSVC: put the service in its own cgroup; no effect in capsule', default: true }),
   kw.bool('show_disabled', { doc: 'OpenSVC: list disabled resources in print status; capsule always lists them', default: true }),
 ];

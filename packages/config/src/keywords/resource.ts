@@ -3,7 +3,7 @@ import { kw, type KeywordSpec } from '@capsule/core';
 
 /** Actions that take pre_/post_/blocking_pre_/blocking_post_ hooks. */
 export const HOOK_ACTIONS = [
-  'start', 'stop', 'startip', 'stopip', 'startfs', 'stopfs', 'startdisk', 'stopdisk', 'startshare', 'stopshare',
+  'start', 'stop', 'startstandby', 'startip', 'stopip', 'startfs', 'stopfs', 'startdisk', 'stopdisk', 'startshare', 'stopshare',
   'startcontainer', 'stopcontainer', 'startapp', 'stopapp', 'provision', 'unprovision', 'sync_nodes', 'sync_drp',
 ] as const;
 

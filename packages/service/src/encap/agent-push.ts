@@ -1,43 +1,79 @@
 // The guest agent pushed into a guest without one (`push_agent = true` on its
-// container): the hypervisor's single executable (lib/guest/svcmgr of its
-// build, or $CAPSULE_GUEST_AGENT) is written through the guest channel,
-// gzipped and base64 on stdin, beside svcmgr's place in the guest's PATH,
-// checked to run there, then renamed into place. A guest whose svcmgr is an
-// older pushed copy gets this one; a capsule installed by other means is left alone.
+// container): the hypervisor's single executable (agent-file.ts) is written
+// through the guest channel, gzipped and base64 on stdin, beside svcmgr's
+// place in the guest's PATH, checked to run and unpack there, renamed into
+// place, then asked for again. Only actions push (ensureAgent, before a
+// chained action): a status reports a missing agent and never pushes.
 import { CapsuleError, isCapsuleError, ErrorCode, type ExecResult } from '@capsule/core';
 import { atomicWrite } from '@capsule/config';
-import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
 import { sanitize } from '../sanitize.js';
+import { agentPayload, agentVersion, guestAgentFile, PUSHED_VERSION, type AgentPayload } from './agent-file.js';
 import type { Guest, GuestCall } from './guest.js';
 
-/** Where the pushed agent goes: on the PATH of every channel (lxc-attach --clear-env sets it, ssh and qga have it). */
+export { guestAgentFile } from './agent-file.js';
+
+/** Where the pushed agent goes: on the PATH of every channel (lxc-attach --clear-env sets it, ssh has it). */
 export const PUSHED_AGENT_DIR = '/usr/local/bin';
-const PUSH_TIMEOUT_MS = 300_000;
+/** The push's own bound, inside the action's: 47 MiB on the wire, unpacked and tried in the guest. */
+export const PUSH_TIMEOUT_MS = 300_000;
 const VERSION_TIMEOUT_MS = 30_000;
-/** What a pushed agent answers to --version: `VERSION guest-agent BUILD` (tooling/bundle/sea-main.cjs). */
-const PUSHED_VERSION = /^\S+ guest-agent [0-9a-f]+$/;
 
 export type AgentProbe = { found: false } | { found: true; version: string };
 
+/** An svcmgr that answers `VERSION guest-agent BUILD` was pushed by a hypervisor; a bare version is the administrator's. */
+export function isPushedCopy(probe: AgentProbe): boolean {
+  return probe.found && PUSHED_VERSION.test(probe.version);
+}
+
+/** Orders two release versions (`1.2.3`, `1.2.3-rc.1`); undefined when either is not one. */
+export function compareVersions(a: string, b: string): number | undefined {
+  const parse = (v: string) => /^(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?$/.exec(v);
+  const x = parse(a);
+  const y = parse(b);
+  if (!x || !y) return undefined;
+  for (let i = 1; i <= 3; i++) if (Number(x[i]) !== Number(y[i])) return Number(x[i]) < Number(y[i]) ? -1 : 1;
+  // A pre-release comes before its release; pre-releases by their dot-separated parts, numbers as numbers.
+  if (x[4] === y[4]) return 0;
+  if (x[4] === undefined || y[4] === undefined) return x[4] === undefined ? 1 : -1;
+  const p = x[4].split('.');
+  const q = y[4].split('.');
+  for (let i = 0; i < Math.max(p.length, q.length); i++) {
+    if (p[i] === q[i]) continue;
+    if (p[i] === undefined || q[i] === undefined) return p[i] === undefined ? -1 : 1;
+    const [m, n] = [Number(p[i]), Number(q[i])];
+    if (Number.isInteger(m) && Number.isInteger(n)) return m < n ? -1 : 1;
+    return p[i]! < q[i]! ? -1 : 1;
+  }
+  return 0;
+}
+
 /**
  * Push or keep, from what the guest's `svcmgr --version` answered and the
- * version of the agent we hold: no agent, or a pushed copy of another build,
- * is replaced; an agent installed by other means (Node and capsule) is the
- * administrator's and is kept, whatever its version.
+ * version of the agent we hold. No agent: push. An agent installed by other
+ * means (a bare version) is the administrator's: kept, whatever its version.
+ * A pushed copy is replaced only by a later version, so that during a rolling
+ * upgrade an older hypervisor does not take back a guest a newer one pushed
+ * (they would overwrite each other at every action of a migrating guest). Of
+ * one version, another build is replaced: builds of one version differ only
+ * when one was rebuilt (a fix, a development build), nothing tells which is
+ * newer, and a hypervisor must be able to bring its guests to the build it
+ * runs. A pushed copy whose version cannot be read is replaced.
  */
 export function pushDecision(probe: AgentProbe, ours: string): 'push' | 'keep' {
   if (!probe.found) return 'push';
-  return PUSHED_VERSION.test(probe.version) && probe.version !== ours ? 'push' : 'keep';
+  if (!isPushedCopy(probe) || probe.version === ours) return 'keep';
+  const theirs = probe.version.split(' ');
+  const mine = ours.split(' ');
+  const order = compareVersions(theirs[0]!, mine[0]!);
+  if (order === undefined) return 'push';
+  return order <= 0 ? 'push' : 'keep';
 }
 
 /**
  * The guest side of a push: a shell script for `sh -c`, with the file on stdin. Exit codes:
- * 71 no directory, 72 no room, 73 a write failed, 74 the copy does not run there.
+ * 71 no directory, 72 no room, 73 a write failed, 74 the copy does not run or unpack there.
  */
 export function pushScript(bytes: number, version: string, dir = PUSHED_AGENT_DIR): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -56,109 +92,94 @@ export function pushScript(bytes: number, version: string, dir = PUSHED_AGENT_DI
     // Run before it replaces anything: a binary that cannot run there (architecture, libc, noexec) is no agent.
     'v=$("$t" --version 2>&1) || { echo "$v" >&2; exit 74; }',
     `[ "$v" = ${q(version)} ] || { echo "it answered: $v" >&2; exit 74; }`,
+    // --version is answered without unpacking: the self-test unpacks and loads the CLI (a read-only /var fails here).
+    's=$("$t" --self-test 2>&1) || { echo "$s" | tail -n 1 >&2; exit 74; }',
     'mv -f "$t" "$d/svcmgr" || exit 73',
     // nodemgr and svcmon by the name it runs under, unless the administrator put a program of their own there.
     'for p in nodemgr svcmon; do if [ ! -e "$d/$p" ] || [ -L "$d/$p" ]; then ln -sf svcmgr "$d/$p"; fi; done',
   ].join('\n');
 }
 
-/** The agent this hypervisor pushes: $CAPSULE_GUEST_AGENT, else lib/guest/svcmgr of the build the running CLI is part of. */
-export function guestAgentFile(env: NodeJS.ProcessEnv = process.env): string {
-  const set = env['CAPSULE_GUEST_AGENT'];
-  // Bundled, this module is lib/cli/dist/chunks/X.js (or dist/bin/X.js) of a build: lib/ is three levels up.
-  const file = set || fileURLToPath(new URL('../../../guest/svcmgr', import.meta.url));
-  if (!existsSync(file)) {
-    throw new CapsuleError('GuestAgentNotBuilt', `no guest agent to push: ${set ? `CAPSULE_GUEST_AGENT=${set} does not exist` : `this capsule has no ${file}`}`, {
-      hint: 'install a linux build of capsule (pnpm dist --platform linux puts it in lib/guest/svcmgr), or build one with `node tooling/bundle/sea.mjs --from BUILD --out FILE` and set CAPSULE_GUEST_AGENT=FILE; or install capsule in the guest and set push_agent = false',
-    });
-  }
-  return file;
-}
-
-// Per process: one hypervisor command asks each guest once, and runs the local binary once.
-const ourVersions = new Map<string, Promise<string>>();
-const checked = new Set<string>();
-
-async function ourVersion(g: Guest, c: GuestCall, file: string): Promise<string> {
-  let v = ourVersions.get(file);
-  if (!v) {
-    v = c.runtime.exec([file, '--version'], { timeoutMs: VERSION_TIMEOUT_MS }).then((r) => {
-      if (r.code !== 0 || !PUSHED_VERSION.test(r.stdout.trim())) {
-        throw new CapsuleError('GuestAgentNotBuilt', `${g.rid}: ${file} is not a capsule guest agent (\`--version\` exited ${r.code}: ${(r.stdout || r.stderr).trim().slice(0, 200)})`, {
-          hint: 'rebuild it with `node tooling/bundle/sea.mjs --from BUILD --out FILE`',
-        });
-      }
-      return r.stdout.trim();
-    });
-    v.catch(() => ourVersions.delete(file));
-    ourVersions.set(file, v);
-  }
-  return v;
-}
-
 const FAILURES: Record<number, string> = {
   71: `cannot create ${PUSHED_AGENT_DIR}`,
   72: `not enough room in ${PUSHED_AGENT_DIR}`,
   73: `cannot write ${PUSHED_AGENT_DIR}/svcmgr`,
-  74: 'the pushed agent does not run there',
+  74: 'the pushed agent does not run or cannot unpack there',
   127: 'the guest has no sh, base64 or gzip',
 };
 
-/** A push that failed is not tried again by a call for this long, except by an action (ensureAgent): the daemon asks every guest's status every few seconds. */
+/**
+ * After a failed push, the actions the daemon runs (CAPSULE_ORIGIN `daemon of ...`) do not push
+ * again for this long; an action run by hand tries at once. A status never pushes.
+ */
 export const PUSH_RETRY_MS = 600_000;
-const failedRecord = (g: Guest) => join(g.svc.varDir, `agent-push-failed.${g.rid}.json`);
+export const failedPushRecord = (g: Guest) => join(g.svc.varDir, `agent-push-failed.${g.rid}.json`);
+const byDaemon = (env: NodeJS.ProcessEnv = process.env) => (env['CAPSULE_ORIGIN'] ?? '').startsWith('daemon of ');
 
-async function recentFailure(g: Guest, c: GuestCall): Promise<string | undefined> {
+/** The last failed push of this guest, when recent: its time and message. */
+export async function recentPushFailure(g: Guest, c: GuestCall): Promise<{ at: number; message: string } | undefined> {
   try {
-    const { at, message } = JSON.parse(await readFile(failedRecord(g), 'utf8')) as { at: number; message: string };
+    const { at, message } = JSON.parse(await readFile(failedPushRecord(g), 'utf8')) as { at: unknown; message: unknown };
     const now = c.runtime.clock?.now() ?? Date.now();
-    return typeof at === 'number' && now - at < PUSH_RETRY_MS && typeof message === 'string' ? message : undefined;
+    return typeof at === 'number' && now - at < PUSH_RETRY_MS && typeof message === 'string' ? { at, message } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/**
- * Writes our agent into the guest; a failure is GuestAgentPushFailed saying what the guest lacks, and
- * with `backoff` (a call that found no agent), a failure of the last PUSH_RETRY_MS is not tried again.
- */
-export async function pushAgent(g: Guest, c: GuestCall, o: { backoff?: boolean } = {}): Promise<void> {
-  const failed = o.backoff ? await recentFailure(g, c) : undefined;
-  if (failed) {
-    throw new CapsuleError('GuestAgentPushFailed', failed, { hint: `the next start or stop tries again (or remove ${failedRecord(g)})`, details: { rid: g.rid, guest: g.name } });
-  }
-  try {
-    await push(g, c);
-  } catch (e) {
-    if (isCapsuleError(e) && e.code === 'GuestAgentPushFailed') {
-      await atomicWrite(failedRecord(g), JSON.stringify({ at: c.runtime.clock?.now() ?? Date.now(), message: e.message }) + '\n').catch(() => undefined);
-    }
-    throw e;
-  }
-  await rm(failedRecord(g), { force: true });
+/** A channel that cannot carry the agent: the QEMU guest agent takes about 90 KiB of stdin a command. */
+export function cannotCarry(g: Guest): CapsuleError | undefined {
+  const kind = g.container.guestChannel().kind;
+  if (kind !== 'qga') return undefined;
+  return new CapsuleError('GuestAgentPushUnsupported', `${g.rid}: push_agent = true cannot push into ${g.name}: its guest channel (the QEMU guest agent) carries about 90 KiB of stdin a command, the guest agent is 47 MiB`, {
+    hint: `reach ${g.name} over ssh (qga = false) to have the agent pushed, or install capsule in ${g.name} and set push_agent = false`,
+    details: { rid: g.rid, guest: g.name, channel: kind },
+  });
 }
 
-async function push(g: Guest, c: GuestCall): Promise<void> {
-  const file = guestAgentFile();
-  const version = await ourVersion(g, c, file);
-  if (c.runtime.dryRun) {
-    c.log.info(`${g.name}: would push the guest agent ${version} into ${PUSHED_AGENT_DIR}`);
-    throw new CapsuleError('GuestAgentMissing', `${g.rid}: no capsule agent in ${g.name} yet: a dry run does not push one`, { hint: 'run the action without --dry-run: it pushes the agent first', details: { rid: g.rid, guest: g.name } });
+/**
+ * Writes our agent into the guest and checks that the guest now answers with it. Any failure once the
+ * guest is asked (refused, timed out, unreachable, or still no agent after the push) is recorded.
+ */
+async function pushAgent(g: Guest, c: GuestCall): Promise<void> {
+  const refused = cannotCarry(g);
+  if (refused) throw refused;
+  const failed = byDaemon() ? await recentPushFailure(g, c) : undefined;
+  if (failed) {
+    throw new CapsuleError('GuestAgentPushFailed', failed.message, {
+      hint: `not tried again by the daemon until ${new Date(failed.at + PUSH_RETRY_MS).toISOString()}: a start or stop run by hand tries at once (or remove ${failedPushRecord(g)})`,
+      details: { rid: g.rid, guest: g.name },
+    });
   }
-  const bytes = await readFile(file);
-  c.log.info(`${g.name}: pushing the guest agent ${version} (${(bytes.length / 2 ** 20).toFixed(1)} MiB) into ${PUSHED_AGENT_DIR}`);
-  const input = (await promisify(gzip)(bytes, { level: 1 })).toString('base64');
-  const r = await g.run(c, ['sh', '-c', pushScript(bytes.length, version)], { timeoutMs: PUSH_TIMEOUT_MS, input });
-  if (r.code === 0) {
-    checked.add(g.key);
-    return;
+  const { version, payload } = await agentPayload(c.runtime.exec, guestAgentFile());
+  try {
+    await push(g, c, version, payload);
+    // A guest that said yes without taking it (or whose PATH finds another svcmgr) is a failure too, recorded as one.
+    const after = await probe(g, c);
+    if (!after.found || after.version !== version) {
+      throw new CapsuleError('GuestAgentPushFailed', `${g.rid}: pushed the guest agent into ${g.name}, which still ${after.found ? `answers ${sanitize(after.version.slice(0, 200))} as svcmgr` : 'has no svcmgr'}`, {
+        hint: `check ${PUSHED_AGENT_DIR} and the PATH in ${g.name}, or install capsule there and set push_agent = false`,
+        details: { rid: g.rid, guest: g.name },
+      });
+    }
+  } catch (e) {
+    const message = sanitize(isCapsuleError(e) ? e.message : String(e));
+    await atomicWrite(failedPushRecord(g), JSON.stringify({ at: c.runtime.clock?.now() ?? Date.now(), message }) + '\n').catch(() => undefined);
+    throw e;
   }
+  await rm(failedPushRecord(g), { force: true });
+}
+
+async function push(g: Guest, c: GuestCall, version: string, payload: AgentPayload): Promise<void> {
+  c.log.info(`${g.name}: pushing the guest agent ${version} (${(payload.bytes / 2 ** 20).toFixed(1)} MiB) into ${PUSHED_AGENT_DIR}`);
+  const r = await g.run(c, ['sh', '-c', pushScript(payload.bytes, version)], { timeoutMs: PUSH_TIMEOUT_MS, input: payload.input });
+  if (r.code === 0) return;
   // The guest's words, capped and with control characters made visible: it is untrusted.
   const said = sanitize((r.stderr.trim().split('\n').pop() ?? '').slice(0, 300));
   throw new CapsuleError('GuestAgentPushFailed', `${g.rid}: cannot push the guest agent into ${g.name}: ${FAILURES[r.code] ?? `exit ${r.code}`}${said ? ` (${said})` : ''}`, {
     hint:
       r.code === 74
-        ? `the agent is built for ${process.platform}-${process.arch} with glibc: install capsule in ${g.name} instead and set push_agent = false`
+        ? `the agent is built for ${process.platform}-${process.arch} with glibc and unpacks into /var/lib/capsule: install capsule in ${g.name} instead and set push_agent = false, or make /var/lib/capsule writable there`
         : `make room or a writable ${PUSHED_AGENT_DIR} in ${g.name}, or install capsule there and set push_agent = false`,
     details: { rid: g.rid, guest: g.name, exit: r.code },
   });
@@ -176,18 +197,21 @@ async function probe(g: Guest, c: GuestCall): Promise<AgentProbe> {
   return r.code === 127 ? { found: false } : { found: true, version: r.stdout.trim() };
 }
 
+// Per process: one hypervisor command asks each guest once.
+const checked = new Set<string>();
+
 /** Before a chained action: the guest's agent is ours (pushed now if missing or older), once per guest and process. */
 export async function ensureAgent(g: Guest, c: GuestCall): Promise<void> {
   if (!g.pushAgent || checked.has(g.key)) return;
   const found = await probe(g, c);
   // An agent the administrator installed needs nothing of ours, not even our file.
-  if (found.found && pushDecision(found, '') === 'keep') {
+  if (found.found && !isPushedCopy(found)) {
     checked.add(g.key);
     return;
   }
   let ours: string;
   try {
-    ours = await ourVersion(g, c, guestAgentFile());
+    ours = await agentVersion(c.runtime.exec, guestAgentFile());
   } catch (e) {
     // Nothing to push here: a guest that has a pushed copy keeps it and works; one with none cannot.
     if (!found.found || !isCapsuleError(e)) throw e;
@@ -199,6 +223,13 @@ export async function ensureAgent(g: Guest, c: GuestCall): Promise<void> {
     checked.add(g.key);
     return;
   }
-  if (c.runtime.dryRun) c.log.info(`${g.name}: would push the guest agent ${ours} into ${PUSHED_AGENT_DIR}${found.found ? ` over ${sanitize(found.version.slice(0, 200))}` : ''}`);
-  else await pushAgent(g, c);
+  if (c.runtime.dryRun) {
+    const refused = cannotCarry(g);
+    if (refused) throw refused;
+    c.log.info(`${g.name}: would push the guest agent ${ours} into ${PUSHED_AGENT_DIR}${found.found ? ` over ${sanitize(found.version.slice(0, 200))}` : ''}`);
+    if (found.found) return;
+    throw new CapsuleError('GuestAgentMissing', `${g.rid}: no capsule agent in ${g.name} yet: a dry run does not push one`, { hint: 'run the action without --dry-run: it pushes the agent first', details: { rid: g.rid, guest: g.name } });
+  }
+  await pushAgent(g, c);
+  checked.add(g.key);
 }

@@ -11,7 +11,7 @@
 import { child, contentHash, currentVersion, noConfigFile, decideSync, installReceived, parseVersion, readClusterInfo, recordVersion, servicePaths, withConfigLock, type ConfigVersion, type KeywordRegistry } from '@capsule/config';
 import { CapsuleError } from '@capsule/core';
 import { readFile } from 'node:fs/promises';
-import type { Guest, GuestCall } from './guest.js';
+import { sanitize, type Guest, type GuestCall } from './guest.js';
 import { heldGuestConfig, heldWarning, holdGuestConfig, proposalFrom, releaseGuestConfig, viewFor } from './guest-config.js';
 
 export type SyncResult = 'fetched' | 'pushed' | 'in sync' | 'held';
@@ -52,7 +52,7 @@ export async function syncConfig(g: Guest, c: GuestCall, registry: KeywordRegist
   }
   if (decision === 'fetch') {
     const r = await g.agent(c, ['print', 'config', '--raw'], { timeoutMs: AGENT_TIMEOUT_MS });
-    if (r.code !== 0) throw new CapsuleError('ConfigFetchFailed', `${g.rid}: cannot read the config of ${svc.svcname} in ${g.name}: ${r.stderr.trim()}`, { hint: `check \`svcmgr -s ${svc.svcname} print config\` in ${g.name}` });
+    if (r.code !== 0) throw new CapsuleError('ConfigFetchFailed', `${g.rid}: cannot read the config of ${svc.svcname} in ${g.name}: ${sanitize(r.stderr.trim().split('\n').pop() ?? '').slice(0, 300)}`, { hint: `check \`svcmgr -s ${svc.svcname} print config\` in ${g.name}` });
     if (contentHash(r.stdout) !== remote!.hash) throw new CapsuleError('ConfigConflict', `${g.rid}: the config of ${svc.svcname} in ${g.name} changed during the sync`, { hint: 'retry the action' });
     // A guest may change its own level; what the hypervisor runs, or shows the guest, needs an administrator's yes.
     const p = await proposalFrom(svc, text, r.stdout, g.name, registry);

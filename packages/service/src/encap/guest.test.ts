@@ -22,3 +22,17 @@ test('another failure of the channel keeps its own name', async () => {
   const { g, call } = guestWith(() => Promise.reject(new CapsuleError('GuestDown', 'vm1 is not running', { hint: 'start it' })));
   await expect(g.agent(call, ['json', 'status'], { timeoutMs: 1000 })).rejects.toMatchObject({ code: 'GuestDown' });
 });
+
+test("a guest's error comes back with its words made printable: message, hint and details, escape sequences shown, never sent to the terminal", async () => {
+  const error = { code: 'AppStartFailed', message: 'boom\u001b]0;owned\u0007\u001b[2J', hint: 'run \u001b[31mrm -rf /\u001b[0m', details: { rid: 'app#1\u001b[1A', nested: { log: ['\u009b6n'] } } };
+  const { g, call } = guestWith(async () => ({ code: 1, stdout: '', stderr: `${JSON.stringify({ error })}\n` }));
+  const e = await g.agentChecked(call, ['start'], { timeoutMs: 1000 }).catch((x: unknown) => x as CapsuleError);
+  expect(e).toMatchObject({
+    code: 'AppStartFailed',
+    message: 'container#0: in vm1: boom\\x1b]0;owned\\x07\\x1b[2J',
+    hint: 'run \\x1b[31mrm -rf /\\x1b[0m',
+    details: { rid: 'app#1\\x1b[1A', nested: { log: ['\\x9b6n'] }, remoteCode: 'AppStartFailed' },
+  });
+  // eslint-disable-next-line no-control-regex
+  expect(JSON.stringify(e)).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|\\u001b|\\u0007/);
+});

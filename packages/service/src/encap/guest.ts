@@ -7,7 +7,7 @@ import { sanitize } from '../sanitize.js';
 import { CapsuleError, ErrorCode, errorFromJson, isCapsuleError, isContainerResource, type ContainerContext, type ContainerResource, type DriverCapabilities, type ExecResult, type Logger } from '@capsule/core';
 import { contextFor, type Runtime } from '../context.js';
 import type { Service, ServiceResource } from '../model.js';
-import { pushAgent } from './agent-push.js';
+import { cannotCarry, recentPushFailure } from './agent-push.js';
 
 export const GUEST_STATUS_TIMEOUT_MS = 30_000;
 export const GUEST_ACTION_TIMEOUT_MS = 600_000;
@@ -117,32 +117,33 @@ export class Guest {
    * Runs the guest's agent (`svcmgr -s SVC args`). A missing agent is exit
    * 127 through a shell (ssh, lxc-attach), CommandNotFound through a guest
    * agent that refuses to run what it cannot find (qga): the same error.
+   * Nothing is pushed here: with `push_agent = true`, the actions push
+   * (ensureAgent); a status that finds no agent says so and what will.
    */
   async agent(c: GuestCall, args: string[], o: GuestRunOptions & { progress?: (line: string) => void }): Promise<ExecResult> {
-    try {
-      return await this.agentOnce(c, args, o);
-    } catch (e) {
-      // `push_agent = true`: the hypervisor's own guest agent is copied in, and the call made again.
-      if (!this.pushAgent || !isCapsuleError(e) || e.code !== ErrorCode.GuestAgentMissing) throw e;
-      await pushAgent(this, c, { backoff: true });
-      return this.agentOnce(c, args, o);
-    }
-  }
-
-  private async agentOnce(c: GuestCall, args: string[], o: GuestRunOptions & { progress?: (line: string) => void }): Promise<ExecResult> {
-    const missing = () =>
-      new CapsuleError('GuestAgentMissing', `${this.rid}: no capsule agent in ${this.name} (svcmgr not found)`, {
-        hint: `install capsule in ${this.name} so that svcmgr is on its PATH, or set push_agent = true in [${this.rid}] to have this hypervisor copy its guest agent in`,
-        details: { rid: this.rid, guest: this.name },
-      });
     // With `progress`, the guest's agent echoes its log lines on stderr as they happen (CAPSULE_PROGRESS, JSON
     // lines; an older agent ignores the variable): `env` sets it past a channel that clears the environment.
     const argv = o.progress ? ['env', 'CAPSULE_PROGRESS=1', 'svcmgr', '-s', this.svc.svcname, ...args] : ['svcmgr', '-s', this.svc.svcname, ...args];
-    const r = await this.run(c, argv, { ...o, ...(o.progress ? { onStderr: progressLines(o.progress) } : {}) }).catch((e: unknown) => {
-      throw isCapsuleError(e) && e.code === ErrorCode.CommandNotFound ? missing() : e;
+    const r = await this.run(c, argv, { ...o, ...(o.progress ? { onStderr: progressLines(o.progress) } : {}) }).catch(async (e: unknown) => {
+      throw isCapsuleError(e) && e.code === ErrorCode.CommandNotFound ? await this.missing(c) : e;
     });
-    if (r.code === 127) throw missing();
+    if (r.code === 127) throw await this.missing(c);
     return r;
+  }
+
+  private async missing(c: GuestCall): Promise<CapsuleError> {
+    const details = { rid: this.rid, guest: this.name };
+    const message = `${this.rid}: no capsule agent in ${this.name} (svcmgr not found)`;
+    if (!this.pushAgent) {
+      return new CapsuleError('GuestAgentMissing', message, { hint: `install capsule in ${this.name} so that svcmgr is on its PATH, or set push_agent = true in [${this.rid}] to have this hypervisor copy its guest agent in`, details });
+    }
+    const refused = cannotCarry(this);
+    if (refused) return new CapsuleError('GuestAgentMissing', message, { hint: `${refused.message}; ${refused.hint ?? ''}`, details });
+    const failed = await recentPushFailure(this, c);
+    return new CapsuleError('GuestAgentMissing', message, {
+      hint: `push_agent = true: the next start or stop of ${this.svc.svcname} pushes this hypervisor's guest agent into ${this.name}${failed ? ` (the last push failed: ${failed.message})` : ''}`,
+      details,
+    });
   }
 
   /**
@@ -159,8 +160,9 @@ export class Guest {
     } catch {
       body = undefined;
     }
+    const said = errorFromJson(body, 'GuestActionFailed', `${this.rid}: in ${this.name}: `);
     throw (
-      errorFromJson(body, 'GuestActionFailed', `${this.rid}: in ${this.name}: `) ??
+      (said && fromGuest(said)) ??
       new CapsuleError('GuestActionFailed', `${this.rid}: \`svcmgr ${args.join(' ')}\` failed in ${this.name} (exit ${r.code}): ${sanitize(last)}`, {
         hint: `see \`svcmgr -s ${this.svc.svcname} logs\` in ${this.name}`,
       })
@@ -168,6 +170,19 @@ export class Guest {
   }
 }
 export { sanitize };
+
+/** A value a guest sent, its strings made printable at any depth. */
+function printable(v: unknown): unknown {
+  if (typeof v === 'string') return sanitize(v);
+  if (Array.isArray(v)) return v.map(printable);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [sanitize(k), printable(x)]));
+  return v;
+}
+
+/** An error a guest sent, its words made printable: message, hint and details (control characters escaped). */
+export function fromGuest(e: CapsuleError): CapsuleError {
+  return new CapsuleError(e.code, sanitize(e.message), { ...(e.hint !== undefined ? { hint: sanitize(e.hint) } : {}), details: printable(e.details) as Record<string, unknown> });
+}
 
 export function guestsOf(svc: Service): Guest[] {
   return svc.resources.filter((r) => r.group === 'container' && r.resource && isContainerResource(r.resource)).map((r) => new Guest(svc, r));

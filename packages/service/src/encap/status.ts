@@ -24,6 +24,8 @@ function recorded(svc: Service, status: (group: string) => Status): Record<strin
 const downOrNa = (group: string): Status => (group === 'app' || group === 'sync' ? 'n/a' : 'down');
 
 function unreadable(e: unknown, g: Guest): string {
+  // push_agent = true: what will push the missing agent (a status never does), or why nothing can.
+  if (isCapsuleError(e) && e.code === 'GuestAgentMissing' && g.pushAgent && e.hint) return sanitize(`${e.message}: ${e.hint}`);
   if (isCapsuleError(e)) return sanitize(e.message);
   if (e instanceof SyntaxError) return `${g.rid}: ${g.name} answered an unreadable status: not JSON`;
   const issue = (e as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues?.[0];

@@ -39,6 +39,29 @@ export class Cluster {
     return undefined;
   }
 
+  /** The `disk` lines (not meta-disk) of this host's `on HOST { }` block of `res`, in order. */
+  backingDisks(res, host = this.host) {
+    const d = join(this.dir, 'drbd.d');
+    for (const f of readdirSync(d).filter((x) => x.endsWith('.res'))) {
+      const text = readFileSync(join(d, f), 'utf8');
+      if (!new RegExp(`^\\s*resource\\s+${res.replace(/[.+]/g, '\\$&')}\\s*\\{`, 'm').test(text)) continue;
+      const start = text.search(new RegExp(`^\\s*on\\s+${host}\\s*\\{`, 'm'));
+      if (start < 0) return [];
+      // The block runs to its matching brace (volume blocks nest inside it).
+      let depth = 0;
+      let end = start;
+      for (let i = text.indexOf('{', start); i < text.length; i++) {
+        if (text[i] === '{') depth++;
+        if (text[i] === '}' && --depth === 0) {
+          end = i;
+          break;
+        }
+      }
+      return [...text.slice(start, end).matchAll(/(?<![-\w])disk\s+([^;\s]+)\s*;/g)].map((m) => m[1]);
+    }
+    return [];
+  }
+
   /** The kernel state of `res` on `host` ({ role, disk }), undefined while down. */
   kernel(res, host = this.host) {
     try {

@@ -1,6 +1,7 @@
 // The drbdadm simulator's fidelity: drbd-utils 9's output, messages and exit codes.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DrbdCluster, DRBDADM_BIN } from '../lib/fixture.mjs';
@@ -83,4 +84,12 @@ test('disk states, held-open devices, refused state changes, unknown and foreign
   c.fault('hv2', 'r0', 'standalone');
   assert.match((await drbdadm(c, 'hv2', 'status', 'r0')).stdout, /hv1 connection:StandAlone\n/);
   assert.equal(c.calls()[0], 'hv1: drbdadm up r0');
+});
+
+test("sh-ll-dev: this host's backing disk of each volume, from the config, up or not; none when diskless", async () => {
+  const c = cluster();
+  assert.deepEqual(await drbdadm(c, 'hv1', 'sh-ll-dev', 'r0'), { code: 0, stdout: '/dev/vg0/r0\n', stderr: '' });
+  writeFileSync(join(c.dir, 'drbd.d', 'r1.res'), 'resource r1 {\n    on hv1 {\n        volume 0 {\n            device /dev/drbd1;\n            disk /dev/sdb;\n            meta-disk /dev/sdd;\n        }\n        volume 1 {\n            device /dev/drbd2;\n            disk /dev/sdc;\n            meta-disk internal;\n        }\n        address 10.0.0.1:7790;\n    }\n    on hv2 {\n        device /dev/drbd1;\n        disk none;\n        address 10.0.0.2:7790;\n    }\n}\n');
+  assert.equal((await drbdadm(c, 'hv1', 'sh-ll-dev', 'r1')).stdout, '/dev/sdb\n/dev/sdc\n');
+  assert.equal((await drbdadm(c, 'hv2', 'sh-ll-dev', 'r1')).stdout, 'none\n');
 });

@@ -21,6 +21,7 @@ test('create, scan, stop, assemble by uuid on another host, already active, stop
   assert.equal(run('n1', '--detail', '--scan').stdout, `ARRAY /dev/md/data metadata=1.2 name=n1:data UUID=${U}\n`);
   assert.equal(run('n2', '--detail', '--scan').stdout, '', 'running is per host');
   assert.equal(run('n2', '--examine', '--scan').stdout, `ARRAY /dev/md/data  metadata=1.2 UUID=${U} name=n1:data\n`, 'superblocks are on the shared disks');
+  assert.equal(run('n2', '--examine', '--scan', '--verbose').stdout, `ARRAY /dev/md/data  level=raid1 num-devices=2 metadata=1.2 UUID=${U} name=n1:data\n   devices=/dev/sdb,/dev/sdc\n`, 'the members with --verbose (corpus/examine-scan-verbose.txt)');
   assert.deepEqual(run('n1', '--stop', '/dev/md/data'), { code: 0, stdout: '', stderr: 'mdadm: stopped /dev/md/data\n' });
   assert.deepEqual(run('n2', '--assemble', '/dev/md/x', '-u', U.replace(/:/g, '-')), { code: 0, stdout: '', stderr: 'mdadm: /dev/md/x has been started with 2 drives.\n' });
   assert.deepEqual(run('n2', '--assemble', '/dev/md/y', `--uuid=${U}`), { code: 1, stdout: '', stderr: 'mdadm: Found some drive for an array that is already active: /dev/md/x\nmdadm: giving up.\n' });

@@ -12,10 +12,10 @@ export class ZpoolDisks {
     this.dir = mkdtempSync(join(tmpdir(), 'capsule-sim-zpool-'));
   }
 
-  /** A pool on the shared disks, exported by `lastHost` (or left imported there when `importedOn` names it). */
-  pool(name, { lastHost = 'hv0', importedOn = [], multihost = 'off', exported = importedOn.length === 0 } = {}) {
+  /** A pool on the shared disks (`vdevs`, striped or one `mirror`), exported by `lastHost` (or left imported there when `importedOn` names it). */
+  pool(name, { lastHost = 'hv0', importedOn = [], multihost = 'off', exported = importedOn.length === 0, vdevs = ['/dev/sdb'], layout = 'stripe' } = {}) {
     mkdirSync(join(this.dir, 'pools'), { recursive: true });
-    writeFileSync(join(this.dir, 'pools', `${name}.json`), JSON.stringify({ name, size: '960M', multihost, importedOn, exported, lastHost, lastTime: Date.parse('2024-10-18T12:00:00Z') }));
+    writeFileSync(join(this.dir, 'pools', `${name}.json`), JSON.stringify({ name, size: '960M', multihost, importedOn, exported, lastHost, lastTime: Date.parse('2024-10-18T12:00:00Z'), vdevs, layout }));
   }
 
   env(host) {

@@ -1,6 +1,7 @@
 // The zpool simulator's fidelity: OpenZFS's zpool output, messages and exit codes.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ZpoolDisks, ZPOOL_BIN } from '../lib/fixture.mjs';
@@ -61,4 +62,13 @@ test('a pool left active by another host needs -f; with multihost on, -f cannot 
   d.fault('mmp', 'health', 'DEGRADED');
   assert.equal((await zpool(d, 'hv1', 'list', '-H', '-o', 'name,health', 'mmp')).stdout, 'mmp\tDEGRADED\n');
   assert.equal((await zpool(d, 'hv1', 'bogus')).code, 2);
+});
+
+test('status -L -P: the vdev tree with full paths (corpus/status-LP-mirror.txt); short names without -P; cannot open when not imported', async () => {
+  const d = disks();
+  d.pool('tank', { importedOn: ['hv1'], vdevs: ['/dev/disk/by-id/wwn-0x5000c500a1b2c3d4', '/dev/sdc'], layout: 'mirror' });
+  const corpus = readFileSync(new URL('../corpus/status-LP-mirror.txt', import.meta.url), 'utf8');
+  assert.deepEqual(await zpool(d, 'hv1', 'status', '-L', '-P', 'tank'), { code: 0, stdout: corpus, stderr: '' });
+  assert.match((await zpool(d, 'hv1', 'status', 'tank')).stdout, /^\t {4}sdc {2,}ONLINE/m);
+  assert.deepEqual(await zpool(d, 'hv2', 'status', '-P', 'tank'), { code: 1, stdout: '', stderr: "cannot open 'tank': no such pool\n" });
 });
