@@ -4,9 +4,9 @@
 // still using it is told which package to add back). Both are replaced
 // atomically: a crash leaves the old file or the new one, never half.
 import { CapsuleError } from '@capsule/core/errors';
-import { randomBytes } from 'node:crypto';
-import { lstat, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { atomicWrite } from '@capsule/config/atomic';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 export const OWNER_FILE = 'package.json';
 export const REMOVED_FILE = 'removed.json';
@@ -23,32 +23,9 @@ async function readText(file: string): Promise<string | undefined> {
   }
 }
 
-/**
- * Temp file beside the target, synced, renamed over it, the directory
- * synced: as packages/config/src/atomic.ts. The temp name is unguessable and
- * created exclusively ('wx'), so a link planted there is never written
- * through.
- */
-export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
-  const dir = dirname(file);
-  const temp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const fh = await open(temp, 'wx', 0o644);
-  try {
-    await fh.writeFile(JSON.stringify(value, null, 2) + '\n');
-    await fh.sync();
-    await fh.close();
-    await rename(temp, file);
-  } catch (e) {
-    await fh.close().catch(() => undefined);
-    await rm(temp, { force: true });
-    throw e;
-  }
-  const d = await open(dir, 'r');
-  try {
-    await d.sync();
-  } finally {
-    await d.close();
-  }
+/** Replaced atomically (packages/config's write: exclusive temp, fsync, rename, fsync of the directory). */
+export function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  return atomicWrite(file, JSON.stringify(value, null, 2) + '\n');
 }
 
 /** A stage or trash this old was left by an add or remove that died: none runs that long (they hold the driver lock). */

@@ -55,6 +55,12 @@ export interface ChrootResult {
   stderr: string;
 }
 
+/** A command's output, or an error naming where it ran and what it said. */
+function stdoutOf(where: string, argv: string[], r: ChrootResult): string {
+  if (r.code !== 0) throw new Error(`in ${where}: ${argv.join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
+  return r.stdout;
+}
+
 export class DebianRoot {
   private constructor(
     readonly dir: string,
@@ -101,9 +107,7 @@ export class DebianRoot {
 
   /** Like run(), failing on a non-zero exit with the command's output. */
   async ok(argv: string[], env: Record<string, string> = {}): Promise<string> {
-    const r = await this.run(argv, env);
-    if (r.code !== 0) throw new Error(`in ${this.dir}: ${argv.join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
-    return r.stdout;
+    return stdoutOf(this.dir, argv, await this.run(argv, env));
   }
 
   /** The processes started inside: those in its mount namespace and their descendants (its containers'). */
@@ -215,9 +219,7 @@ export class DebianSystem {
   }
 
   async ok(argv: string[], env: Record<string, string> = {}): Promise<string> {
-    const r = await this.run(argv, env);
-    if (r.code !== 0) throw new Error(`in ${this.name}: ${argv.join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim()}`);
-    return r.stdout;
+    return stdoutOf(this.name, argv, await this.run(argv, env));
   }
 
   async dispose(): Promise<void> {
